@@ -1,0 +1,1 @@
+console.error('mastermind: the CLI is being built'); process.exit(2);

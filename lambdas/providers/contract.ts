@@ -1,0 +1,81 @@
+/**
+ * The provider contract (../shared/DESIGN.md "Provider contract"): the event a provider Lambda receives
+ * from a Task state, the result it returns, and the errors it throws.
+ */
+
+export type Phase = 'do' | 'undo' | 'poll';
+
+export interface ProviderContext {
+  readonly project: string;
+  readonly task: string;
+  readonly version: number;
+  /** The execution ARN (or the local execution id). */
+  readonly execution: string;
+  readonly henchman: string;
+  /** How often this henchman has been played in this execution: 1, then 2 after one retreat, ... Retries keep it. */
+  readonly attempt: number;
+  /** Inside `each`: the item's index. */
+  readonly item?: number;
+}
+
+export interface ProviderEvent {
+  readonly action: string;
+  /** The action's input: references resolved, except `${secret:/name}`, which the provider resolves. */
+  readonly input: Record<string, unknown>;
+  readonly phase: Phase;
+  /** With phase "poll": the state the action asked to be handed back. */
+  readonly poll?: unknown;
+  readonly context: ProviderContext;
+}
+
+export type ProviderResult =
+  | { readonly output: Record<string, unknown> }
+  | { readonly poll: { readonly after: number; readonly state: unknown } };
+
+export const ERROR_NAMES = {
+  transient: 'Mastermind.Transient',
+  failed: 'Mastermind.Failed',
+  invalid: 'Mastermind.Invalid',
+} as const;
+
+export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
+
+/** A provider error: its `name` is what the state machine routes on (Retry, Catch). */
+export class ProviderError extends Error {
+  constructor(
+    override readonly name: ErrorName,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Try the same move again: throttling, a dropped connection, a 5xx. */
+export class TransientError extends ProviderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ERROR_NAMES.transient, message, options);
+  }
+}
+
+/** The move failed: take the henchman's failure route. */
+export class FailedError extends ProviderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ERROR_NAMES.failed, message, options);
+  }
+}
+
+/** Bad input: no retry will help. */
+export class InvalidError extends ProviderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ERROR_NAMES.invalid, message, options);
+  }
+}
+
+/** The largest text (stdout, stderr) an output keeps, in characters; the tail is kept. */
+export const MAX_TEXT = 8192;
+
+/** Cuts text to its last `max` characters; says whether it did. */
+export function keepTail(text: string, max = MAX_TEXT): { text: string; truncated: boolean } {
+  return text.length <= max ? { text, truncated: false } : { text: text.slice(text.length - max), truncated: true };
+}
