@@ -92,7 +92,13 @@ export function createProviderHandler(
       if (!spec || !run) {
         throw new InvalidError(`${provider} has no action ${checked.action}: it has ${Object.keys(actions).join(', ')}`);
       }
-      const input = checkInput(provider, checked.action, spec, checked.input);
+      // An undo is fed the henchman's own output (launch → terminate gets instanceId, privateIp, ...): only the
+      // fields the undo action takes are its input.
+      const given =
+        checked.phase === 'undo'
+          ? Object.fromEntries(Object.entries(checked.input).filter(([name]) => Object.hasOwn(spec.input, name)))
+          : checked.input;
+      const input = checkInput(provider, checked.action, spec, given);
       const resolved = await secrets.resolve(input);
       secretValues = resolved.secrets;
       const result = checkResult(
@@ -111,7 +117,7 @@ export function createProviderHandler(
           ? error
           : new FailedError(error instanceof Error ? error.message : String(error));
       const message = redact(failure.message, secretValues);
-      logger.warn('move failed', { ...keys, durationMs: Date.now() - started, error: failure.name, message });
+      logger.warn('move failed', { ...keys, durationMs: Date.now() - started, error: failure.name, reason: message }); // "message" is reserved by Powertools
       const clean = new ProviderError(failure.name, message);
       throw clean;
     }

@@ -142,7 +142,7 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
           keyName: { type: 'string', projectSetting: true, description: 'EC2 key pair name.' },
           iamInstanceProfile: { type: 'string', description: 'Instance profile name or ARN.' },
           userData: { type: 'string', description: 'User data (plain text; the provider base64-encodes it).' },
-          tags: { type: 'map', description: 'Tags; mastermind:project, mastermind:task and mastermind:execution are always added.' },
+          tags: { type: 'map', description: 'Tags; mastermind:project, mastermind:task, mastermind:execution and mastermind:henchman are always added.' },
           region,
         },
         output: {
@@ -303,7 +303,7 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
         description: 'Make a host a Chef node: install chef-client when missing, register its client, write its configuration and run chef-client with the run list.',
         input: {
           ...ssh,
-          nodeName: { type: 'string', required: true, description: 'The Chef node (and client) name.' },
+          nodeName: { type: 'string', description: 'The Chef node (and client) name; the host\'s `hostname -f` when left out.' },
           runList: { type: 'string[]', default: [], description: 'The first run list, e.g. ["role[web]"].' },
           environment: { type: 'string', default: '_default', description: 'The Chef environment.' },
           installCommand: {
@@ -312,7 +312,7 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
             default: 'curl -fsSL https://omnitruck.chef.io/install.sh | sudo bash',
             description: 'How to install chef-client when it is missing.',
           },
-          timeout: { type: 'duration', default: '30m', description: 'How long the first chef-client run may take.' },
+          timeout: { type: 'duration', default: '14m', description: 'How long the first chef-client run may take (a Lambda runs at most 15 minutes).' },
           ...chefServer,
         },
         output: {
@@ -328,8 +328,7 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
           ...ssh,
           nodeName: { type: 'string', description: 'The node name (for the record).' },
           runList: { type: 'string[]', description: 'An override run list for this run only.' },
-          timeout: { type: 'duration', default: '30m', description: 'How long chef-client may run.' },
-          ...chefServer,
+          timeout: { type: 'duration', default: '14m', description: 'How long chef-client may run (a Lambda runs at most 15 minutes).' },
         },
         output: { nodeName: { type: 'string', description: 'The node name.' }, ...commandOutput },
       },

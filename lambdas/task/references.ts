@@ -41,6 +41,8 @@ export interface ParsedTemplate {
 
 const FIXED_ROOTS = new Set(['params', 'project', 'execution', 'trigger', 'item']);
 const SEGMENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** The head may also be a henchman name, which NAME_PATTERN lets start with a digit. */
+const HEAD_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
 const SECRET_NAME = /^\/[A-Za-z0-9_.\-/]+$/;
 
 /** Splits a string into literal text and references; syntax errors are returned, never thrown. */
@@ -117,7 +119,7 @@ function splitPath(expression: string): (string | number)[] | undefined {
   while ((match = re.exec(expression)) !== null) {
     consumed = re.lastIndex;
     if (match[1] !== undefined) {
-      if (!expectSegment || !SEGMENT.test(match[1])) return undefined;
+      if (!expectSegment || !(out.length === 0 ? HEAD_SEGMENT : SEGMENT).test(match[1])) return undefined;
       out.push(match[1]);
       expectSegment = false;
     } else if (match[2] !== undefined) {

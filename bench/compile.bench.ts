@@ -1,0 +1,101 @@
+/**
+ * The compiler and the local engine (GitHub issue 2): compile time at scale, state transitions per henchman and
+ * per poll round on the happy path, and rehearsal time of a 100-henchman task.
+ */
+import { performance } from 'node:perf_hooks';
+import { stringify } from 'yaml';
+import { loadScenario, rehearsalHandler } from '#engine/rehearsal';
+import { runTask, type ProviderHandler } from '#engine/run';
+import { compileSource } from '#task/compile';
+import { median, type Row } from './row.ts';
+
+/** A task of n ssh moves, each reading the one before, every fifth with an expect and a retry. */
+export function chainTask(n: number): string {
+  const plot = Array.from({ length: n }, (_, i) => ({
+    name: `step-${i}`,
+    provider: 'ssh',
+    action: 'run',
+    with: {
+      host: i === 0 ? '${params.host}' : `\${step-${i - 1}.stdout}`,
+      user: 'ops',
+      key: '${secret:/mastermind/ssh-key}',
+      command: i === 0 ? 'uptime' : `echo \${step-${i - 1}.exitCode}`,
+    },
+    ...(i % 5 === 4 ? { expect: { exitCode: 0 }, retry: { attempts: 2, interval: '1s' } } : {}),
+  }));
+  return stringify({ task: `chain-${n}`, params: { host: { type: 'string', default: '10.0.0.1' } }, plot });
+}
+
+function compileMs(source: string, runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const started = performance.now();
+    const result = compileSource(source, { format: 'yaml' });
+    times.push(performance.now() - started);
+    if (!result.definition) throw new Error(`the bench task does not compile: ${JSON.stringify(result.errors[0])}`);
+  }
+  return median(times);
+}
+
+const answer: ProviderHandler = async () => ({ output: { exitCode: 0, stdout: '10.0.0.2', stderr: '', truncated: false } });
+
+async function transitions(source: string, handler: ProviderHandler): Promise<number> {
+  const { definition } = compileSource(source, { format: 'yaml' });
+  const result = await runTask(definition!, { params: {} }, { handler, skipWaits: true });
+  if (result.status !== 'SUCCEEDED') throw new Error(`the bench execution ended ${result.status}: ${result.error}`);
+  return result.transitions;
+}
+
+function pollTask(): string {
+  return stringify({
+    task: 'poll',
+    plot: [{ name: 'provision', provider: 'ec2', action: 'launch', with: { imageId: 'ami-0123456789abcdef0' } }],
+  });
+}
+
+function pollingHandler(rounds: number): ProviderHandler {
+  return async (event) => {
+    const round = event.phase === 'poll' ? (event.poll as { round: number }).round + 1 : 0;
+    if (round < rounds) return { poll: { after: 10, state: { round } } };
+    return { output: { instanceId: 'i-0123456789abcdef0', state: 'running' } };
+  };
+}
+
+export async function run(): Promise<Row[]> {
+  const rows: Row[] = [];
+  const sources = new Map([10, 100, 1000].map((n) => [n, chainTask(n)]));
+  compileMs(sources.get(100)!, 5); // warm up
+  const ms = new Map<number, number>();
+  for (const [n, runs] of [[10, 200], [100, 50], [1000, 15]] as const) {
+    ms.set(n, compileMs(sources.get(n)!, runs));
+    rows.push({ name: `compile ${n} henchmen (parse+validate+compile, median)`, value: ms.get(n)!, unit: 'ms', target: n === 1000 ? '≤ 50 ms' : undefined });
+  }
+  rows.push({ name: 'compile growth 100 → 1000 henchmen', value: ms.get(1000)! / ms.get(100)!, unit: '×', target: '≤ 12×' });
+
+  const t10 = await transitions(chainTask(10), answer);
+  const plain = (n: number) =>
+    stringify({
+      task: `plain-${n}`,
+      plot: Array.from({ length: n }, (_, i) => ({ name: `step-${i}`, provider: 'ssh', action: 'run', with: { host: 'h', user: 'ops', key: '${secret:/k}', command: 'true' } })),
+    });
+  const p10 = await transitions(plain(10), answer);
+  const p20 = await transitions(plain(20), answer);
+  const perHenchman = (p20 - p10) / 10;
+  rows.push({ name: 'state transitions per plain henchman (happy path)', value: perHenchman, unit: 'transitions', target: '1.0' });
+  rows.push({ name: 'fixed state transitions per execution', value: p10 - 10 * perHenchman, unit: 'transitions', target: '≤ 2' });
+  rows.push({ name: 'state transitions, 10-henchman chain (2 with expect)', value: t10, unit: 'transitions' });
+  const r0 = await transitions(pollTask(), pollingHandler(0));
+  const r5 = await transitions(pollTask(), pollingHandler(5));
+  rows.push({ name: 'state transitions per poll round', value: (r5 - r0) / 5, unit: 'transitions', target: '≤ 2' });
+
+  const hundred = compileSource(chainTask(100), { format: 'yaml' }).definition!;
+  const times: number[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    const started = performance.now();
+    const result = await runTask(hundred, { params: {} }, { handler: rehearsalHandler(loadScenario('{}')), skipWaits: true });
+    times.push(performance.now() - started);
+    if (result.status !== 'SUCCEEDED') throw new Error(`rehearsal ended ${result.status}`);
+  }
+  rows.push({ name: 'rehearsal of a 100-henchman task (median)', value: median(times), unit: 'ms', target: '≤ 1000 ms' });
+  return rows;
+}

@@ -1,0 +1,44 @@
+/** The CLI's commands, by name, and how to run one. */
+import * as compile from './compile.ts';
+import * as graph from './graph.ts';
+import { UsageError, type Command, type Io } from './io.ts';
+import * as rehearse from './rehearse.ts';
+import * as schema from './schema.ts';
+import * as validate from './validate.ts';
+
+export const commands: Readonly<Record<string, { run: Command; usage: string; summary: string }>> = {
+  validate: { run: validate.validate, usage: validate.usage, summary: 'check a task file: every error with its place' },
+  compile: { run: compile.compile, usage: compile.usage, summary: 'print the Amazon States Language definition' },
+  graph: { run: graph.graph, usage: graph.usage, summary: 'draw the task (Mermaid or Graphviz DOT)' },
+  rehearse: { run: rehearse.rehearse, usage: rehearse.usage, summary: 'run the task locally against a scenario' },
+  schema: { run: schema.schema, usage: schema.usage, summary: 'print the JSON Schema of task files' },
+};
+
+export function helpText(): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}\n      ${c.usage}`);
+  return `mastermind: orchestration as a game of chess\n\ncommands:\n${lines.join('\n')}\n`;
+}
+
+/** Runs `mastermind <command> ...args`; resolves to the exit code. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout(helpText());
+    return name ? 0 : 2;
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!command) {
+    io.stderr(`mastermind: unknown command ${name}\n\n${helpText()}`);
+    return 2;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`mastermind ${name}: ${(error as Error).message}\nusage: ${command.usage}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

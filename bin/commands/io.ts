@@ -1,0 +1,81 @@
+/** What every command shares: its output streams, reading task and settings files, option values. */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { PROVIDER_NAMES, type ProjectSettings, type ProviderName } from '#task/catalog';
+
+export interface Io {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+export const processIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** A command: its arguments after the command name; resolves to the exit code. */
+export type Command = (args: string[], io: Io) => Promise<number>;
+
+/** A usage error: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {}
+
+export async function readText(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `${what} ${file} does not exist` : `${what} ${file} cannot be read (${code})`);
+  }
+}
+
+export function formatOf(file: string): 'yaml' | 'json' | undefined {
+  const ext = extname(file).toLowerCase();
+  return ext === '.json' ? 'json' : ext === '.yaml' || ext === '.yml' ? 'yaml' : undefined;
+}
+
+/** A JSON or YAML document given inline (starting with { or [) or as a file path. */
+export async function readDocument(value: string, what: string): Promise<unknown> {
+  const inline = /^\s*[{[]/.test(value);
+  const text = inline ? value : await readText(value, what);
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    throw new UsageError(`${what} ${inline ? '' : `${value} `}is not valid JSON or YAML: ${(error as Error).message}`);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** --project: project settings (and optionally its name) as JSON/YAML text or a file. */
+export async function readProject(value: string | undefined): Promise<(ProjectSettings & { name?: string }) | undefined> {
+  if (value === undefined) return undefined;
+  const doc = await readDocument(value, '--project');
+  if (!isObject(doc)) throw new UsageError('--project must be an object of project settings');
+  return doc as ProjectSettings & { name?: string };
+}
+
+/** --providers: provider Lambda ARNs, as `ec2=arn,ssh=arn` or a JSON/YAML object (text or file). */
+export async function readProviders(value: string | undefined): Promise<Partial<Record<ProviderName, string>> | undefined> {
+  if (value === undefined) return undefined;
+  let map: Record<string, unknown>;
+  if (/^[a-z0-9]+=/.test(value)) {
+    map = Object.fromEntries(value.split(',').map((pair) => {
+      const at = pair.indexOf('=');
+      return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    }));
+  } else {
+    const doc = await readDocument(value, '--providers');
+    if (!isObject(doc)) throw new UsageError('--providers must map provider names to Lambda ARNs');
+    map = doc;
+  }
+  for (const [name, arn] of Object.entries(map)) {
+    if (!PROVIDER_NAMES.includes(name as ProviderName)) {
+      throw new UsageError(`--providers names ${name}, which is not a provider (${PROVIDER_NAMES.join(', ')})`);
+    }
+    if (typeof arn !== 'string' || !arn.startsWith('arn:')) throw new UsageError(`--providers: ${name} needs a Lambda ARN`);
+  }
+  return map as Partial<Record<ProviderName, string>>;
+}

@@ -1,0 +1,73 @@
+import '#engine/polyfill';
+import { parseArgs } from 'node:util';
+import { loadScenario, rehearsalHandler } from '#engine/rehearsal';
+import { runTask, type Move } from '#engine/run';
+import { compileSource } from '#task/compile';
+import { formatTaskError } from '#task/errors';
+import { formatOf, readDocument, readText, UsageError, type Command } from './io.ts';
+
+export const usage = 'mastermind rehearse <task file> [--scenario <file>] [--params <json>] [--trigger <json>]';
+
+const SHOWN = 100;
+
+function brief(value: unknown): string {
+  const text = JSON.stringify(value) ?? '';
+  return text.length > SHOWN ? `${text.slice(0, SHOWN - 1)}…` : text;
+}
+
+function moveLine(move: Move, origin: number, width: number): string {
+  const at = ((move.startedAt.getTime() - origin) / 1000).toFixed(3).padStart(7);
+  const result =
+    move.status === 'succeeded'
+      ? `ok ${brief(move.output)}`
+      : `FAILED ${move.error ? `${move.error.name}: ${move.error.message}` : ''}`;
+  return `${at}s  ${move.henchman.padEnd(width)}  ${move.phase.padEnd(4)}  ${move.action.padEnd(12)}  ${result}\n`;
+}
+
+async function objectOption(value: string | undefined, what: string): Promise<Record<string, unknown> | undefined> {
+  if (value === undefined) return undefined;
+  const doc = await readDocument(value, what);
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsageError(`${what} must be an object`);
+  return doc as Record<string, unknown>;
+}
+
+/** Runs the task locally with providers answered from a scenario, printing each move as it happens. */
+export const rehearse: Command = async (args, io) => {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { scenario: { type: 'string' }, params: { type: 'string' }, trigger: { type: 'string' } },
+  });
+  const [file] = positionals;
+  if (!file || positionals.length > 1) {
+    io.stderr(`usage: ${usage}\n`);
+    return 2;
+  }
+  const compiled = compileSource(await readText(file, 'task file'), { format: formatOf(file) });
+  if (!compiled.task || !compiled.definition) {
+    for (const error of compiled.errors) io.stderr(`${formatTaskError(error, file)}\n`);
+    return 1;
+  }
+  const scenario = loadScenario(values.scenario ? await readText(values.scenario, 'scenario file') : '{}');
+  const params = await objectOption(values.params, '--params');
+  const trigger = await objectOption(values.trigger, '--trigger');
+  const task = compiled.task;
+  const width = Math.max(...task.plot.map((h) => h.name.length), 8);
+
+  io.stdout(`rehearsing ${task.task}: ${task.plot.length} henchmen${values.scenario ? `, scenario ${values.scenario}` : ''}\n`);
+  const origin = Date.now();
+  const result = await runTask(compiled.definition, { params: params ?? {}, trigger: trigger ?? { type: 'rehearsal' } }, {
+    handler: rehearsalHandler(scenario),
+    skipWaits: true,
+    executionId: `rehearsal-${task.task}`,
+    onMove: (move) => io.stdout(moveLine(move, origin, width)),
+  });
+  const seconds = ((Date.now() - origin) / 1000).toFixed(2);
+  const summary = `${result.status} in ${seconds}s: ${result.moves.length} moves, ${result.transitions} state transitions`;
+  if (result.status === 'SUCCEEDED') {
+    io.stdout(`${summary}\n`);
+    return 0;
+  }
+  io.stdout(`${summary}${result.error ? ` (${result.error}${result.cause ? `: ${result.cause}` : ''})` : ''}\n`);
+  return 1;
+};

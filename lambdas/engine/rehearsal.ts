@@ -1,0 +1,142 @@
+/**
+ * Rehearsal: provider calls answered from a scenario, so a user sees the retreat and advance paths of a
+ * task before it touches anything real.
+ *
+ *   henchmen:
+ *     configure:                      # a list of answers for phase "do" ...
+ *       - fail: chef-client exited 1  #   Mastermind.Failed with this message
+ *       - output: { nodeName: web-1 } #   then this output (the last answer repeats)
+ *     provision:
+ *       do:                           # ... or answers per phase: do, undo, poll
+ *         - transient: throttled      #   Mastermind.Transient (retried when the henchman has retry)
+ *         - poll: 2                   #   "ask me again" twice (after: seconds, default 5) ...
+ *         - output: { privateIp: 10.0.0.5 }   # ... then this answer
+ *       undo:
+ *         - invalid: no such instance #   Mastermind.Invalid
+ *
+ * Henchmen and phases the scenario leaves out answer with plausible outputs built from the catalog's
+ * output fields (strings "<henchman>-<field>", numbers 0, booleans false), so any task rehearses.
+ */
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { catalog } from '#task/catalog';
+import type { FieldType, ProviderName } from '#task/catalog';
+import { FailedError, InvalidError, TransientError } from '#providers/contract';
+import type { Phase, ProviderEvent, ProviderResult } from '#providers/contract';
+import type { ProviderHandler } from './run.ts';
+
+const answerSchema = z.union([
+  z.strictObject({ output: z.record(z.string(), z.unknown()) }),
+  z.strictObject({ fail: z.string() }),
+  z.strictObject({ invalid: z.string() }),
+  z.strictObject({ transient: z.string() }),
+  z.strictObject({ poll: z.number().int().min(1), after: z.number().int().min(1).optional() }),
+]);
+const answersSchema = z.union([answerSchema.transform((a) => [a]), z.array(answerSchema).min(1)]);
+const phasesSchema = z.strictObject({ do: answersSchema.optional(), undo: answersSchema.optional(), poll: answersSchema.optional() });
+
+export const scenarioSchema = z.strictObject({
+  description: z.string().optional(),
+  henchmen: z.record(z.string(), z.union([answersSchema.transform((answers) => ({ do: answers })), phasesSchema])).default({}),
+});
+
+export type Answer = z.infer<typeof answerSchema>;
+export interface Scenario {
+  description?: string;
+  /** Per henchman, per phase: the answers, in order; the last repeats. */
+  henchmen: Record<string, Partial<Record<Phase, Answer[]>>>;
+}
+
+/** Seconds a rehearsed poll asks to wait when the scenario does not say. */
+export const DEFAULT_POLL_AFTER = 5;
+
+/** Parses a scenario (YAML or JSON); throws one error listing every problem with its place. */
+export function loadScenario(text: string): Scenario {
+  let value: unknown;
+  try {
+    value = parse(text) ?? {};
+  } catch (error) {
+    throw new Error(`the scenario is not YAML or JSON: ${(error as Error).message}`);
+  }
+  const result = scenarioSchema.safeParse(value);
+  if (result.success) return result.data as Scenario;
+  const problems = result.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(the scenario)'}: ${explain(issue)}`);
+  throw new Error(`the scenario is not valid:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+}
+
+function explain(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_union') return 'an answer is one of { output: {...} }, { fail: text }, { invalid: text }, { transient: text }, { poll: N, after?: seconds }';
+  return issue.message;
+}
+
+function sample(type: FieldType, henchman: string, field: string): unknown {
+  switch (type) {
+    case 'string':
+    case 'duration':
+      return `${henchman}-${field}`;
+    case 'integer':
+    case 'number':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'string[]':
+      return [`${henchman}-${field}`];
+    case 'integer[]':
+      return [0];
+    case 'map':
+    case 'object':
+      return {};
+    case 'object[]':
+      return [];
+  }
+}
+
+/** A plausible output of an action, from the catalog's output fields. */
+export function plausibleOutput(provider: ProviderName, action: string, henchman: string): Record<string, unknown> {
+  const spec = catalog[provider]?.actions[action];
+  return Object.fromEntries(Object.entries(spec?.output ?? {}).map(([field, f]) => [field, sample(f.type, henchman, field)]));
+}
+
+interface PollState {
+  rehearsal: { left: number; after: number };
+}
+
+function isPollState(value: unknown): value is PollState {
+  return typeof (value as PollState | undefined)?.rehearsal?.left === 'number';
+}
+
+export function rehearsalHandler(scenario: Scenario): ProviderHandler {
+  const cursors = new Map<string, number>();
+
+  /** The next answer of a henchman's phase; the last one repeats. */
+  function next(henchman: string, phase: Phase): Answer | undefined {
+    const answers = scenario.henchmen[henchman]?.[phase];
+    if (!answers) return undefined;
+    const key = `${henchman}\u0000${phase}`;
+    const at = cursors.get(key) ?? 0;
+    cursors.set(key, at + 1);
+    return answers[Math.min(at, answers.length - 1)];
+  }
+
+  function give(answer: Answer | undefined, event: ProviderEvent, provider: ProviderName): ProviderResult {
+    if (answer === undefined) return { output: plausibleOutput(provider, event.action, event.context.henchman) };
+    if ('output' in answer) return { output: answer.output };
+    if ('fail' in answer) throw new FailedError(answer.fail);
+    if ('invalid' in answer) throw new InvalidError(answer.invalid);
+    if ('transient' in answer) throw new TransientError(answer.transient);
+    const after = answer.after ?? DEFAULT_POLL_AFTER;
+    return { poll: { after, state: { rehearsal: { left: answer.poll - 1, after } } satisfies PollState } };
+  }
+
+  return async (event, provider) => {
+    const henchman = event.context.henchman;
+    if (event.phase !== 'poll') return give(next(henchman, event.phase), event, provider);
+    if (scenario.henchmen[henchman]?.poll) return give(next(henchman, 'poll'), event, provider);
+    if (isPollState(event.poll) && event.poll.rehearsal.left > 0) {
+      const { left, after } = event.poll.rehearsal;
+      return { poll: { after, state: { rehearsal: { left: left - 1, after } } satisfies PollState } };
+    }
+    // "poll N times, then answer": the answer after the poll entry in the do sequence.
+    return give(next(henchman, 'do'), event, provider);
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * Runs a compiled definition on the local engine (aws-local-stepfunctions), with every provider Lambda
+ * replaced by an in-process handler. Rehearsal (./rehearsal.ts) and local mode plug their handlers in here.
+ *
+ * The engine needs Promise.withResolvers (Node >= 22): ./polyfill.ts is loaded before it.
+ */
+import './polyfill.ts';
+import { randomUUID } from 'node:crypto';
+import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import type { ProviderName } from '#task/catalog';
+import type { State, StateMachineDefinition } from '#task/compiler/asl';
+import type { ProviderEvent, ProviderResult } from '#providers/contract';
+
+export type ProviderHandler = (event: ProviderEvent, provider: ProviderName) => Promise<ProviderResult>;
+
+/** One provider call: a move of a henchman, as the engine saw it. */
+export interface Move {
+  henchman: string;
+  phase: 'do' | 'undo' | 'poll';
+  action: string;
+  status: 'succeeded' | 'failed';
+  output?: unknown;
+  error?: { name: string; message: string };
+  startedAt: Date;
+  endedAt: Date;
+}
+
+export interface RunOptions {
+  handler: ProviderHandler;
+  executionId?: string;
+  /** Waits and retry pauses take no time (rehearsal). */
+  skipWaits?: boolean;
+  onMove?: (move: Move) => void;
+  /** Which provider a function ARN belongs to, when its name does not say (…mastermind-ec2 does). */
+  providers?: Partial<Record<ProviderName, string>>;
+}
+
+export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface RunResult {
+  status: RunStatus;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  moves: Move[];
+  /** State transitions: every state entered, inside Map iterations too (what a Standard workflow bills). */
+  transitions: number;
+}
+
+const PROVIDER_IN_NAME = /(ec2|ssh|chef)/gi;
+
+/** The provider of a function ARN: from the options, else the last provider name inside the function's name. */
+export function providerOf(functionName: string, providers: RunOptions['providers'] = {}): ProviderName {
+  for (const [provider, arn] of Object.entries(providers)) if (arn === functionName) return provider as ProviderName;
+  const found = [...functionName.split(':').pop()!.matchAll(PROVIDER_IN_NAME)].pop();
+  if (!found) throw new Error(`no provider is known for the function ${functionName}`);
+  return found[1]!.toLowerCase() as ProviderName;
+}
+
+/** Every state of the definition with its name, Map processors included. */
+export function allStates(states: Record<string, State>): [string, State][] {
+  return Object.entries(states).flatMap(([name, state]) =>
+    state.Type === 'Map' ? [[name, state] as [string, State], ...allStates(state.ItemProcessor.States)] : [[name, state] as [string, State]],
+  );
+}
+
+function errorOf(error: unknown): { name: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+}
+
+export async function runTask(
+  definition: StateMachineDefinition,
+  input: { params?: object; trigger?: object },
+  options: RunOptions,
+): Promise<RunResult> {
+  const moves: Move[] = [];
+  const fired: Promise<void>[] = [];
+
+  async function call(request: { FunctionName: string; Payload: ProviderEvent; InvocationType?: string }): Promise<ProviderResult> {
+    const event = request.Payload;
+    const startedAt = new Date();
+    const record = (move: Omit<Move, 'henchman' | 'phase' | 'action' | 'startedAt' | 'endedAt'>) => {
+      const full: Move = { henchman: event.context.henchman, phase: event.phase, action: event.action, ...move, startedAt, endedAt: new Date() };
+      moves.push(full);
+      options.onMove?.(full);
+    };
+    try {
+      const result = await options.handler(event, providerOf(request.FunctionName, options.providers));
+      record({ status: 'succeeded', output: result });
+      return result;
+    } catch (error) {
+      record({ status: 'failed', error: errorOf(error) });
+      throw error;
+    }
+  }
+
+  const taskHandlers: Record<string, (input: unknown) => Promise<never>> = {};
+  const waits: Record<string, number> = {};
+  const retries: Record<string, number> = {};
+  for (const [name, state] of allStates(definition.States)) {
+    if (state.Type === 'Task') {
+      taskHandlers[name] = (async (request: { FunctionName: string; Payload: ProviderEvent; InvocationType?: string }) => {
+        if (request.InvocationType === 'Event') {
+          fired.push(call(request).then(() => undefined, () => undefined));
+          return { StatusCode: 202, Payload: '' };
+        }
+        return { StatusCode: 200, Payload: await call(request) };
+      }) as unknown as (input: unknown) => Promise<never>;
+      if (options.skipWaits) retries[name] = 0;
+    }
+    if (state.Type === 'Wait' && options.skipWaits) waits[name] = 0;
+    if (state.Type === 'Map' && options.skipWaits) retries[name] = 0;
+  }
+
+  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  const id = options.executionId ?? `local:${randomUUID()}`;
+  const execution = machine.run({ params: input.params ?? {}, trigger: input.trigger ?? {} } as never, {
+    overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides: waits, retryIntervalOverrides: retries },
+    context: { Execution: { Id: id, Name: id.split(':').pop(), StartTime: new Date().toISOString(), Input: input as never } },
+  });
+
+  let transitions = 0;
+  let failure: { error?: string; cause?: string } = {};
+  const events = (async () => {
+    for await (const event of execution.eventLogs) {
+      if (event.type === 'StateEntered') transitions += 1;
+      if (event.type === 'ExecutionFailed') failure = { error: event.Error, cause: typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause) };
+    }
+  })();
+
+  let status: RunStatus = 'SUCCEEDED';
+  let output: unknown;
+  let thrown: unknown;
+  try {
+    output = await execution.result;
+  } catch (error) {
+    thrown = error;
+    status = error instanceof ExecutionTimeoutError ? 'TIMED_OUT' : error instanceof ExecutionAbortedError ? 'ABORTED' : 'FAILED';
+  }
+  await events;
+  await Promise.all(fired);
+  if (status === 'FAILED' && !failure.error) failure = { error: errorOf(thrown).name, cause: errorOf(thrown).message };
+  return { status, ...(status === 'SUCCEEDED' ? { output } : failure), moves, transitions };
+}

@@ -1,0 +1,71 @@
+/**
+ * The SSH side of bootstrap and converge: one session on the node, with helpers that find chef-client,
+ * install it, write files as root and turn a failed command into a Failed error with the tail of its output.
+ */
+import { FailedError, keepTail } from '../contract.ts';
+import type { CommandResult, SshSession, SshTarget } from '../ssh/connection.ts';
+import { FIND_CHEF_CLIENT, asRoot, withPath, writeFileCommand, type NodeSettings } from './node-setup.ts';
+
+/** How long a small command (find, write a file) may take. */
+const SHORT_COMMAND_SECONDS = 60;
+/** How much of a failed command's output goes into the error message. */
+const MESSAGE_TAIL = 2000;
+
+/** The SSH target of a chef action's input (host, port, user, key, hostKey). */
+export function sshTargetOf(input: Record<string, unknown>): SshTarget {
+  const target: SshTarget = {
+    host: input.host as string,
+    port: input.port as number,
+    user: input.user as string,
+    key: input.key as string,
+  };
+  return typeof input.hostKey === 'string' ? { ...target, hostKey: input.hostKey } : target;
+}
+
+export class ChefNode {
+  constructor(
+    private readonly session: SshSession,
+    private readonly target: SshTarget,
+    private readonly settings: NodeSettings,
+  ) {}
+
+  /** The full path of chef-client on the node, or undefined when it is not installed. */
+  async findChefClient(): Promise<string | undefined> {
+    const found = await this.session.exec(withPath(FIND_CHEF_CLIENT, this.settings), { timeoutSeconds: SHORT_COMMAND_SECONDS });
+    const path = found.stdout.trim().split('\n').pop()?.trim();
+    return found.exitCode === 0 && path ? path : undefined;
+  }
+
+  /** Runs the install command (as the SSH user: the command says itself when it needs sudo). */
+  async install(command: string, timeoutSeconds: number): Promise<void> {
+    const result = await this.session.exec(withPath(command, this.settings), { timeoutSeconds });
+    if (result.exitCode !== 0) throw commandFailed(`installing chef-client on ${this.target.host}`, result);
+  }
+
+  /** Writes a file as root, with its mode, through stdin (never on a command line). */
+  async writeFile(path: string, content: string, mode: number): Promise<void> {
+    const result = await this.session.exec(asRoot(writeFileCommand(path, mode), this.target.user), {
+      timeoutSeconds: SHORT_COMMAND_SECONDS,
+      stdin: content,
+    });
+    if (result.exitCode !== 0) throw commandFailed(`writing ${path} on ${this.target.host}`, result);
+  }
+
+  /** Runs a command as root and hands back its result, whatever its exit code. */
+  run(command: string, timeoutSeconds: number): Promise<CommandResult> {
+    return this.session.exec(asRoot(withPath(command, this.settings), this.target.user), { timeoutSeconds });
+  }
+
+  /** Runs a command as the SSH user and hands back its standard output, trimmed ('' on a non-zero exit). */
+  async read(command: string): Promise<string> {
+    const result = await this.session.exec(command, { timeoutSeconds: SHORT_COMMAND_SECONDS });
+    return result.exitCode === 0 ? result.stdout.trim() : '';
+  }
+}
+
+/** A Failed error for a command that exited non-zero: its exit code and the tail of its stderr (or stdout). */
+export function commandFailed(what: string, result: CommandResult): FailedError {
+  const output = result.stderr.trim() !== '' ? result.stderr : result.stdout;
+  const tail = keepTail(output.trim(), MESSAGE_TAIL);
+  return new FailedError(`${what} failed with exit code ${result.exitCode}${tail.text === '' ? '' : `: ${tail.truncated ? '…' : ''}${tail.text}`}`);
+}

@@ -1,0 +1,128 @@
+/**
+ * ec2 launch: RunInstances (one instance), then look again every POLL_SECONDS until it is `running`.
+ *
+ * Input: imageId, instanceType, subnetId, securityGroupIds, keyName, iamInstanceProfile (a name, or an ARN),
+ * userData (plain text; sent base64-encoded), tags, region.
+ * Output: instanceId, privateIp, publicIp, privateDns, publicDns, availabilityZone, state ('' for what the
+ * instance lacks, e.g. publicIp in a private subnet).
+ * Poll state: { instanceId, region }.
+ *
+ * The ClientToken comes from the execution, henchman, attempt and item (client-token.ts): a retried launch finds
+ * the instance the first call made; the launch played again after a retreat makes a new one. The instance and its
+ * volumes carry the task's tags plus mastermind:project, mastermind:task, mastermind:execution and
+ * mastermind:henchman (these four win over a task tag of the same key).
+ *
+ * | error                                                        | result                                          |
+ * | ------------------------------------------------------------ | ----------------------------------------------- |
+ * | InvalidAMIID.*, InvalidSubnetID.*, InvalidKeyPair.NotFound,  | Invalid                                         |
+ * | InvalidGroup.NotFound, InvalidParameterValue, ...            |                                                 |
+ * | InsufficientInstanceCapacity, InstanceLimitExceeded,         | Failed, with AWS's message                      |
+ * | VcpuLimitExceeded, IdempotentParameterMismatch               |                                                 |
+ * | RequestLimitExceeded, 5xx, network errors                    | Transient (the same token: no second instance)  |
+ * | InvalidInstanceID.NotFound while waiting                     | look again (EC2 is eventually consistent)       |
+ * | terminated / shutting-down while waiting                     | Failed, with the instance's state reason        |
+ */
+import { RunInstancesCommand, type Instance, type RunInstancesCommandInput } from '@aws-sdk/client-ec2';
+import { FailedError, InvalidError, type ProviderContext, type ProviderResult } from '../contract.ts';
+import type { Action } from '../runtime.ts';
+import { launchClientToken } from './client-token.ts';
+import type { Ec2ClientFor } from './clients.ts';
+import { callEc2, hasErrorCode } from './errors.ts';
+import { describeAll, instanceFields, regionOf, toTags } from './instances.ts';
+import { judgeState, pollAgain } from './state-wait.ts';
+
+interface LaunchInput {
+  readonly imageId: string;
+  readonly instanceType: string;
+  readonly subnetId?: string;
+  readonly securityGroupIds?: readonly string[];
+  readonly keyName?: string;
+  readonly iamInstanceProfile?: string;
+  readonly userData?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** The poll state of a launch. */
+export interface LaunchWait {
+  readonly instanceId: string;
+  readonly region?: string;
+}
+
+/** The task's tags with Mastermind's own added: who launched this instance, and in which move. */
+export function launchTags(tags: Readonly<Record<string, string>> | undefined, context: ProviderContext) {
+  return toTags({
+    ...tags,
+    'mastermind:project': context.project,
+    'mastermind:task': context.task,
+    'mastermind:execution': context.execution,
+    'mastermind:henchman': context.henchman,
+  });
+}
+
+/** The RunInstances request for a launch input. */
+export function runInstancesRequest(input: LaunchInput, context: ProviderContext): RunInstancesCommandInput {
+  const tags = launchTags(input.tags, context);
+  const profile = input.iamInstanceProfile;
+  return {
+    ImageId: input.imageId,
+    InstanceType: input.instanceType as RunInstancesCommandInput['InstanceType'],
+    MinCount: 1,
+    MaxCount: 1,
+    ClientToken: launchClientToken(context),
+    ...(input.subnetId ? { SubnetId: input.subnetId } : {}),
+    ...(input.securityGroupIds?.length ? { SecurityGroupIds: [...input.securityGroupIds] } : {}),
+    ...(input.keyName ? { KeyName: input.keyName } : {}),
+    ...(profile ? { IamInstanceProfile: profile.startsWith('arn:') ? { Arn: profile } : { Name: profile } } : {}),
+    ...(input.userData !== undefined ? { UserData: Buffer.from(input.userData, 'utf8').toString('base64') } : {}),
+    TagSpecifications: [
+      { ResourceType: 'instance', Tags: tags },
+      { ResourceType: 'volume', Tags: tags },
+    ],
+  };
+}
+
+function launchWait(instanceId: string, region: string | undefined): LaunchWait {
+  return region ? { instanceId, region } : { instanceId };
+}
+
+/** Output when the instance runs, poll while it is pending, Failed when it went away. */
+function judgeLaunch(instance: Instance, region: string | undefined): ProviderResult {
+  const judgement = judgeState(instance, 'running');
+  if (judgement.kind === 'failed') throw new FailedError(`the launched instance ${judgement.reason}`);
+  if (judgement.kind === 'waiting') return pollAgain(launchWait(instance.InstanceId!, region));
+  return { output: { ...instanceFields(instance) } };
+}
+
+function readLaunchWait(poll: unknown): LaunchWait {
+  const p = poll as Partial<LaunchWait> | null | undefined;
+  if (!p || typeof p !== 'object' || typeof p.instanceId !== 'string' || (p.region !== undefined && typeof p.region !== 'string')) {
+    throw new InvalidError('the poll state must be { instanceId, region? } as launch answered it');
+  }
+  return p as LaunchWait;
+}
+
+export function launchAction(clientFor: Ec2ClientFor): Action {
+  return async (input, call) => {
+    if (call.phase === 'poll') {
+      const wait = readLaunchWait(call.poll);
+      const client = clientFor(wait.region);
+      let instances: Instance[];
+      try {
+        instances = await describeAll(client, { InstanceIds: [wait.instanceId] });
+      } catch (error) {
+        // Right after RunInstances, DescribeInstances may not know the new instance yet.
+        if (hasErrorCode(error, 'InvalidInstanceID.NotFound')) return pollAgain(wait);
+        throw error;
+      }
+      const instance = instances.find((i) => i.InstanceId === wait.instanceId);
+      return instance ? judgeLaunch(instance, wait.region) : pollAgain(wait);
+    }
+    const region = regionOf(input);
+    const request = runInstancesRequest(input as unknown as LaunchInput, call.context);
+    const answer = await callEc2('RunInstances', () => clientFor(region).send(new RunInstancesCommand(request)));
+    const instance = answer.Instances?.[0];
+    if (!instance?.InstanceId) throw new FailedError('RunInstances answered without an instance');
+    call.logger.info('instance launched', { instanceId: instance.InstanceId, clientToken: request.ClientToken });
+    return judgeLaunch(instance, region);
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The shape shared by terminate, stop, start and reboot: call the API once (phase "do" or "undo"), then look at the
+ * instances until they reach the target state (phase "poll"), without a Lambda sitting idle in between.
+ */
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { Action } from '../runtime.ts';
+import type { Ec2ClientFor } from './clients.ts';
+import { regionOf, targetIds, type InstanceStateName } from './instances.ts';
+import { checkStates, instancesOutput, pollAgain, readStateWait, stateWait } from './state-wait.ts';
+
+export interface StateChange {
+  /** The state the instances end in. */
+  readonly target: InstanceStateName;
+  /**
+   * Calls the API for these instances; answers the state each one is in afterwards, in the order of `ids`
+   * (undefined for an instance the answer does not tell about, or no list at all when the API tells nothing).
+   */
+  readonly change: (client: EC2Client, ids: readonly string[]) => Promise<readonly (string | undefined)[] | undefined>;
+}
+
+/** An action that changes the state of instances and answers once they have reached it. */
+export function stateChangeAction(clientFor: Ec2ClientFor, { target, change }: StateChange): Action {
+  return async (input, call) => {
+    if (call.phase === 'poll') {
+      const wait = readStateWait(call.poll);
+      return checkStates(clientFor(wait.region), { ...wait, state: target });
+    }
+    const ids = targetIds(input);
+    const region = regionOf(input);
+    const states = await change(clientFor(region), ids);
+    // The answer may already show the target (start of a running instance, terminate of a terminated one).
+    if (states && states.length === ids.length && states.every((state) => state === target)) {
+      return instancesOutput(ids, target);
+    }
+    return pollAgain(stateWait(ids, region, target));
+  };
+}
+
+/** The states an API answer reports per instance, in the order of `ids`. */
+export function statesInOrder(
+  ids: readonly string[],
+  changes: readonly { InstanceId?: string | undefined; CurrentState?: { Name?: string | undefined } | undefined }[] | undefined,
+): (string | undefined)[] {
+  const byId = new Map((changes ?? []).map((c) => [c.InstanceId, c.CurrentState?.Name]));
+  return ids.map((id) => byId.get(id));
+}

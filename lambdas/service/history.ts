@@ -1,0 +1,166 @@
+/**
+ * An execution's history, read as the game it is: per henchman, each move (a visit of one of its Task
+ * states) with its phase (do, undo, poll), how many attempts it took, when it started and ended, and its
+ * output or error. Built from GetExecutionHistory events; pure.
+ */
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+
+export type MoveStatus = 'running' | 'succeeded' | 'failed' | 'waiting';
+
+export interface MoveSummary {
+  /** The Task state played (the henchman's own state, or a helper such as "provision: undo"). */
+  readonly state: string;
+  readonly phase: string;
+  readonly action?: string;
+  readonly attempts: number;
+  readonly start: string;
+  readonly end?: string;
+  readonly status: MoveStatus;
+  readonly output?: unknown;
+  readonly error?: { readonly error: string; readonly cause?: string };
+  /** With status waiting: the action asked to be polled again after this many seconds. */
+  readonly pollAfter?: number;
+}
+
+export interface HenchmanSummary {
+  readonly henchman: string;
+  /** The last move's status. */
+  readonly status: MoveStatus;
+  readonly moves: MoveSummary[];
+}
+
+interface OpenMove {
+  state: string;
+  henchman: string;
+  phase: string;
+  action?: string;
+  attempts: number;
+  start: string;
+  end?: string;
+  status: MoveStatus;
+  output?: unknown;
+  error?: { error: string; cause?: string };
+  pollAfter?: number;
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The henchman a helper state belongs to: "configure: retreat?" → "configure". */
+export function henchmanOfState(state: string): string {
+  const colon = state.indexOf(':');
+  return colon === -1 ? state : state.slice(0, colon);
+}
+
+function time(event: HistoryEvent): string {
+  return event.timestamp instanceof Date ? event.timestamp.toISOString() : String(event.timestamp);
+}
+
+function failure(details: { error?: string; cause?: string } | undefined): { error: string; cause?: string } {
+  return { error: details?.error ?? 'Unknown', ...(details?.cause !== undefined ? { cause: details.cause } : {}) };
+}
+
+export function summarizeHistory(events: readonly HistoryEvent[]): HenchmanSummary[] {
+  const moveOf = new Map<number, OpenMove>();
+  const moves: OpenMove[] = [];
+  for (const event of events) {
+    const id = event.id ?? 0;
+    if (event.type === 'TaskStateEntered') {
+      const state = event.stateEnteredEventDetails?.name ?? 'unknown';
+      const move: OpenMove = { state, henchman: henchmanOfState(state), phase: 'do', attempts: 0, start: time(event), status: 'running' };
+      moves.push(move);
+      moveOf.set(id, move);
+      continue;
+    }
+    const move = event.previousEventId !== undefined ? moveOf.get(event.previousEventId) : undefined;
+    if (!move) continue;
+    moveOf.set(id, move);
+    switch (event.type) {
+      case 'TaskScheduled': {
+        move.attempts += 1;
+        move.status = 'running';
+        const payload = record(record(parseJson(event.taskScheduledEventDetails?.parameters))?.Payload);
+        if (payload) {
+          if (typeof payload.phase === 'string') move.phase = payload.phase;
+          if (typeof payload.action === 'string') move.action = payload.action;
+          const henchman = record(payload.context)?.henchman;
+          if (typeof henchman === 'string') move.henchman = henchman;
+        }
+        break;
+      }
+      case 'TaskSucceeded': {
+        move.end = time(event);
+        const payload = record(record(parseJson(event.taskSucceededEventDetails?.output))?.Payload);
+        const poll = record(payload?.poll);
+        if (poll) {
+          move.status = 'waiting';
+          if (typeof poll.after === 'number') move.pollAfter = poll.after;
+        } else {
+          move.status = 'succeeded';
+          if (payload && 'output' in payload) move.output = payload.output;
+        }
+        break;
+      }
+      case 'TaskFailed':
+        move.end = time(event);
+        move.status = 'failed';
+        move.error = failure(event.taskFailedEventDetails);
+        break;
+      case 'TaskTimedOut':
+        move.end = time(event);
+        move.status = 'failed';
+        move.error = failure(event.taskTimedOutEventDetails);
+        break;
+      case 'TaskStartFailed':
+        move.end = time(event);
+        move.status = 'failed';
+        move.error = failure(event.taskStartFailedEventDetails);
+        break;
+      case 'TaskSubmitFailed':
+        move.end = time(event);
+        move.status = 'failed';
+        move.error = failure(event.taskSubmitFailedEventDetails);
+        break;
+      case 'TaskStateExited':
+        move.end ??= time(event);
+        break;
+      default:
+        break;
+    }
+  }
+
+  const byHenchman = new Map<string, MoveSummary[]>();
+  for (const move of moves) {
+    const { henchman, ...rest } = move;
+    const summary: MoveSummary = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as unknown as MoveSummary;
+    const list = byHenchman.get(henchman) ?? [];
+    list.push(summary);
+    byHenchman.set(henchman, list);
+  }
+  return [...byHenchman].map(([henchman, list]) => ({ henchman, status: list[list.length - 1]!.status, moves: list }));
+}
+
+/** The project, task and task version an execution plays, from the context its first move was handed. */
+export function executionContext(events: readonly HistoryEvent[]): { project?: string; task?: string; version?: number } {
+  for (const event of events) {
+    if (event.type !== 'TaskScheduled') continue;
+    const context = record(record(record(parseJson(event.taskScheduledEventDetails?.parameters))?.Payload)?.context);
+    if (!context) continue;
+    return {
+      ...(typeof context.project === 'string' ? { project: context.project } : {}),
+      ...(typeof context.task === 'string' ? { task: context.task } : {}),
+      ...(typeof context.version === 'number' ? { version: context.version } : {}),
+    };
+  }
+  return {};
+}

@@ -1,0 +1,552 @@
+/**
+ * The store: one DynamoDB table holding projects, tasks, every version of every task, the alarm index and
+ * the hook tokens. Every write is a single conditional item operation (no transactions: dynalite has none).
+ *
+ * | item            | pk                    | sk                  |
+ * | --------------- | --------------------- | ------------------- |
+ * | project         | PROJECT#<project>     | PROJECT             |
+ * | task (its head) | PROJECT#<project>     | TASK#<task>         |
+ * | version counter | TASK#<project>#<task> | COUNTER             |
+ * | task version    | TASK#<project>#<task> | VERSION#<0000000001>|
+ * | alarm index     | ALARM#<alarm name>    | TASK#<project>#<task> |
+ * | hook token      | HOOK#<sha256 of token>| HOOK                |
+ *
+ * A save writes an immutable version item first, then moves the task's head to it only if the head still
+ * points at the version the writer read; the head is what is in force.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ProjectSettings } from '#task/catalog';
+import type { Param } from '#task/schema';
+import { badRequest, VersionConflictError } from './errors.ts';
+
+export interface Store {
+  readonly doc: DynamoDBDocumentClient;
+  readonly table: string;
+}
+
+/** The table's keys, for the CDK stack, local mode and tests. */
+export function tableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
+
+export interface ProjectRecord {
+  readonly project: string;
+  readonly settings: ProjectSettings;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+/** A task's head: the version in force and what triggers and executions need without reading the version. */
+export interface TaskRecord {
+  readonly project: string;
+  readonly task: string;
+  readonly version: number;
+  readonly description?: string;
+  readonly stateMachineArn: string;
+  /** The published state machine version of `version`: executions start on it. */
+  readonly stateMachineVersionArn: string;
+  readonly params: Readonly<Record<string, Param>>;
+  readonly alarms: readonly string[];
+  readonly whenRunning: 'skip' | 'allow';
+  /** The task allows a hook (triggers.hook). */
+  readonly hook: boolean;
+  /** sha256 (hex) of the current hook token, when one has been created. */
+  readonly hookHash?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+export type SourceFormat = 'yaml' | 'json';
+
+export interface VersionRecord {
+  readonly project: string;
+  readonly task: string;
+  readonly version: number;
+  /** The source as written. */
+  readonly source: string;
+  readonly format: SourceFormat;
+  /** The compiled Amazon States Language definition, as JSON text. */
+  readonly definition: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  /** pending until the head has moved to it; a pending version that is not the head was never in force. */
+  readonly status: 'pending' | 'published';
+  readonly stateMachineVersionArn?: string;
+}
+
+export type VersionSummary = Omit<VersionRecord, 'source' | 'definition'>;
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Pass back as `next` for the following page; absent on the last page. */
+  readonly next?: string;
+}
+
+export interface PageOptions {
+  readonly limit?: number;
+  readonly next?: string;
+}
+
+/** The largest item DynamoDB stores is 400 KB; a version keeps some room for its other attributes. */
+export const MAX_VERSION_BYTES = 380 * 1024;
+
+const projectKey = (project: string) => ({ pk: `PROJECT#${project}`, sk: 'PROJECT' });
+const taskKey = (project: string, task: string) => ({ pk: `PROJECT#${project}`, sk: `TASK#${task}` });
+const versionsPk = (project: string, task: string) => `TASK#${project}#${task}`;
+const versionSk = (version: number) => `VERSION#${String(version).padStart(10, '0')}`;
+const counterKey = (project: string, task: string) => ({ pk: versionsPk(project, task), sk: 'COUNTER' });
+const alarmKey = (alarmName: string, project: string, task: string) => ({
+  pk: `ALARM#${alarmName}`,
+  sk: `TASK#${project}#${task}`,
+});
+const hookKey = (hash: string) => ({ pk: `HOOK#${hash}`, sk: 'HOOK' });
+
+function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as T;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
+}
+
+function encodeNext(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+function decodeNext(next: string | undefined, pk: string): Record<string, unknown> | undefined {
+  if (next === undefined) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(next, 'base64url').toString('utf8')) as unknown;
+    if (typeof key === 'object' && key !== null && (key as { pk?: unknown }).pk === pk && typeof (key as { sk?: unknown }).sk === 'string') {
+      return { pk, sk: (key as { sk: string }).sk };
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw badRequest('The page token is not one this list handed out.', [{ place: 'next', message: 'not a page token of this list' }]);
+}
+
+function pageLimit(limit: number | undefined): number {
+  return Math.min(Math.max(limit ?? 50, 1), 100);
+}
+
+// ---------------------------------------------------------------- projects
+
+export async function getProject(store: Store, project: string): Promise<ProjectRecord | undefined> {
+  const { Item } = await store.doc.send(new GetCommand({ TableName: store.table, Key: projectKey(project), ConsistentRead: true }));
+  return strip<ProjectRecord>(Item);
+}
+
+/** Creates or replaces a project's settings; says whether it created the project. */
+export async function putProject(
+  store: Store,
+  project: string,
+  settings: ProjectSettings,
+  who: string,
+  now = new Date().toISOString(),
+): Promise<{ record: ProjectRecord; created: boolean }> {
+  const { Attributes } = await store.doc.send(
+    new UpdateCommand({
+      TableName: store.table,
+      Key: projectKey(project),
+      UpdateExpression: 'SET #project = :project, #settings = :settings, #updatedAt = :now, #updatedBy = :who, #createdAt = if_not_exists(#createdAt, :now)',
+      ExpressionAttributeNames: {
+        '#project': 'project',
+        '#settings': 'settings',
+        '#updatedAt': 'updatedAt',
+        '#updatedBy': 'updatedBy',
+        '#createdAt': 'createdAt',
+      },
+      ExpressionAttributeValues: { ':project': project, ':settings': settings, ':now': now, ':who': who },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  const record = strip<ProjectRecord>(Attributes)!;
+  return { record, created: record.createdAt === now && record.updatedAt === now };
+}
+
+// ---------------------------------------------------------------- tasks
+
+export async function getTask(store: Store, project: string, task: string): Promise<TaskRecord | undefined> {
+  const { Item } = await store.doc.send(new GetCommand({ TableName: store.table, Key: taskKey(project, task), ConsistentRead: true }));
+  return strip<TaskRecord>(Item);
+}
+
+export async function listTasks(store: Store, project: string, options: PageOptions = {}): Promise<Page<TaskRecord>> {
+  const pk = projectKey(project).pk;
+  const result = await store.doc.send(
+    new QueryCommand({
+      TableName: store.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :task)',
+      ExpressionAttributeValues: { ':pk': pk, ':task': 'TASK#' },
+      Limit: pageLimit(options.limit),
+      ExclusiveStartKey: decodeNext(options.next, pk),
+    }),
+  );
+  const items = (result.Items ?? []).map((item) => strip<TaskRecord>(item)!);
+  return withNext(items, encodeNext(result.LastEvaluatedKey));
+}
+
+function withNext<T>(items: T[], next: string | undefined): Page<T> {
+  return next === undefined ? { items } : { items, next };
+}
+
+/** Hands out the next version number of a task: unique, increasing, never reused (not even after a delete). */
+export async function allocateVersion(store: Store, project: string, task: string): Promise<number> {
+  const { Attributes } = await store.doc.send(
+    new UpdateCommand({
+      TableName: store.table,
+      Key: counterKey(project, task),
+      UpdateExpression: 'ADD lastVersion :one',
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return Number(Attributes!.lastVersion);
+}
+
+/** Writes an immutable version item; a version number is written once only. */
+export async function putVersion(store: Store, record: VersionRecord): Promise<void> {
+  await store.doc.send(
+    new PutCommand({
+      TableName: store.table,
+      Item: { pk: versionsPk(record.project, record.task), sk: versionSk(record.version), ...record },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export async function getVersion(store: Store, project: string, task: string, version: number): Promise<VersionRecord | undefined> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.table, Key: { pk: versionsPk(project, task), sk: versionSk(version) }, ConsistentRead: true }),
+  );
+  return strip<VersionRecord>(Item);
+}
+
+/** Marks a version as having been in force, with the state machine version it was published as. */
+export async function markVersionPublished(
+  store: Store,
+  project: string,
+  task: string,
+  version: number,
+  stateMachineVersionArn: string,
+): Promise<void> {
+  await store.doc.send(
+    new UpdateCommand({
+      TableName: store.table,
+      Key: { pk: versionsPk(project, task), sk: versionSk(version) },
+      UpdateExpression: 'SET #status = :published, stateMachineVersionArn = :arn',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':published': 'published', ':arn': stateMachineVersionArn },
+    }),
+  );
+}
+
+/** Removes a version that never came into force (its save lost or failed). */
+export async function deletePendingVersion(store: Store, project: string, task: string, version: number): Promise<void> {
+  try {
+    await store.doc.send(
+      new DeleteCommand({
+        TableName: store.table,
+        Key: { pk: versionsPk(project, task), sk: versionSk(version) },
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pending': 'pending' },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/**
+ * The versions that have been in force, newest first, without their source and definition. `head` is the
+ * version in force now: it is listed even if its save stopped before marking it published.
+ */
+export async function listVersions(
+  store: Store,
+  project: string,
+  task: string,
+  head: number,
+  options: PageOptions = {},
+): Promise<Page<VersionSummary>> {
+  const pk = versionsPk(project, task);
+  const result = await store.doc.send(
+    new QueryCommand({
+      TableName: store.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :version)',
+      FilterExpression: '#status = :published OR #version = :head',
+      ProjectionExpression: '#project, #task, #version, #format, createdAt, createdBy, #status, stateMachineVersionArn',
+      ExpressionAttributeNames: { '#status': 'status', '#version': 'version', '#project': 'project', '#task': 'task', '#format': 'format' },
+      ExpressionAttributeValues: { ':pk': pk, ':version': 'VERSION#', ':published': 'published', ':head': head },
+      ScanIndexForward: false,
+      Limit: pageLimit(options.limit),
+      ExclusiveStartKey: decodeNext(options.next, pk),
+    }),
+  );
+  const items = (result.Items ?? []).map((item) => strip<VersionSummary>(item)!);
+  return withNext(items, encodeNext(result.LastEvaluatedKey));
+}
+
+/**
+ * Moves a task's head to a new version, only if it still points at `expected` (undefined: the task must not
+ * exist yet). Keeps the hook token, which its own routes change. Throws VersionConflictError otherwise.
+ */
+export async function moveHead(
+  store: Store,
+  head: Omit<TaskRecord, 'hookHash' | 'createdAt'>,
+  expected: number | undefined,
+): Promise<TaskRecord> {
+  const fields: Record<string, unknown> = {
+    project: head.project,
+    task: head.task,
+    version: head.version,
+    description: head.description,
+    stateMachineArn: head.stateMachineArn,
+    stateMachineVersionArn: head.stateMachineVersionArn,
+    params: head.params,
+    alarms: head.alarms,
+    whenRunning: head.whenRunning,
+    hook: head.hook,
+    updatedAt: head.updatedAt,
+    updatedBy: head.updatedBy,
+  };
+  const set = Object.entries(fields).filter(([, value]) => value !== undefined);
+  const remove = Object.entries(fields).filter(([, value]) => value === undefined);
+  const names: Record<string, string> = { '#createdAt': 'createdAt', '#version': 'version' };
+  const values: Record<string, unknown> = { ':now': head.updatedAt };
+  const assignments = set.map(([key, value]) => {
+    names[`#${key}`] = key;
+    values[`:${key}`] = value;
+    return `#${key} = :${key}`;
+  });
+  for (const [key] of remove) names[`#${key}`] = key;
+  let condition = 'attribute_not_exists(pk)';
+  if (expected !== undefined) {
+    condition = '#version = :expected';
+    values[':expected'] = expected;
+  }
+  try {
+    const { Attributes } = await store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: taskKey(head.project, head.task),
+        UpdateExpression:
+          `SET ${assignments.join(', ')}, #createdAt = if_not_exists(#createdAt, :now)` +
+          (remove.length > 0 ? ` REMOVE ${remove.map(([key]) => `#${key}`).join(', ')}` : ''),
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return strip<TaskRecord>(Attributes)!;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const current = await getTask(store, head.project, head.task);
+    throw new VersionConflictError(
+      current?.version,
+      current === undefined
+        ? `Task ${head.project}/${head.task} was deleted while this save ran.`
+        : `Task ${head.project}/${head.task} is at version ${current.version}: another save won. Read it, then save again with If-Match: ${current.version}.`,
+    );
+  }
+}
+
+/** Deletes a task's head (what is in force); its versions are removed by {@link deleteTaskVersions}. */
+export async function deleteHead(store: Store, project: string, task: string, expected?: number): Promise<void> {
+  try {
+    await store.doc.send(
+      new DeleteCommand({
+        TableName: store.table,
+        Key: taskKey(project, task),
+        ConditionExpression: expected === undefined ? 'attribute_exists(pk)' : '#version = :expected',
+        ...(expected === undefined
+          ? {}
+          : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expected } }),
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const current = await getTask(store, project, task);
+    throw new VersionConflictError(
+      current?.version,
+      current === undefined ? `Task ${project}/${task} does not exist.` : `Task ${project}/${task} is at version ${current.version}, not ${expected}.`,
+    );
+  }
+}
+
+/** Deletes every version item of a task (the counter stays, so numbers are never reused). */
+export async function deleteTaskVersions(store: Store, project: string, task: string): Promise<void> {
+  const pk = versionsPk(project, task);
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await store.doc.send(
+      new QueryCommand({
+        TableName: store.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :version)',
+        ExpressionAttributeValues: { ':pk': pk, ':version': 'VERSION#' },
+        ProjectionExpression: 'pk, sk',
+        ExclusiveStartKey: start,
+      }),
+    );
+    await deleteKeys(store, (page.Items ?? []) as { pk: string; sk: string }[]);
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
+
+async function deleteKeys(store: Store, keys: { pk: string; sk: string }[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 25) {
+    let requests: Record<string, unknown>[] = keys.slice(i, i + 25).map((key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } }));
+    for (let round = 0; requests.length > 0; round++) {
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** round, 1000)));
+      if (round > 8) throw new Error('DynamoDB left deletes unprocessed after 8 rounds');
+      const result = await store.doc.send(new BatchWriteCommand({ RequestItems: { [store.table]: requests } }));
+      requests = (result.UnprocessedItems?.[store.table] ?? []) as Record<string, unknown>[];
+    }
+  }
+}
+
+// ---------------------------------------------------------------- alarm index
+
+/**
+ * Names a task under each alarm. Entries are written before the head moves and may outlive a lost save:
+ * readers check the head ({@link tasksForAlarm} callers), so an extra entry starts nothing.
+ */
+export async function addAlarmEntries(store: Store, project: string, task: string, alarms: readonly string[], version: number): Promise<void> {
+  await Promise.all(
+    alarms.map((alarmName) =>
+      store.doc.send(
+        new PutCommand({
+          TableName: store.table,
+          Item: { ...alarmKey(alarmName, project, task), alarmName, project, task, addedVersion: version },
+        }),
+      ),
+    ),
+  );
+}
+
+/**
+ * Removes a task's entries under alarms its version `version` no longer names, unless a later save has
+ * named them again (its entry carries a higher version).
+ */
+export async function removeAlarmEntries(store: Store, project: string, task: string, alarms: readonly string[], version: number): Promise<void> {
+  await Promise.all(
+    alarms.map(async (alarmName) => {
+      try {
+        await store.doc.send(
+          new DeleteCommand({
+            TableName: store.table,
+            Key: alarmKey(alarmName, project, task),
+            ConditionExpression: 'addedVersion <= :version',
+            ExpressionAttributeValues: { ':version': version },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }),
+  );
+}
+
+/** The tasks the index names under an alarm (check each task's head before acting). */
+export async function tasksForAlarm(store: Store, alarmName: string): Promise<{ project: string; task: string }[]> {
+  const found: { project: string; task: string }[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await store.doc.send(
+      new QueryCommand({
+        TableName: store.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `ALARM#${alarmName}` },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) found.push({ project: item.project as string, task: item.task as string });
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return found;
+}
+
+// ---------------------------------------------------------------- hooks
+
+export async function putHookToken(store: Store, hash: string, project: string, task: string, now = new Date().toISOString()): Promise<void> {
+  await store.doc.send(
+    new PutCommand({
+      TableName: store.table,
+      Item: { ...hookKey(hash), project, task, createdAt: now },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export async function getHookToken(store: Store, hash: string): Promise<{ project: string; task: string } | undefined> {
+  const { Item } = await store.doc.send(new GetCommand({ TableName: store.table, Key: hookKey(hash), ConsistentRead: true }));
+  return Item ? { project: Item.project as string, task: Item.task as string } : undefined;
+}
+
+export async function deleteHookToken(store: Store, hash: string): Promise<void> {
+  await store.doc.send(new DeleteCommand({ TableName: store.table, Key: hookKey(hash) }));
+}
+
+/**
+ * Points a task at a new hook token hash (or none), only if it still has `expected` (undefined: none).
+ * Returns false when the task is gone or its token changed meanwhile.
+ */
+export async function swapHookHash(
+  store: Store,
+  project: string,
+  task: string,
+  expected: string | undefined,
+  next: string | undefined,
+): Promise<boolean> {
+  const values: Record<string, unknown> = {};
+  let condition = 'attribute_exists(pk) AND ';
+  if (expected === undefined) condition += 'attribute_not_exists(hookHash)';
+  else {
+    condition += 'hookHash = :expected';
+    values[':expected'] = expected;
+  }
+  if (next !== undefined) values[':next'] = next;
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: taskKey(project, task),
+        UpdateExpression: next === undefined ? 'REMOVE hookHash' : 'SET hookHash = :next',
+        ConditionExpression: condition,
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,357 @@
+/**
+ * Tasks: save (compile → store an immutable version → validate and publish its state machine version →
+ * move the head), read, list, validate without storing, and delete.
+ *
+ * What is in force is the task's head. It moves last, only from the version the writer read, so a save that
+ * fails at any step, or loses a race, leaves the previous version in force.
+ */
+import type { TaskError } from '#task/errors';
+import type { Task } from '#task/schema';
+import { compile } from './compile.ts';
+import type { ServiceDeps } from './deps.ts';
+import { notFound, ServiceError, VersionConflictError } from './errors.ts';
+import type { ErrorDetail } from './errors.ts';
+import { readProject } from './projects.ts';
+import {
+  addAlarmEntries,
+  allocateVersion,
+  deleteHead,
+  deleteHookToken,
+  deletePendingVersion,
+  deleteTaskVersions,
+  getTask,
+  getVersion,
+  listTasks,
+  listVersions,
+  markVersionPublished,
+  MAX_VERSION_BYTES,
+  moveHead,
+  putVersion,
+  removeAlarmEntries,
+} from './store.ts';
+import type { Page, PageOptions, SourceFormat, TaskRecord, VersionRecord, VersionSummary } from './store.ts';
+import {
+  deleteStateMachine,
+  deleteStateMachineVersion,
+  publishStateMachine,
+  tagVersion,
+  validateDefinition,
+} from './state-machines.ts';
+
+/** The largest task source accepted, in bytes. */
+export const MAX_SOURCE_BYTES = 128 * 1024;
+
+export interface SaveRequest {
+  readonly project: string;
+  readonly task: string;
+  readonly source: string;
+  readonly format?: SourceFormat;
+  /** The version the writer read (If-Match); '*' means "the task must exist". */
+  readonly ifMatch?: number | '*';
+  readonly who: string;
+}
+
+export interface Saved {
+  readonly project: string;
+  readonly task: string;
+  readonly version: number;
+  readonly previousVersion?: number;
+  readonly created: boolean;
+  readonly stateMachineArn: string;
+  readonly stateMachineVersionArn: string;
+}
+
+function taskErrorDetails(errors: readonly TaskError[]): ErrorDetail[] {
+  return errors.map((e) => ({
+    place: e.place,
+    code: e.code,
+    message: e.message,
+    ...(e.line !== undefined ? { line: e.line } : {}),
+    ...(e.column !== undefined ? { column: e.column } : {}),
+  }));
+}
+
+function checkSize(source: string): void {
+  const bytes = Buffer.byteLength(source, 'utf8');
+  if (bytes > MAX_SOURCE_BYTES) {
+    throw new ServiceError('PayloadTooLarge', `The task source is ${bytes} bytes; at most ${MAX_SOURCE_BYTES} are accepted.`);
+  }
+}
+
+function detectFormat(source: string, format: SourceFormat | undefined): SourceFormat {
+  return format ?? (source.trimStart().startsWith('{') ? 'json' : 'yaml');
+}
+
+/** The task's own names must agree with the URL it is saved under. */
+function namesAgree(task: Task, project: string, name: string): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  if (task.task !== name) problems.push({ place: 'task', code: 'name-mismatch', message: `the task is named ${task.task} but is saved as ${name}` });
+  if (task.project !== undefined && task.project !== project) {
+    problems.push({ place: 'project', code: 'name-mismatch', message: `the task names project ${task.project} but is saved in project ${project}` });
+  }
+  return problems;
+}
+
+interface Checked {
+  readonly task: Task;
+  readonly definition: object;
+}
+
+async function compileFor(
+  deps: ServiceDeps,
+  request: Pick<SaveRequest, 'project' | 'task' | 'source' | 'format'>,
+  version?: number,
+): Promise<Checked> {
+  checkSize(request.source);
+  const project = await readProject(deps.store, request.project);
+  const compiled = compile({
+    source: request.source,
+    ...(request.format ? { format: request.format } : {}),
+    project: request.project,
+    settings: project.settings,
+    providers: deps.config.providers,
+    ...(version !== undefined ? { version } : {}),
+  });
+  if (!('task' in compiled)) throw new ServiceError('InvalidTask', 'The task is not valid; nothing was saved.', taskErrorDetails(compiled.errors));
+  const mismatch = namesAgree(compiled.task, request.project, request.task);
+  if (mismatch.length > 0) throw new ServiceError('InvalidTask', 'The task is not valid; nothing was saved.', mismatch);
+  return compiled;
+}
+
+/** Checks and compiles a task without storing anything. */
+export async function validateTask(
+  deps: ServiceDeps,
+  request: Pick<SaveRequest, 'project' | 'task' | 'source' | 'format'>,
+): Promise<{ task: Task; definition: object }> {
+  const { task, definition } = await compileFor(deps, request);
+  return { task, definition };
+}
+
+function checkIfMatch(head: TaskRecord | undefined, ifMatch: SaveRequest['ifMatch'], project: string, task: string): void {
+  if (ifMatch === undefined) return;
+  if (head === undefined) {
+    throw new VersionConflictError(undefined, `Task ${project}/${task} does not exist, so it cannot be at version ${ifMatch}.`);
+  }
+  if (ifMatch !== '*' && head.version !== ifMatch) {
+    throw new VersionConflictError(head.version, `Task ${project}/${task} is at version ${head.version}, not ${ifMatch}.`);
+  }
+}
+
+export async function saveTask(deps: ServiceDeps, request: SaveRequest): Promise<Saved> {
+  const { store, sfn, config } = deps;
+  const { project, task: name } = request;
+  const format = detectFormat(request.source, request.format);
+  await compileFor(deps, { ...request, format });
+
+  const head = await getTask(store, project, name);
+  checkIfMatch(head, request.ifMatch, project, name);
+
+  const version = await allocateVersion(store, project, name);
+  const { task, definition } = await compileFor(deps, { ...request, format }, version);
+  const definitionText = JSON.stringify(definition);
+  const bytes = Buffer.byteLength(request.source, 'utf8') + Buffer.byteLength(definitionText, 'utf8');
+  if (bytes > MAX_VERSION_BYTES) {
+    throw new ServiceError('PayloadTooLarge', `The task and its compiled definition take ${bytes} bytes; at most ${MAX_VERSION_BYTES} fit.`);
+  }
+
+  const now = deps.now().toISOString();
+  const record: VersionRecord = {
+    project,
+    task: name,
+    version,
+    source: request.source,
+    format,
+    definition: definitionText,
+    createdAt: now,
+    createdBy: request.who,
+    status: 'pending',
+  };
+  await putVersion(store, record);
+
+  const publish = { project, task: name, version, definition: definitionText };
+  let published;
+  try {
+    await validateDefinition(sfn, definitionText);
+    published = await publishStateMachine(sfn, config, publish);
+  } catch (error) {
+    await deletePendingVersion(store, project, name, version);
+    throw error;
+  }
+
+  const alarms = [...new Set(task.triggers?.alarms ?? [])];
+  let moved: TaskRecord;
+  try {
+    await addAlarmEntries(store, project, name, alarms, version);
+    moved = await moveHead(
+      store,
+      {
+        project,
+        task: name,
+        version,
+        description: task.description,
+        stateMachineArn: published.stateMachineArn,
+        stateMachineVersionArn: published.stateMachineVersionArn,
+        params: task.params ?? {},
+        alarms,
+        whenRunning: task.triggers?.whenRunning ?? 'skip',
+        hook: task.triggers?.hook === true,
+        updatedAt: now,
+        updatedBy: request.who,
+      },
+      head?.version,
+    );
+  } catch (error) {
+    // Lost the race (or the store failed): this version never comes into force.
+    const cleanup = await Promise.allSettled([
+      deletePendingVersion(store, project, name, version),
+      deleteStateMachineVersion(sfn, published.stateMachineVersionArn),
+      removeAlarmEntries(store, project, name, alarms.filter((a) => !head?.alarms.includes(a)), version),
+    ]);
+    logRejections(deps, 'cleanup after a lost save', cleanup);
+    throw error;
+  }
+
+  const followUps = await Promise.allSettled([
+    markVersionPublished(store, project, name, version, published.stateMachineVersionArn),
+    removeAlarmEntries(store, project, name, (head?.alarms ?? []).filter((a) => !alarms.includes(a)), version),
+    tagVersion(sfn, published.stateMachineArn, publish),
+  ]);
+  logRejections(deps, 'follow-up after a save', followUps);
+
+  return {
+    project,
+    task: name,
+    version,
+    ...(head ? { previousVersion: head.version } : {}),
+    created: head === undefined,
+    stateMachineArn: moved.stateMachineArn,
+    stateMachineVersionArn: moved.stateMachineVersionArn,
+  };
+}
+
+function logRejections(deps: ServiceDeps, what: string, results: PromiseSettledResult<unknown>[]): void {
+  for (const result of results) {
+    if (result.status === 'rejected') {
+      const error = result.reason as Error;
+      deps.log.warn(`${what} did not complete`, { error: { name: error?.name, message: error?.message } });
+    }
+  }
+}
+
+export async function readTask(deps: ServiceDeps, project: string, task: string): Promise<TaskRecord> {
+  const head = await getTask(deps.store, project, task);
+  if (!head) throw notFound(`Task ${project}/${task} does not exist.`);
+  return head;
+}
+
+export interface TaskView {
+  readonly project: string;
+  readonly task: string;
+  readonly version: number;
+  /** The version in force. */
+  readonly currentVersion: number;
+  readonly format: SourceFormat;
+  readonly source: string;
+  readonly definition: object;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly stateMachineArn: string;
+  readonly stateMachineVersionArn?: string;
+  readonly hook: boolean;
+  readonly hookActive: boolean;
+  readonly alarms: readonly string[];
+}
+
+/** A task at its current version, or at an earlier one that was in force. */
+export async function getTaskVersion(deps: ServiceDeps, project: string, task: string, version?: number): Promise<TaskView> {
+  const head = await readTask(deps, project, task);
+  const wanted = version ?? head.version;
+  const record = await getVersion(deps.store, project, task, wanted);
+  if (!record || (record.status !== 'published' && wanted !== head.version)) {
+    throw notFound(`Task ${project}/${task} has no version ${wanted}.`);
+  }
+  const versionArn = wanted === head.version ? head.stateMachineVersionArn : record.stateMachineVersionArn;
+  return {
+    project,
+    task,
+    version: wanted,
+    currentVersion: head.version,
+    format: record.format,
+    source: record.source,
+    definition: JSON.parse(record.definition) as object,
+    createdAt: record.createdAt,
+    createdBy: record.createdBy,
+    stateMachineArn: head.stateMachineArn,
+    ...(versionArn ? { stateMachineVersionArn: versionArn } : {}),
+    hook: head.hook,
+    hookActive: head.hook && head.hookHash !== undefined,
+    alarms: head.alarms,
+  };
+}
+
+export interface TaskSummary {
+  readonly project: string;
+  readonly task: string;
+  readonly version: number;
+  readonly description?: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+  readonly alarms: readonly string[];
+  readonly hook: boolean;
+}
+
+export async function listProjectTasks(deps: ServiceDeps, project: string, options: PageOptions = {}): Promise<Page<TaskSummary>> {
+  await readProject(deps.store, project);
+  const page = await listTasks(deps.store, project, options);
+  return {
+    ...page,
+    items: page.items.map((t) => ({
+      project: t.project,
+      task: t.task,
+      version: t.version,
+      ...(t.description !== undefined ? { description: t.description } : {}),
+      updatedAt: t.updatedAt,
+      updatedBy: t.updatedBy,
+      alarms: t.alarms,
+      hook: t.hook,
+    })),
+  };
+}
+
+export async function listTaskVersions(deps: ServiceDeps, project: string, task: string, options: PageOptions = {}): Promise<Page<VersionSummary>> {
+  const head = await readTask(deps, project, task);
+  return listVersions(deps.store, project, task, head.version, options);
+}
+
+/**
+ * Deletes a task: its head first (from then on nothing starts it), then its state machine, its versions,
+ * its alarm entries and its hook token.
+ */
+export async function deleteTask(
+  deps: ServiceDeps,
+  project: string,
+  task: string,
+  ifMatch?: number | '*',
+): Promise<{ project: string; task: string; version: number }> {
+  const head = await readTask(deps, project, task);
+  checkIfMatch(head, ifMatch, project, task);
+  await deleteHead(deps.store, project, task, head.version);
+  const cleanup = await Promise.allSettled([
+    deleteTaskVersions(deps.store, project, task),
+    removeAlarmEntries(deps.store, project, task, head.alarms, head.version),
+    head.hookHash ? deleteHookToken(deps.store, head.hookHash) : Promise.resolve(),
+  ]);
+  logRejections(deps, 'cleanup after a delete', cleanup);
+  try {
+    await deleteStateMachine(deps.sfn, head.stateMachineArn);
+  } catch (error) {
+    const cause = (error as Error).message;
+    throw new ServiceError(
+      'UpstreamFailure',
+      `Task ${project}/${task} is deleted, but its state machine ${head.stateMachineArn} is not: ${cause} Saving the task again reuses it.`,
+      [],
+      { cause: error },
+    );
+  }
+  return { project, task, version: head.version };
+}

@@ -1,0 +1,98 @@
+/**
+ * The compiler's entry: a valid task (plus project settings) → Amazon States Language. Pure.
+ *
+ *   start states → per henchman: its states, its retreat → the abort route (rollback) → graph → definition
+ *
+ * The layout of the execution state and the names of helper states: ./compiler/layout.ts.
+ */
+import type { ProjectSettings, ProviderName } from './catalog.ts';
+import type { StateMachineDefinition } from './compiler/asl.ts';
+import { CompileError, StateGraph } from './compiler/graph.ts';
+import { henchmanStates } from './compiler/henchman.ts';
+import type { PlotContext } from './compiler/henchman.ts';
+import { NAMES } from './compiler/layout.ts';
+import type { PayloadScope } from './compiler/payload.ts';
+import { abortEntry, abortRoute } from './compiler/rollback.ts';
+import { retreatOf, retreatStates } from './compiler/retreat.ts';
+import { startStates } from './compiler/start.ts';
+import { seconds, succeed } from './compiler/states.ts';
+import type { TaskError } from './errors.ts';
+import type { SourceFormat } from './parse.ts';
+import type { Henchman, Task } from './schema.ts';
+import { checkTask } from './validate.ts';
+
+export type { StateMachineDefinition } from './compiler/asl.ts';
+export { CompileError } from './compiler/graph.ts';
+
+export interface CompileOptions {
+  /** Settings fill inputs the task leaves out; `${project.x}` resolves at compile time. */
+  project?: ProjectSettings & { name?: string };
+  /** Provider Lambda ARNs; placeholders when left out. */
+  providers?: Partial<Record<ProviderName, string>>;
+  /** The task version, into the event context. */
+  version?: number;
+}
+
+/** The ARN used for a provider the options do not name. */
+export function placeholderArn(provider: ProviderName): string {
+  return `arn:aws:lambda:us-east-1:000000000000:function:mastermind-${provider}`;
+}
+
+export function compileTask(task: Task, options: CompileOptions = {}): StateMachineDefinition {
+  const { name: projectName, ...settings } = options.project ?? {};
+  const scope: PayloadScope = {
+    project: projectName ?? task.project ?? 'default',
+    task: task.task,
+    version: options.version ?? 0,
+    settings,
+  };
+  const plot = task.plot;
+  const graph = new StateGraph();
+  const abortFirst = abortEntry(task);
+  const ctx: PlotContext = {
+    graph,
+    scope,
+    functionName: (provider) => options.providers?.[provider] ?? placeholderArn(provider),
+    advance: (h: Henchman) => {
+      if (h.next === 'end') return null;
+      if (h.next !== undefined) return h.next;
+      const i = plot.indexOf(h);
+      return i + 1 < plot.length ? plot[i + 1]!.name : null;
+    },
+    failureRoute: (h: Henchman) => {
+      const f = h.onFailure ?? 'abort';
+      if (typeof f === 'object' && 'goto' in f) return f.goto;
+      if (typeof f === 'object') return NAMES.retreatChoice(h.name);
+      return abortFirst;
+    },
+  };
+  for (const [name, state] of Object.entries(startStates(task, plot[0]!.name))) graph.add(name, state);
+  for (const h of plot) {
+    henchmanStates(h, ctx);
+    if (retreatOf(h)) retreatStates(h, task, ctx, abortFirst);
+  }
+  abortRoute(task, ctx);
+  graph.add(NAMES.done, succeed());
+  return {
+    Comment: task.description ? `${task.task}: ${task.description}` : task.task,
+    StartAt: NAMES.input,
+    ...(task.timeout ? { TimeoutSeconds: seconds(task.timeout) } : {}),
+    States: graph.render(NAMES.input),
+  };
+}
+
+/** Source text → checked task → definition; every error of the task, or the one the compiler met. */
+export function compileSource(
+  source: string,
+  options: CompileOptions & { format?: SourceFormat } = {},
+): { task?: Task; definition?: StateMachineDefinition; errors: TaskError[] } {
+  const { name: _name, ...settings } = options.project ?? {};
+  const { task, errors } = checkTask(source, { format: options.format, project: options.project ? settings : undefined });
+  if (!task || errors.length > 0) return { errors };
+  try {
+    return { task, definition: compileTask(task, options), errors: [] };
+  } catch (error) {
+    if (error instanceof CompileError) return { task, errors: [{ code: 'compile-error', place: '', message: error.message }] };
+    throw error;
+  }
+}

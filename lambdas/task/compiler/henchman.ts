@@ -1,0 +1,295 @@
+/**
+ * The states of one henchman.
+ *
+ *   plain        "X" (Task) ─────────────────────────────────────────────→ next        one transition
+ *   expect       "X" → "X: check" ─met→ next, else "X: unexpected" → failure route
+ *   polls        "X" → "X: poll?" ─output→ "X: output" → next
+ *                           ├─waited ≥ timeout→ "X: timed out" → failure route
+ *                           └─else→ "X: count" → "X: wait" → "X: poll" → "X: poll?"
+ *   fire         "X" (InvocationType Event) → next
+ *   each         "X" (inline Map over the list; the states above per item, inside)
+ *   continue     every failure → "X: failed" (records { failed, error, cause } in out.X) → next
+ *
+ * Every failure (errors after retries, expect not met, poll timeout) is recorded in $.failure and goes
+ * to the henchman's failure route (retreat?, goto target, or the abort route) — see ./retreat.ts.
+ */
+import { findAction } from '../catalog.ts';
+import type { ActionSpec, ProviderName } from '../catalog.ts';
+import { parseTemplate, wholeReference } from '../references.ts';
+import type { Henchman } from '../schema.ts';
+import type { JsonObject, State } from './asl.ts';
+import { expectRule, isPresent } from './expect.ts';
+import { CompileError, StateGraph } from './graph.ts';
+import { NAMES, pollPath, recordPath, STATE } from './layout.ts';
+import { eventTemplate, inputTemplate, resolveReference } from './payload.ts';
+import type { PayloadScope } from './payload.ts';
+import { catchAll, choice, choiceTarget, ERRORS, fail, invoke, pass, retriers, seconds, succeed, waitSecondsPath } from './states.ts';
+import type { Target } from './states.ts';
+
+/** How long a polling henchman may wait when its task gives no timeout. */
+export const DEFAULT_POLL_TIMEOUT = '10m';
+
+export interface PlotContext {
+  readonly graph: StateGraph;
+  readonly scope: PayloadScope;
+  functionName(provider: ProviderName): string;
+  /** Where the henchman advances to: the next henchman, its `next`, or null for the end. */
+  advance(h: Henchman): Target;
+  /** Where a failure of the henchman goes once recorded in $.failure (for onFailure other than continue). */
+  failureRoute(h: Henchman): string;
+}
+
+function onFailureKind(h: Henchman): 'abort' | 'continue' | 'goto' | 'retreat' {
+  const f = h.onFailure ?? 'abort';
+  return typeof f === 'string' ? f : 'goto' in f ? 'goto' : 'retreat';
+}
+
+function actionOf(h: Henchman): ActionSpec {
+  const spec = findAction(h.provider, h.action);
+  if (!spec) throw new CompileError(`${h.name}: the ${h.provider} provider has no action "${h.action}"`);
+  return spec;
+}
+
+/** The state a failure of `h` goes to, with $.failure = { Error, Cause } set. */
+function failureSink(h: Henchman, ctx: PlotContext): string {
+  return onFailureKind(h) === 'continue' ? NAMES.failed(h.name) : ctx.failureRoute(h);
+}
+
+export function henchmanStates(h: Henchman, ctx: PlotContext): void {
+  const { graph, scope } = ctx;
+  const name = h.name;
+  const spec = actionOf(h);
+  const sink = failureSink(h, ctx);
+  const functionName = ctx.functionName(h.provider as ProviderName);
+  const timeoutSeconds = h.timeout ? seconds(h.timeout) : undefined;
+
+  if (onFailureKind(h) === 'continue') {
+    graph.add(
+      NAMES.failed(name),
+      pass({
+        parameters: { failed: true, 'error.$': `${STATE.failure}.Error`, 'cause.$': `${STATE.failure}.Cause` },
+        resultPath: recordPath(name),
+        target: ctx.advance(h),
+      }),
+    );
+  }
+
+  if (h.each !== undefined) {
+    graph.add(name, eachState(h, spec, ctx, sink));
+    return;
+  }
+
+  const event = eventTemplate({ henchman: name, action: h.action, input: inputTemplate(h.with, spec, scope), phase: 'do' }, scope);
+
+  if (h.fire) {
+    graph.add(
+      name,
+      invoke({
+        functionName,
+        payload: event,
+        fire: true,
+        resultSelector: { fired: true },
+        resultPath: recordPath(name),
+        catch: catchAll(sink),
+        target: ctx.advance(h),
+      }),
+    );
+    return;
+  }
+
+  const afterOutput: Target = h.expect ? NAMES.check(name) : ctx.advance(h);
+  if (spec.polls) {
+    const slot = pollPath(name);
+    graph.add(
+      name,
+      invoke({
+        functionName,
+        payload: event,
+        resultSelector: { answer: { 'Payload.$': '$.Payload' }, waited: 0 },
+        resultPath: slot,
+        timeoutSeconds,
+        retry: retriers(h.retry),
+        catch: catchAll(sink),
+        target: NAMES.pollChoice(name),
+      }),
+    );
+    pollLoop(graph, {
+      names: { choice: NAMES.pollChoice(name), count: NAMES.count(name), wait: NAMES.wait(name), poll: NAMES.poll(name), output: NAMES.output(name), timedOut: NAMES.timedOut(name) },
+      slot,
+      bound: seconds(h.timeout ?? DEFAULT_POLL_TIMEOUT),
+      pollTask: (target) =>
+        invoke({
+          functionName,
+          payload: { ...event, phase: 'poll', 'poll.$': `${slot}.answer.Payload.poll.state` },
+          resultSelector: { 'Payload.$': '$.Payload' },
+          resultPath: `${slot}.answer`,
+          timeoutSeconds,
+          retry: retriers(h.retry),
+          catch: catchAll(sink),
+          target,
+        }),
+      output: pass({ parameters: { 'output.$': `${slot}.answer.Payload.output` }, resultPath: recordPath(name), target: afterOutput }),
+      timedOut: pass({ result: timeoutFailure(name, h.timeout ?? DEFAULT_POLL_TIMEOUT), resultPath: STATE.failure, target: sink }),
+    });
+  } else {
+    graph.add(
+      name,
+      invoke({
+        functionName,
+        payload: event,
+        resultSelector: { 'output.$': '$.Payload.output' },
+        resultPath: recordPath(name),
+        timeoutSeconds,
+        retry: retriers(h.retry),
+        catch: catchAll(sink),
+        target: afterOutput,
+      }),
+    );
+  }
+
+  if (h.expect) {
+    graph.add(
+      NAMES.check(name),
+      choice([{ rule: expectRule(h.expect, `${recordPath(name)}.output`, `${name}.expect`), next: choiceTarget(ctx.advance(h)) }], NAMES.unexpected(name)),
+    );
+    graph.add(NAMES.unexpected(name), pass({ result: unexpectedFailure(name), resultPath: STATE.failure, target: sink }));
+  }
+}
+
+function unexpectedFailure(name: string): JsonObject {
+  return { Error: ERRORS.unexpected, Cause: `the output of ${name} does not meet its expect` };
+}
+
+function timeoutFailure(name: string, timeout: string): JsonObject {
+  return { Error: ERRORS.timeout, Cause: `${name} was still waiting after ${timeout}` };
+}
+
+interface PollLoopOptions {
+  names: { choice: string; count: string; wait: string; poll: string; output: string; timedOut: string };
+  /** Where the last answer ({ answer: { Payload }, waited }) lives. */
+  slot: string;
+  bound: number;
+  pollTask: (target: Target) => State;
+  output: State;
+  timedOut: State;
+}
+
+/** poll? → (output | timed out | count → wait → poll → poll?): bounded by the seconds waited. */
+function pollLoop(graph: StateGraph, o: PollLoopOptions): void {
+  const answer = `${o.slot}.answer.Payload`;
+  graph.add(
+    o.names.choice,
+    choice(
+      [
+        { rule: isPresent(`${answer}.poll`, false), next: o.names.output },
+        { rule: { Variable: `${o.slot}.waited`, NumericGreaterThanEquals: o.bound }, next: o.names.timedOut },
+      ],
+      o.names.count,
+    ),
+  );
+  graph.add(
+    o.names.count,
+    pass({
+      parameters: { 'answer.$': `${o.slot}.answer`, 'waited.$': `States.MathAdd(${o.slot}.waited, ${answer}.poll.after)` },
+      resultPath: o.slot,
+      target: o.names.wait,
+    }),
+  );
+  graph.add(o.names.wait, waitSecondsPath(`${answer}.poll.after`, o.names.poll));
+  graph.add(o.names.poll, o.pollTask(o.names.choice));
+  graph.add(o.names.output, o.output);
+  graph.add(o.names.timedOut, o.timedOut);
+}
+
+/** The JSONPath of the list an `each` plays over. */
+function itemsPath(h: Henchman, scope: PayloadScope): string {
+  const whole = wholeReference(parseTemplate(h.each!));
+  const resolved = whole ? resolveReference(whole, scope) : undefined;
+  if (!resolved || !('path' in resolved)) throw new CompileError(`${h.name}.each must be one reference to a list in the execution (params, trigger or a henchman's output)`);
+  return resolved.path;
+}
+
+/** `each`: an inline Map whose iterations play the henchman once per item; its output is the list of outputs. */
+function eachState(h: Henchman, spec: ActionSpec, ctx: PlotContext, sink: string): State {
+  const name = h.name;
+  const itemScope: PayloadScope = { ...ctx.scope, item: STATE.itemValue };
+  const functionName = ctx.functionName(h.provider as ProviderName);
+  const timeoutSeconds = h.timeout ? seconds(h.timeout) : undefined;
+  const inner = new StateGraph();
+  const item = NAMES.item(name);
+  const n = {
+    check: `${item} check`,
+    met: `${item} met`,
+    unexpected: `${item} unexpected`,
+    choice: `${item} poll?`,
+    count: `${item} count`,
+    wait: `${item} wait`,
+    poll: `${item} poll`,
+    output: `${item} output`,
+    timedOut: `${item} timed out`,
+  };
+  const afterOutput: Target = h.expect && !h.fire ? n.check : null;
+  if (h.fire) {
+    inner.add(item, invoke({ functionName, payload: '$.event', fire: true, resultSelector: { fired: true }, target: null }));
+  } else if (spec.polls) {
+    inner.add(
+      item,
+      invoke({
+        functionName,
+        payload: '$.event',
+        resultSelector: { answer: { 'Payload.$': '$.Payload' }, waited: 0 },
+        resultPath: '$.poll',
+        timeoutSeconds,
+        retry: retriers(h.retry),
+        target: n.choice,
+      }),
+    );
+    pollLoop(inner, {
+      names: n,
+      slot: '$.poll',
+      bound: seconds(h.timeout ?? DEFAULT_POLL_TIMEOUT),
+      pollTask: (target) =>
+        invoke({
+          functionName,
+          payload: { 'action.$': '$.event.action', 'input.$': '$.event.input', phase: 'poll', 'poll.$': '$.poll.answer.Payload.poll.state', 'context.$': '$.event.context' },
+          resultSelector: { 'Payload.$': '$.Payload' },
+          resultPath: '$.poll.answer',
+          timeoutSeconds,
+          retry: retriers(h.retry),
+          target,
+        }),
+      output: pass({ inputPath: '$.poll.answer.Payload.output', target: afterOutput }),
+      timedOut: fail({ error: ERRORS.timeout, cause: `${name} was still waiting after ${h.timeout ?? DEFAULT_POLL_TIMEOUT}` }),
+    });
+  } else {
+    inner.add(
+      item,
+      invoke({
+        functionName,
+        payload: '$.event',
+        resultSelector: { 'output.$': '$.Payload.output' },
+        outputPath: '$.output',
+        timeoutSeconds,
+        retry: retriers(h.retry),
+        target: afterOutput,
+      }),
+    );
+  }
+  if (afterOutput) {
+    inner.add(n.check, choice([{ rule: expectRule(h.expect!, '$', `${name}.expect`), next: n.met }], n.unexpected));
+    inner.add(n.met, succeed());
+    inner.add(n.unexpected, fail({ error: ERRORS.unexpected, cause: `the output of ${name} for an item does not meet its expect` }));
+  }
+  const event = eventTemplate({ henchman: name, action: h.action, input: inputTemplate(h.with, spec, itemScope), phase: 'do' }, itemScope);
+  return {
+    Type: 'Map',
+    ItemsPath: itemsPath(h, ctx.scope),
+    ItemSelector: { event },
+    ...(h.concurrency ? { MaxConcurrency: h.concurrency } : {}),
+    ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: item, States: inner.render(item) },
+    ResultSelector: { 'output.$': '$' },
+    ResultPath: recordPath(name),
+    Catch: catchAll(sink),
+    ...(ctx.advance(h) === null ? { End: true } : { Next: ctx.advance(h)! }),
+  } as State;
+}

@@ -1,0 +1,207 @@
+/**
+ * References → Parameters templates: the provider event a Task state sends.
+ *
+ * - a whole-value reference becomes a JSONPath (`"host.$": "$.out.provision.output.privateIp"`), keeping its type;
+ * - references inside a longer string become `States.Format`;
+ * - `${project.x}` is resolved here, at compile time, to a literal;
+ * - `${secret:/name}` stays the literal text `${secret:/name}`: never resolved, never looked up;
+ * - shell fields (catalog `shell: true`) with references become a ShellCommand { template, values }
+ *   (lambdas/providers/shell.ts), `${raw:..}` → `{{n:raw}}`;
+ * - lists holding references become `States.Array(...)`.
+ */
+import type { ActionSpec, ProjectSettings } from '../catalog.ts';
+import { parseTemplate, secretText, wholeReference } from '../references.ts';
+import type { Reference } from '../references.ts';
+import type { JsonObject, JsonValue } from './asl.ts';
+import { CompileError } from './graph.ts';
+import { jsonPath, outputPath, playsPath, STATE } from './layout.ts';
+
+export interface PayloadScope {
+  project: string;
+  task: string;
+  version: number;
+  settings: ProjectSettings;
+  /** Inside `each`: the JSONPath of the current item. */
+  item?: string;
+}
+
+/** A value in a Parameters template: a literal, a JSONPath or intrinsic ("key.$"), or an object holding some. */
+export type Template = { literal: JsonValue } | { path: string } | { object: JsonObject };
+
+/** `'it\'s \{x\}'`: a string literal inside an intrinsic function (' { } \\ escaped, as ASL requires). */
+export function intrinsicString(text: string): string {
+  return `'${text.replace(/[\\'{}]/g, (c) => `\\${c}`)}'`;
+}
+
+/**
+ * Any JSON value as an intrinsic argument. Text with reserved characters and JSON documents go through
+ * `States.Format`, which both Step Functions and the local engine unescape (the local engine keeps the
+ * backslashes of a bare string literal).
+ */
+export function intrinsicLiteral(value: JsonValue): string {
+  if (typeof value === 'string') return /[\\'{}]/.test(value) ? `States.Format(${intrinsicString(value)})` : `'${value}'`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  return `States.StringToJson(States.Format(${intrinsicString(JSON.stringify(value))}))`;
+}
+
+/** A reference as a literal (project, secret) or a JSONPath into the execution state. */
+export function resolveReference(ref: Reference, scope: PayloadScope): { literal: JsonValue } | { path: string } {
+  switch (ref.root) {
+    case 'params':
+      return { path: jsonPath(STATE.params, ref.path) };
+    case 'trigger':
+      return { path: jsonPath(STATE.trigger, ref.path) };
+    case 'henchman':
+      return { path: jsonPath(outputPath(ref.henchman!), ref.path) };
+    case 'item':
+      if (!scope.item) throw new CompileError(`${ref.text} stands outside a henchman with each`);
+      return { path: jsonPath(scope.item, ref.path) };
+    case 'execution':
+      if (ref.path.length === 1 && ref.path[0] === 'id') return { path: STATE.executionId };
+      if (ref.path.length === 1 && ref.path[0] === 'name') return { path: '$$.Execution.Name' };
+      throw new CompileError(`${ref.text}: an execution has only an id and a name`);
+    case 'secret':
+      return { literal: secretText(ref.secret!) };
+    case 'project':
+      return { literal: projectValue(ref, scope) };
+  }
+}
+
+function projectValue(ref: Reference, scope: PayloadScope): JsonValue {
+  const [head, ...rest] = ref.path;
+  let value: unknown = head === 'name' ? scope.project : (scope.settings as Record<string, unknown>)[String(head)];
+  for (const segment of rest) value = value === null || value === undefined ? undefined : (value as Record<string | number, unknown>)[segment];
+  if (value === undefined) throw new CompileError(`${ref.text}: the project has no such setting`);
+  return value as JsonValue;
+}
+
+function asText(value: JsonValue): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** A string value: literal, whole-value reference, States.Format, or (shell) a ShellCommand. */
+export function stringTemplate(text: string, scope: PayloadScope, shell = false): Template {
+  const parsed = parseTemplate(text);
+  if (parsed.errors.length > 0) throw new CompileError(parsed.errors.map((e) => e.message).join('; '));
+  if (shell) return shellTemplate(parsed.parts, scope);
+  const whole = wholeReference(parsed);
+  if (whole) return resolveReference(whole, scope);
+  let format = '';
+  let literal = '';
+  const args: string[] = [];
+  for (const part of parsed.parts) {
+    const resolved = typeof part === 'string' ? { literal: part } : resolveReference(part, scope);
+    if ('literal' in resolved) {
+      literal += asText(resolved.literal);
+      format += asText(resolved.literal).replace(/[\\'{}]/g, (c) => `\\${c}`);
+    } else {
+      format += '{}';
+      args.push(resolved.path);
+    }
+  }
+  if (args.length === 0) return { literal };
+  return { path: `States.Format('${format}', ${args.join(', ')})` };
+}
+
+/** Shell text: references reach the provider apart from the command, as {{n}} placeholders and values. */
+function shellTemplate(parts: readonly (string | Reference)[], scope: PayloadScope): Template {
+  let template = '';
+  const values: JsonObject = {};
+  let n = 0;
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      template += part;
+      continue;
+    }
+    const resolved = resolveReference(part, scope);
+    if (part.root === 'secret') {
+      template += secretText(part.secret!);
+      continue;
+    }
+    const key = String(n++);
+    template += `{{${key}${part.raw ? ':raw' : ''}}}`;
+    if ('literal' in resolved) values[key] = resolved.literal;
+    else values[`${key}.$`] = resolved.path;
+  }
+  if (n === 0) return { literal: template };
+  return { object: { template, values } };
+}
+
+/** Any JSON-like value from a task. */
+export function valueTemplate(value: unknown, scope: PayloadScope, shell = false): Template {
+  if (typeof value === 'string') return stringTemplate(value, scope, shell);
+  if (Array.isArray(value)) return listTemplate(value, scope);
+  if (value !== null && typeof value === 'object') {
+    const object: JsonObject = {};
+    let dynamic = false;
+    for (const [key, v] of Object.entries(value)) {
+      const t = valueTemplate(v, scope);
+      dynamic ||= !('literal' in t);
+      setKey(object, key, t);
+    }
+    return dynamic ? { object } : { literal: object };
+  }
+  return { literal: (value ?? null) as JsonValue };
+}
+
+function listTemplate(items: readonly unknown[], scope: PayloadScope): Template {
+  const templates = items.map((item) => valueTemplate(item, scope));
+  if (templates.every((t) => 'literal' in t)) return { literal: templates.map((t) => (t as { literal: JsonValue }).literal) };
+  return { path: `States.Array(${templates.map(intrinsicArgument).join(', ')})` };
+}
+
+function intrinsicArgument(t: Template): string {
+  if ('path' in t) return t.path;
+  if ('object' in t) throw new CompileError('a map holding references inside a list is not supported; give the map its own field');
+  return intrinsicLiteral(t.literal);
+}
+
+/** Puts a template under `key` of a Parameters object ("key.$" for paths and intrinsics). */
+export function setKey(target: JsonObject, key: string, t: Template): void {
+  if ('path' in t) target[`${key}.$`] = t.path;
+  else if ('object' in t) target[key] = t.object;
+  else target[key] = t.literal;
+}
+
+/** The action's input: the task's `with`, then project settings for the setting fields it leaves out. */
+export function inputTemplate(values: Record<string, unknown> | undefined, spec: ActionSpec | undefined, scope: PayloadScope): JsonObject {
+  const input: JsonObject = {};
+  for (const [key, value] of Object.entries(values ?? {})) {
+    setKey(input, key, valueTemplate(value, scope, spec?.input[key]?.shell === true));
+  }
+  for (const [field, fieldSpec] of Object.entries(spec?.input ?? {})) {
+    const setting = (scope.settings as Record<string, unknown>)[field];
+    if (fieldSpec.projectSetting && !Object.hasOwn(values ?? {}, field) && setting !== undefined) {
+      input[field] = setting as JsonValue;
+    }
+  }
+  return input;
+}
+
+export interface EventOptions {
+  henchman: string;
+  action: string;
+  input: JsonObject;
+  phase: 'do' | 'undo' | 'poll';
+  /** With phase "poll": the JSONPath of the state the action asked to be handed back. */
+  pollPath?: string;
+}
+
+/** The provider event { action, input, phase, poll?, context } as a Parameters template. */
+export function eventTemplate(o: EventOptions, scope: PayloadScope): JsonObject {
+  return {
+    action: o.action,
+    input: o.input,
+    phase: o.phase,
+    ...(o.pollPath ? { 'poll.$': o.pollPath } : {}),
+    context: {
+      project: scope.project,
+      task: scope.task,
+      version: scope.version,
+      'execution.$': STATE.executionId,
+      henchman: o.henchman,
+      'attempt.$': playsPath(o.henchman),
+      ...(scope.item ? { 'item.$': STATE.itemIndex } : {}),
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * Small factories for the states the compiler emits, and the shared renderers (transitions, retry, catch).
+ */
+import { parseDuration } from '../duration.ts';
+import type { Retry } from '../schema.ts';
+import type { Catcher, ChoiceRule, ChoiceState, FailState, JsonObject, JsonValue, PassState, Retrier, State, TaskState, Transition, WaitState } from './asl.ts';
+import { NAMES, STATE } from './layout.ts';
+
+/** Where a state goes next: a state name, or null for the end of the execution. */
+export type Target = string | null;
+
+export const INVOKE = 'arn:aws:states:::lambda:invoke';
+
+/** The Lambda service's own transient errors: every Task state retries them. */
+export const LAMBDA_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+export const ERRORS = {
+  transient: 'Mastermind.Transient',
+  /** An output that does not meet the henchman's `expect`. */
+  unexpected: 'Mastermind.Unexpected',
+  timeout: 'States.Timeout',
+} as const;
+
+export const LAMBDA_RETRIER: Retrier = { ErrorEquals: LAMBDA_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 };
+
+export function transition(target: Target): Transition {
+  return target === null ? { End: true } : { Next: target };
+}
+
+/** A Choice cannot end the execution: the end is the "task: done" Succeed state. */
+export function choiceTarget(target: Target): string {
+  return target ?? NAMES.done;
+}
+
+/** Whole seconds, at least 1 (ASL intervals and timeouts are positive integers). */
+export function seconds(duration: string): number {
+  const value = parseDuration(duration);
+  if (value === undefined) throw new Error(`"${duration}" is not a duration`);
+  return Math.max(1, Math.ceil(value));
+}
+
+/** The task's `retry` as a Retrier on Mastermind.Transient (Mastermind.Failed and .Invalid are never retried). */
+export function transientRetrier(retry: Retry): Retrier {
+  return {
+    ErrorEquals: [ERRORS.transient],
+    IntervalSeconds: retry.interval ? seconds(retry.interval) : 1,
+    MaxAttempts: retry.attempts,
+    BackoffRate: retry.backoff ?? 2,
+    ...(retry.maxDelay ? { MaxDelaySeconds: seconds(retry.maxDelay) } : {}),
+    ...(retry.jitter === undefined ? {} : { JitterStrategy: retry.jitter ? 'FULL' : 'NONE' }),
+  };
+}
+
+export function retriers(retry: Retry | undefined): Retrier[] {
+  return retry ? [LAMBDA_RETRIER, transientRetrier(retry)] : [LAMBDA_RETRIER];
+}
+
+/** Every error left after the retries goes to `next`, recorded at `resultPath` ($.failure by default). */
+export function catchAll(next: string, resultPath: string = STATE.failure): Catcher[] {
+  return [{ ErrorEquals: ['States.ALL'], ResultPath: resultPath, Next: next }];
+}
+
+export interface InvokeOptions {
+  functionName: string;
+  /** The provider event, as a Parameters template; or a path to it ("$.event"). */
+  payload: JsonObject | string;
+  target: Target;
+  fire?: boolean;
+  resultSelector?: JsonObject;
+  resultPath?: string | null;
+  outputPath?: string;
+  timeoutSeconds?: number;
+  retry?: Retrier[];
+  catch?: Catcher[];
+  comment?: string;
+}
+
+/** A Task state calling a provider Lambda through the lambda:invoke integration. */
+export function invoke(o: InvokeOptions): TaskState {
+  const payload: JsonObject = typeof o.payload === 'string' ? { 'Payload.$': o.payload } : { Payload: o.payload };
+  return {
+    Type: 'Task',
+    ...(o.comment ? { Comment: o.comment } : {}),
+    Resource: INVOKE,
+    Parameters: { FunctionName: o.functionName, ...(o.fire ? { InvocationType: 'Event' } : {}), ...payload },
+    ...(o.resultSelector ? { ResultSelector: o.resultSelector } : {}),
+    ...(o.resultPath !== undefined ? { ResultPath: o.resultPath } : {}),
+    ...(o.outputPath ? { OutputPath: o.outputPath } : {}),
+    ...(o.timeoutSeconds ? { TimeoutSeconds: o.timeoutSeconds } : {}),
+    Retry: o.retry ?? [LAMBDA_RETRIER],
+    ...(o.catch ? { Catch: o.catch } : {}),
+    ...transition(o.target),
+  } as TaskState;
+}
+
+export function pass(o: {
+  target: Target;
+  inputPath?: string;
+  parameters?: JsonObject;
+  result?: JsonValue;
+  resultPath?: string;
+  outputPath?: string;
+  comment?: string;
+}): PassState {
+  return {
+    Type: 'Pass',
+    ...(o.comment ? { Comment: o.comment } : {}),
+    ...(o.inputPath ? { InputPath: o.inputPath } : {}),
+    ...(o.parameters ? { Parameters: o.parameters } : {}),
+    ...(o.result !== undefined ? { Result: o.result } : {}),
+    ...(o.resultPath ? { ResultPath: o.resultPath } : {}),
+    ...(o.outputPath ? { OutputPath: o.outputPath } : {}),
+    ...transition(o.target),
+  } as PassState;
+}
+
+export function choice(rules: { rule: ChoiceRule; next: string }[], otherwise: string, comment?: string): ChoiceState {
+  return {
+    Type: 'Choice',
+    ...(comment ? { Comment: comment } : {}),
+    Choices: rules.map(({ rule, next }) => ({ ...rule, Next: next }) as ChoiceRule & { Next: string }),
+    Default: otherwise,
+  };
+}
+
+export function waitSecondsPath(path: string, target: Target): WaitState {
+  return { Type: 'Wait', SecondsPath: path, ...transition(target) } as WaitState;
+}
+
+export function fail(o: { error?: string; cause?: string; errorPath?: string; causePath?: string }): FailState {
+  return {
+    Type: 'Fail',
+    ...(o.error ? { Error: o.error } : {}),
+    ...(o.cause ? { Cause: o.cause } : {}),
+    ...(o.errorPath ? { ErrorPath: o.errorPath } : {}),
+    ...(o.causePath ? { CausePath: o.causePath } : {}),
+  };
+}
+
+export function succeed(): State {
+  return { Type: 'Succeed' };
+}

@@ -1,0 +1,50 @@
+/**
+ * The undo of one henchman: the action that takes its move back, and that action's input.
+ *
+ * - `undo: <action>` feeds the henchman's own output: every input field of the undo action that the do
+ *   action outputs (of a oneOf group, the one the henchman's `with` used, else the first), then the same
+ *   values the henchman was given for the other fields it shares (a region), then project settings.
+ * - `undo: { action, with }` says the input explicitly (references resolved like `with`).
+ */
+import { findAction } from '../catalog.ts';
+import type { Henchman } from '../schema.ts';
+import type { JsonObject } from './asl.ts';
+import { CompileError } from './graph.ts';
+import { outputPath } from './layout.ts';
+import { inputTemplate, setKey, valueTemplate } from './payload.ts';
+import type { PayloadScope } from './payload.ts';
+
+export interface UndoPlan {
+  action: string;
+  input: JsonObject;
+}
+
+/** The henchmen whose completed moves can be taken back: an undo, and an output to take back (not fire). */
+export function undoable(h: Henchman): boolean {
+  return h.undo !== undefined && h.fire !== true && h.each === undefined;
+}
+
+export function undoPlan(h: Henchman, scope: PayloadScope): UndoPlan {
+  if (h.undo === undefined) throw new CompileError(`${h.name} has no undo`);
+  if (typeof h.undo !== 'string') {
+    return { action: h.undo.action, input: inputTemplate(h.undo.with, findAction(h.provider, h.undo.action), scope) };
+  }
+  const doSpec = findAction(h.provider, h.action);
+  const undoSpec = findAction(h.provider, h.undo);
+  if (!doSpec || !undoSpec) throw new CompileError(`${h.name}: ${h.provider} has no action "${h.undo}"`);
+  const given = h.with ?? {};
+  const fromOutput = new Set(Object.keys(undoSpec.input).filter((field) => Object.hasOwn(doSpec.output, field)));
+  for (const group of undoSpec.oneOf ?? []) {
+    const candidates = group.filter((field) => fromOutput.has(field));
+    const keep = candidates.find((field) => Object.hasOwn(given, field)) ?? candidates[0];
+    for (const field of candidates) if (field !== keep) fromOutput.delete(field);
+  }
+  const input: JsonObject = {};
+  for (const field of Object.keys(undoSpec.input)) {
+    if (fromOutput.has(field)) input[`${field}.$`] = `${outputPath(h.name)}.${field}`;
+    else if (Object.hasOwn(given, field)) setKey(input, field, valueTemplate(given[field], scope, undoSpec.input[field]?.shell === true));
+  }
+  const settings = inputTemplate(undefined, undoSpec, scope);
+  for (const [field, value] of Object.entries(settings)) if (!(field in input) && !(`${field}.$` in input)) input[field] = value;
+  return { action: h.undo, input };
+}

@@ -1,0 +1,181 @@
+/**
+ * What every validation rule is handed: the task (its shape already checked by the schema), the project
+ * settings when known, the flow graph, and helpers to look henchmen, actions and references up.
+ */
+import { catalog, findAction, PROJECT_SETTING_NAMES } from '../catalog.ts';
+import type { ActionSpec, FieldType, InputField, ProjectSettings } from '../catalog.ts';
+import type { TaskError } from '../errors.ts';
+import { flowOf } from '../flow.ts';
+import type { Flow } from '../flow.ts';
+import { parseTemplate, walkStrings } from '../references.ts';
+import type { ParsedTemplate, Reference } from '../references.ts';
+import type { Henchman, ParamType, Task } from '../schema.ts';
+
+export interface RuleContext {
+  readonly task: Task;
+  /** The project's settings; undefined when not known (then project-setting inputs are not reported missing). */
+  readonly project?: ProjectSettings;
+  readonly flow: Flow;
+  /** Henchmen by name (the first of duplicates). */
+  readonly henchmen: ReadonlyMap<string, { henchman: Henchman; index: number }>;
+}
+
+export type Rule = (task: Task, ctx: RuleContext) => TaskError[];
+
+export function makeContext(task: Task, project?: ProjectSettings): RuleContext {
+  const henchmen = new Map<string, { henchman: Henchman; index: number }>();
+  task.plot.forEach((henchman, index) => {
+    if (!henchmen.has(henchman.name)) henchmen.set(henchman.name, { henchman, index });
+  });
+  return { task, project, flow: flowOf(task), henchmen };
+}
+
+/** The henchman's action in the catalog, when provider and action exist. */
+export function actionOf(henchman: Henchman): ActionSpec | undefined {
+  return findAction(henchman.provider, henchman.action);
+}
+
+/** The type of a value as far as the validator knows it: a catalog type, a list of unknown items, or unknown. */
+export type ValueType = FieldType | 'list' | 'unknown';
+
+const PARAM_TYPES: Record<ParamType, ValueType> = {
+  string: 'string',
+  number: 'number',
+  integer: 'integer',
+  boolean: 'boolean',
+  list: 'list',
+  map: 'map',
+};
+
+export const EXECUTION_FIELDS = ['id', 'name', 'startTime'] as const;
+
+/** The input field a project setting fills, for its type. */
+function projectSettingType(setting: string): ValueType {
+  for (const provider of Object.values(catalog)) {
+    for (const action of Object.values(provider.actions)) {
+      const field = action.input[setting];
+      if (field?.projectSetting) return field.type;
+    }
+  }
+  return 'unknown';
+}
+
+export function isProjectSetting(name: string): boolean {
+  return (PROJECT_SETTING_NAMES as readonly string[]).includes(name);
+}
+
+export function elementType(type: ValueType): ValueType | undefined {
+  if (type === 'string[]') return 'string';
+  if (type === 'integer[]') return 'integer';
+  if (type === 'object[]') return 'object';
+  if (type === 'list' || type === 'unknown') return 'unknown';
+  return undefined;
+}
+
+/**
+ * The type of the value a reference stands for, where it is known. `at` is the henchman holding the
+ * reference (for `${item}`: the element type of its `each` list).
+ */
+export function referenceType(reference: Reference, ctx: RuleContext, at?: Henchman, seen = new Set<Henchman>()): ValueType {
+  const [first, ...rest] = reference.path;
+  switch (reference.root) {
+    case 'secret':
+      return 'string';
+    case 'params': {
+      const param = typeof first === 'string' ? ctx.task.params?.[first] : undefined;
+      if (!param || rest.length > 0) return 'unknown';
+      return PARAM_TYPES[param.type] ?? 'unknown';
+    }
+    case 'project':
+      return typeof first === 'string' && rest.length === 0 && isProjectSetting(first) ? projectSettingType(first) : 'unknown';
+    case 'execution':
+      return reference.path.length === 1 ? 'string' : 'unknown';
+    case 'trigger':
+      return 'unknown';
+    case 'item': {
+      if (!at?.each || seen.has(at)) return 'unknown';
+      seen.add(at);
+      const list = wholeReferenceIn(at.each);
+      if (!list || list.root === 'item') return 'unknown';
+      const type = elementType(referenceType(list, ctx, at, seen)) ?? 'unknown';
+      return reference.path.length === 0 ? type : 'unknown';
+    }
+    case 'henchman': {
+      const target = ctx.henchmen.get(reference.henchman ?? '')?.henchman;
+      const action = target ? actionOf(target) : undefined;
+      if (!target || !action) return 'unknown';
+      let path = reference.path;
+      if (target.each !== undefined) {
+        if (path.length === 0) return 'object[]';
+        if (typeof path[0] !== 'number') return 'unknown';
+        path = path.slice(1);
+      }
+      if (path.length === 0) return 'object';
+      const field = typeof path[0] === 'string' && Object.hasOwn(action.output, path[0]) ? action.output[path[0]] : undefined;
+      if (!field) return 'unknown';
+      if (path.length === 1) return field.type;
+      if (path.length === 2 && typeof path[1] === 'number') return elementType(field.type) ?? 'unknown';
+      return 'unknown';
+    }
+    default:
+      return 'unknown';
+  }
+}
+
+/** The reference when the string is exactly one reference, else undefined. */
+export function wholeReferenceIn(text: string): Reference | undefined {
+  const parsed = parseTemplate(text);
+  return parsed.errors.length === 0 && parsed.parts.length === 1 && typeof parsed.parts[0] !== 'string' ? parsed.parts[0] : undefined;
+}
+
+/** Where in a henchman a string stands: its inputs, its `each`, its undo's inputs, or its expect values. */
+export type SiteArea = 'with' | 'each' | 'undo' | 'expect';
+
+export interface StringSite {
+  readonly text: string;
+  readonly parsed: ParsedTemplate;
+  readonly path: (string | number)[];
+  readonly henchman: Henchman;
+  readonly index: number;
+  readonly area: SiteArea;
+  /** For `with` and `undo`: the input field the string is (inside of), with its name. */
+  readonly input?: { name: string; field?: InputField; action?: ActionSpec };
+}
+
+/** Every string of every henchman where references are read: with, each, undo.with and expect values. */
+export function stringSites(task: Task): StringSite[] {
+  const sites: StringSite[] = [];
+  task.plot.forEach((henchman, index) => {
+    const base = ['plot', index] as const;
+    const push = (area: SiteArea, value: unknown, path: (string | number)[], input?: StringSite['input']) =>
+      walkStrings(value, path, (text, at) =>
+        sites.push({ text, parsed: parseTemplate(text), path: at, henchman, index, area, input }),
+      );
+    const action = actionOf(henchman);
+    for (const [name, value] of Object.entries(henchman.with ?? {})) {
+      push('with', value, [...base, 'with', name], { name, field: action?.input[name], action });
+    }
+    if (henchman.each !== undefined) push('each', henchman.each, [...base, 'each']);
+    if (henchman.undo !== undefined && typeof henchman.undo === 'object') {
+      const undoAction = findAction(henchman.provider, henchman.undo.action);
+      for (const [name, value] of Object.entries(henchman.undo.with ?? {})) {
+        push('undo', value, [...base, 'undo', 'with', name], { name, field: undoAction?.input[name], action: undoAction });
+      }
+    }
+    if (henchman.expect !== undefined) {
+      if (Array.isArray(henchman.expect)) push('expect', henchman.expect, [...base, 'expect']);
+      else for (const [field, value] of Object.entries(henchman.expect)) push('expect', value, [...base, 'expect', field]);
+    }
+  });
+  return sites;
+}
+
+/** True when the input field is given literally or by reference, or filled by the project settings. */
+export function inputGiven(name: string, given: Record<string, unknown> | undefined, field: InputField, project?: ProjectSettings): boolean {
+  if (given && Object.hasOwn(given, name) && given[name] !== undefined && given[name] !== null) return true;
+  if (field.projectSetting && project && isProjectSetting(name)) {
+    const setting = (project as Record<string, unknown>)[name];
+    return setting !== undefined && setting !== null;
+  }
+  return false;
+}

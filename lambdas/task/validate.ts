@@ -1,0 +1,58 @@
+/**
+ * Validation: the task's shape (zod schema), then every rule of ./rules/, all errors at once.
+ *
+ *   checkTask(source)  = parseTask(source) → validateTask(value), with line and column filled in, in source order
+ *   validateTask(value) = schema errors + rule errors (rules run on what could be salvaged when the shape is wrong)
+ */
+import type { ProjectSettings } from './catalog.ts';
+import { parsePlace } from './errors.ts';
+import type { TaskError } from './errors.ts';
+import { parseTask } from './parse.ts';
+import type { SourceFormat } from './parse.ts';
+import { makeContext } from './rules/context.ts';
+import { rules } from './rules/index.ts';
+import { salvageTask, schemaErrors } from './rules/schema.ts';
+import { taskSchema } from './schema.ts';
+import type { Task } from './schema.ts';
+
+export interface ValidateOptions {
+  /** The project's settings: inputs they fill count as given. Left out, project-setting inputs are not reported missing. */
+  project?: ProjectSettings;
+}
+
+export interface Validation {
+  /** Set only when there are no errors. */
+  task?: Task;
+  errors: TaskError[];
+}
+
+export function validateTask(value: unknown, options: ValidateOptions = {}): Validation {
+  const shapeErrors = schemaErrors(value);
+  const task = shapeErrors.length === 0 ? taskSchema.parse(value) : salvageTask(value);
+  if (!task) return { errors: shapeErrors };
+  const ctx = makeContext(task, options.project);
+  const ruleErrors = rules.flatMap(({ check }) => check(task, ctx));
+  const reported = shapeErrors.map((e) => e.place);
+  const errors = [...shapeErrors, ...ruleErrors.filter((e) => !reported.some((place) => within(e.place, place)))];
+  return errors.length === 0 ? { task, errors } : { errors };
+}
+
+/** Whether `place` is `outer` or lies inside it. */
+function within(place: string, outer: string): boolean {
+  if (outer === '') return true;
+  return place === outer || place.startsWith(`${outer}.`) || place.startsWith(`${outer}[`);
+}
+
+export function checkTask(source: string, options: ValidateOptions & { format?: SourceFormat } = {}): Validation {
+  const parsed = parseTask(source, { format: options.format });
+  if (parsed.errors.length > 0) return { errors: parsed.errors };
+  const { task, errors } = validateTask(parsed.value, { project: options.project });
+  if (errors.length === 0) return { task, errors };
+  const located = errors.map((error) => {
+    const position = parsed.locate(parsePlace(error.place));
+    return position ? { ...error, line: position.line, column: position.column } : error;
+  });
+  // Stable: errors at the same position keep the order of the rules.
+  located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return { errors: located };
+}

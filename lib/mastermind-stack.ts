@@ -1,0 +1,112 @@
+/**
+ * The Mastermind service in one stack: the store, the provider Lambdas, the role and log group of every
+ * task's state machine, the HTTPS API with its Lambda, and the alarm triggers.
+ */
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { Api, type Throttle } from './api.ts';
+import { MastermindFunction } from './function.ts';
+import { Providers } from './providers.ts';
+import { DEFAULT_STATE_MACHINE_PREFIX, StateMachineRole } from './state-machine-role.ts';
+import { Store } from './store.ts';
+import { Triggers } from './triggers.ts';
+
+export interface MastermindStackProps extends StackProps {
+  /** SSM parameter path under which the providers may read secrets (`${secret:/mastermind/...}`). @default '/mastermind/' */
+  readonly secretsPath?: string;
+  /** Roles ec2 launch may give instances (`iamInstanceProfile`), passed to EC2 only. @default every role of the account */
+  readonly instanceRoleArns?: string[];
+  /** Run the provider Lambdas in this VPC, so ssh and chef reach private hosts. @default not in a VPC */
+  readonly vpc?: IVpc;
+  /** With `vpc`: the providers' subnets. @default the VPC's private subnets */
+  readonly vpcSubnets?: SubnetSelection;
+  /** With `vpc`: the providers' security groups. @default one new group per provider allowing all outbound traffic */
+  readonly securityGroups?: ISecurityGroup[];
+  /** First part of every task state machine's name. @default 'mastermind' */
+  readonly stateMachinePrefix?: string;
+  /** Retention of the Lambdas' logs. @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** Retention of the execution and API access logs. @default RetentionDays.THREE_MONTHS */
+  readonly auditLogRetention?: RetentionDays;
+  /** POWERTOOLS_LOG_LEVEL of every Lambda. @default 'INFO' */
+  readonly logLevel?: string;
+  /** API stage throttling. @default { rateLimit: 50, burstLimit: 100 } */
+  readonly apiThrottle?: Throttle;
+  /** Throttling of `POST /hooks/{token}`. @default { rateLimit: 5, burstLimit: 10 } */
+  readonly hookThrottle?: Throttle;
+  /** Create the account's API Gateway CloudWatch role (off when the account has one). @default true */
+  readonly apiGatewayCloudWatchRole?: boolean;
+}
+
+export class MastermindStack extends Stack {
+  readonly store: Store;
+  readonly providers: Providers;
+  readonly stateMachineRole: StateMachineRole;
+  readonly apiFunction: MastermindFunction;
+  readonly api: Api;
+  readonly triggers: Triggers;
+
+  constructor(scope: Construct, id: string, props: MastermindStackProps = {}) {
+    super(scope, id, { description: 'Mastermind: serverless orchestration of infrastructure procedures', ...props });
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    const auditLogRetention = props.auditLogRetention ?? RetentionDays.THREE_MONTHS;
+    const logLevel = props.logLevel;
+
+    this.store = new Store(this, 'Store');
+    this.providers = new Providers(this, 'Providers', {
+      secretsPath: props.secretsPath,
+      instanceRoleArns: props.instanceRoleArns,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
+      logRetention,
+      logLevel,
+    });
+    this.stateMachineRole = new StateMachineRole(this, 'StateMachines', {
+      providers: this.providers.all.map((fn) => fn.lambda),
+      prefix: props.stateMachinePrefix ?? DEFAULT_STATE_MACHINE_PREFIX,
+      logRetention: auditLogRetention,
+    });
+
+    // What the API and trigger Lambdas read (lambdas/service/config.ts).
+    const environment = {
+      MASTERMIND_TABLE: this.store.table.tableName,
+      MASTERMIND_STATE_MACHINE_ROLE_ARN: this.stateMachineRole.role.roleArn,
+      MASTERMIND_EXECUTION_LOG_GROUP_ARN: this.stateMachineRole.executionLogGroup.logGroupArn,
+      MASTERMIND_PROVIDER_EC2_ARN: this.providers.ec2.functionArn,
+      MASTERMIND_PROVIDER_SSH_ARN: this.providers.ssh.functionArn,
+      MASTERMIND_PROVIDER_CHEF_ARN: this.providers.chef.functionArn,
+      MASTERMIND_STATE_MACHINE_PREFIX: this.stateMachineRole.prefix,
+    };
+
+    this.apiFunction = new MastermindFunction(this, 'ApiFunction', {
+      lambda: 'api',
+      description: 'Mastermind API: projects, tasks, executions, hooks',
+      timeout: Duration.seconds(29), // API Gateway's integration timeout
+      memorySize: 1024, // compiles and validates tasks at save time
+      environment,
+      logRetention,
+      logLevel,
+    });
+    this.store.grantReadWrite(this.apiFunction.lambda);
+    this.stateMachineRole.grantManage(this.apiFunction);
+
+    this.api = new Api(this, 'Api', {
+      handler: this.apiFunction.lambda,
+      throttle: props.apiThrottle,
+      hookThrottle: props.hookThrottle,
+      logRetention: auditLogRetention,
+      cloudWatchRole: props.apiGatewayCloudWatchRole,
+    });
+
+    this.triggers = new Triggers(this, 'Triggers', { environment, logRetention, logLevel });
+    this.store.grantRead(this.triggers.function.lambda);
+    this.stateMachineRole.grantStartExecution(this.triggers.function);
+
+    new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the Mastermind API', value: this.api.url });
+    new CfnOutput(this, 'AlarmTopicArn', { description: 'SNS topic for CloudWatch alarm actions', value: this.triggers.alarmTopic.topicArn });
+    new CfnOutput(this, 'TableName', { description: 'The Mastermind store', value: this.store.table.tableName });
+  }
+}

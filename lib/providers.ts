@@ -1,0 +1,165 @@
+/**
+ * The three provider Lambdas (../shared/DESIGN.md "Provider contract"): ec2, ssh and chef. Each may read
+ * the secrets under one SSM parameter path; ec2 may act only on instances that carry the
+ * `mastermind:project` tag (launch adds it to every instance it makes).
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { LambdaName } from './bundling.ts';
+import { MastermindFunction } from './function.ts';
+
+/** The tag every instance launched by Mastermind carries; the ec2 provider may touch no other instance. */
+export const PROJECT_TAG = 'mastermind:project';
+
+/** The default SSM parameter path of the secrets tasks reference (`${secret:/mastermind/...}`). */
+export const DEFAULT_SECRETS_PATH = '/mastermind/';
+
+export interface ProvidersProps {
+  /** SSM parameter path under which the providers may read secrets. @default '/mastermind/' */
+  readonly secretsPath?: string;
+  /**
+   * Roles the ec2 provider may hand to instances it launches (launch's `iamInstanceProfile`), passed to
+   * ec2.amazonaws.com only. @default every role of the account
+   */
+  readonly instanceRoleArns?: string[];
+  /** Run the providers in this VPC (ssh and chef reach private hosts). @default not in a VPC */
+  readonly vpc?: IVpc;
+  /** With `vpc`: the subnets. @default the VPC's private subnets */
+  readonly vpcSubnets?: SubnetSelection;
+  /** With `vpc`: the security groups. @default one new group per function allowing all outbound traffic */
+  readonly securityGroups?: ISecurityGroup[];
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** POWERTOOLS_LOG_LEVEL. @default 'INFO' */
+  readonly logLevel?: string;
+}
+
+/** The SSM parameter ARN pattern of a path: "/mastermind/" → `parameter/mastermind/*`. */
+export function secretsParameterArn(stack: Stack, secretsPath: string): string {
+  const path = secretsPath.replace(/^\/+|\/+$/g, '');
+  if (path === '') throw new Error('secretsPath must name a path below the root, e.g. "/mastermind/"');
+  return stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${path}/*` });
+}
+
+export class Providers extends Construct {
+  readonly ec2: MastermindFunction;
+  readonly ssh: MastermindFunction;
+  readonly chef: MastermindFunction;
+
+  constructor(scope: Construct, id: string, props: ProvidersProps = {}) {
+    super(scope, id);
+    const provider = (name: 'ec2' | 'ssh' | 'chef', description: string, timeout: Duration, memorySize: number) =>
+      new MastermindFunction(this, name === 'ec2' ? 'Ec2' : name === 'ssh' ? 'Ssh' : 'Chef', {
+        lambda: `provider-${name}` satisfies LambdaName,
+        description,
+        timeout,
+        memorySize,
+        logRetention: props.logRetention,
+        logLevel: props.logLevel,
+        vpc: props.vpc,
+        vpcSubnets: props.vpcSubnets,
+        securityGroups: props.securityGroups,
+      });
+
+    // ec2 answers "ask me again" while instances change state, so no call waits long.
+    this.ec2 = provider('ec2', 'Mastermind provider: EC2 instances', Duration.minutes(1), 512);
+    // Commands and Chef runs take as long as they take: Lambda's maximum; ssh2's pure-JS crypto likes CPU.
+    this.ssh = provider('ssh', 'Mastermind provider: commands over SSH', Duration.minutes(15), 1024);
+    this.chef = provider('chef', 'Mastermind provider: Chef server and bootstrap over SSH', Duration.minutes(15), 1024);
+
+    const stack = Stack.of(this);
+    const secretsPath = props.secretsPath ?? DEFAULT_SECRETS_PATH;
+    for (const fn of this.all) this.grantSecrets(fn, stack, secretsPath);
+    this.grantEc2(stack, props.instanceRoleArns);
+  }
+
+  get all(): readonly MastermindFunction[] {
+    return [this.ec2, this.ssh, this.chef];
+  }
+
+  private grantSecrets(fn: MastermindFunction, stack: Stack, secretsPath: string): void {
+    fn.addPolicy(
+      'Secrets',
+      [
+        new PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [secretsParameterArn(stack, secretsPath)] }),
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+          conditions: { StringEquals: { 'kms:ViaService': `ssm.${stack.region}.amazonaws.com` } },
+        }),
+      ],
+      `Secrets are SSM SecureStrings under ${secretsPath} (any name a task references); kms:Decrypt only through SSM, on whichever key encrypts them.`,
+    );
+  }
+
+  private grantEc2(stack: Stack, instanceRoleArns: string[] | undefined): void {
+    // A task picks its region (launch's `region`), so EC2 resources are matched in every region.
+    const ec2Arn = (resource: string, account = stack.account) =>
+      stack.formatArn({ service: 'ec2', region: '*', account, resource, resourceName: '*' });
+    const tagged = { Null: { [`aws:ResourceTag/${PROJECT_TAG}`]: 'false' } };
+    const statements = [
+      new PolicyStatement({
+        sid: 'Describe',
+        actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceStatus', 'ec2:DescribeAddresses'],
+        resources: ['*'],
+      }),
+      new PolicyStatement({
+        sid: 'LaunchTaggedInstances',
+        actions: ['ec2:RunInstances'],
+        resources: [ec2Arn('instance')],
+        conditions: { Null: { [`aws:RequestTag/${PROJECT_TAG}`]: 'false' } },
+      }),
+      new PolicyStatement({
+        sid: 'LaunchWith',
+        actions: ['ec2:RunInstances'],
+        resources: [
+          ec2Arn('image', ''),
+          ec2Arn('subnet'),
+          ec2Arn('security-group'),
+          ec2Arn('network-interface'),
+          ec2Arn('volume'),
+          ec2Arn('key-pair'),
+        ],
+      }),
+      new PolicyStatement({
+        sid: 'TagOnLaunch',
+        actions: ['ec2:CreateTags'],
+        resources: [ec2Arn('instance'), ec2Arn('volume'), ec2Arn('network-interface')],
+        conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+      }),
+      new PolicyStatement({
+        sid: 'ActOnTaggedInstances',
+        actions: [
+          'ec2:StartInstances',
+          'ec2:StopInstances',
+          'ec2:RebootInstances',
+          'ec2:TerminateInstances',
+          'ec2:CreateTags',
+          'ec2:AssociateAddress',
+          'ec2:DisassociateAddress',
+        ],
+        resources: [ec2Arn('instance')],
+        conditions: tagged,
+      }),
+      new PolicyStatement({
+        sid: 'Addresses',
+        actions: ['ec2:AssociateAddress', 'ec2:DisassociateAddress'],
+        resources: [ec2Arn('elastic-ip'), ec2Arn('network-interface')],
+      }),
+      new PolicyStatement({
+        sid: 'PassInstanceRole',
+        actions: ['iam:PassRole'],
+        resources: instanceRoleArns ?? [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: '*' })],
+        conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      }),
+    ];
+    this.ec2.addPolicy(
+      'Instances',
+      statements,
+      'Describe* take no resource-level permissions; instances are limited by the mastermind:project tag, the other launch resources (AMI, subnet, groups, volumes, key pair, addresses) are the task\'s choice in any region; instance roles go to EC2 only.',
+    );
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * What Mastermind's state machines are allowed, and who may manage them.
+ *
+ * Every task compiles to one state machine named `<prefix>-...` (../shared/DESIGN.md "State machines"),
+ * created at save time by the API Lambda. They all run as the one role made here: it may invoke the
+ * provider Lambdas and nothing else, send traces to X-Ray and deliver logs to the execution log group.
+ */
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { MastermindFunction } from './function.ts';
+import { acknowledgeWildcards } from './nag.ts';
+
+/** The default first part of every state machine name (MASTERMIND_STATE_MACHINE_PREFIX). */
+export const DEFAULT_STATE_MACHINE_PREFIX = 'mastermind';
+
+/**
+ * Setting up a state machine's CloudWatch Logs destination (vended logs): none of these actions takes
+ * resource-level permissions. The role needs them, and so does whoever creates or updates the machine.
+ */
+export const LOG_DELIVERY_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+];
+
+const LOG_DELIVERY_REASON = 'the CloudWatch Logs delivery actions of state machine logging take no resource-level permissions.';
+
+export interface StateMachineRoleProps {
+  /** The provider Lambdas the state machines call. */
+  readonly providers: readonly IFunction[];
+  /** First part of every state machine name. @default 'mastermind' */
+  readonly prefix?: string;
+  /** How long execution logs are kept. @default RetentionDays.THREE_MONTHS */
+  readonly logRetention?: RetentionDays;
+}
+
+export class StateMachineRole extends Construct {
+  readonly role: Role;
+  /** The log group every state machine logs its executions to. */
+  readonly executionLogGroup: LogGroup;
+  readonly prefix: string;
+  /** `arn:...:stateMachine:<prefix>-*`: the state machines and their versions. */
+  readonly stateMachinesArn: string;
+  /** `arn:...:execution:<prefix>-*:*`: their executions. */
+  readonly executionsArn: string;
+
+  constructor(scope: Construct, id: string, props: StateMachineRoleProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.prefix = props.prefix ?? DEFAULT_STATE_MACHINE_PREFIX;
+    this.stateMachinesArn = stack.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: `${this.prefix}-*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.executionsArn = stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.prefix}-*:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    // Vended-logs log groups live under /aws/vendedlogs/ so their resource policy stays small.
+    this.executionLogGroup = new LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `/aws/vendedlogs/states/${this.prefix}-executions`,
+      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // Only Step Functions, for Mastermind's own state machines in this account (no confused deputy).
+    this.role = new Role(this, 'Role', {
+      description: `Role of every Mastermind task state machine (${this.prefix}-*)`,
+      assumedBy: new ServicePrincipal('states.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': this.stateMachinesArn },
+        },
+      }),
+    });
+    const invoke = new PolicyStatement({
+      sid: 'InvokeProviders',
+      actions: ['lambda:InvokeFunction'],
+      resources: props.providers.flatMap((fn) => [fn.functionArn, `${fn.functionArn}:*`]),
+    });
+    const tracing = new PolicyStatement({
+      sid: 'Tracing',
+      actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+      resources: ['*'],
+    });
+    const logDelivery = new PolicyStatement({ sid: 'LogDelivery', actions: LOG_DELIVERY_ACTIONS, resources: ['*'] });
+    for (const statement of [invoke, tracing, logDelivery]) this.role.addToPolicy(statement);
+    acknowledgeWildcards(
+      this.role,
+      [invoke, tracing, logDelivery],
+      `"<provider ARN>:*" are the provider functions' own versions and aliases; X-Ray and ${LOG_DELIVERY_REASON}`,
+    );
+  }
+
+  /** Start and list executions of Mastermind's state machines (the trigger function). */
+  grantStartExecution(fn: MastermindFunction): void {
+    fn.addPolicy(
+      'StartExecutions',
+      [new PolicyStatement({ actions: ['states:StartExecution', 'states:ListExecutions'], resources: [this.stateMachinesArn] })],
+      `Tasks' state machines are created at run time, all named ${this.prefix}-*; the wildcard stops at that prefix.`,
+    );
+  }
+
+  /**
+   * Everything the API function does with state machines: their life cycle (validated, created, updated,
+   * published as versions, tagged, deleted), executions, and handing them this role.
+   */
+  grantManage(fn: MastermindFunction): void {
+    fn.addPolicy(
+      'StateMachines',
+      [
+        new PolicyStatement({
+          sid: 'Lifecycle',
+          actions: [
+            'states:CreateStateMachine',
+            'states:UpdateStateMachine',
+            'states:DeleteStateMachine',
+            'states:PublishStateMachineVersion',
+            'states:TagResource',
+            'states:DescribeStateMachine',
+            'states:ListStateMachineVersions',
+            'states:StartExecution',
+            'states:ListExecutions',
+          ],
+          resources: [this.stateMachinesArn],
+        }),
+        new PolicyStatement({
+          sid: 'Executions',
+          actions: ['states:DescribeExecution', 'states:StopExecution', 'states:GetExecutionHistory', 'states:RedriveExecution'],
+          resources: [this.executionsArn],
+        }),
+      ],
+      `Tasks' state machines and their executions are created at run time, all named ${this.prefix}-*; the wildcard stops at that prefix.`,
+    );
+    fn.addPolicy(
+      'ValidateDefinitions',
+      [new PolicyStatement({ actions: ['states:ValidateStateMachineDefinition'], resources: ['*'] })],
+      'ValidateStateMachineDefinition checks a definition alone, names no state machine, and has no resource type in the Service Authorization Reference.',
+    );
+    fn.addPolicy(
+      'LogDelivery',
+      [new PolicyStatement({ actions: LOG_DELIVERY_ACTIONS, resources: ['*'] })],
+      `Creating a state machine with logging on: ${LOG_DELIVERY_REASON}`,
+    );
+    fn.addPolicy('PassStateMachineRole', [
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [this.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } },
+      }),
+    ]);
+  }
+}

@@ -1,0 +1,351 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import {
+  GetExecutionHistoryCommand,
+  RedriveExecutionCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  ExecutionNotRedrivable,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { route } from '../../lambdas/api/router.ts';
+import type { ServiceDeps } from '#service/deps';
+import { startDynalite } from '../support/dynalite.ts';
+import type { LocalDynamo } from '../support/dynalite.ts';
+import { fakeStepFunctions, recordingLog, serviceDeps, SETTINGS, taskSource } from '../service/fixtures.ts';
+import type { FakeStepFunctions } from '../service/fixtures.ts';
+import { apiEvent, bodyOf, USER_ARN } from './events.ts';
+import type { EventOptions } from './events.ts';
+
+let dynamo: LocalDynamo;
+let fake: FakeStepFunctions;
+let deps: ServiceDeps;
+let log: ReturnType<typeof recordingLog>;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+beforeEach(() => {
+  fake = fakeStepFunctions();
+  log = recordingLog();
+  deps = serviceDeps(dynamo.store, fake.sfn, log);
+});
+
+const call = (method: string, path: string, options?: EventOptions) => route(apiEvent(method, path, options), deps);
+const yaml = { 'Content-Type': 'application/yaml' };
+const jsonType = { 'Content-Type': 'application/json' };
+
+async function project(name: string) {
+  const result = await call('PUT', `/projects/${name}`, { body: JSON.stringify(SETTINGS), headers: jsonType });
+  expect(result.statusCode).toBe(201);
+}
+
+async function task(p: string, t: string, extra = '') {
+  const result = await call('PUT', `/projects/${p}/tasks/${t}`, { body: taskSource(t, extra), headers: yaml });
+  expect(result.statusCode).toBe(201);
+}
+
+describe('projects', () => {
+  it('creates a project (201), replaces its settings (200) and reads them', async () => {
+    // Act
+    const created = await call('PUT', '/projects/alpha', { body: JSON.stringify({ region: 'eu-west-1' }), headers: jsonType });
+    const replaced = await call('PUT', '/projects/alpha', { body: JSON.stringify(SETTINGS), headers: jsonType });
+    const read = await call('GET', '/projects/alpha');
+
+    // Assess
+    expect([created.statusCode, replaced.statusCode, read.statusCode]).toStrictEqual([201, 200, 200]);
+    expect(bodyOf(read)).toStrictEqual({
+      project: 'alpha',
+      settings: SETTINGS,
+      createdAt: (bodyOf(created) as { createdAt: string }).createdAt,
+      updatedAt: (bodyOf(replaced) as { updatedAt: string }).updatedAt,
+      updatedBy: USER_ARN,
+    });
+  });
+});
+
+describe('tasks', () => {
+  beforeAll(async () => {
+    deps = serviceDeps(dynamo.store, fakeStepFunctions().sfn);
+    await project('web');
+  });
+
+  it('saves a task as YAML (201, ETag), saves it again with If-Match (200) and reads each version', async () => {
+    // Act
+    const first = await call('PUT', '/projects/web/tasks/scale-out', { body: taskSource('scale-out'), headers: yaml });
+    const second = await call('PUT', '/projects/web/tasks/scale-out', {
+      body: JSON.stringify({ task: 'scale-out', plot: [{ name: 'connect', provider: 'ssh', action: 'run', with: { host: 'h', command: 'true' } }] }),
+      headers: { ...jsonType, 'If-Match': '"1"' },
+    });
+    const current = await call('GET', '/projects/web/tasks/scale-out');
+    const earlier = await call('GET', '/projects/web/tasks/scale-out', { query: { version: '1' } });
+
+    // Assess
+    expect([first.statusCode, second.statusCode, current.statusCode, earlier.statusCode]).toStrictEqual([201, 200, 200, 200]);
+    expect(first.headers).toStrictEqual({ 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ETag: '"1"' });
+    expect(bodyOf(second)).toStrictEqual({
+      project: 'web',
+      task: 'scale-out',
+      version: 2,
+      previousVersion: 1,
+      created: false,
+      stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:mastermind-web_scale-out',
+      stateMachineVersionArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:mastermind-web_scale-out:2',
+    });
+    expect([bodyOf(current).version, bodyOf(current).format, bodyOf(current).createdBy]).toStrictEqual([2, 'json', USER_ARN]);
+    expect([bodyOf(earlier).version, bodyOf(earlier).source]).toStrictEqual([1, taskSource('scale-out')]);
+  });
+
+  it('lists tasks and versions, and validates without storing', async () => {
+    // Prepare
+    await task('web', 'listed');
+
+    // Act
+    const tasks = await call('GET', '/projects/web/tasks', { query: { limit: '100' } });
+    const versions = await call('GET', '/projects/web/tasks/listed/versions');
+    const validated = await call('POST', '/projects/web/tasks/dry-run/validate', { body: taskSource('dry-run'), headers: yaml });
+    const notStored = await call('GET', '/projects/web/tasks/dry-run');
+
+    // Assess
+    expect((bodyOf(tasks).items as { task: string }[]).map((t) => t.task)).toContain('listed');
+    expect((bodyOf(versions).items as { version: number }[]).map((v) => v.version)).toStrictEqual([1]);
+    expect(validated.statusCode).toBe(200);
+    expect(bodyOf(validated).valid).toBe(true);
+    expect(Object.keys((bodyOf(validated).definition as { States: object }).States)).toContain('connect');
+    expect(notStored.statusCode).toBe(404);
+  });
+
+  it('deletes a task; afterwards it is not found', async () => {
+    await task('web', 'doomed');
+    const deleted = await call('DELETE', '/projects/web/tasks/doomed');
+    expect([deleted.statusCode, bodyOf(deleted)]).toStrictEqual([200, { project: 'web', task: 'doomed', version: 1 }]);
+    expect((await call('GET', '/projects/web/tasks/doomed')).statusCode).toBe(404);
+  });
+});
+
+describe('executions', () => {
+  beforeAll(async () => {
+    deps = serviceDeps(dynamo.store, fakeStepFunctions().sfn);
+    await project('run');
+  });
+  beforeEach(async () => {
+    await task('run', `t${fake.executions.size}x${Date.now() % 100000}`.replace(/[^a-z0-9]/g, ''));
+  });
+
+  async function anyTask(): Promise<string> {
+    const tasks = bodyOf(await call('GET', '/projects/run/tasks', { query: { limit: '100' } })).items as { task: string }[];
+    return tasks[tasks.length - 1]!.task;
+  }
+
+  it('starts an execution on the version in force, with params and trigger as input', async () => {
+    // Prepare
+    const t = await anyTask();
+
+    // Act
+    const started = await call('POST', `/projects/run/tasks/${t}/executions`, {
+      body: JSON.stringify({ params: { count: 2 } }),
+      headers: { ...jsonType, 'Idempotency-Key': 'deploy-42' },
+    });
+
+    // Assess
+    expect(started.statusCode).toBe(201);
+    const arn = `arn:aws:states:eu-west-1:123456789012:execution:mastermind-run_${t}:deploy-42`;
+    expect(bodyOf(started)).toStrictEqual({
+      project: 'run',
+      task: t,
+      version: 1,
+      name: 'deploy-42',
+      executionArn: arn,
+      startDate: '2025-03-04T05:06:07.000Z',
+      started: true,
+      consoleUrl: `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${arn}`,
+    });
+    expect(fake.mock).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: `arn:aws:states:eu-west-1:123456789012:stateMachine:mastermind-run_${t}:1`,
+      name: 'deploy-42',
+      input: JSON.stringify({ params: { count: 2 }, trigger: { type: 'api', by: USER_ARN } }),
+    });
+  });
+
+  it('never starts twice for one Idempotency-Key, and refuses the key with other params', async () => {
+    // Prepare
+    const t = await anyTask();
+    const start = (count: number) =>
+      call('POST', `/projects/run/tasks/${t}/executions`, {
+        body: JSON.stringify({ params: { count } }),
+        headers: { ...jsonType, 'Idempotency-Key': 'same key, spaces and all' },
+      });
+    await start(1);
+    fake.executions.forEach((e) => (e.status = 'SUCCEEDED'));
+
+    // Act
+    const again = await start(1);
+    const other = await start(2);
+
+    // Assess
+    expect([again.statusCode, bodyOf(again).started]).toStrictEqual([200, false]);
+    expect(bodyOf(again).name).toMatch(/^key-[0-9a-f]{64}$/);
+    expect(other.statusCode).toBe(409);
+    expect(fake.executions.size).toBe(1);
+  });
+
+  it('lists, describes, stops and redrives executions', async () => {
+    // Prepare
+    const t = await anyTask();
+    const started = bodyOf(await call('POST', `/projects/run/tasks/${t}/executions`, { body: '{"params":{"count":1}}', headers: jsonType }));
+    const id = encodeURIComponent(started.executionArn as string);
+    fake.mock.on(GetExecutionHistoryCommand).resolves({ events: [] });
+    fake.mock.on(StopExecutionCommand).resolves({ stopDate: new Date('2025-03-04T06:00:00.000Z') });
+    fake.mock.on(RedriveExecutionCommand).rejects(new ExecutionNotRedrivable({ message: 'Execution is RUNNING', $metadata: {} }));
+
+    // Act
+    const listed = await call('GET', `/projects/run/tasks/${t}/executions`, { query: { status: 'RUNNING' } });
+    const described = await call('GET', `/executions/${id}`);
+    const stopped = await call('POST', `/executions/${id}/stop`, { body: '{"reason":"enough"}', headers: jsonType });
+    const redriven = await call('POST', `/executions/${id}/redrive`);
+
+    // Assess
+    expect((bodyOf(listed).items as { executionArn: string }[]).map((e) => e.executionArn)).toStrictEqual([started.executionArn]);
+    expect([described.statusCode, bodyOf(described).status, bodyOf(described).henchmen]).toStrictEqual([200, 'RUNNING', []]);
+    expect([stopped.statusCode, bodyOf(stopped)]).toStrictEqual([200, { executionArn: started.executionArn, stopDate: '2025-03-04T06:00:00.000Z' }]);
+    expect(fake.mock).toHaveReceivedCommandWith(StopExecutionCommand, { executionArn: started.executionArn as string, error: 'Mastermind.Stopped', cause: 'enough' });
+    expect([redriven.statusCode, bodyOf(redriven).error]).toStrictEqual([409, 'Conflict']);
+  });
+});
+
+describe('hooks', () => {
+  beforeAll(async () => {
+    deps = serviceDeps(dynamo.store, fakeStepFunctions().sfn);
+    await project('hooked');
+  });
+
+  it('creates a token shown once, starts the task with the hook body, rotates and revokes it', async () => {
+    // Prepare
+    await task('hooked', 'pager', 'triggers: { hook: true, whenRunning: allow }\n');
+
+    // Act
+    const created = await call('POST', '/projects/hooked/tasks/pager/hook');
+    const token = bodyOf(created).token as string;
+    const called = await call('POST', `/hooks/${token}`, { body: '{"incident":"db down"}', headers: jsonType });
+    const rotated = await call('POST', '/projects/hooked/tasks/pager/hook');
+    const oldToken = await call('POST', `/hooks/${token}`, { body: '{}', headers: jsonType });
+    const revoked = await call('DELETE', '/projects/hooked/tasks/pager/hook');
+    const newToken = await call('POST', `/hooks/${bodyOf(rotated).token as string}`);
+
+    // Assess
+    expect(created.statusCode).toBe(201);
+    expect(bodyOf(created)).toStrictEqual({ token, path: `/hooks/${token}` });
+    expect([called.statusCode, bodyOf(called).outcome]).toStrictEqual([202, 'started']);
+    const input = JSON.parse(fake.mock.commandCalls(StartExecutionCommand)[0]!.args[0].input.input!) as unknown;
+    expect(input).toStrictEqual({ params: {}, trigger: { type: 'hook', body: { incident: 'db down' } } });
+    expect(oldToken.statusCode).toBe(404);
+    expect(revoked.statusCode).toBe(200);
+    expect([newToken.statusCode, bodyOf(newToken)]).toStrictEqual([404, { error: 'NotFound', message: 'There is no such hook.', details: [] }]);
+    expect(JSON.stringify(await dynamo.store.doc.send(new (await import('@aws-sdk/lib-dynamodb')).ScanCommand({ TableName: dynamo.store.table })))).not.toContain(token);
+  });
+
+  it('refuses a hook for a task that does not allow one', async () => {
+    await task('hooked', 'closed');
+    const created = await call('POST', '/projects/hooked/tasks/closed/hook');
+    expect([created.statusCode, bodyOf(created).error]).toStrictEqual([409, 'Conflict']);
+  });
+});
+
+describe('bad input, route by route: always a 4xx with { error, message, details }, never a 500', () => {
+  beforeAll(async () => {
+    deps = serviceDeps(dynamo.store, fakeStepFunctions().sfn);
+    await project('bad');
+    await call('PUT', '/projects/bad/tasks/known', { body: taskSource('known', 'triggers: { hook: true }\n'), headers: yaml });
+  });
+  const foreignArn = encodeURIComponent('arn:aws:states:eu-west-1:123456789012:execution:someone-else:x');
+  const missingArn = encodeURIComponent('arn:aws:states:eu-west-1:123456789012:execution:mastermind-bad_known:nope');
+  const big = 'x'.repeat(200 * 1024);
+
+  it.each<[string, string, string, EventOptions, number, string]>([
+    ['unknown route', 'GET', '/nothing/here', {}, 404, 'NotFound'],
+    ['wrong method', 'PATCH', '/projects/bad', {}, 405, 'MethodNotAllowed'],
+    ['GET unknown project', 'GET', '/projects/nobody', {}, 404, 'NotFound'],
+    ['GET project with a bad name', 'GET', '/projects/Bad_Name', {}, 400, 'BadRequest'],
+    ['PUT project malformed JSON', 'PUT', '/projects/bad', { body: '{"region":', headers: jsonType }, 400, 'BadRequest'],
+    ['PUT project unknown setting', 'PUT', '/projects/bad', { body: '{"colour":"red"}', headers: jsonType }, 400, 'InvalidSettings'],
+    ['PUT project wrong type', 'PUT', '/projects/bad', { body: '{"securityGroupIds":"sg-1"}', headers: jsonType }, 400, 'InvalidSettings'],
+    ['PUT project secret in clear', 'PUT', '/projects/bad', { body: '{"key":"-----BEGIN OPENSSH PRIVATE KEY-----"}', headers: jsonType }, 400, 'InvalidSettings'],
+    ['PUT project as YAML', 'PUT', '/projects/bad', { body: 'region: x', headers: yaml }, 415, 'UnsupportedMediaType'],
+    ['PUT project oversize', 'PUT', '/projects/bad', { body: JSON.stringify({ user: big }), headers: jsonType }, 413, 'PayloadTooLarge'],
+    ['GET tasks of unknown project', 'GET', '/projects/nobody/tasks', {}, 404, 'NotFound'],
+    ['GET tasks with a bad limit', 'GET', '/projects/bad/tasks', { query: { limit: '0' } }, 400, 'BadRequest'],
+    ['GET tasks with a forged page token', 'GET', '/projects/bad/tasks', { query: { next: 'eyJwayI6IngifQ' } }, 400, 'BadRequest'],
+    ['PUT task malformed YAML', 'PUT', '/projects/bad/tasks/known', { body: 'task: [unclosed', headers: yaml }, 400, 'InvalidTask'],
+    ['PUT task malformed JSON', 'PUT', '/projects/bad/tasks/known', { body: '{"task":', headers: jsonType }, 400, 'InvalidTask'],
+    ['PUT task invalid', 'PUT', '/projects/bad/tasks/known', { body: 'task: known\nplot: []\n', headers: yaml }, 400, 'InvalidTask'],
+    ['PUT task empty', 'PUT', '/projects/bad/tasks/known', { body: '', headers: yaml }, 400, 'BadRequest'],
+    ['PUT task oversize', 'PUT', '/projects/bad/tasks/known', { body: `# ${big}\n${taskSource('known')}`, headers: yaml }, 413, 'PayloadTooLarge'],
+    ['PUT task as XML', 'PUT', '/projects/bad/tasks/known', { body: '<task/>', headers: { 'Content-Type': 'application/xml' } }, 415, 'UnsupportedMediaType'],
+    ['PUT task stale If-Match', 'PUT', '/projects/bad/tasks/known', { body: taskSource('known'), headers: { ...yaml, 'If-Match': '"7"' } }, 409, 'VersionConflict'],
+    ['PUT task bad If-Match', 'PUT', '/projects/bad/tasks/known', { body: taskSource('known'), headers: { ...yaml, 'If-Match': 'yesterday' } }, 400, 'BadRequest'],
+    ['PUT task in unknown project', 'PUT', '/projects/nobody/tasks/known', { body: taskSource('known'), headers: yaml }, 404, 'NotFound'],
+    ['PUT task with a bad name', 'PUT', '/projects/bad/tasks/-x-', { body: taskSource('known'), headers: yaml }, 400, 'BadRequest'],
+    ['GET unknown task', 'GET', '/projects/bad/tasks/unknown', {}, 404, 'NotFound'],
+    ['GET task bad version', 'GET', '/projects/bad/tasks/known', { query: { version: 'latest' } }, 400, 'BadRequest'],
+    ['GET task unknown version', 'GET', '/projects/bad/tasks/known', { query: { version: '99' } }, 404, 'NotFound'],
+    ['DELETE unknown task', 'DELETE', '/projects/bad/tasks/unknown', {}, 404, 'NotFound'],
+    ['DELETE task stale If-Match', 'DELETE', '/projects/bad/tasks/known', { headers: { 'If-Match': '5' } }, 409, 'VersionConflict'],
+    ['GET versions of unknown task', 'GET', '/projects/bad/tasks/unknown/versions', {}, 404, 'NotFound'],
+    ['POST validate invalid', 'POST', '/projects/bad/tasks/known/validate', { body: 'task: known\n', headers: yaml }, 400, 'InvalidTask'],
+    ['POST validate in unknown project', 'POST', '/projects/nobody/tasks/known/validate', { body: taskSource('known'), headers: yaml }, 404, 'NotFound'],
+    ['POST execution unknown task', 'POST', '/projects/bad/tasks/unknown/executions', { body: '{}', headers: jsonType }, 404, 'NotFound'],
+    ['POST execution malformed JSON', 'POST', '/projects/bad/tasks/known/executions', { body: '{', headers: jsonType }, 400, 'BadRequest'],
+    ['POST execution body not an object', 'POST', '/projects/bad/tasks/known/executions', { body: '[1]', headers: jsonType }, 400, 'BadRequest'],
+    ['POST execution unknown field', 'POST', '/projects/bad/tasks/known/executions', { body: '{"parms":{}}', headers: jsonType }, 400, 'BadRequest'],
+    ['POST execution missing param', 'POST', '/projects/bad/tasks/known/executions', { body: '{"params":{}}', headers: jsonType }, 400, 'InvalidParams'],
+    ['POST execution wrong param type', 'POST', '/projects/bad/tasks/known/executions', { body: '{"params":{"count":"2"}}', headers: jsonType }, 400, 'InvalidParams'],
+    ['POST execution oversize', 'POST', '/projects/bad/tasks/known/executions', { body: JSON.stringify({ params: { x: big } }), headers: jsonType }, 413, 'PayloadTooLarge'],
+    ['POST execution empty Idempotency-Key', 'POST', '/projects/bad/tasks/known/executions', { body: '{"params":{"count":1}}', headers: { ...jsonType, 'Idempotency-Key': '' } }, 400, 'BadRequest'],
+    ['GET executions bad status', 'GET', '/projects/bad/tasks/known/executions', { query: { status: 'SLEEPING' } }, 400, 'BadRequest'],
+    ['GET executions unknown task', 'GET', '/projects/bad/tasks/unknown/executions', {}, 404, 'NotFound'],
+    ['POST hook unknown task', 'POST', '/projects/bad/tasks/unknown/hook', {}, 404, 'NotFound'],
+    ['DELETE hook never created', 'DELETE', '/projects/bad/tasks/known/hook', {}, 404, 'NotFound'],
+    ['GET execution not an ARN', 'GET', '/executions/hello', {}, 404, 'NotFound'],
+    ['GET execution of a foreign state machine', 'GET', `/executions/${foreignArn}`, {}, 404, 'NotFound'],
+    ['GET execution that does not exist', 'GET', `/executions/${missingArn}`, {}, 404, 'NotFound'],
+    ['GET execution with a broken escape', 'GET', '/executions/%E0%A4%A', {}, 404, 'NotFound'],
+    ['POST stop unknown execution', 'POST', `/executions/${foreignArn}/stop`, {}, 404, 'NotFound'],
+    ['POST stop reason not text', 'POST', `/executions/${missingArn}/stop`, { body: '{"reason":5}', headers: jsonType }, 400, 'BadRequest'],
+    ['POST redrive unknown execution', 'POST', `/executions/${foreignArn}/redrive`, {}, 404, 'NotFound'],
+    ['POST hook malformed token', 'POST', '/hooks/short', {}, 404, 'NotFound'],
+    ['POST hook unknown token', 'POST', `/hooks/${'A'.repeat(43)}`, {}, 404, 'NotFound'],
+    ['POST hook oversize', 'POST', `/hooks/${'A'.repeat(43)}`, { body: big }, 413, 'PayloadTooLarge'],
+    ['POST hook malformed JSON', 'POST', `/hooks/${'A'.repeat(43)}`, { body: '{', headers: jsonType }, 400, 'BadRequest'],
+  ])('%s → %i %s', async (_, method, path, options, status, error) => {
+    // Act
+    const result = await call(method, path, options);
+
+    // Assess
+    const body = bodyOf(result);
+    expect([result.statusCode, body.error]).toStrictEqual([status, error]);
+    expect(Object.keys(body)).toStrictEqual(['error', 'message', 'details']);
+    expect(typeof body.message).toBe('string');
+    expect(Array.isArray(body.details)).toBe(true);
+    expect(log.lines.filter((l) => l.level === 'error')).toStrictEqual([]);
+  });
+
+  it('names every problem of an invalid task with its place, line and column', async () => {
+    const result = await call('PUT', '/projects/bad/tasks/known', { body: 'task: known\nplot:\n  - name: a\n    provider: sssh\n    action: run\n', headers: yaml });
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result).details).toStrictEqual([expect.objectContaining({ place: 'plot[0].provider', line: 4, column: 15 })]);
+  });
+
+  it('answers a stale If-Match with the current version as the ETag', async () => {
+    const result = await call('PUT', '/projects/bad/tasks/known', { body: taskSource('known'), headers: { ...yaml, 'If-Match': '9' } });
+    expect([result.statusCode, result.headers?.ETag]).toStrictEqual([409, '"1"']);
+  });
+
+  it('answers a fault of the service with a 500 that says nothing of the inside, and logs it', async () => {
+    const broken = { ...deps, store: { ...deps.store, table: 'no-such-table' } };
+    const result = await route(apiEvent('GET', '/projects/bad'), broken);
+    expect([result.statusCode, bodyOf(result)]).toStrictEqual([500, { error: 'InternalError', message: 'The service failed; the request may be retried.', details: [] }]);
+    expect(log.lines.map((l) => [l.level, l.message])).toStrictEqual([['error', 'request failed']]);
+  });
+});

@@ -1,0 +1,163 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkAsl } from '#task/check-asl';
+import { main } from '../../bin/commands/index.ts';
+import type { Io } from '../../bin/commands/io.ts';
+
+function capture(): Io & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return { stdout: (t) => void (out += t), stderr: (t) => void (err += t), out: () => out, err: () => err };
+}
+
+let dir: string;
+const small = `task: small
+plot:
+  - name: hello
+    provider: ssh
+    action: run
+    with: { host: web-1, user: ops, key: "\${secret:/ops/key}", command: "echo hello" }
+    undo: { action: run, with: { host: web-1, user: ops, key: "\${secret:/ops/key}", command: "echo bye" } }
+  - name: check
+    provider: ssh
+    action: run
+    with: { host: web-1, user: ops, key: "\${secret:/ops/key}", command: "true" }
+    onFailure: { retreat: hello, times: 1 }
+`;
+const broken = `task: Broken
+plot:
+  - name: hello
+    provider: ssh
+    action: runn
+`;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mastermind-cli-'));
+  await writeFile(join(dir, 'small.yaml'), small);
+  await writeFile(join(dir, 'broken.yaml'), broken);
+});
+
+describe('mastermind validate', () => {
+  it('says ok with the task name and henchman count for a valid task', async () => {
+    const io = capture();
+    const code = await main(['validate', join(dir, 'small.yaml')], io);
+    expect({ code, out: io.out(), err: io.err() }).toStrictEqual({ code: 0, out: 'ok: task small, 2 henchmen\n', err: '' });
+  });
+
+  it('prints every error with file, line and column, and exits 1', async () => {
+    const io = capture();
+    const code = await main(['validate', join(dir, 'broken.yaml')], io);
+    const lines = io.err().trim().split('\n');
+    expect(code).toBe(1);
+    expect(lines[0]).toMatch(new RegExp(`^${join(dir, 'broken.yaml')}:1:7 task: `));
+    expect(lines.some((l) => l.startsWith(`${join(dir, 'broken.yaml')}:5:13 plot[0].action: `))).toBe(true);
+    expect(lines.at(-1)).toBe(`${lines.length - 1} errors in ${join(dir, 'broken.yaml')}`);
+    expect(io.out()).toBe('');
+  });
+
+  it('exits 2 with the usage when the file is missing', async () => {
+    const io = capture();
+    const code = await main(['validate', join(dir, 'nope.yaml')], io);
+    expect({ code, err: io.err() }).toStrictEqual({
+      code: 2,
+      err: `mastermind validate: task file ${join(dir, 'nope.yaml')} does not exist\nusage: mastermind validate <task file> [--project <settings>]\n`,
+    });
+  });
+});
+
+describe('mastermind compile', () => {
+  it('prints only the ASL definition, with the provider ARNs given', async () => {
+    const io = capture();
+    const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:ssh-provider';
+    const code = await main(['compile', join(dir, 'small.yaml'), '--providers', `ssh=${arn}`], io);
+    const definition = JSON.parse(io.out()) as { StartAt: string; States: Record<string, { Parameters?: { FunctionName?: string } }> };
+    expect(code).toBe(0);
+    expect(io.err()).toBe('');
+    expect(definition.States.hello!.Parameters!.FunctionName).toBe(arn);
+    expect(checkAsl(definition)).toStrictEqual({ isValid: true, errors: [] });
+  });
+
+  it('rejects a provider map naming an unknown provider', async () => {
+    const io = capture();
+    const code = await main(['compile', join(dir, 'small.yaml'), '--providers', 'ftp=arn:aws:lambda:x'], io);
+    expect(code).toBe(2);
+    expect(io.err()).toContain('--providers names ftp, which is not a provider (ec2, ssh, chef)');
+  });
+});
+
+describe('mastermind graph', () => {
+  it('draws henchmen, advance, retreat and abort edges and undo moves in Mermaid', async () => {
+    const io = capture();
+    const code = await main(['graph', join(dir, 'small.yaml')], io);
+    expect(code).toBe(0);
+    expect(io.out()).toBe(
+      [
+        'flowchart TD',
+        '  __start(("small"))',
+        '  h_hello["hello<br/>ssh run"]',
+        '  h_hello_undo[/"undo: ssh run"/]',
+        '  h_hello -.- h_hello_undo',
+        '  h_check["check<br/>ssh run"]',
+        '  __end(("end"))',
+        '  __fail(("fail"))',
+        '  __start --> h_hello',
+        '  h_hello --> h_check',
+        '  h_hello -. "on failure: abort" .-> __fail',
+        '  h_check --> __end',
+        '  h_check -. "retreat (at most 1×)" .-> h_hello',
+        '  h_check -. "on failure: abort" .-> __fail',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('draws the same task in Graphviz DOT', async () => {
+    const io = capture();
+    const code = await main(['graph', join(dir, 'small.yaml'), '--format', 'dot'], io);
+    expect(code).toBe(0);
+    expect(io.out()).toBe(
+      [
+        'digraph "small" {',
+        '  rankdir=TB;',
+        '  node [shape=box, style=rounded];',
+        '  __start [label="small", shape=circle];',
+        '  h_hello [label="hello\nssh run"];',
+        '  h_hello_undo [label="undo: ssh run", shape=parallelogram, style=dashed];',
+        '  h_hello -> h_hello_undo [style=dotted, arrowhead=none];',
+        '  h_check [label="check\nssh run"];',
+        '  __end [label="end", shape=doublecircle];',
+        '  __fail [label="fail", shape=doublecircle];',
+        '  __start -> h_hello;',
+        '  h_hello -> h_check;',
+        '  h_hello -> __fail [label="on failure: abort", style=dashed];',
+        '  h_check -> __end;',
+        '  h_check -> h_hello [label="retreat (at most 1×)", style=dashed];',
+        '  h_check -> __fail [label="on failure: abort", style=dashed];',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses an unknown format', async () => {
+    const io = capture();
+    expect(await main(['graph', join(dir, 'small.yaml'), '--format', 'png'], io)).toBe(2);
+    expect(io.err()).toBe('usage: mastermind graph <task file> [--format mermaid|dot]\n');
+  });
+});
+
+describe('mastermind', () => {
+  it('lists the commands when asked for help', async () => {
+    const io = capture();
+    expect(await main(['--help'], io)).toBe(0);
+    expect(io.out()).toContain('  rehearse  run the task locally against a scenario\n');
+  });
+
+  it('refuses an unknown command with exit 2', async () => {
+    const io = capture();
+    expect(await main(['deploy'], io)).toBe(2);
+    expect(io.err().split('\n')[0]).toBe('mastermind: unknown command deploy');
+  });
+});

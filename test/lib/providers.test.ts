@@ -1,0 +1,128 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { secretsParameterArn } from '../../lib/providers.ts';
+import { ACCOUNT, REGION, arn, policyStatements, synth } from './synth.ts';
+
+const ec2 = (resource: string, account: string = ACCOUNT) => arn(`:ec2:*:${account}:${resource}/*`);
+const tagged = { Null: { 'aws:ResourceTag/mastermind:project': 'false' } };
+
+describe('Providers', () => {
+  const { stack, template } = synth();
+
+  it.each(['Ec2', 'Ssh', 'Chef'])('lets the %s provider read secrets under /mastermind/ and decrypt them through SSM only', (name) => {
+    expect(policyStatements(template, stack, `Providers/${name}/Secrets`)).toStrictEqual([
+      { Action: ['ssm:GetParameter', 'ssm:GetParameters'], Effect: 'Allow', Resource: arn(`:ssm:${REGION}:${ACCOUNT}:parameter/mastermind/*`) },
+      {
+        Action: 'kms:Decrypt',
+        Condition: { StringEquals: { 'kms:ViaService': `ssm.${REGION}.amazonaws.com` } },
+        Effect: 'Allow',
+        Resource: arn(`:kms:${REGION}:${ACCOUNT}:key/*`),
+      },
+    ]);
+  });
+
+  it('reads secrets under the configured path', () => {
+    const custom = synth({ secretsPath: '/ops/mastermind' });
+
+    expect(policyStatements(custom.template, custom.stack, 'Providers/Ssh/Secrets')[0]).toStrictEqual({
+      Action: ['ssm:GetParameter', 'ssm:GetParameters'],
+      Effect: 'Allow',
+      Resource: arn(`:ssm:${REGION}:${ACCOUNT}:parameter/ops/mastermind/*`),
+    });
+  });
+
+  it('lets the ec2 provider launch and act on instances tagged mastermind:project only', () => {
+    expect(policyStatements(template, stack, 'Providers/Ec2/Instances')).toStrictEqual([
+      { Action: ['ec2:DescribeInstances', 'ec2:DescribeInstanceStatus', 'ec2:DescribeAddresses'], Effect: 'Allow', Resource: '*', Sid: 'Describe' },
+      {
+        Action: 'ec2:RunInstances',
+        Condition: { Null: { 'aws:RequestTag/mastermind:project': 'false' } },
+        Effect: 'Allow',
+        Resource: ec2('instance'),
+        Sid: 'LaunchTaggedInstances',
+      },
+      {
+        Action: 'ec2:RunInstances',
+        Effect: 'Allow',
+        Resource: [ec2('image', ''), ec2('subnet'), ec2('security-group'), ec2('network-interface'), ec2('volume'), ec2('key-pair')],
+        Sid: 'LaunchWith',
+      },
+      {
+        Action: 'ec2:CreateTags',
+        Condition: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+        Effect: 'Allow',
+        Resource: [ec2('instance'), ec2('volume'), ec2('network-interface')],
+        Sid: 'TagOnLaunch',
+      },
+      {
+        Action: [
+          'ec2:StartInstances',
+          'ec2:StopInstances',
+          'ec2:RebootInstances',
+          'ec2:TerminateInstances',
+          'ec2:CreateTags',
+          'ec2:AssociateAddress',
+          'ec2:DisassociateAddress',
+        ],
+        Condition: tagged,
+        Effect: 'Allow',
+        Resource: ec2('instance'),
+        Sid: 'ActOnTaggedInstances',
+      },
+      {
+        Action: ['ec2:AssociateAddress', 'ec2:DisassociateAddress'],
+        Effect: 'Allow',
+        Resource: [ec2('elastic-ip'), ec2('network-interface')],
+        Sid: 'Addresses',
+      },
+      {
+        Action: 'iam:PassRole',
+        Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+        Effect: 'Allow',
+        Resource: arn(`:iam::${ACCOUNT}:role/*`),
+        Sid: 'PassInstanceRole',
+      },
+    ]);
+  });
+
+  it('passes only the configured instance roles, to EC2 only', () => {
+    const roles = [`arn:aws:iam::${ACCOUNT}:role/web-instance`];
+    const custom = synth({ instanceRoleArns: roles });
+
+    expect(policyStatements(custom.template, custom.stack, 'Providers/Ec2/Instances').at(-1)).toStrictEqual({
+      Action: 'iam:PassRole',
+      Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      Effect: 'Allow',
+      Resource: roles[0],
+      Sid: 'PassInstanceRole',
+    });
+  });
+
+  it('gives the ssh and chef providers no EC2 permissions', () => {
+    const policies = stack.node.findAll().filter((c) => /^Mastermind\/Providers\/(Ssh|Chef)\/[^/]+$/.test(c.node.path) && c.node.id !== 'Function');
+    expect(policies.map((c) => c.node.path).sort()).toStrictEqual([
+      'Mastermind/Providers/Chef/Logs',
+      'Mastermind/Providers/Chef/Role',
+      'Mastermind/Providers/Chef/Secrets',
+      'Mastermind/Providers/Ssh/Logs',
+      'Mastermind/Providers/Ssh/Role',
+      'Mastermind/Providers/Ssh/Secrets',
+    ]);
+  });
+});
+
+describe('secretsParameterArn', () => {
+  const stack = new Stack(new App(), 'S', { env: { account: ACCOUNT, region: REGION } });
+
+  it.each([
+    ['/mastermind/', 'mastermind/*'],
+    ['/mastermind', 'mastermind/*'],
+    ['ops/secrets/', 'ops/secrets/*'],
+  ])('turns the path %s into the parameter pattern %s', (path, pattern) => {
+    expect(stack.resolve(secretsParameterArn(stack, path))).toStrictEqual(arn(`:ssm:${REGION}:${ACCOUNT}:parameter/${pattern}`));
+  });
+
+  it('refuses the root, which would open every parameter of the account', () => {
+    expect(() => secretsParameterArn(stack, '/')).toThrow('secretsPath must name a path below the root, e.g. "/mastermind/"');
+  });
+});

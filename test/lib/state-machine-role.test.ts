@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT, REGION, arn, policyStatements, synth } from './synth.ts';
+
+const stateMachines = arn(`:states:${REGION}:${ACCOUNT}:stateMachine:mastermind-*`);
+const executions = arn(`:states:${REGION}:${ACCOUNT}:execution:mastermind-*:*`);
+const logDelivery = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+];
+
+describe('StateMachineRole', () => {
+  const { stack, template } = synth();
+  const id = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+  const fnArn = (construct: { node: { defaultChild?: unknown } }) => ({ 'Fn::GetAtt': [id(construct), 'Arn'] });
+
+  it('may be assumed by Step Functions for Mastermind state machines of this account only', () => {
+    expect(template.toJSON().Resources[id(stack.stateMachineRole.role)].Properties.AssumeRolePolicyDocument).toStrictEqual({
+      Statement: [
+        {
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': stateMachines } },
+          Effect: 'Allow',
+          Principal: { Service: 'states.amazonaws.com' },
+        },
+      ],
+      Version: '2012-10-17',
+    });
+  });
+
+  it('may invoke the three providers and nothing else, trace, and deliver logs', () => {
+    const providers = stack.providers.all.map((fn) => fn.lambda);
+    expect(policyStatements(template, stack, 'StateMachines/Role/DefaultPolicy')).toStrictEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: providers.flatMap((fn) => [fnArn(fn), { 'Fn::Join': ['', [fnArn(fn), ':*']] }]),
+        Sid: 'InvokeProviders',
+      },
+      {
+        Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+        Effect: 'Allow',
+        Resource: '*',
+        Sid: 'Tracing',
+      },
+      { Action: logDelivery, Effect: 'Allow', Resource: '*', Sid: 'LogDelivery' },
+    ]);
+  });
+
+  it('comes with a vended-logs group for executions, kept three months', () => {
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: '/aws/vendedlogs/states/mastermind-executions', RetentionInDays: 90 },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('lets the API function manage mastermind-* state machines and their executions', () => {
+    expect(policyStatements(template, stack, 'ApiFunction/StateMachines')).toStrictEqual([
+      {
+        Action: [
+          'states:CreateStateMachine',
+          'states:UpdateStateMachine',
+          'states:DeleteStateMachine',
+          'states:PublishStateMachineVersion',
+          'states:TagResource',
+          'states:DescribeStateMachine',
+          'states:ListStateMachineVersions',
+          'states:StartExecution',
+          'states:ListExecutions',
+        ],
+        Effect: 'Allow',
+        Resource: stateMachines,
+        Sid: 'Lifecycle',
+      },
+      {
+        Action: ['states:DescribeExecution', 'states:StopExecution', 'states:GetExecutionHistory', 'states:RedriveExecution'],
+        Effect: 'Allow',
+        Resource: executions,
+        Sid: 'Executions',
+      },
+    ]);
+    expect(policyStatements(template, stack, 'ApiFunction/ValidateDefinitions')).toStrictEqual([
+      { Action: 'states:ValidateStateMachineDefinition', Effect: 'Allow', Resource: '*' },
+    ]);
+    expect(policyStatements(template, stack, 'ApiFunction/LogDelivery')).toStrictEqual([{ Action: logDelivery, Effect: 'Allow', Resource: '*' }]);
+  });
+
+  it('lets the API function pass the state machine role, to Step Functions only', () => {
+    expect(policyStatements(template, stack, 'ApiFunction/PassStateMachineRole')).toStrictEqual([
+      {
+        Action: 'iam:PassRole',
+        Condition: { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } },
+        Effect: 'Allow',
+        Resource: fnArn(stack.stateMachineRole.role),
+      },
+    ]);
+  });
+
+  it('lets the trigger function only start and list executions', () => {
+    expect(policyStatements(template, stack, 'Triggers/Trigger/StartExecutions')).toStrictEqual([
+      { Action: ['states:StartExecution', 'states:ListExecutions'], Effect: 'Allow', Resource: stateMachines },
+    ]);
+  });
+
+  it('follows a different state machine prefix everywhere', () => {
+    const custom = synth({ stateMachinePrefix: 'ops' });
+
+    expect(policyStatements(custom.template, custom.stack, 'Triggers/Trigger/StartExecutions')).toStrictEqual([
+      { Action: ['states:StartExecution', 'states:ListExecutions'], Effect: 'Allow', Resource: arn(`:states:${REGION}:${ACCOUNT}:stateMachine:ops-*`) },
+    ]);
+    custom.template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/vendedlogs/states/ops-executions' });
+  });
+});

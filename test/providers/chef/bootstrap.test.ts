@@ -1,0 +1,242 @@
+import { execSync } from 'node:child_process';
+import { access, chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ChefApi } from '#providers/chef/client';
+import type { NodeSettings } from '#providers/chef/node-setup';
+import { startGoiardi, type Goiardi } from '../../support/goiardi.ts';
+import { startSshd, type Sshd } from '../../support/sshd.ts';
+import { adminApi, adminInputs, chefClientStandIn, chefEvent, chefHandler } from './fixtures.ts';
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+describe('chef bootstrap over SSH, against goiardi', () => {
+  let goiardi: Goiardi;
+  let sshd: Sshd;
+  let root: string;
+  /** Where the chef-client stand-in waits to be installed: a path with a space and a quote in it. */
+  let staged: string;
+  let record: string;
+  let configDir: string;
+  let settings: NodeSettings;
+
+  const sshInputs = () => ({ host: sshd.host, port: sshd.port, user: sshd.user, key: sshd.privateKey, hostKey: sshd.hostKeyFingerprint });
+  const installStandIn = () => ({ template: 'mkdir -p {{0}} && cp {{1}} {{0}}/chef-client', values: { 0: join(root, 'bin'), 1: staged } });
+  const recordedArgs = async () => (await readFile(join(record, 'args'), 'utf8')).split('\0').slice(0, -1);
+
+  beforeAll(async () => {
+    [goiardi, sshd] = await Promise.all([startGoiardi(), startSshd()]);
+    root = await mkdtemp(join(tmpdir(), 'mastermind-chef-bootstrap-'));
+    record = join(root, 'record');
+    configDir = join(root, 'etc chef');
+    await mkdir(join(root, "it's staged"));
+    staged = join(root, "it's staged", 'chef-client');
+    await writeFile(staged, chefClientStandIn(record));
+    await chmod(staged, 0o755);
+    settings = { configDir, path: join(root, 'bin') };
+  });
+  beforeEach(async () => {
+    await rm(record, { recursive: true, force: true });
+    await mkdir(record);
+  });
+  afterAll(async () => {
+    await Promise.all([goiardi?.stop(), sshd?.stop()]);
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('installs chef-client when missing, registers the client, writes the configuration and runs chef-client', async () => {
+    // Prepare
+    const handler = chefHandler(settings);
+
+    // Act
+    const result = await handler(
+      chefEvent('bootstrap', {
+        ...sshInputs(),
+        ...adminInputs(goiardi),
+        nodeName: 'web-1',
+        runList: ['role[web]', 'recipe[nginx::default]'],
+        environment: 'production',
+        installCommand: installStandIn(),
+      }),
+    );
+
+    // Assess
+    expect(result).toStrictEqual({ output: { nodeName: 'web-1', runList: ['role[web]', 'recipe[nginx::default]'], exitCode: 0 } });
+    expect(await recordedArgs()).toStrictEqual([
+      join(root, 'bin', 'chef-client'),
+      '-c',
+      join(configDir, 'client.rb'),
+      '-j',
+      join(configDir, 'first-boot.json'),
+      '-E',
+      'production',
+    ]);
+    const expectedClientRb = [
+      '# Written by Mastermind (chef bootstrap).',
+      `chef_server_url '${goiardi.url}'`,
+      "node_name 'web-1'",
+      `client_key '${join(configDir, 'client.pem')}'`,
+      "environment 'production'",
+      'log_location STDOUT',
+      '',
+    ].join('\n');
+    expect(await readFile(join(configDir, 'client.rb'), 'utf8')).toBe(expectedClientRb);
+    expect(await readFile(join(record, 'client.rb'), 'utf8')).toBe(expectedClientRb);
+    expect(JSON.parse(await readFile(join(configDir, 'first-boot.json'), 'utf8'))).toStrictEqual({ run_list: ['role[web]', 'recipe[nginx::default]'] });
+    expect((await stat(join(configDir, 'client.pem'))).mode & 0o777).toBe(0o600);
+    const asNode = new ChefApi({ url: goiardi.url, clientName: 'web-1', clientKey: await readFile(join(configDir, 'client.pem'), 'utf8') });
+    expect((await asNode.get<{ name: string; admin: boolean }>('/clients/web-1')).body).toMatchObject({ name: 'web-1', admin: false });
+  });
+
+  it('keeps an installed chef-client and gives the node a new key when bootstrapped again', async () => {
+    // Prepare
+    const handler = chefHandler(settings);
+    const marker = join(root, 'install-ran');
+    const input = { ...sshInputs(), ...adminInputs(goiardi), nodeName: 'web-2', runList: ['role[web]'] };
+    await handler(chefEvent('bootstrap', { ...input, installCommand: installStandIn() }));
+    const firstKey = await readFile(join(configDir, 'client.pem'), 'utf8');
+
+    // Act
+    const result = await handler(
+      chefEvent('bootstrap', { ...input, installCommand: { template: 'touch {{0}}; exit 3', values: { 0: marker } } }),
+    );
+
+    // Assess
+    expect(result).toStrictEqual({ output: { nodeName: 'web-2', runList: ['role[web]'], exitCode: 0 } });
+    expect(await exists(marker)).toBe(false);
+    const secondKey = await readFile(join(configDir, 'client.pem'), 'utf8');
+    expect(secondKey).not.toBe(firstKey);
+    const asNow = new ChefApi({ url: goiardi.url, clientName: 'web-2', clientKey: secondKey });
+    const asBefore = new ChefApi({ url: goiardi.url, clientName: 'web-2', clientKey: firstKey });
+    expect((await asNow.get('/clients/web-2')).status).toBe(200);
+    expect(await asBefore.get('/clients/web-2').catch((error: unknown) => error)).toMatchObject({ name: 'Mastermind.Failed' });
+  });
+
+  it('names the node after the host\'s hostname when nodeName is left out', async () => {
+    // Prepare
+    const handler = chefHandler(settings);
+    const hostname = execSync('hostname -f 2>/dev/null || hostname', { encoding: 'utf8' }).trim();
+
+    // Act
+    const result = await handler(
+      chefEvent('bootstrap', { ...sshInputs(), ...adminInputs(goiardi), runList: ['role[web]'], installCommand: installStandIn() }),
+    );
+
+    // Assess
+    expect(result).toStrictEqual({ output: { nodeName: hostname, runList: ['role[web]'], exitCode: 0 } });
+    expect(await readFile(join(configDir, 'client.rb'), 'utf8')).toContain(`node_name '${hostname}'`);
+    expect((await adminApi(goiardi).get(`/clients/${hostname}`)).status).toBe(200);
+  });
+
+  it('passes a hostile run list to chef-client as data, never as shell or Ruby', async () => {
+    // Prepare
+    const handler = chefHandler(settings);
+    const marker = join(root, 'pwned');
+    const runList = [`role[web]'; touch ${marker}; echo '`, `$(touch ${marker})`, `\`touch ${marker}\``, `recipe[a]"; touch ${marker} #\n`];
+
+    // Act
+    const result = await handler(
+      chefEvent('bootstrap', { ...sshInputs(), ...adminInputs(goiardi), nodeName: 'web-3', runList, installCommand: installStandIn() }),
+    );
+
+    // Assess
+    expect(result).toStrictEqual({ output: { nodeName: 'web-3', runList, exitCode: 0 } });
+    expect(JSON.parse(await readFile(join(configDir, 'first-boot.json'), 'utf8'))).toStrictEqual({ run_list: runList });
+    expect(await recordedArgs()).toStrictEqual([
+      join(root, 'bin', 'chef-client'),
+      '-c',
+      join(configDir, 'client.rb'),
+      '-j',
+      join(configDir, 'first-boot.json'),
+      '-E',
+      '_default',
+    ]);
+    expect(await exists(marker)).toBe(false);
+  });
+
+  it.each([
+    ['nodeName', { nodeName: "web'; touch /tmp/pwned #" }, `nodeName "web'; touch /tmp/pwned #" may hold only letters, digits, _ . and -`],
+    ['nodeName', { nodeName: 'web/../admin' }, 'nodeName "web/../admin" may hold only letters, digits, _ . and -'],
+    ['environment', { environment: "prod' ; system('id') #" }, `environment "prod' ; system('id') #" may hold only letters, digits, _ and -`],
+  ])('refuses a hostile %s as Invalid before touching the node or the server', async (_field, hostile, message) => {
+    // Prepare
+    const handler = chefHandler(settings);
+    const clientsBefore = (await adminApi(goiardi).get<Record<string, string>>('/clients')).body;
+
+    // Act
+    const failure = await handler(
+      chefEvent('bootstrap', { ...sshInputs(), ...adminInputs(goiardi), nodeName: 'web-4', installCommand: installStandIn(), ...hostile }),
+    ).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toMatchObject({ name: 'Mastermind.Invalid', message });
+    expect(await exists(join(record, 'args'))).toBe(false);
+    expect((await adminApi(goiardi).get<Record<string, string>>('/clients')).body).toStrictEqual(clientsBefore);
+  });
+
+  it('fails with the tail of chef-client\'s stderr when the first run fails', async () => {
+    // Prepare
+    const handler = chefHandler(settings);
+
+    // Act
+    const failure = await handler(
+      chefEvent('bootstrap', {
+        ...sshInputs(),
+        ...adminInputs(goiardi),
+        nodeName: 'web-5',
+        runList: ['recipe[broken]'],
+        installCommand: installStandIn(),
+      }),
+    ).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toMatchObject({
+      name: 'Mastermind.Failed',
+      message: 'the first chef-client run on 127.0.0.1 failed with exit code 1: FATAL: Stacktrace dumped\nFATAL: recipe[broken] failed',
+    });
+  });
+
+  it('fails when the install command fails, with its output', async () => {
+    // Prepare
+    const handler = chefHandler({ configDir, path: join(root, 'empty-bin') });
+
+    // Act
+    const failure = await handler(
+      chefEvent('bootstrap', {
+        ...sshInputs(),
+        ...adminInputs(goiardi),
+        nodeName: 'web-6',
+        installCommand: 'echo "no package repository" >&2; exit 4',
+      }),
+    ).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toMatchObject({
+      name: 'Mastermind.Failed',
+      message: 'installing chef-client on 127.0.0.1 failed with exit code 4: no package repository',
+    });
+    expect((await adminApi(goiardi).get('/clients/web-6', { accept: [404] })).status).toBe(404);
+  });
+
+  it('fails when the install command succeeds but installs no chef-client', async () => {
+    // Prepare
+    const handler = chefHandler({ configDir, path: join(root, 'empty-bin') });
+
+    // Act
+    const failure = await handler(
+      chefEvent('bootstrap', { ...sshInputs(), ...adminInputs(goiardi), nodeName: 'web-7', installCommand: 'true' }),
+    ).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toMatchObject({
+      name: 'Mastermind.Failed',
+      message: 'installCommand ran on 127.0.0.1, but chef-client is still not on its PATH',
+    });
+  });
+});

@@ -1,0 +1,156 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TransientError, type ProviderEvent } from '#providers/contract';
+import { createProviderHandler, type Action, type ActionCall } from '#providers/runtime';
+import { SecretResolver } from '#providers/secrets';
+
+const ssm = mockClient(SSMClient);
+
+afterEach(() => {
+  ssm.reset();
+});
+
+const context = { project: 'web', task: 'scale-out', version: 3, execution: 'exec-1', henchman: 'connect', attempt: 2 };
+const input = { host: 'lb-1', user: 'ops', key: '${secret:/keys/lb}', command: 'add-backend' };
+
+function event(change: Partial<ProviderEvent> = {}): ProviderEvent {
+  return { action: 'run', input, phase: 'do', context, ...change };
+}
+
+/** A handler for the ssh provider whose only action is `run`; captures the log lines it writes. */
+function handlerWith(run: Action) {
+  ssm.on(GetParameterCommand, { Name: '/keys/lb' }).resolves({ Parameter: { Value: 'PRIVATE-KEY-TEXT-1234567890' } });
+  const lines: string[] = [];
+  const logger = new Logger({ serviceName: 'mastermind-ssh', logLevel: 'INFO' });
+  const capture = (chunk: unknown) => (lines.push(String(chunk)), true);
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  const handler = createProviderHandler('ssh', { run }, {
+    logger,
+    secrets: new SecretResolver(() => new SSMClient({ region: 'eu-west-1' })),
+  });
+  return { handler, logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+async function outcome(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    return await promise;
+  } catch (error) {
+    return { name: (error as Error).name, message: (error as Error).message };
+  }
+}
+
+describe('createProviderHandler', () => {
+  it('calls the action with the checked input, secrets resolved, and logs one line', async () => {
+    // Prepare
+    const calls: [Record<string, unknown>, Omit<ActionCall, 'logger'>][] = [];
+    const { handler, logs } = handlerWith(async (given, { logger: _logger, ...call }) => {
+      calls.push([given, call]);
+      return { output: { exitCode: 0 } };
+    });
+
+    // Act
+    const result = await handler(event({ phase: 'poll', poll: { tries: 1 } }));
+
+    // Assess
+    expect(result).toStrictEqual({ output: { exitCode: 0 } });
+    expect(calls).toStrictEqual([
+      [
+        { ...input, key: 'PRIVATE-KEY-TEXT-1234567890', port: 22, timeout: '5m', allowExitCodes: [0] },
+        { phase: 'poll', poll: { tries: 1 }, context },
+      ],
+    ]);
+    expect(logs()).toMatchObject([
+      {
+        level: 'INFO',
+        message: 'move done',
+        provider: 'ssh',
+        action: 'run',
+        phase: 'poll',
+        henchman: 'connect',
+        execution: 'exec-1',
+        attempt: 2,
+        outcome: 'output',
+        durationMs: expect.any(Number),
+      },
+    ]);
+  });
+
+  it('redacts secret values from the result and from error messages', async () => {
+    // Prepare
+    const leaky = handlerWith(async (given) => ({ output: { stdout: `key is ${given.key as string}` } }));
+    const failing = handlerWith(async (given) => {
+      throw new Error(`could not use ${given.key as string}`);
+    });
+
+    // Act
+    const result = await leaky.handler(event());
+    const error = await outcome(failing.handler(event()));
+
+    // Assess
+    expect(result).toStrictEqual({ output: { stdout: 'key is ***' } });
+    expect(error).toStrictEqual({ name: 'Mastermind.Failed', message: 'could not use ***' });
+    expect(JSON.stringify(failing.logs())).not.toContain('PRIVATE-KEY-TEXT');
+  });
+
+  it('keeps the name of a provider error, so the state machine can route on it', async () => {
+    // Prepare
+    const { handler, logs } = handlerWith(async () => {
+      throw new TransientError('connection refused');
+    });
+
+    // Act
+    const error = await outcome(handler(event()));
+
+    // Assess
+    expect(error).toStrictEqual({ name: 'Mastermind.Transient', message: 'connection refused' });
+    expect(logs()).toStrictEqual([
+      expect.objectContaining({ level: 'WARN', message: 'move failed', error: 'Mastermind.Transient', reason: 'connection refused' }),
+    ]);
+  });
+
+  it('answers a poll result as it is', async () => {
+    // Prepare
+    const { handler } = handlerWith(async () => ({ poll: { after: 5, state: { tries: 1 } } }));
+
+    // Act
+    const result = await handler(event());
+
+    // Assess
+    expect(result).toStrictEqual({ poll: { after: 5, state: { tries: 1 } } });
+  });
+
+  it.each([
+    [{ action: 'reboot' }, 'ssh has no action reboot: it has run'],
+    [{ phase: 'later' as never }, 'invalid provider event: phase must be one of do, undo, poll'],
+    [{ input: [] as never }, 'invalid provider event: input must be an object'],
+    [{ input: { host: 'lb-1' } }, 'invalid input for ssh run: user is required; key is required; command is required'],
+  ])('rejects a bad event %j as invalid', async (change, message) => {
+    // Prepare
+    const run = vi.fn<Action>();
+    const { handler } = handlerWith(run);
+
+    // Act
+    const error = await outcome(handler(event(change)));
+
+    // Assess
+    expect(error).toStrictEqual({ name: 'Mastermind.Invalid', message });
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it('fails when the action answers neither output nor poll', async () => {
+    // Prepare
+    const { handler } = handlerWith(async () => ({ poll: { after: -1, state: null } }));
+
+    // Act
+    const error = await outcome(handler(event()));
+
+    // Assess
+    expect(error).toStrictEqual({
+      name: 'Mastermind.Failed',
+      message: 'the action returned neither { output } nor { poll: { after, state } }',
+    });
+  });
+});

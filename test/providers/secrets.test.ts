@@ -1,0 +1,103 @@
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SecretResolver, redact, redactValue } from '#providers/secrets';
+
+const ssm = mockClient(SSMClient);
+
+afterEach(() => {
+  ssm.reset();
+});
+
+function resolver(now?: () => number): SecretResolver {
+  return new SecretResolver(() => new SSMClient({ region: 'eu-west-1' }), 60_000, now);
+}
+
+function named(name: string, message = name): Error {
+  return Object.assign(new Error(message), { name });
+}
+
+describe('SecretResolver', () => {
+  it('replaces every reference in nested strings, and lists the values it put in', async () => {
+    // Prepare
+    ssm.on(GetParameterCommand, { Name: '/keys/web', WithDecryption: true }).resolves({ Parameter: { Value: 'KEY$&1' } });
+    ssm.on(GetParameterCommand, { Name: '/chef/client', WithDecryption: true }).resolves({ Parameter: { Value: 'PEM' } });
+
+    // Act
+    const resolved = await resolver().resolve({
+      key: '${secret:/keys/web}',
+      nested: { list: ['a ${secret:/chef/client} b', 3, null], same: '${secret:/keys/web}' },
+    });
+
+    // Assess
+    expect(resolved).toStrictEqual({
+      value: { key: 'KEY$&1', nested: { list: ['a PEM b', 3, null], same: 'KEY$&1' } },
+      secrets: ['KEY$&1', 'PEM'],
+    });
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(2);
+  });
+
+  it('reads a secret once while it is cached, and again after that', async () => {
+    // Prepare
+    let now = 1_000;
+    ssm.on(GetParameterCommand).resolvesOnce({ Parameter: { Value: 'old' } }).resolves({ Parameter: { Value: 'new' } });
+    const secrets = resolver(() => now);
+
+    // Act
+    const first = await secrets.get('/keys/web');
+    now += 59_999;
+    const cached = await secrets.get('/keys/web');
+    now += 1;
+    const fresh = await secrets.get('/keys/web');
+
+    // Assess
+    expect([first, cached, fresh]).toStrictEqual(['old', 'old', 'new']);
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(2);
+  });
+
+  it.each([
+    ['ParameterNotFound', 'Mastermind.Invalid', 'secret /keys/web does not exist in SSM Parameter Store'],
+    ['AccessDeniedException', 'Mastermind.Failed', 'secret /keys/web could not be read: AccessDeniedException'],
+    ['ThrottlingException', 'Mastermind.Transient', 'secret /keys/web could not be read for now: ThrottlingException'],
+  ])('turns %s into %s', async (code, name, message) => {
+    // Prepare
+    ssm.on(GetParameterCommand).rejects(named(code));
+
+    // Act
+    const error = await resolver().get('/keys/web').catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({ name, message });
+  });
+
+  it('fails on a parameter without a value', async () => {
+    // Prepare
+    ssm.on(GetParameterCommand).resolves({ Parameter: {} });
+
+    // Act
+    const error = await resolver().get('/keys/web').catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({ name: 'Mastermind.Invalid', message: 'secret /keys/web has no value in SSM Parameter Store' });
+  });
+});
+
+describe('redact', () => {
+  const key = '-----BEGIN KEY-----\nAAAABBBBCCCCDDDDEEEE\nshort\n-----END KEY-----';
+
+  it('hides a whole secret and the long lines of a multi-line one', () => {
+    // Act
+    const text = redact(`whole: ${key}; one line: AAAABBBBCCCCDDDDEEEE; short stays`, [key]);
+
+    // Assess
+    expect(text).toBe('whole: ***; one line: ***; short stays');
+  });
+
+  it('hides secrets in every string of a value', () => {
+    // Act
+    const value = redactValue({ output: { stdout: 'x s3cr3t-value y', list: ['s3cr3t-value'], n: 1 } }, ['s3cr3t-value']);
+
+    // Assess
+    expect(value).toStrictEqual({ output: { stdout: 'x *** y', list: ['***'], n: 1 } });
+  });
+});

@@ -1,0 +1,197 @@
+/**
+ * Shared by the service, API and trigger tests: service deps on dynalite, and Step Functions mocked with
+ * aws-sdk-client-mock as a small model of the control plane (state machines, versions, executions) whose
+ * answers have the shapes of the Step Functions API reference.
+ */
+import {
+  CreateStateMachineCommand,
+  DeleteStateMachineCommand,
+  DeleteStateMachineVersionCommand,
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StateMachineAlreadyExists,
+  StateMachineDoesNotExist,
+  TagResourceCommand,
+  UpdateStateMachineCommand,
+  ValidateStateMachineDefinitionCommand,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+import type { ServiceConfig } from '#service/config';
+import type { Log, ServiceDeps } from '#service/deps';
+import type { Store } from '#service/store';
+
+export const ACCOUNT = '123456789012';
+export const REGION = 'eu-west-1';
+
+export const CONFIG: ServiceConfig = {
+  table: 'mastermind-test',
+  stateMachineRoleArn: `arn:aws:iam::${ACCOUNT}:role/mastermind-state-machines`,
+  executionLogGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/mastermind/executions:*`,
+  providers: {
+    ec2: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:mastermind-ec2`,
+    ssh: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:mastermind-ssh`,
+    chef: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:mastermind-chef`,
+  },
+  stateMachinePrefix: 'mastermind',
+  region: REGION,
+};
+
+export interface LogLine {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly extra: Record<string, unknown>[];
+}
+
+export function recordingLog(): Log & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  return {
+    lines,
+    info: (message, ...extra) => lines.push({ level: 'info', message, extra }),
+    warn: (message, ...extra) => lines.push({ level: 'warn', message, extra }),
+    error: (message, ...extra) => lines.push({ level: 'error', message, extra }),
+  };
+}
+
+export interface FakeExecution {
+  executionArn: string;
+  stateMachineArn: string;
+  stateMachineVersionArn: string;
+  name: string;
+  input: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+  startDate: Date;
+}
+
+export interface FakeStateMachine {
+  arn: string;
+  definition: string;
+  versions: string[];
+  tags: Record<string, string>;
+}
+
+export interface FakeStepFunctions {
+  readonly sfn: SFNClient;
+  readonly mock: AwsClientStub<SFNClient>;
+  readonly stateMachines: Map<string, FakeStateMachine>;
+  readonly executions: Map<string, FakeExecution>;
+}
+
+const START = new Date('2025-03-04T05:06:07.000Z');
+
+/** Step Functions as a small in-memory model behind aws-sdk-client-mock. */
+export function fakeStepFunctions(): FakeStepFunctions {
+  const sfn = new SFNClient({ region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const mock = mockClient(sfn);
+  const stateMachines = new Map<string, FakeStateMachine>();
+  const executions = new Map<string, FakeExecution>();
+  const meta = { $metadata: {} };
+  const publish = (machine: FakeStateMachine) => {
+    const versionArn = `${machine.arn}:${machine.versions.length + 1}`;
+    machine.versions.push(versionArn);
+    return versionArn;
+  };
+  mock.on(ValidateStateMachineDefinitionCommand).resolves({ result: 'OK', diagnostics: [], truncated: false });
+  mock.on(CreateStateMachineCommand).callsFake((input: { name: string; definition: string; tags?: { key: string; value: string }[] }) => {
+    const arn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${input.name}`;
+    if (stateMachines.has(arn)) throw new StateMachineAlreadyExists({ message: `State Machine Already Exists: '${arn}'`, ...meta });
+    const machine: FakeStateMachine = { arn, definition: input.definition, versions: [], tags: Object.fromEntries((input.tags ?? []).map((t) => [t.key, t.value])) };
+    stateMachines.set(arn, machine);
+    return { stateMachineArn: arn, creationDate: START, stateMachineVersionArn: publish(machine) };
+  });
+  mock.on(UpdateStateMachineCommand).callsFake((input: { stateMachineArn: string; definition: string }) => {
+    const machine = stateMachines.get(input.stateMachineArn);
+    if (!machine) throw new StateMachineDoesNotExist({ message: `State Machine Does Not Exist: '${input.stateMachineArn}'`, ...meta });
+    machine.definition = input.definition;
+    return { updateDate: START, revisionId: `r${machine.versions.length + 1}`, stateMachineVersionArn: publish(machine) };
+  });
+  mock.on(TagResourceCommand).callsFake((input: { resourceArn: string; tags: { key: string; value: string }[] }) => {
+    const machine = stateMachines.get(input.resourceArn);
+    if (machine) for (const t of input.tags) machine.tags[t.key] = t.value;
+    return {};
+  });
+  mock.on(DeleteStateMachineVersionCommand).resolves({});
+  mock.on(DeleteStateMachineCommand).callsFake((input: { stateMachineArn: string }) => {
+    stateMachines.delete(input.stateMachineArn);
+    return {};
+  });
+  mock.on(StartExecutionCommand).callsFake((input: { stateMachineArn: string; name: string; input: string }) => {
+    const base = input.stateMachineArn.split(':').slice(0, 7).join(':');
+    const executionArn = `${base.replace(':stateMachine:', ':execution:')}:${input.name}`;
+    const existing = executions.get(executionArn);
+    if (existing) {
+      if (existing.status === 'RUNNING' && existing.input === input.input) return { executionArn, startDate: existing.startDate };
+      throw new ExecutionAlreadyExists({ message: `Execution Already Exists: '${executionArn}'`, ...meta });
+    }
+    executions.set(executionArn, {
+      executionArn,
+      stateMachineArn: base,
+      stateMachineVersionArn: input.stateMachineArn,
+      name: input.name,
+      input: input.input,
+      status: 'RUNNING',
+      startDate: START,
+    });
+    return { executionArn, startDate: START };
+  });
+  mock.on(ListExecutionsCommand).callsFake((input: { stateMachineArn: string; statusFilter?: string; maxResults?: number }) => {
+    const found = [...executions.values()]
+      .filter((e) => e.stateMachineArn === input.stateMachineArn && (!input.statusFilter || e.status === input.statusFilter))
+      .slice(0, input.maxResults ?? 100);
+    return {
+      executions: found.map((e) => ({
+        executionArn: e.executionArn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: e.startDate,
+        stateMachineVersionArn: e.stateMachineVersionArn,
+      })),
+    };
+  });
+  mock.on(DescribeExecutionCommand).callsFake((input: { executionArn: string }) => {
+    const e = executions.get(input.executionArn);
+    if (!e) throw new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${input.executionArn}'`, ...meta });
+    return {
+      executionArn: e.executionArn,
+      stateMachineArn: e.stateMachineArn,
+      stateMachineVersionArn: e.stateMachineVersionArn,
+      name: e.name,
+      status: e.status,
+      startDate: e.startDate,
+      input: e.input,
+      inputDetails: { included: true },
+      redriveCount: 0,
+      redriveStatus: 'NOT_REDRIVABLE',
+    };
+  });
+  return { sfn, mock, stateMachines, executions };
+}
+
+export function serviceDeps(store: Store, sfn: SFNClient, log: Log = recordingLog()): ServiceDeps {
+  return { store, sfn, config: CONFIG, log, now: () => new Date('2025-03-04T05:06:07.000Z') };
+}
+
+/** A valid task source; `extra` lines are added at the top level. */
+export function taskSource(name: string, extra = ''): string {
+  return `task: ${name}
+description: Add an app server
+params:
+  instanceType: { type: string, default: t3.small }
+  count: { type: integer }
+${extra}plot:
+  - name: connect
+    provider: ssh
+    action: run
+    with:
+      host: lb-1.internal
+      command: add-backend \${params.instanceType}
+`;
+}
+
+/** Project settings that let {@link taskSource} compile. */
+export const SETTINGS = { user: 'ops', key: '${secret:/mastermind/ssh-key}', region: REGION } as const;

@@ -1,0 +1,491 @@
+import { describe, expect, it } from 'vitest';
+import { compileSource, compileTask } from '#task/compile';
+import { aslErrors, CATCH_TO, CHEF, CONTEXT, EC2, LAMBDA_RETRY, SSH, task } from './support.ts';
+
+describe('compileTask', () => {
+  it('compiles a plain henchman to the two start states and one Task state', async () => {
+    // Prepare
+    const t = task(`
+task: t
+params:
+  host: { type: string, default: web-1 }
+plot:
+  - name: hello
+    provider: ssh
+    action: run
+    with: { host: "\${params.host}", user: u, key: "\${secret:/keys/u}", command: uptime }
+`);
+    // Act
+    const definition = compileTask(t);
+    // Assess
+    expect(definition).toStrictEqual({
+      Comment: 't',
+      StartAt: 'start: input',
+      States: {
+        'start: input': {
+          Type: 'Pass',
+          Parameters: { 'input.$': "States.JsonMerge(States.StringToJson(States.Format('\\{\"params\":\\{\\},\"trigger\":\\{\\}\\}')), $, false)" },
+          Next: 'start: params',
+        },
+        'start: params': {
+          Type: 'Pass',
+          Parameters: {
+            'params.$': "States.JsonMerge(States.StringToJson(States.Format('\\{\"host\":\"web-1\"\\}')), $.input.params, false)",
+            'trigger.$': '$.input.trigger',
+            out: {},
+            count: { plays: { hello: 1 }, retreats: {} },
+          },
+          Next: 'hello',
+        },
+        hello: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: {
+            FunctionName: SSH,
+            Payload: {
+              action: 'run',
+              input: { 'host.$': '$.params.host', user: 'u', key: '${secret:/keys/u}', command: 'uptime' },
+              phase: 'do',
+              context: CONTEXT('hello'),
+            },
+          },
+          ResultSelector: { 'output.$': '$.Payload.output' },
+          ResultPath: '$.out.hello',
+          Retry: [LAMBDA_RETRY],
+          Catch: CATCH_TO('task: aborted'),
+          End: true,
+        },
+        'task: aborted': { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
+      },
+    });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  it('uses the given provider ARNs, project, version, retry, timeouts and next', async () => {
+    const t = task(`
+task: t
+timeout: 1h
+plot:
+  - name: a
+    provider: chef
+    action: deregister
+    with: { nodeName: n }
+    retry: { attempts: 4, interval: 5s, backoff: 3, maxDelay: 1m, jitter: true }
+    timeout: 90s
+    next: end
+  - name: b
+    provider: chef
+    action: deregister
+    with: { nodeName: m }
+`);
+    const definition = compileTask(t, {
+      providers: { chef: 'arn:aws:lambda:eu-west-1:123456789012:function:chef' },
+      project: { name: 'web', chefServerUrl: 'https://chef', chefClientName: 'mm', chefClientKey: '${secret:/chef/key}' },
+      version: 7,
+    });
+    expect(definition.TimeoutSeconds).toBe(3600);
+    expect(Object.keys(definition.States)).toStrictEqual(['start: input', 'start: params', 'a', 'task: aborted']);
+    expect(definition.States.a).toStrictEqual({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: {
+        FunctionName: 'arn:aws:lambda:eu-west-1:123456789012:function:chef',
+        Payload: {
+          action: 'deregister',
+          input: { nodeName: 'n', chefServerUrl: 'https://chef', chefClientName: 'mm', chefClientKey: '${secret:/chef/key}' },
+          phase: 'do',
+          context: { ...CONTEXT('a'), project: 'web', version: 7 },
+        },
+      },
+      ResultSelector: { 'output.$': '$.Payload.output' },
+      ResultPath: '$.out.a',
+      TimeoutSeconds: 90,
+      Retry: [
+        LAMBDA_RETRY,
+        { ErrorEquals: ['Mastermind.Transient'], IntervalSeconds: 5, MaxAttempts: 4, BackoffRate: 3, MaxDelaySeconds: 60, JitterStrategy: 'FULL' },
+      ],
+      Catch: CATCH_TO('task: aborted'),
+      End: true,
+    });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  it('compiles a polling action to a poll loop bounded by the henchman timeout', async () => {
+    const t = task(`
+task: t
+plot:
+  - name: provision
+    provider: ec2
+    action: launch
+    with: { imageId: ami-1 }
+    timeout: 5m
+`);
+    const definition = compileTask(t);
+    const payload = { action: 'launch', input: { imageId: 'ami-1' }, phase: 'do', context: CONTEXT('provision') };
+    expect(definition.States).toMatchObject({});
+    const { ['start: input']: _i, ['start: params']: _p, ...states } = definition.States;
+    expect(states).toStrictEqual({
+      provision: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: EC2, Payload: payload },
+        ResultSelector: { answer: { 'Payload.$': '$.Payload' }, waited: 0 },
+        ResultPath: '$.polls.provision',
+        TimeoutSeconds: 300,
+        Retry: [LAMBDA_RETRY],
+        Catch: CATCH_TO('task: aborted'),
+        Next: 'provision: poll?',
+      },
+      'provision: poll?': {
+        Type: 'Choice',
+        Choices: [
+          { Not: { Variable: '$.polls.provision.answer.Payload.poll', IsPresent: true }, Next: 'provision: output' },
+          { Variable: '$.polls.provision.waited', NumericGreaterThanEquals: 300, Next: 'provision: timed out' },
+        ],
+        Default: 'provision: count',
+      },
+      'provision: count': {
+        Type: 'Pass',
+        Parameters: {
+          'answer.$': '$.polls.provision.answer',
+          'waited.$': 'States.MathAdd($.polls.provision.waited, $.polls.provision.answer.Payload.poll.after)',
+        },
+        ResultPath: '$.polls.provision',
+        Next: 'provision: wait',
+      },
+      'provision: wait': { Type: 'Wait', SecondsPath: '$.polls.provision.answer.Payload.poll.after', Next: 'provision: poll' },
+      'provision: poll': {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: EC2, Payload: { ...payload, phase: 'poll', 'poll.$': '$.polls.provision.answer.Payload.poll.state' } },
+        ResultSelector: { 'Payload.$': '$.Payload' },
+        ResultPath: '$.polls.provision.answer',
+        TimeoutSeconds: 300,
+        Retry: [LAMBDA_RETRY],
+        Catch: CATCH_TO('task: aborted'),
+        Next: 'provision: poll?',
+      },
+      'provision: output': {
+        Type: 'Pass',
+        Parameters: { 'output.$': '$.polls.provision.answer.Payload.output' },
+        ResultPath: '$.out.provision',
+        End: true,
+      },
+      'provision: timed out': {
+        Type: 'Pass',
+        Result: { Error: 'States.Timeout', Cause: 'provision was still waiting after 5m' },
+        ResultPath: '$.failure',
+        Next: 'task: aborted',
+      },
+      'task: aborted': { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
+    });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  it('compiles expect to a check Choice whose default is the failure route', async () => {
+    const t = task(`
+task: t
+plot:
+  - name: probe
+    provider: ssh
+    action: run
+    with: { host: h, user: u, key: "\${secret:/k}", command: "true" }
+    expect: { exitCode: 0 }
+  - name: after
+    provider: chef
+    action: deregister
+    with: { nodeName: n, chefServerUrl: u, chefClientName: c, chefClientKey: "\${secret:/c}" }
+`);
+    const definition = compileTask(t);
+    expect(definition.States.probe).toMatchObject({ Next: 'probe: check' });
+    expect(definition.States['probe: check']).toStrictEqual({
+      Type: 'Choice',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.out.probe.output.exitCode', IsPresent: true },
+            { Variable: '$.out.probe.output.exitCode', IsNumeric: true },
+            { Variable: '$.out.probe.output.exitCode', NumericEquals: 0 },
+          ],
+          Next: 'after',
+        },
+      ],
+      Default: 'probe: unexpected',
+    });
+    expect(definition.States['probe: unexpected']).toStrictEqual({
+      Type: 'Pass',
+      Result: { Error: 'Mastermind.Unexpected', Cause: 'the output of probe does not meet its expect' },
+      ResultPath: '$.failure',
+      Next: 'task: aborted',
+    });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  const twoMoves = (onFailure: string, extra = '') => `
+task: t
+${extra}
+plot:
+  - name: provision
+    provider: ec2
+    action: tag
+    with: { instanceId: i-1, tags: { a: b } }
+  - name: configure
+    provider: chef
+    action: deregister
+    with: { nodeName: n, chefServerUrl: u, chefClientName: c, chefClientKey: "\${secret:/c}" }
+    onFailure: ${onFailure}
+  - name: notify
+    provider: ec2
+    action: tag
+    with: { instanceId: i-1, tags: { failed: "yes" } }
+`;
+
+  it('compiles continue to a record of the failure in out.<name>, then the next henchman', async () => {
+    const definition = compileTask(task(twoMoves('continue')));
+    expect(definition.States.configure).toMatchObject({ Catch: CATCH_TO('configure: failed'), Next: 'notify' });
+    expect(definition.States['configure: failed']).toStrictEqual({
+      Type: 'Pass',
+      Parameters: { failed: true, 'error.$': '$.failure.Error', 'cause.$': '$.failure.Cause' },
+      ResultPath: '$.out.configure',
+      Next: 'notify',
+    });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  it('compiles goto to a Catch leading to the target henchman', async () => {
+    const definition = compileTask(task(twoMoves('{ goto: notify }')));
+    expect(definition.States.configure).toMatchObject({ Catch: CATCH_TO('notify') });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  it('compiles a retreat to a counter, the undo of every completed move back to the target, and a replay', async () => {
+    const t = task(`
+task: t
+plot:
+  - name: provision
+    provider: ec2
+    action: stop
+    with: { instanceIds: [i-1, i-2], region: eu-west-1 }
+    undo: start
+  - name: configure
+    provider: chef
+    action: deregister
+    with: { nodeName: n, chefServerUrl: u, chefClientName: c, chefClientKey: "\${secret:/c}" }
+    onFailure: { retreat: provision, times: 2 }
+`);
+    const definition = compileTask(t);
+    const { ['start: input']: _i, ['start: params']: params, provision: _p, ['provision: poll?']: _c, ['provision: count']: _n, ['provision: wait']: _w, ['provision: poll']: _q, ['provision: output']: _o, ['provision: timed out']: _t, configure, ...rest } = definition.States;
+    expect(params).toMatchObject({ Parameters: { count: { plays: { provision: 1, configure: 1 }, retreats: { configure: 0 } } } });
+    expect(configure).toMatchObject({ Catch: CATCH_TO('configure: retreat?') });
+    expect(rest).toStrictEqual({
+      'configure: retreat?': {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.count.retreats.configure', NumericLessThan: 2, Next: 'configure: undo provision?' }],
+        Default: 'task: aborted',
+      },
+      'configure: undo provision?': {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.out.provision.output', IsPresent: true, Next: 'configure: undo provision' }],
+        Default: 'configure: retreat',
+      },
+      'configure: undo provision': {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: {
+          FunctionName: EC2,
+          Payload: {
+            action: 'start',
+            input: { 'instanceIds.$': '$.out.provision.output.instanceIds', region: 'eu-west-1' },
+            phase: 'undo',
+            context: CONTEXT('provision'),
+          },
+        },
+        ResultSelector: { undone: true },
+        ResultPath: '$.out.provision',
+        Retry: [LAMBDA_RETRY],
+        Catch: CATCH_TO('task: aborted'),
+        Next: 'configure: retreat',
+      },
+      'configure: retreat': {
+        Type: 'Pass',
+        Parameters: {
+          plays: { 'provision.$': 'States.MathAdd($.count.plays.provision, 1)', 'configure.$': 'States.MathAdd($.count.plays.configure, 1)' },
+          retreats: { 'configure.$': 'States.MathAdd($.count.retreats.configure, 1)' },
+        },
+        ResultPath: '$.count',
+        Next: 'provision',
+      },
+      'task: aborted': { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
+    });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  it('compiles abort with rollback to the undo of every completed move, newest first, then the Fail state', async () => {
+    const t = task(`
+task: t
+rollback: true
+plot:
+  - name: first
+    provider: chef
+    action: bootstrap
+    with: { host: h, user: u, key: "\${secret:/k}", nodeName: n, chefServerUrl: u, chefClientName: c, chefClientKey: "\${secret:/c}" }
+    undo: deregister
+  - name: second
+    provider: ec2
+    action: associate-address
+    with: { instanceId: i-1, allocationId: eipalloc-1 }
+    undo: { action: disassociate-address, with: { associationId: "\${second.associationId}" } }
+  - name: third
+    provider: ec2
+    action: tag
+    with: { instanceId: i-1, tags: { a: b } }
+`);
+    const definition = compileTask(t, { project: { region: 'eu-west-1' } });
+    expect(definition.States.third).toMatchObject({ Catch: CATCH_TO('rollback: second?') });
+    const pick = (...names: string[]) => Object.fromEntries(names.map((n) => [n, definition.States[n]]));
+    expect(pick('rollback: second?', 'rollback: second', 'rollback: first?', 'rollback: first')).toStrictEqual({
+      'rollback: second?': {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.out.second.output', IsPresent: true, Next: 'rollback: second' }],
+        Default: 'rollback: first?',
+      },
+      'rollback: second': {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: {
+          FunctionName: EC2,
+          Payload: {
+            action: 'disassociate-address',
+            input: { 'associationId.$': '$.out.second.output.associationId', region: 'eu-west-1' },
+            phase: 'undo',
+            context: CONTEXT('second'),
+          },
+        },
+        ResultSelector: { undone: true },
+        ResultPath: '$.out.second',
+        Retry: [LAMBDA_RETRY],
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.out.second.undoFailed', Next: 'rollback: first?' }],
+        Next: 'rollback: first?',
+      },
+      'rollback: first?': {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.out.first.output', IsPresent: true, Next: 'rollback: first' }],
+        Default: 'task: aborted',
+      },
+      'rollback: first': {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: {
+          FunctionName: CHEF,
+          Payload: {
+            action: 'deregister',
+            input: { 'nodeName.$': '$.out.first.output.nodeName', chefServerUrl: 'u', chefClientName: 'c', chefClientKey: '${secret:/c}' },
+            phase: 'undo',
+            context: CONTEXT('first'),
+          },
+        },
+        ResultSelector: { undone: true },
+        ResultPath: '$.out.first',
+        Retry: [LAMBDA_RETRY],
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.out.first.undoFailed', Next: 'task: aborted' }],
+        Next: 'task: aborted',
+      },
+    });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  it('compiles each to an inline Map whose items are the list reference and whose output is the list of outputs', async () => {
+    const t = task(`
+task: t
+params:
+  hosts: { type: list }
+plot:
+  - name: restart
+    provider: ssh
+    action: run
+    each: \${params.hosts}
+    concurrency: 2
+    with: { host: "\${item}", user: u, key: "\${secret:/k}", command: "systemctl restart app" }
+`);
+    const definition = compileTask(t);
+    expect(definition.States.restart).toStrictEqual({
+      Type: 'Map',
+      ItemsPath: '$.params.hosts',
+      ItemSelector: {
+        event: {
+          action: 'run',
+          input: { 'host.$': '$$.Map.Item.Value', user: 'u', key: '${secret:/k}', command: 'systemctl restart app' },
+          phase: 'do',
+          context: { ...CONTEXT('restart'), 'item.$': '$$.Map.Item.Index' },
+        },
+      },
+      MaxConcurrency: 2,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'restart: item',
+        States: {
+          'restart: item': {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke',
+            Parameters: { FunctionName: SSH, 'Payload.$': '$.event' },
+            ResultSelector: { 'output.$': '$.Payload.output' },
+            OutputPath: '$.output',
+            Retry: [LAMBDA_RETRY],
+            End: true,
+          },
+        },
+      },
+      ResultSelector: { 'output.$': '$' },
+      ResultPath: '$.out.restart',
+      Catch: CATCH_TO('task: aborted'),
+      End: true,
+    });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  it('compiles fire to an Event invocation that advances without waiting', async () => {
+    const t = task(`
+task: t
+plot:
+  - name: announce
+    provider: ec2
+    action: tag
+    fire: true
+    with: { instanceId: i-1, tags: { a: b } }
+`);
+    const definition = compileTask(t);
+    expect(definition.States.announce).toStrictEqual({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: {
+        FunctionName: EC2,
+        InvocationType: 'Event',
+        Payload: { action: 'tag', input: { instanceId: 'i-1', tags: { a: 'b' } }, phase: 'do', context: CONTEXT('announce') },
+      },
+      ResultSelector: { fired: true },
+      ResultPath: '$.out.announce',
+      Retry: [LAMBDA_RETRY],
+      Catch: CATCH_TO('task: aborted'),
+      End: true,
+    });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+});
+
+describe('compileSource', () => {
+  it('checks the source, then compiles it', () => {
+    const result = compileSource(`
+task: t
+plot:
+  - { name: a, provider: ec2, action: tag, with: { instanceId: i-1, tags: { a: b } } }
+`);
+    expect(result.errors).toStrictEqual([]);
+    expect(Object.keys(result.definition!.States)).toStrictEqual(['start: input', 'start: params', 'a', 'task: aborted']);
+  });
+
+  it('returns the errors of an invalid task and no definition', () => {
+    const result = compileSource('task: t\nplot: []\n');
+    expect(result.definition).toBeUndefined();
+    expect(result.errors.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,42 @@
+/** Helpers of the compiler tests: tasks from YAML, and asl-validator from ESM. */
+import { parse } from 'yaml';
+import { taskSchema } from '#task/schema';
+import type { Task } from '#task/schema';
+import type { StateMachineDefinition } from '#task/compile';
+
+export function task(yaml: string): Task {
+  return taskSchema.parse(parse(yaml));
+}
+
+type Validator = (definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }) => { isValid: boolean; errors: unknown[] };
+
+/** asl-validator's errors for a definition ([] when it passes). */
+export async function aslErrors(definition: StateMachineDefinition): Promise<unknown[]> {
+  const name: string = 'asl-validator'; // no type declarations: imported by a name TypeScript does not resolve
+  const module = (await import(name)) as { default: Validator | { default: Validator } };
+  const validate = typeof module.default === 'function' ? module.default : module.default.default;
+  return validate(definition, { checkPaths: true, checkArn: true }).errors;
+}
+
+export const EC2 = 'arn:aws:lambda:us-east-1:000000000000:function:mastermind-ec2';
+export const SSH = 'arn:aws:lambda:us-east-1:000000000000:function:mastermind-ssh';
+export const CHEF = 'arn:aws:lambda:us-east-1:000000000000:function:mastermind-chef';
+
+export const LAMBDA_RETRY = {
+  ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
+  IntervalSeconds: 1,
+  MaxAttempts: 3,
+  BackoffRate: 2,
+};
+
+export const CATCH_TO = (next: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: next }];
+
+/** The event context a henchman's Task state sends, for task "t" in project "default", version 0. */
+export const CONTEXT = (henchman: string, task = 't') => ({
+  project: 'default',
+  task,
+  version: 0,
+  'execution.$': '$$.Execution.Id',
+  henchman,
+  'attempt.$': `$.count.plays.${henchman}`,
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { durations } from '#task/rules/durations';
+import { check, launch, run, taskOf } from '../fixtures/tasks.ts';
+
+describe('durations rule', () => {
+  it('accepts durations everywhere they are written, and durations given by reference', () => {
+    // Prepare
+    const task = {
+      ...taskOf(launch({ timeout: '10m', retry: { attempts: 2, interval: '500ms', maxDelay: '1h' } }), run({ with: { ...run().with, timeout: '${params.wait}' } })),
+      timeout: '1d',
+    };
+    // Act
+    const errors = check(durations, task);
+    // Assess
+    expect(errors).toStrictEqual([]);
+  });
+
+  it('reports every bad duration with its place', () => {
+    // Prepare
+    const task = {
+      ...taskOf(launch({ timeout: '10 minutes', retry: { attempts: 2, interval: '0s', maxDelay: '1.5h' } }), run({ with: { ...run().with, timeout: '5min' } })),
+      timeout: 'PT1H',
+    };
+    // Act
+    const errors = check(durations, task);
+    // Assess
+    const syntax = 'is not a duration: write a whole number and a unit, such as 30s, 10m, 1h or 1d';
+    expect(errors).toStrictEqual([
+      { code: 'bad-duration', place: 'timeout', message: `the task timeout 'PT1H' ${syntax}` },
+      { code: 'bad-duration', place: 'plot[0].timeout', message: `the timeout of henchman 'provision' '10 minutes' ${syntax}` },
+      { code: 'bad-duration', place: 'plot[0].retry.interval', message: "the retry interval of henchman 'provision' '0s' is no time at all: give a duration longer than 0" },
+      { code: 'bad-duration', place: 'plot[0].retry.maxDelay', message: `the retry maxDelay of henchman 'provision' '1.5h' ${syntax}` },
+      { code: 'bad-duration', place: 'plot[1].with.timeout', message: `the input 'timeout' of henchman 'connect' '5min' ${syntax}` },
+    ]);
+  });
+});
