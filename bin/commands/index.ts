@@ -2,6 +2,7 @@
 import * as compile from './compile.ts';
 import * as graph from './graph.ts';
 import { UsageError, type Command, type Io } from './io.ts';
+import * as providers from './providers.ts';
 import * as rehearse from './rehearse.ts';
 import * as schema from './schema.ts';
 import * as validate from './validate.ts';
@@ -11,6 +12,7 @@ export const commands: Readonly<Record<string, { run: Command; usage: string; su
   compile: { run: compile.compile, usage: compile.usage, summary: 'print the Amazon States Language definition' },
   graph: { run: graph.graph, usage: graph.usage, summary: 'draw the task (Mermaid or Graphviz DOT)' },
   rehearse: { run: rehearse.rehearse, usage: rehearse.usage, summary: 'run the task locally against a scenario' },
+  providers: { run: providers.providers, usage: providers.usage, summary: 'list the providers, their actions, inputs and outputs' },
   schema: { run: schema.schema, usage: schema.usage, summary: 'print the JSON Schema of task files' },
 };
 

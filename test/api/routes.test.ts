@@ -11,7 +11,7 @@ import { route } from '../../lambdas/api/router.ts';
 import type { ServiceDeps } from '#service/deps';
 import { startDynalite } from '../support/dynalite.ts';
 import type { LocalDynamo } from '../support/dynalite.ts';
-import { fakeStepFunctions, recordingLog, serviceDeps, SETTINGS, taskSource } from '../service/fixtures.ts';
+import { fakeStepFunctions, recordingLog, serviceDeps, SETTINGS, taskSource, triggeredTaskSource } from '../service/fixtures.ts';
 import type { FakeStepFunctions } from '../service/fixtures.ts';
 import { apiEvent, bodyOf, USER_ARN } from './events.ts';
 import type { EventOptions } from './events.ts';
@@ -223,7 +223,7 @@ describe('hooks', () => {
 
   it('creates a token shown once, starts the task with the hook body, rotates and revokes it', async () => {
     // Prepare
-    await task('hooked', 'pager', 'triggers: { hook: true, whenRunning: allow }\n');
+    await call('PUT', '/projects/hooked/tasks/pager', { body: triggeredTaskSource('pager', '{ hook: true, whenRunning: allow }'), headers: yaml });
 
     // Act
     const created = await call('POST', '/projects/hooked/tasks/pager/hook');
@@ -240,6 +240,7 @@ describe('hooks', () => {
     expect([called.statusCode, bodyOf(called).outcome]).toStrictEqual([202, 'started']);
     const input = JSON.parse(fake.mock.commandCalls(StartExecutionCommand)[0]!.args[0].input.input!) as unknown;
     expect(input).toStrictEqual({ params: {}, trigger: { type: 'hook', body: { incident: 'db down' } } });
+    expect(fake.executions.size).toBe(1);
     expect(oldToken.statusCode).toBe(404);
     expect(revoked.statusCode).toBe(200);
     expect([newToken.statusCode, bodyOf(newToken)]).toStrictEqual([404, { error: 'NotFound', message: 'There is no such hook.', details: [] }]);
@@ -318,7 +319,7 @@ describe('bad input, route by route: always a 4xx with { error, message, details
     ['POST hook unknown token', 'POST', `/hooks/${'A'.repeat(43)}`, {}, 404, 'NotFound'],
     ['POST hook oversize', 'POST', `/hooks/${'A'.repeat(43)}`, { body: big }, 413, 'PayloadTooLarge'],
     ['POST hook malformed JSON', 'POST', `/hooks/${'A'.repeat(43)}`, { body: '{', headers: jsonType }, 400, 'BadRequest'],
-  ])('%s → %i %s', async (_, method, path, options, status, error) => {
+  ])('%s', async (_, method, path, options, status, error) => {
     // Act
     const result = await call(method, path, options);
 

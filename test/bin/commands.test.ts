@@ -49,11 +49,17 @@ describe('mastermind validate', () => {
   it('prints every error with file, line and column, and exits 1', async () => {
     const io = capture();
     const code = await main(['validate', join(dir, 'broken.yaml')], io);
-    const lines = io.err().trim().split('\n');
+
+    const file = join(dir, 'broken.yaml');
     expect(code).toBe(1);
-    expect(lines[0]).toMatch(new RegExp(`^${join(dir, 'broken.yaml')}:1:7 task: `));
-    expect(lines.some((l) => l.startsWith(`${join(dir, 'broken.yaml')}:5:13 plot[0].action: `))).toBe(true);
-    expect(lines.at(-1)).toBe(`${lines.length - 1} errors in ${join(dir, 'broken.yaml')}`);
+    expect(io.err()).toBe(
+      [
+        `${file}:1:1 task: the task name 'Broken' is not a valid name: use lower-case letters, digits and dashes, starting and ending with a letter or digit, at most 64 characters (bad-name)`,
+        `${file}:5:5 plot[0].action: the provider 'ssh' has no action 'runn' (did you mean 'run'?); its actions are 'run', 'script', 'upload' and 'wait-reachable' (unknown-action)`,
+        `2 errors in ${file}`,
+        '',
+      ].join('\n'),
+    );
     expect(io.out()).toBe('');
   });
 

@@ -195,3 +195,19 @@ ${extra}plot:
 
 /** Project settings that let {@link taskSource} compile. */
 export const SETTINGS = { user: 'ops', key: '${secret:/mastermind/ssh-key}', region: REGION } as const;
+
+/** A valid task that needs no params, so triggers can start it; `triggers` is its triggers map in YAML flow style. */
+export function triggeredTaskSource(name: string, triggers: string): string {
+  return `task: ${name}
+params:
+  size: { type: string, default: small }
+triggers: ${triggers}
+plot:
+  - name: connect
+    provider: ssh
+    action: run
+    with:
+      host: lb-1.internal
+      command: add-backend \${trigger.alarmName}
+`;
+}

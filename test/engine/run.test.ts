@@ -1,0 +1,265 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { compileTask } from '#task/compile';
+import { taskSchema } from '#task/schema';
+import { loadScenario, rehearsalHandler } from '#engine/rehearsal';
+import { runTask } from '#engine/run';
+import type { ProviderHandler } from '#engine/run';
+import type { ProviderEvent } from '#providers/contract';
+
+const SSH = (name: string, extra = '') => `
+  - name: ${name}
+    provider: ssh
+    action: run
+    with: { host: h, user: u, key: "\${secret:/k}", command: "echo ${name}" }
+${extra}`;
+
+/** Compiles the task and runs it against a rehearsal scenario, keeping every provider event. */
+async function rehearse(taskYaml: string, scenarioYaml = 'henchmen: {}', params?: object) {
+  const definition = compileTask(taskSchema.parse(parse(taskYaml)));
+  const events: ProviderEvent[] = [];
+  const rehearsal = rehearsalHandler(loadScenario(scenarioYaml));
+  const handler: ProviderHandler = (event, provider) => {
+    events.push(event);
+    return rehearsal(event, provider);
+  };
+  const result = await runTask(definition, { params }, { handler, skipWaits: true, executionId: 'local:exec-1' });
+  return { ...result, events, trail: result.moves.map((m) => `${m.henchman}:${m.phase}${m.status === 'failed' ? ' failed' : ''}`) };
+}
+
+const out = (result: { output?: unknown }) => (result.output as { out: Record<string, unknown> }).out;
+
+describe('runTask on the local engine', () => {
+  it('plays the happy path: every henchman once, one transition each plus the two start states', async () => {
+    const r = await rehearse(`task: t\nplot:${SSH('a')}${SSH('b')}${SSH('c')}`);
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.trail).toStrictEqual(['a:do', 'b:do', 'c:do']);
+    expect(r.transitions).toBe(2 + 3);
+    expect(out(r).a).toStrictEqual({ output: { exitCode: 0, stdout: 'a-stdout', stderr: 'a-stderr', truncated: false } });
+  });
+
+  it('retries transient errors when the henchman has retry, with the same attempt', async () => {
+    const r = await rehearse(`task: t\nplot:${SSH('a', '    retry: { attempts: 2 }')}`, 'henchmen: { a: [{ transient: throttled }, { transient: throttled }, { output: { exitCode: 0 } }] }');
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.trail).toStrictEqual(['a:do failed', 'a:do failed', 'a:do']);
+    expect(r.events.map((e) => e.context.attempt)).toStrictEqual([1, 1, 1]);
+  });
+
+  it('fails the execution with the provider error when transient errors outlast the retries', async () => {
+    const r = await rehearse(`task: t\nplot:${SSH('a', '    retry: { attempts: 1 }')}${SSH('b')}`, 'henchmen: { a: { transient: throttled } }');
+    expect(r.trail).toStrictEqual(['a:do failed', 'a:do failed']);
+    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Transient', cause: 'throttled' });
+  });
+
+  const expecting = (onFailure: string, rollback = false) => `
+task: t
+rollback: ${rollback}
+plot:
+${SSH('a')}
+${SSH('probe', `    expect: { exitCode: 0 }\n    onFailure: ${onFailure}`)}
+${SSH('after')}
+${SSH('notify')}
+`;
+  const exitOne = 'henchmen: { probe: { output: { exitCode: 1 } } }';
+
+  it('records an expect not met and advances when onFailure is continue', async () => {
+    const r = await rehearse(expecting('continue'), exitOne);
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.trail).toStrictEqual(['a:do', 'probe:do', 'after:do', 'notify:do']);
+    expect(out(r).probe).toStrictEqual({ failed: true, error: 'Mastermind.Unexpected', cause: 'the output of probe does not meet its expect' });
+  });
+
+  it('aborts on an expect not met by default', async () => {
+    const r = await rehearse(expecting('abort'), exitOne);
+    expect(r.trail).toStrictEqual(['a:do', 'probe:do']);
+    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({
+      status: 'FAILED',
+      error: 'Mastermind.Unexpected',
+      cause: 'the output of probe does not meet its expect',
+    });
+  });
+
+  it('jumps to the goto target on an expect not met', async () => {
+    const r = await rehearse(expecting('{ goto: notify }'), exitOne);
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.trail).toStrictEqual(['a:do', 'probe:do', 'notify:do']);
+  });
+
+  it('retreats on an expect not met, then advances once it is met', async () => {
+    const r = await rehearse(expecting('{ retreat: a, times: 1 }'), 'henchmen: { probe: [{ output: { exitCode: 1 } }, { output: { exitCode: 0 } }] }');
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.trail).toStrictEqual(['a:do', 'probe:do', 'a:do', 'probe:do', 'after:do', 'notify:do']);
+    expect(r.events.map((e) => `${e.context.henchman}#${e.context.attempt}`)).toStrictEqual(['a#1', 'probe#1', 'a#2', 'probe#2', 'after#1', 'notify#1']);
+  });
+
+  const saga = (times: number) => `
+task: t
+rollback: true
+plot:
+  - name: provision
+    provider: ec2
+    action: launch
+    with: { imageId: ami-1 }
+    undo: terminate
+  - name: configure
+    provider: chef
+    action: bootstrap
+    with: { host: "\${provision.privateIp}", user: u, key: "\${secret:/k}", nodeName: "web-\${provision.instanceId}", chefServerUrl: c, chefClientName: m, chefClientKey: "\${secret:/c}" }
+    undo: deregister
+    onFailure: { retreat: provision, times: ${times} }
+${SSH('connect')}
+`;
+  const box = (n: number) => ({ output: { instanceId: `i-${n}`, privateIp: `10.0.0.${n}` } });
+
+  it('takes a retreat with undo once, plays the target again with the next attempt, then succeeds', async () => {
+    const scenario = JSON.stringify({ henchmen: { provision: [box(1), box(2)], configure: [{ fail: 'chef-client exited 1' }, { output: { nodeName: 'web-i-2' } }] } });
+    const r = await rehearse(saga(2), scenario);
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.trail).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo', 'provision:do', 'configure:do', 'connect:do']);
+    const undo = r.events.find((e) => e.phase === 'undo')!;
+    expect(undo).toStrictEqual({
+      action: 'terminate',
+      input: { instanceId: 'i-1' },
+      phase: 'undo',
+      context: { project: 'default', task: 't', version: 0, execution: 'local:exec-1', henchman: 'provision', attempt: 1 },
+    });
+    expect(r.events.filter((e) => e.context.henchman === 'provision' && e.phase === 'do').map((e) => e.context.attempt)).toStrictEqual([1, 2]);
+    expect(r.events.at(-2)!.input).toMatchObject({ host: '10.0.0.2', nodeName: 'web-i-2' });
+    expect(out(r).count).toBeUndefined();
+    expect((r.output as { count: unknown }).count).toStrictEqual({ plays: { provision: 2, configure: 2, connect: 1 }, retreats: { configure: 1 } });
+  });
+
+  it('takes the abort route with rollback once the retreats are spent', async () => {
+    const r = await rehearse(saga(1), JSON.stringify({ henchmen: { provision: [box(1), box(2)], configure: { fail: 'chef-client exited 1' } } }));
+    expect(r.trail).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo', 'provision:do', 'configure:do failed', 'provision:undo']);
+    expect(r.events.filter((e) => e.phase === 'undo').map((e) => e.input)).toStrictEqual([{ instanceId: 'i-1' }, { instanceId: 'i-2' }]);
+    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Failed', cause: 'chef-client exited 1' });
+  });
+
+  const launch = (timeout: string) => `
+task: t
+plot:
+  - name: provision
+    provider: ec2
+    action: launch
+    with: { imageId: ami-1 }
+    timeout: ${timeout}
+${SSH('next')}
+`;
+
+  it('polls until the action answers, handing its state back', async () => {
+    const r = await rehearse(launch('10m'), 'henchmen: { provision: [{ poll: 2, after: 30 }, { output: { instanceId: i-9 } }] }');
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.trail).toStrictEqual(['provision:do', 'provision:poll', 'provision:poll', 'next:do']);
+    expect(r.events[1]).toMatchObject({ phase: 'poll', poll: { rehearsal: { left: 1, after: 30 } } });
+    expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-9' } });
+  });
+
+  it('ends a poll loop with States.Timeout once the waits reach the henchman timeout', async () => {
+    const r = await rehearse(launch('3m'), 'henchmen: { provision: [{ poll: 100, after: 60 }] }');
+    expect(r.trail).toStrictEqual(['provision:do', 'provision:poll', 'provision:poll', 'provision:poll']);
+    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'States.Timeout', cause: 'provision was still waiting after 3m' });
+  });
+
+  it('plays an each henchman once per item and records the list of outputs', async () => {
+    const r = await rehearse(
+      `
+task: t
+params:
+  hosts: { type: list, default: [a, b, c] }
+plot:
+  - name: restart
+    provider: ssh
+    action: run
+    each: \${params.hosts}
+    concurrency: 1
+    with: { host: "\${item}", user: u, key: "\${secret:/k}", command: "restart \${item}" }
+`,
+      'henchmen: { restart: { output: { exitCode: 0 } } }',
+    );
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.events.map((e) => [e.input.host, e.input.command, e.context.item])).toStrictEqual([
+      ['a', { template: 'restart {{0}}', values: { '0': 'a' } }, 0],
+      ['b', { template: 'restart {{0}}', values: { '0': 'b' } }, 1],
+      ['c', { template: 'restart {{0}}', values: { '0': 'c' } }, 2],
+    ]);
+    expect(out(r).restart).toStrictEqual({ output: [{ exitCode: 0 }, { exitCode: 0 }, { exitCode: 0 }] });
+  });
+
+  it('fires a henchman and advances without its result', async () => {
+    const r = await rehearse(`task: t\nplot:\n  - { name: announce, provider: ec2, action: tag, fire: true, with: { instanceId: i-1, tags: { a: b } } }\n${SSH('b')}`);
+    expect(r.status).toBe('SUCCEEDED');
+    expect([...r.trail].sort()).toStrictEqual(['announce:do', 'b:do']);
+    expect(out(r).announce).toStrictEqual({ fired: true });
+  });
+
+  it('keeps the type of whole-value references, formats the others, and applies param defaults', async () => {
+    const r = await rehearse(
+      `
+task: t
+params:
+  count: { type: integer, default: 3 }
+  zone: { type: string, default: a }
+  tags: { type: map, default: { team: web } }
+plot:
+  - name: lookup
+    provider: ec2
+    action: tag
+    with: { instanceId: "i-\${params.count}-\${params.zone}", tags: "\${params.tags}", region: "\${trigger.region}" }
+  - name: use
+    provider: ssh
+    action: upload
+    with: { host: h, user: u, key: "\${secret:/k}", path: "/tmp/\${execution.id}", content: "\${lookup.instanceIds}", mode: "\${params.count}" }
+`,
+      'henchmen: { lookup: { output: { instanceIds: [i-1, i-2] } } }',
+      { zone: 'b' },
+    );
+    // The trigger was left out: the start states give it {} and ${trigger.region} does not point to a value.
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('States.Runtime');
+
+    const ok = await rehearse(
+      `
+task: t
+params:
+  count: { type: integer, default: 3 }
+  zone: { type: string, default: a }
+  tags: { type: map, default: { team: web } }
+plot:
+  - name: lookup
+    provider: ec2
+    action: tag
+    with: { instanceId: "i-\${params.count}-\${params.zone}", tags: "\${params.tags}" }
+  - name: use
+    provider: ssh
+    action: upload
+    with: { host: h, user: u, key: "\${secret:/k}", path: "/tmp/\${execution.id}", content: "\${lookup.instanceIds}", mode: "\${params.count}" }
+`,
+      'henchmen: { lookup: { output: { instanceIds: [i-1, i-2] } } }',
+      { zone: 'b' },
+    );
+    expect(ok.status).toBe('SUCCEEDED');
+    expect(ok.events.map((e) => e.input)).toStrictEqual([
+      { instanceId: 'i-3-b', tags: { team: 'web' } },
+      { host: 'h', user: 'u', key: '${secret:/k}', path: '/tmp/local:exec-1', content: ['i-1', 'i-2'], mode: 3 },
+    ]);
+  });
+});
+
+describe('runTask with a scripted handler', () => {
+  it('reports the moves with their outputs and errors, in order', async () => {
+    const definition = compileTask(taskSchema.parse(parse(`task: t\nplot:${SSH('a', '    onFailure: continue')}${SSH('b')}`)));
+    const handler: ProviderHandler = async (event) => {
+      if (event.context.henchman === 'a') throw Object.assign(new Error('host unreachable'), { name: 'Mastermind.Failed' });
+      return { output: { exitCode: 0 } };
+    };
+    const seen: string[] = [];
+    const r = await runTask(definition, {}, { handler, onMove: (m) => seen.push(m.henchman) });
+    expect(r.moves.map(({ startedAt: _s, endedAt: _e, ...m }) => m)).toStrictEqual([
+      { henchman: 'a', phase: 'do', action: 'run', status: 'failed', error: { name: 'Mastermind.Failed', message: 'host unreachable' } },
+      { henchman: 'b', phase: 'do', action: 'run', status: 'succeeded', output: { output: { exitCode: 0 } } },
+    ]);
+    expect(seen).toStrictEqual(['a', 'b']);
+    expect(out(r).a).toStrictEqual({ failed: true, error: 'Mastermind.Failed', cause: 'host unreachable' });
+  });
+});
