@@ -127,13 +127,15 @@ export class MastermindFunction extends Construct {
   }
 
   /**
-   * Attaches statements to the role as an inline policy of their own. Statements that need wildcards say
-   * why in `wildcardReason`: it acknowledges cdk-nag's AwsSolutions-IAM5 for exactly those wildcards, on
-   * this policy only.
+   * Attaches statements to the role as an inline policy of their own, in place before the function is
+   * (Lambda checks a VPC function's network permissions when it is created). Statements that need
+   * wildcards say why in `wildcardReason`: it acknowledges cdk-nag's AwsSolutions-IAM5 for exactly those
+   * wildcards, on this policy only.
    */
   addPolicy(id: string, statements: PolicyStatement[], wildcardReason?: string): Policy {
     const policy = new Policy(this, id, { statements });
     this.role.attachInlinePolicy(policy);
+    this.lambda.node.addDependency(policy);
     if (wildcardReason) acknowledgeWildcards(policy, statements, wildcardReason);
     return policy;
   }

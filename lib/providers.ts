@@ -51,8 +51,9 @@ export class Providers extends Construct {
 
   constructor(scope: Construct, id: string, props: ProvidersProps = {}) {
     super(scope, id);
-    const provider = (name: 'ec2' | 'ssh' | 'chef', description: string, timeout: Duration, memorySize: number) =>
-      new MastermindFunction(this, name === 'ec2' ? 'Ec2' : name === 'ssh' ? 'Ssh' : 'Chef', {
+    const ids = { ec2: 'Ec2', ssh: 'Ssh', chef: 'Chef' } as const;
+    const provider = (name: keyof typeof ids, description: string, timeout: Duration, memorySize: number) =>
+      new MastermindFunction(this, ids[name], {
         lambda: `provider-${name}` satisfies LambdaName,
         description,
         timeout,

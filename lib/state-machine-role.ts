@@ -6,7 +6,7 @@
  * provider Lambdas and nothing else, send traces to X-Ray and deliver logs to the execution log group.
  */
 import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { PolicyStatement, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -105,18 +105,25 @@ export class StateMachineRole extends Construct {
     );
   }
 
-  /** Start and list executions of Mastermind's state machines (the trigger function). */
+  /**
+   * Start and list executions of Mastermind's state machines (the trigger function), and describe an
+   * execution a redelivered alarm had already started (its name is taken: StartExecution answers
+   * ExecutionAlreadyExists and the trigger reads the execution it names).
+   */
   grantStartExecution(fn: MastermindFunction): void {
     fn.addPolicy(
       'StartExecutions',
-      [new PolicyStatement({ actions: ['states:StartExecution', 'states:ListExecutions'], resources: [this.stateMachinesArn] })],
-      `Tasks' state machines are created at run time, all named ${this.prefix}-*; the wildcard stops at that prefix.`,
+      [
+        new PolicyStatement({ actions: ['states:StartExecution', 'states:ListExecutions'], resources: [this.stateMachinesArn] }),
+        new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [this.executionsArn] }),
+      ],
+      `Tasks' state machines and executions are created at run time, all named ${this.prefix}-*; the wildcard stops at that prefix.`,
     );
   }
 
   /**
    * Everything the API function does with state machines: their life cycle (validated, created, updated,
-   * published as versions, tagged, deleted), executions, and handing them this role.
+   * published as versions, tagged, versions and machines deleted), executions, and handing them this role.
    */
   grantManage(fn: MastermindFunction): void {
     fn.addPolicy(
@@ -129,6 +136,7 @@ export class StateMachineRole extends Construct {
             'states:UpdateStateMachine',
             'states:DeleteStateMachine',
             'states:PublishStateMachineVersion',
+            'states:DeleteStateMachineVersion',
             'states:TagResource',
             'states:DescribeStateMachine',
             'states:ListStateMachineVersions',

@@ -1,17 +1,14 @@
 /**
  * The store: one DynamoDB table holding projects, tasks, every task version and hooks
- * (../shared/DESIGN.md "Store"). Items are keyed by `pk`/`sk`; two overloaded global secondary indexes
- * (`gsi1pk`/`gsi1sk`, `gsi2pk`/`gsi2sk`) serve the other access patterns.
+ * (../shared/DESIGN.md "Store"). Items are keyed by `pk`/`sk` (lambdas/service/store.ts); every access pattern,
+ * the alarm → tasks index included, is a key lookup or a Query on a partition, so the table needs no secondary index.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
-/** The index names the service queries by (`IndexName`). */
-export const STORE_INDEXES = { gsi1: 'GSI1', gsi2: 'GSI2' } as const;
-
-const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 export interface StoreProps {
@@ -31,30 +28,16 @@ export class Store extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    for (const [prefix, indexName] of Object.entries(STORE_INDEXES)) {
-      this.table.addGlobalSecondaryIndex({
-        indexName,
-        partitionKey: { name: `${prefix}pk`, type: AttributeType.STRING },
-        sortKey: { name: `${prefix}sk`, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
-      });
-    }
   }
 
-  /** Reads of the table and queries of its two indexes, each index named (no `index/*`). */
+  /** Item reads and queries of the table (what the service calls: GetItem, Query). */
   grantRead(grantee: IGrantable): void {
-    const principal = grantee.grantPrincipal;
-    principal.addToPrincipalPolicy(new PolicyStatement({ actions: READ_ACTIONS, resources: [this.table.tableArn] }));
-    principal.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: this.indexArns() }));
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: READ_ACTIONS, resources: [this.table.tableArn] }));
   }
 
   /** Reads as in grantRead, plus single-item and batch writes of the table. */
   grantReadWrite(grantee: IGrantable): void {
     this.grantRead(grantee);
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: WRITE_ACTIONS, resources: [this.table.tableArn] }));
-  }
-
-  private indexArns(): string[] {
-    return Object.values(STORE_INDEXES).map((name) => `${this.table.tableArn}/index/${name}`);
   }
 }

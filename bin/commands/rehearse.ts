@@ -15,13 +15,16 @@ function brief(value: unknown): string {
   return text.length > SHOWN ? `${text.slice(0, SHOWN - 1)}…` : text;
 }
 
+function outcome(move: Move): string {
+  if (move.status === 'failed') return `FAILED ${move.error ? `${move.error.name}: ${move.error.message}` : ''}`;
+  const result = move.output as { output?: unknown; poll?: { after?: number } } | undefined;
+  if (result?.poll) return `waiting: ask again in ${result.poll.after}s`;
+  return `ok ${brief(result?.output ?? result)}`;
+}
+
 function moveLine(move: Move, origin: number, width: number): string {
   const at = ((move.startedAt.getTime() - origin) / 1000).toFixed(3).padStart(7);
-  const result =
-    move.status === 'succeeded'
-      ? `ok ${brief(move.output)}`
-      : `FAILED ${move.error ? `${move.error.name}: ${move.error.message}` : ''}`;
-  return `${at}s  ${move.henchman.padEnd(width)}  ${move.phase.padEnd(4)}  ${move.action.padEnd(12)}  ${result}\n`;
+  return `${at}s  ${move.henchman.padEnd(width)}  ${move.phase.padEnd(4)}  ${move.action.padEnd(14)}  ${outcome(move)}\n`;
 }
 
 async function objectOption(value: string | undefined, what: string): Promise<Record<string, unknown> | undefined> {

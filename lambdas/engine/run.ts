@@ -114,7 +114,9 @@ export async function runTask(
 
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
   const id = options.executionId ?? `local:${randomUUID()}`;
-  const execution = machine.run({ params: input.params ?? {}, trigger: input.trigger ?? {} } as never, {
+  // Passed as given: the start states fill in what is left out, as they do for a run started from the console.
+  const given = { ...(input.params ? { params: input.params } : {}), ...(input.trigger ? { trigger: input.trigger } : {}) };
+  const execution = machine.run(given as never, {
     overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides: waits, retryIntervalOverrides: retries },
     context: { Execution: { Id: id, Name: id.split(':').pop(), StartTime: new Date().toISOString(), Input: input as never } },
   });

@@ -70,6 +70,11 @@ export interface StartRequest {
   readonly trigger: Record<string, unknown>;
   /** The execution's name; a random one when left out. */
   readonly name?: string;
+  /**
+   * When the name has started an execution before: 'same-input' (an idempotency key) answers it only if
+   * its input was the same; 'any' (a trigger's name for one event) answers it whatever its input.
+   */
+  readonly replay?: 'same-input' | 'any';
 }
 
 /** Starts an execution of the version in force. The same name with the same input answers the first execution. */
@@ -88,7 +93,7 @@ export async function startExecution(deps: ServiceDeps, request: StartRequest, k
   }
   const executionArn = executionArnFor(head.stateMachineArn, name);
   const existing = await deps.sfn.send(new DescribeExecutionCommand({ executionArn }));
-  if (!sameInput(existing.input, input)) {
+  if ((request.replay ?? 'same-input') === 'same-input' && !sameInput(existing.input, input)) {
     throw new ServiceError('Conflict', `An execution named ${name} was started before with a different input; use a new Idempotency-Key.`, [
       { place: 'Idempotency-Key', message: 'already used with a different input' },
     ]);
@@ -116,7 +121,7 @@ export type TriggeredOutcome = { readonly outcome: 'started' | 'already-started'
 /** A trigger's start: honours triggers.whenRunning (skip by default) and treats a known name as done. */
 export async function startTriggered(deps: ServiceDeps, head: TaskRecord, request: Omit<StartRequest, 'project' | 'task'>): Promise<TriggeredOutcome> {
   if (head.whenRunning === 'skip' && (await isRunning(deps, head))) return { outcome: 'skipped-running' };
-  const started = await startExecution(deps, { ...request, project: head.project, task: head.task }, head);
+  const started = await startExecution(deps, { replay: 'any', ...request, project: head.project, task: head.task }, head);
   return { outcome: started.started ? 'started' : 'already-started', started };
 }
 

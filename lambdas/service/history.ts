@@ -89,6 +89,9 @@ export function summarizeHistory(events: readonly HistoryEvent[]): HenchmanSumma
       case 'TaskScheduled': {
         move.attempts += 1;
         move.status = 'running';
+        // A retry: what the earlier attempt ended with is no longer the move's result.
+        delete move.error;
+        delete move.end;
         const payload = record(record(parseJson(event.taskScheduledEventDetails?.parameters))?.Payload);
         if (payload) {
           if (typeof payload.phase === 'string') move.phase = payload.phase;

@@ -30,7 +30,7 @@ async function rehearse(taskYaml: string, scenarioYaml = 'henchmen: {}', params?
 const out = (result: { output?: unknown }) => (result.output as { out: Record<string, unknown> }).out;
 
 describe('runTask on the local engine', () => {
-  it('plays the happy path: every henchman once, one transition each plus the two start states', async () => {
+  it('plays the happy path: every henchman once, one transition each plus the two start states (input {})', async () => {
     const r = await rehearse(`task: t\nplot:${SSH('a')}${SSH('b')}${SSH('c')}`);
     expect(r.status).toBe('SUCCEEDED');
     expect(r.trail).toStrictEqual(['a:do', 'b:do', 'c:do']);
@@ -193,56 +193,100 @@ plot:
     expect(out(r).announce).toStrictEqual({ fired: true });
   });
 
+  const references = (extra = '') => `
+task: t
+params:
+  count: { type: integer, default: 3 }
+  zone: { type: string, default: a }
+  tags: { type: map, default: { team: web } }
+plot:
+  - name: lookup
+    provider: ec2
+    action: tag
+    with: { instanceId: "i-\${params.count}-\${params.zone}", tags: "\${params.tags}"${extra} }
+  - name: use
+    provider: ssh
+    action: upload
+    with: { host: h, user: u, key: "\${secret:/k}", path: "/tmp/\${execution.id}", content: "\${lookup.instanceIds}", mode: "\${params.count}" }
+`;
+
   it('keeps the type of whole-value references, formats the others, and applies param defaults', async () => {
+    const r = await rehearse(references(), 'henchmen: { lookup: { output: { instanceIds: [i-1, i-2] } } }', { zone: 'b' });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.events.map((e) => e.input)).toStrictEqual([
+      { instanceId: 'i-3-b', tags: { team: 'web' } },
+      { host: 'h', user: 'u', key: '${secret:/k}', path: '/tmp/local:exec-1', content: ['i-1', 'i-2'], mode: 3 },
+    ]);
+  });
+
+  it('gives a trigger field the trigger left out as "" (a run started from the console has no alarm)', async () => {
+    const r = await rehearse(references(', region: "${trigger.region}"'));
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.events[0]!.input.region).toBe('');
+  });
+
+  it('fails with States.Runtime when a reference points at nothing in the execution (a hook body field left out)', async () => {
+    const r = await rehearse(references(', region: "${trigger.body.region}"'));
+    expect(r.trail).toStrictEqual([]);
+    expect({ status: r.status, error: r.error }).toStrictEqual({ status: 'FAILED', error: 'States.Runtime' });
+  });
+
+  it('rolls back an each henchman item by item', async () => {
+    const r = await rehearse(
+      `
+task: t
+rollback: true
+params:
+  hosts: { type: list, default: [a, b] }
+plot:
+  - name: join
+    provider: chef
+    action: bootstrap
+    each: \${params.hosts}
+    concurrency: 1
+    with: { host: "\${item}", user: u, key: "\${secret:/k}", nodeName: "node-\${item}", chefServerUrl: c, chefClientName: m, chefClientKey: "\${secret:/c}" }
+    undo: deregister
+${SSH('boom')}
+`,
+      'henchmen: { join: { output: { nodeName: n } }, boom: { fail: broken } }',
+    );
+    expect(r.trail).toStrictEqual(['join:do', 'join:do', 'boom:do failed', 'join:undo', 'join:undo']);
+    expect(r.events.filter((e) => e.phase === 'undo').map((e) => [e.input, e.context.item])).toStrictEqual([
+      [{ nodeName: 'n', chefServerUrl: 'c', chefClientName: 'm', chefClientKey: '${secret:/c}' }, 0],
+      [{ nodeName: 'n', chefServerUrl: 'c', chefClientName: 'm', chefClientKey: '${secret:/c}' }, 1],
+    ]);
+    expect(r.output).toBeUndefined();
+    expect({ status: r.status, error: r.error }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Failed' });
+  });
+});
+
+describe('runTask on henchmen with dashes in their names, polling inside each', () => {
+  it('retreats and counts plays of dashed names, and polls each item', async () => {
     const r = await rehearse(
       `
 task: t
 params:
-  count: { type: integer, default: 3 }
-  zone: { type: string, default: a }
-  tags: { type: map, default: { team: web } }
+  ids: { type: list, default: [i-1, i-2] }
 plot:
-  - name: lookup
+  - name: wake-boxes
     provider: ec2
-    action: tag
-    with: { instanceId: "i-\${params.count}-\${params.zone}", tags: "\${params.tags}", region: "\${trigger.region}" }
-  - name: use
+    action: start
+    each: \${params.ids}
+    with: { instanceId: "\${item}" }
+    expect: { state: running }
+  - name: check-app
     provider: ssh
-    action: upload
-    with: { host: h, user: u, key: "\${secret:/k}", path: "/tmp/\${execution.id}", content: "\${lookup.instanceIds}", mode: "\${params.count}" }
+    action: run
+    with: { host: "\${wake-boxes[1].instanceIds[0]}", user: u, key: "\${secret:/k}", command: "curl \${wake-boxes[0].instanceIds[0]}" }
+    onFailure: { retreat: wake-boxes, times: 1 }
 `,
-      'henchmen: { lookup: { output: { instanceIds: [i-1, i-2] } } }',
-      { zone: 'b' },
+      'henchmen: { wake-boxes: [{ poll: 1 }, { output: { state: running, instanceIds: [x] } }], check-app: [{ fail: down }, { output: { exitCode: 0 } }] }',
     );
-    // The trigger was left out: the start states give it {} and ${trigger.region} does not point to a value.
-    expect(r.status).toBe('FAILED');
-    expect(r.error).toBe('States.Runtime');
-
-    const ok = await rehearse(
-      `
-task: t
-params:
-  count: { type: integer, default: 3 }
-  zone: { type: string, default: a }
-  tags: { type: map, default: { team: web } }
-plot:
-  - name: lookup
-    provider: ec2
-    action: tag
-    with: { instanceId: "i-\${params.count}-\${params.zone}", tags: "\${params.tags}" }
-  - name: use
-    provider: ssh
-    action: upload
-    with: { host: h, user: u, key: "\${secret:/k}", path: "/tmp/\${execution.id}", content: "\${lookup.instanceIds}", mode: "\${params.count}" }
-`,
-      'henchmen: { lookup: { output: { instanceIds: [i-1, i-2] } } }',
-      { zone: 'b' },
-    );
-    expect(ok.status).toBe('SUCCEEDED');
-    expect(ok.events.map((e) => e.input)).toStrictEqual([
-      { instanceId: 'i-3-b', tags: { team: 'web' } },
-      { host: 'h', user: 'u', key: '${secret:/k}', path: '/tmp/local:exec-1', content: ['i-1', 'i-2'], mode: 3 },
-    ]);
+    expect([r.status, r.error, r.cause]).toStrictEqual(['SUCCEEDED', undefined, undefined]);
+    // The answers are shared by the items: the first item is asked to poll once, the second answers at once.
+    expect(r.trail).toStrictEqual(['wake-boxes:do', 'wake-boxes:do', 'wake-boxes:poll', 'check-app:do failed', 'wake-boxes:do', 'wake-boxes:do', 'check-app:do']);
+    expect(r.events.map((e) => e.context.attempt)).toStrictEqual([1, 1, 1, 1, 2, 2, 2]);
+    expect(r.events.at(-1)!.input).toMatchObject({ host: 'x', command: { template: 'curl {{0}}', values: { '0': 'x' } } });
   });
 });
 

@@ -83,6 +83,10 @@ describe('MastermindFunction in a VPC', () => {
         Resource: '*',
       },
     ]);
+    template.hasResource('AWS::Lambda::Function', {
+      Properties: { Description: 'Mastermind provider: commands over SSH' },
+      DependsOn: Match.arrayWith([stack.getLogicalId(stack.providers.ssh.node.findChild('VpcAccess').node.defaultChild as never)]),
+    });
     expect(stack.providers.all.map((fn) => fn.lambda.isBoundToVpc)).toStrictEqual([true, true, true]);
     expect([stack.apiFunction.lambda.isBoundToVpc, stack.triggers.function.lambda.isBoundToVpc]).toStrictEqual([false, false]);
   });

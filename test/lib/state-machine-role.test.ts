@@ -67,6 +67,7 @@ describe('StateMachineRole', () => {
           'states:UpdateStateMachine',
           'states:DeleteStateMachine',
           'states:PublishStateMachineVersion',
+          'states:DeleteStateMachineVersion',
           'states:TagResource',
           'states:DescribeStateMachine',
           'states:ListStateMachineVersions',
@@ -101,9 +102,10 @@ describe('StateMachineRole', () => {
     ]);
   });
 
-  it('lets the trigger function only start and list executions', () => {
+  it('lets the trigger function only start, list and describe executions', () => {
     expect(policyStatements(template, stack, 'Triggers/Trigger/StartExecutions')).toStrictEqual([
       { Action: ['states:StartExecution', 'states:ListExecutions'], Effect: 'Allow', Resource: stateMachines },
+      { Action: 'states:DescribeExecution', Effect: 'Allow', Resource: executions },
     ]);
   });
 
@@ -112,6 +114,7 @@ describe('StateMachineRole', () => {
 
     expect(policyStatements(custom.template, custom.stack, 'Triggers/Trigger/StartExecutions')).toStrictEqual([
       { Action: ['states:StartExecution', 'states:ListExecutions'], Effect: 'Allow', Resource: arn(`:states:${REGION}:${ACCOUNT}:stateMachine:ops-*`) },
+      { Action: 'states:DescribeExecution', Effect: 'Allow', Resource: arn(`:states:${REGION}:${ACCOUNT}:execution:ops-*:*`) },
     ]);
     custom.template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/vendedlogs/states/ops-executions' });
   });

@@ -5,9 +5,8 @@ import { policyStatements, synth } from './synth.ts';
 describe('Store', () => {
   const { stack, template } = synth();
   const tableArn = { 'Fn::GetAtt': [stack.getLogicalId(stack.store.table.node.defaultChild as never), 'Arn'] };
-  const indexArn = (name: string) => ({ 'Fn::Join': ['', [tableArn, `/index/${name}`]] });
 
-  it('is one on-demand table keyed by pk/sk with GSI1 and GSI2 and point-in-time recovery', () => {
+  it('is one on-demand table keyed by pk/sk, with no secondary index, and point-in-time recovery', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
@@ -16,28 +15,11 @@ describe('Store', () => {
       ],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'GSI1',
-          KeySchema: [
-            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-        {
-          IndexName: 'GSI2',
-          KeySchema: [
-            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
-            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-      AttributeDefinitions: Match.arrayWith([
+      GlobalSecondaryIndexes: Match.absent(),
+      AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'gsi2sk', AttributeType: 'S' },
-      ]),
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
     });
   });
 
@@ -45,14 +27,13 @@ describe('Store', () => {
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
-  it('lets the API function read and write the table and query the two indexes by name', () => {
+  it('lets the API function read, query and write the table', () => {
     expect(policyStatements(template, stack, 'ApiFunction/Role/DefaultPolicy').slice(2)).toStrictEqual([
       {
-        Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'],
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
         Effect: 'Allow',
         Resource: tableArn,
       },
-      { Action: 'dynamodb:Query', Effect: 'Allow', Resource: [indexArn('GSI1'), indexArn('GSI2')] },
       {
         Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
         Effect: 'Allow',
@@ -66,11 +47,10 @@ describe('Store', () => {
     const dynamodb = statements.filter((s) => JSON.stringify(s).includes('dynamodb:'));
     expect(dynamodb).toStrictEqual([
       {
-        Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'],
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
         Effect: 'Allow',
         Resource: tableArn,
       },
-      { Action: 'dynamodb:Query', Effect: 'Allow', Resource: [indexArn('GSI1'), indexArn('GSI2')] },
     ]);
   });
 });

@@ -15,9 +15,10 @@ const CODES = [
   'each-not-list', 'empty-document', 'fire-conflict', 'invalid-value', 'item-outside-each', 'missing-field',
   'missing-input', 'multiple-documents', 'not-in-enum', 'one-of-inputs', 'out-of-range', 'output-not-guaranteed',
   'output-of-fire', 'reference-syntax', 'reserved-name', 'retreat-forward', 'secret-not-reference', 'shell-placeholder',
+  'shell-reference-quoted',
   'unbounded-loop', 'undo-input-unsatisfied', 'unknown-action', 'unknown-execution-field', 'unknown-expect-field',
   'unknown-field', 'unknown-input', 'unknown-output', 'unknown-param', 'unknown-project-setting', 'unknown-provider',
-  'unknown-reference', 'unknown-target', 'unknown-undo-action', 'unreachable-henchman', 'wrong-input-type',
+  'unknown-reference', 'unknown-target', 'unknown-trigger-field', 'unknown-undo-action', 'unreachable-henchman', 'wrong-input-type',
   'wrong-param-type', 'wrong-type', 'yaml-syntax',
 ];
 

@@ -23,7 +23,7 @@ import { CompileError, StateGraph } from './graph.ts';
 import { NAMES, pollPath, recordPath, STATE } from './layout.ts';
 import { eventTemplate, inputTemplate, resolveReference } from './payload.ts';
 import type { PayloadScope } from './payload.ts';
-import { catchAll, choice, choiceTarget, ERRORS, fail, invoke, pass, retriers, seconds, succeed, waitSecondsPath } from './states.ts';
+import { catchAll, choice, choiceTarget, ERRORS, fail, invoke, pass, retriers, seconds, succeed, transition, waitSecondsPath } from './states.ts';
 import type { Target } from './states.ts';
 
 /** How long a polling henchman may wait when its task gives no timeout. */
@@ -290,6 +290,6 @@ function eachState(h: Henchman, spec: ActionSpec, ctx: PlotContext, sink: string
     ResultSelector: { 'output.$': '$' },
     ResultPath: recordPath(name),
     Catch: catchAll(sink),
-    ...(ctx.advance(h) === null ? { End: true } : { Next: ctx.advance(h)! }),
+    ...transition(ctx.advance(h)),
   } as State;
 }

@@ -67,7 +67,6 @@ export const NAMES = {
   /** In the retreat of `failed`, the undo of `undone` (and its guard, with "?"). */
   retreatUndo: (failed: string, undone: string) => (failed === undone ? `${failed}: undo` : `${failed}: undo ${undone}`),
   rollbackUndo: (h: string) => `rollback: ${h}`,
-  /** Inside `each`: the states of one item. */
+  /** Inside `each`: the first state of one item (its helpers are named "<h>: item check", ...). */
   item: (h: string) => `${h}: item`,
-  itemMet: (h: string) => `${h}: item met`,
 } as const;

@@ -11,7 +11,7 @@
  */
 import type { ProviderName } from '../catalog.ts';
 import type { Henchman, Task } from '../schema.ts';
-import type { Catcher } from './asl.ts';
+import type { Catcher, State } from './asl.ts';
 import { isPresent } from './expect.ts';
 import { CompileError } from './graph.ts';
 import type { PlotContext } from './henchman.ts';
@@ -42,24 +42,56 @@ export function undoChain(
     if (!undoable(h)) throw new CompileError(`${h.name} cannot be undone`);
     const taskName = stepName(h);
     const guardName = `${taskName}?`;
-    const plan = undoPlan(h, ctx.scope);
     ctx.graph.add(guardName, choice([{ rule: isPresent(outputPath(h.name)), next: taskName }], next));
-    ctx.graph.add(
-      taskName,
-      invoke({
-        functionName: ctx.functionName(h.provider as ProviderName),
-        payload: eventTemplate({ henchman: h.name, action: plan.action, input: plan.input, phase: 'undo' }, ctx.scope),
-        resultSelector: { undone: true },
-        resultPath: recordPath(h.name),
-        ...(h.timeout ? { timeoutSeconds: seconds(h.timeout) } : {}),
-        retry: retriers(h.retry),
-        catch: onUndoFailure(h, next),
-        target: next,
-      }),
-    );
+    ctx.graph.add(taskName, h.each === undefined ? undoTask(h, ctx, onUndoFailure(h, next), next) : undoMap(h, taskName, ctx, onUndoFailure(h, next), next));
     next = guardName;
   }
   return next;
+}
+
+function undoTask(h: Henchman, ctx: PlotContext, catchers: Catcher[], next: string): State {
+  const plan = undoPlan(h, ctx.scope);
+  return invoke({
+    functionName: ctx.functionName(h.provider as ProviderName),
+    payload: eventTemplate({ henchman: h.name, action: plan.action, input: plan.input, phase: 'undo' }, ctx.scope),
+    resultSelector: { undone: true },
+    resultPath: recordPath(h.name),
+    ...(h.timeout ? { timeoutSeconds: seconds(h.timeout) } : {}),
+    retry: retriers(h.retry),
+    catch: catchers,
+    target: next,
+  });
+}
+
+/** The undo of an `each` henchman: an inline Map over its list of outputs, one undo per item. */
+function undoMap(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[], next: string): State {
+  const itemScope = { ...ctx.scope, item: STATE.itemValue };
+  const plan = undoPlan(h, itemScope, STATE.itemValue);
+  const item = `${name} item`;
+  return {
+    Type: 'Map',
+    ItemsPath: outputPath(h.name),
+    ItemSelector: { event: eventTemplate({ henchman: h.name, action: plan.action, input: plan.input, phase: 'undo' }, itemScope) },
+    ...(h.concurrency ? { MaxConcurrency: h.concurrency } : {}),
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'INLINE' },
+      StartAt: item,
+      States: {
+        [item]: invoke({
+          functionName: ctx.functionName(h.provider as ProviderName),
+          payload: '$.event',
+          resultSelector: { undone: true },
+          ...(h.timeout ? { timeoutSeconds: seconds(h.timeout) } : {}),
+          retry: retriers(h.retry),
+          target: null,
+        }),
+      },
+    },
+    ResultSelector: { undone: true },
+    ResultPath: recordPath(h.name),
+    Catch: catchers,
+    Next: next,
+  };
 }
 
 /** The first state of the abort route. */

@@ -3,11 +3,14 @@
  *
  *   "start: input"   { params: {}, trigger: {} } merged under the execution input, so a run started from
  *                    the console with `{}` behaves like one started through the API
- *   "start: params"  the params' defaults merged under the given params; empty out, the counters
+ *   "start: params"  the params' defaults merged under the given params, the trigger's defaults (every field,
+ *                    "" where it does not apply: lambdas/task/trigger.ts) under the given trigger; empty out,
+ *                    the counters
  */
 import type { Task } from '../schema.ts';
 import type { JsonObject, PassState } from './asl.ts';
 import { NAMES } from './layout.ts';
+import { TRIGGER_DEFAULTS } from '../trigger.ts';
 import { intrinsicLiteral } from './payload.ts';
 import { initialCount } from './retreat.ts';
 import { pass } from './states.ts';
@@ -32,7 +35,12 @@ export function startStates(task: Task, first: string): Record<string, PassState
       target: NAMES.params,
     }),
     [NAMES.params]: pass({
-      parameters: { ...params, 'trigger.$': '$.input.trigger', out: {}, count: initialCount(task) },
+      parameters: {
+        ...params,
+        'trigger.$': `States.JsonMerge(${intrinsicLiteral(TRIGGER_DEFAULTS as unknown as JsonObject)}, $.input.trigger, false)`,
+        out: {},
+        count: initialCount(task),
+      },
       target: first,
     }),
   };

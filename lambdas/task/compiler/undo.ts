@@ -21,10 +21,14 @@ export interface UndoPlan {
 
 /** The henchmen whose completed moves can be taken back: an undo, and an output to take back (not fire). */
 export function undoable(h: Henchman): boolean {
-  return h.undo !== undefined && h.fire !== true && h.each === undefined;
+  return h.undo !== undefined && h.fire !== true;
 }
 
-export function undoPlan(h: Henchman, scope: PayloadScope): UndoPlan {
+/**
+ * The undo action and its input. For a henchman with `each`, the undo plays once per item of its output
+ * list: pass `scope.item` (the item's JSONPath) and `own` = the same path; `${item}` is then the item's output.
+ */
+export function undoPlan(h: Henchman, scope: PayloadScope, own: string = outputPath(h.name)): UndoPlan {
   if (h.undo === undefined) throw new CompileError(`${h.name} has no undo`);
   if (typeof h.undo !== 'string') {
     return { action: h.undo.action, input: inputTemplate(h.undo.with, findAction(h.provider, h.undo.action), scope) };
@@ -41,7 +45,7 @@ export function undoPlan(h: Henchman, scope: PayloadScope): UndoPlan {
   }
   const input: JsonObject = {};
   for (const field of Object.keys(undoSpec.input)) {
-    if (fromOutput.has(field)) input[`${field}.$`] = `${outputPath(h.name)}.${field}`;
+    if (fromOutput.has(field)) input[`${field}.$`] = `${own}.${field}`;
     else if (Object.hasOwn(given, field)) setKey(input, field, valueTemplate(given[field], scope, undoSpec.input[field]?.shell === true));
   }
   const settings = inputTemplate(undefined, undoSpec, scope);

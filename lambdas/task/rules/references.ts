@@ -1,10 +1,11 @@
 /**
  * References: each `${...}` in a henchman's inputs, `each`, undo inputs and expect values is well written and
  * names something that exists: a param, a project setting, an execution field (id, name, startTime), a
- * trigger field, `${item}` inside an `each` henchman, or a henchman and one of its output fields (for an
+ * trigger field (lambdas/task/trigger.ts; `body.*` reaches into a hook's body), `${item}` inside an `each` henchman, or a henchman and one of its output fields (for an
  * `each` henchman, the list of its per-item outputs). A `fire` henchman has no output to refer to.
  */
 import { PROJECT_SETTING_NAMES } from '../catalog.ts';
+import { TRIGGER_FIELDS } from '../trigger.ts';
 import { didYouMean, listWords, taskError } from '../errors.ts';
 import type { TaskError } from '../errors.ts';
 import type { Reference } from '../references.ts';
@@ -47,6 +48,11 @@ function referenceProblem(reference: Reference, site: StringSite, ctx: RuleConte
     case 'execution': {
       if (typeof first === 'string' && (EXECUTION_FIELDS as readonly string[]).includes(first) && reference.path.length === 1) return undefined;
       return { code: 'unknown-execution-field', message: `an execution has only the fields ${listWords(EXECUTION_FIELDS, 'and')}` };
+    }
+    case 'trigger': {
+      if (typeof first === 'string' && (TRIGGER_FIELDS as readonly string[]).includes(first) && (first === 'body' || reference.path.length === 1)) return undefined;
+      const what = typeof first === 'string' ? `a trigger has no field '${first}'${didYouMean(first, TRIGGER_FIELDS)}` : 'it names no trigger field';
+      return { code: 'unknown-trigger-field', message: `${what}; its fields are ${listWords(TRIGGER_FIELDS, 'and')}` };
     }
     case 'item': {
       if (site.henchman.each !== undefined && site.area !== 'each') return undefined;

@@ -31,7 +31,8 @@ plot:
           Type: 'Pass',
           Parameters: {
             'params.$': "States.JsonMerge(States.StringToJson(States.Format('\\{\"host\":\"web-1\"\\}')), $.input.params, false)",
-            'trigger.$': '$.input.trigger',
+            'trigger.$':
+              "States.JsonMerge(States.StringToJson(States.Format('\\{\"type\":\"console\",\"alarmName\":\"\",\"reason\":\"\",\"time\":\"\",\"region\":\"\",\"account\":\"\",\"body\":\\{\\}\\}')), $.input.trigger, false)",
             out: {},
             count: { plays: { hello: 1 }, retreats: {} },
           },
@@ -469,6 +470,14 @@ plot:
       End: true,
     });
     expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+});
+
+describe('the asl-validator check of these tests', () => {
+  it('rejects a definition with a transition to a missing state', async () => {
+    const definition = compileTask(task('task: t\nplot:\n  - { name: a, provider: ec2, action: tag, with: { instanceId: i-1, tags: { a: b } } }\n'));
+    const broken = { ...definition, States: { ...definition.States, a: { ...definition.States.a!, Next: 'nowhere' } } };
+    expect((await aslErrors(broken as typeof definition)).length).toBeGreaterThan(0);
   });
 });
 

@@ -105,7 +105,7 @@ describe('compiling generated tasks', () => {
         const definition = compileTask(build(drafts, rollback), { project: { region: 'eu-west-1', user: 'ubuntu' } });
         expect(await aslErrors(definition)).toStrictEqual([]);
       }),
-      { numRuns: 60 },
+      { numRuns: 25 },
     );
   });
 });

@@ -36,4 +36,34 @@ describe('shell rule', () => {
     // Assess
     expect(errors).toStrictEqual([]);
   });
+
+  it.each([
+    ["echo '${params.x}'", '${params.x}'],
+    ["echo \"it's\" '${params.y} and ${params.x}'", '${params.y}'],
+  ])('reports a reference inside single quotes in a shell field (%s)', (command, reference) => {
+    // Prepare
+    const task = taskOf(run({ with: { ...run().with, command } }));
+    // Act
+    const errors = check(shell, task);
+    // Assess
+    expect(errors).toStrictEqual([
+      {
+        code: 'shell-reference-quoted',
+        place: 'plot[0].with.command',
+        message: `the input 'command' of henchman 'connect' puts ${reference} inside single quotes, where the shell expands nothing: remove the quotes around it (values put into a command are quoted for you)`,
+      },
+    ]);
+  });
+
+  it.each([`echo "\${params.x}"`, `echo '\${raw:params.x}'`, `echo 'a' \${params.x} 'b'`])(
+    'accepts references in double quotes, raw references in single quotes, and references between quoted words (%s)',
+    (command) => {
+      // Prepare
+      const task = taskOf(run({ with: { ...run().with, command } }));
+      // Act
+      const errors = check(shell, task);
+      // Assess
+      expect(errors).toStrictEqual([]);
+    },
+  );
 });

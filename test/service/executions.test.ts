@@ -1,0 +1,112 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, RedriveExecutionCommand } from '@aws-sdk/client-sfn';
+import { describe, expect, it } from 'vitest';
+import { describeExecution, executionNameFromKey, redriveExecution } from '#service/executions';
+import { fakeStepFunctions, serviceDeps } from './fixtures.ts';
+import type { Store } from '#service/store';
+
+const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:mastermind-web_scale-out:run-1';
+const scheduled = (id: number, previous: number) => ({
+  id,
+  previousEventId: previous,
+  type: 'TaskScheduled' as const,
+  timestamp: new Date('2025-03-04T05:06:08.000Z'),
+  taskScheduledEventDetails: {
+    resourceType: 'lambda',
+    resource: 'invoke',
+    region: 'eu-west-1',
+    parameters: JSON.stringify({ Payload: { action: 'run', phase: 'do', context: { project: 'web', task: 'scale-out', version: 4, henchman: 'connect' } } }),
+  },
+});
+
+describe('describing an execution', () => {
+  it('reads every page of the history into the per-henchman summary, with status and console link', async () => {
+    // Prepare
+    const fake = fakeStepFunctions();
+    const deps = serviceDeps({} as Store, fake.sfn);
+    fake.mock.on(DescribeExecutionCommand).resolves({
+      executionArn: ARN,
+      stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:mastermind-web_scale-out',
+      name: 'run-1',
+      status: 'FAILED',
+      startDate: new Date('2025-03-04T05:06:07.000Z'),
+      stopDate: new Date('2025-03-04T05:06:09.000Z'),
+      input: '{"params":{},"trigger":{"type":"api"}}',
+      error: 'Mastermind.Failed',
+      cause: 'exit 1',
+      redriveCount: 0,
+      redriveStatus: 'REDRIVABLE',
+    });
+    fake.mock
+      .on(GetExecutionHistoryCommand, { executionArn: ARN, maxResults: 1000 })
+      .resolves({ events: [{ id: 1, type: 'TaskStateEntered', timestamp: new Date('2025-03-04T05:06:08.000Z'), stateEnteredEventDetails: { name: 'connect' } }], nextToken: 'page-2' })
+      .on(GetExecutionHistoryCommand, { executionArn: ARN, maxResults: 1000, nextToken: 'page-2' })
+      .resolves({
+        events: [
+          scheduled(2, 1),
+          { id: 3, previousEventId: 2, type: 'TaskFailed', timestamp: new Date('2025-03-04T05:06:09.000Z'), taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'Mastermind.Failed', cause: 'exit 1' } },
+        ],
+      });
+
+    // Act
+    const view = await describeExecution(deps, ARN);
+
+    // Assess
+    expect(view).toStrictEqual({
+      executionArn: ARN,
+      name: 'run-1',
+      project: 'web',
+      task: 'scale-out',
+      version: 4,
+      status: 'FAILED',
+      startDate: '2025-03-04T05:06:07.000Z',
+      stopDate: '2025-03-04T05:06:09.000Z',
+      input: { params: {}, trigger: { type: 'api' } },
+      error: 'Mastermind.Failed',
+      cause: 'exit 1',
+      redriveCount: 0,
+      redriveStatus: 'REDRIVABLE',
+      consoleUrl: `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${ARN}`,
+      henchmen: [
+        {
+          henchman: 'connect',
+          status: 'failed',
+          moves: [
+            {
+              state: 'connect',
+              phase: 'do',
+              action: 'run',
+              attempts: 1,
+              start: '2025-03-04T05:06:08.000Z',
+              end: '2025-03-04T05:06:09.000Z',
+              status: 'failed',
+              error: { error: 'Mastermind.Failed', cause: 'exit 1' },
+            },
+          ],
+        },
+      ],
+      historyTruncated: false,
+    });
+  });
+
+  it('redrives a failed execution from the failed move', async () => {
+    const fake = fakeStepFunctions();
+    fake.mock.on(RedriveExecutionCommand).resolves({ redriveDate: new Date('2025-03-04T07:00:00.000Z') });
+    const result = await redriveExecution(serviceDeps({} as Store, fake.sfn), ARN);
+    expect(result).toStrictEqual({
+      executionArn: ARN,
+      redriveDate: '2025-03-04T07:00:00.000Z',
+      consoleUrl: `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${ARN}`,
+    });
+    expect(fake.mock).toHaveReceivedCommandWith(RedriveExecutionCommand, { executionArn: ARN });
+  });
+});
+
+describe('execution names from idempotency keys', () => {
+  it('keeps a key made of allowed characters and hashes any other', () => {
+    expect(executionNameFromKey('deploy-42_b')).toBe('deploy-42_b');
+    expect(executionNameFromKey('deploy 42')).toMatch(/^key-[0-9a-f]{64}$/);
+    expect(executionNameFromKey('x'.repeat(81))).toMatch(/^key-[0-9a-f]{64}$/);
+    expect(executionNameFromKey('deploy 42')).toBe(executionNameFromKey('deploy 42'));
+  });
+});
