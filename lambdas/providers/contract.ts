@@ -75,6 +75,12 @@ export class InvalidError extends ProviderError {
 /** The largest text (stdout, stderr) an output keeps, in characters; the tail is kept. */
 export const MAX_TEXT = 8192;
 
+/**
+ * The largest text an output keeps inside `each` (context.item set): the Map collects every item's output in the
+ * execution state, which must stay under 256 KB for the largest list the compiler lets through.
+ */
+export const MAX_ITEM_TEXT = 512;
+
 /** Cuts text to its last `max` characters; says whether it did. */
 export function keepTail(text: string, max = MAX_TEXT): { text: string; truncated: boolean } {
   return text.length <= max ? { text, truncated: false } : { text: text.slice(text.length - max), truncated: true };

@@ -8,6 +8,8 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { findAction, type ProviderName } from '#task/catalog';
 import {
   FailedError,
+  keepTail,
+  MAX_ITEM_TEXT,
   InvalidError,
   ProviderError,
   type Phase,
@@ -64,6 +66,25 @@ function checkResult(result: unknown): ProviderResult {
   throw new FailedError('the action returned neither { output } nor { poll: { after, state } }');
 }
 
+/**
+ * Inside `each`, every item's output stays in the execution state: long text fields are cut to their last
+ * MAX_ITEM_TEXT characters, and an output that says whether it was cut (`truncated`) says so.
+ */
+export function cutForItem(result: ProviderResult): ProviderResult {
+  if (!('output' in result)) return result;
+  let cut = false;
+  const output = Object.fromEntries(
+    Object.entries(result.output).map(([field, value]) => {
+      if (typeof value !== 'string') return [field, value];
+      const tail = keepTail(value, MAX_ITEM_TEXT);
+      cut ||= tail.truncated;
+      return [field, tail.text];
+    }),
+  );
+  if (cut && typeof output.truncated === 'boolean') output.truncated = true;
+  return { output };
+}
+
 /** A Lambda handler for one provider, dispatching to its actions. */
 export function createProviderHandler(
   provider: ProviderName,
@@ -104,7 +125,7 @@ export function createProviderHandler(
       const result = checkResult(
         await run(resolved.value, { phase: checked.phase, poll: checked.poll, context: checked.context, logger }),
       );
-      const clean = redactValue(result, secretValues);
+      const clean = redactValue(checked.context.item === undefined ? result : cutForItem(result), secretValues);
       logger.info('move done', {
         ...keys,
         durationMs: Date.now() - started,

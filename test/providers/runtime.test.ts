@@ -140,6 +140,40 @@ describe('createProviderHandler', () => {
     expect(run).not.toHaveBeenCalled();
   });
 
+  it('cuts long text to its last 512 characters inside each, and says so', async () => {
+    // Prepare
+    const long = `${'x'.repeat(600)}END`;
+    const { handler } = handlerWith(async () => ({ output: { exitCode: 0, stdout: long, stderr: 'short', truncated: false } }));
+
+    // Act
+    const inEach = await handler(event({ context: { ...context, item: 4 } }));
+    const alone = await handler(event());
+
+    // Assess
+    expect(inEach).toStrictEqual({ output: { exitCode: 0, stdout: long.slice(-512), stderr: 'short', truncated: true } });
+    expect(alone).toStrictEqual({ output: { exitCode: 0, stdout: long, stderr: 'short', truncated: false } });
+  });
+
+  it('drops the fields of an undo\'s input that the undo action does not take (it is fed the henchman\'s output)', async () => {
+    // Prepare
+    const run = vi.fn<Action>(async () => ({ output: { exitCode: 0, stdout: '', stderr: '', truncated: false } }));
+    const { handler } = handlerWith(run);
+
+    // Act
+    await handler(event({ phase: 'undo', input: { ...input, exitCode: 0, stdout: 'added', truncated: false } }));
+
+    // Assess
+    expect(run.mock.calls[0]![0]).toStrictEqual({
+      host: 'lb-1',
+      user: 'ops',
+      key: 'PRIVATE-KEY-TEXT-1234567890',
+      command: 'add-backend',
+      port: 22,
+      timeout: '5m',
+      allowExitCodes: [0],
+    });
+  });
+
   it('fails when the action answers neither output nor poll', async () => {
     // Prepare
     const { handler } = handlerWith(async () => ({ poll: { after: -1, state: null } }));

@@ -30,7 +30,8 @@ import type { Action } from '../runtime.ts';
 import { renderShellCommand, type ShellInput } from '../shell.ts';
 import { withSession } from '../ssh/connection.ts';
 import { ChefApi } from './client.ts';
-import { ChefNode, commandFailed, sshTargetOf } from './node-session.ts';
+import { targetOf } from '../ssh/target.ts';
+import { ChefNode, commandFailed } from './node-session.ts';
 import { clientRb, configFiles, firstBootJson, firstRunCommand, type NodeSettings } from './node-setup.ts';
 import { checkNames, chefServerOf, registerClient } from './nodes.ts';
 
@@ -43,7 +44,7 @@ export function bootstrapAction(settings: NodeSettings): Action {
     const installCommand = renderShellCommand(input.installCommand as ShellInput);
     const timeoutSeconds = parseDuration(input.timeout as string)!;
     const api = new ChefApi(chefServerOf(input));
-    const target = sshTargetOf(input);
+    const target = targetOf(input);
     const files = configFiles(settings);
 
     const { nodeName, exitCode } = await withSession(target, async (session) => {

@@ -17,14 +17,15 @@ import { parseDuration } from '#task/duration';
 import { FailedError, keepTail } from '../contract.ts';
 import type { Action } from '../runtime.ts';
 import { withSession } from '../ssh/connection.ts';
-import { ChefNode, commandFailed, sshTargetOf } from './node-session.ts';
+import { targetOf } from '../ssh/target.ts';
+import { ChefNode, commandFailed } from './node-session.ts';
 import { convergeCommand, readNodeNameCommand, type NodeSettings } from './node-setup.ts';
 
 export function convergeAction(settings: NodeSettings): Action {
   return async (input) => {
     const runList = input.runList as string[] | undefined;
     const timeoutSeconds = parseDuration(input.timeout as string)!;
-    const target = sshTargetOf(input);
+    const target = targetOf(input);
 
     return withSession(target, async (session) => {
       const node = new ChefNode(session, target, settings);

@@ -11,17 +11,6 @@ const SHORT_COMMAND_SECONDS = 60;
 /** How much of a failed command's output goes into the error message. */
 const MESSAGE_TAIL = 2000;
 
-/** The SSH target of a chef action's input (host, port, user, key, hostKey). */
-export function sshTargetOf(input: Record<string, unknown>): SshTarget {
-  const target: SshTarget = {
-    host: input.host as string,
-    port: input.port as number,
-    user: input.user as string,
-    key: input.key as string,
-  };
-  return typeof input.hostKey === 'string' ? { ...target, hostKey: input.hostKey } : target;
-}
-
 export class ChefNode {
   constructor(
     private readonly session: SshSession,
