@@ -98,7 +98,8 @@ export function plausibleOutput(provider: ProviderName, action: string, henchman
 }
 
 interface PollState {
-  rehearsal: { left: number; after: number };
+  /** Polls still to answer "ask me again", the seconds to ask for, and the phase (do or undo) that is waiting. */
+  rehearsal: { left: number; after: number; phase: 'do' | 'undo' };
 }
 
 function isPollState(value: unknown): value is PollState {
@@ -125,7 +126,8 @@ export function rehearsalHandler(scenario: Scenario): ProviderHandler {
     if ('invalid' in answer) throw new InvalidError(answer.invalid);
     if ('transient' in answer) throw new TransientError(answer.transient);
     const after = answer.after ?? DEFAULT_POLL_AFTER;
-    return { poll: { after, state: { rehearsal: { left: answer.poll - 1, after } } satisfies PollState } };
+    const phase = event.phase === 'undo' ? 'undo' : 'do';
+    return { poll: { after, state: { rehearsal: { left: answer.poll - 1, after, phase } } satisfies PollState } };
   }
 
   return async (event, provider) => {
@@ -133,10 +135,10 @@ export function rehearsalHandler(scenario: Scenario): ProviderHandler {
     if (event.phase !== 'poll') return give(next(henchman, event.phase), event, provider);
     if (scenario.henchmen[henchman]?.poll) return give(next(henchman, 'poll'), event, provider);
     if (isPollState(event.poll) && event.poll.rehearsal.left > 0) {
-      const { left, after } = event.poll.rehearsal;
-      return { poll: { after, state: { rehearsal: { left: left - 1, after } } satisfies PollState } };
+      const { left, after, phase } = event.poll.rehearsal;
+      return { poll: { after, state: { rehearsal: { left: left - 1, after, phase } } satisfies PollState } };
     }
-    // "poll N times, then answer": the answer after the poll entry in the do sequence.
-    return give(next(henchman, 'do'), event, provider);
+    // "poll N times, then answer": the answer after the poll entry in the sequence of the phase that waits.
+    return give(next(henchman, isPollState(event.poll) ? event.poll.rehearsal.phase : 'do'), event, provider);
   };
 }

@@ -16,7 +16,15 @@ export type ProviderHandler = (event: ProviderEvent, provider: ProviderName) => 
 /** One provider call: a move of a henchman, as the engine saw it. */
 export interface Move {
   henchman: string;
+  /** The event's phase, as the provider was called. */
   phase: 'do' | 'undo' | 'poll';
+  /**
+   * With phase "poll": the move it waits on, the henchman's do or its undo ("provision:undo", then polls of
+   * the undo, each with action "terminate" and pollOf "undo"). A poll always follows the do or undo call of
+   * the same henchman (and `each` item) that asked for it, and the two never overlap, so it is the phase of
+   * that henchman's (and item's) last do or undo call.
+   */
+  pollOf?: 'do' | 'undo';
   action: string;
   status: 'succeeded' | 'failed';
   output?: unknown;
@@ -75,12 +83,17 @@ export async function runTask(
 ): Promise<RunResult> {
   const moves: Move[] = [];
   const fired: Promise<void>[] = [];
+  /** Per henchman and item: the phase of its last do or undo call, which its polls belong to. */
+  const polled = new Map<string, 'do' | 'undo'>();
 
   async function call(request: { FunctionName: string; Payload: ProviderEvent; InvocationType?: string }): Promise<ProviderResult> {
     const event = request.Payload;
     const startedAt = new Date();
-    const record = (move: Omit<Move, 'henchman' | 'phase' | 'action' | 'startedAt' | 'endedAt'>) => {
-      const full: Move = { henchman: event.context.henchman, phase: event.phase, action: event.action, ...move, startedAt, endedAt: new Date() };
+    const key = `${event.context.henchman}\u0000${event.context.item ?? ''}`;
+    if (event.phase !== 'poll') polled.set(key, event.phase);
+    const pollOf = event.phase === 'poll' ? { pollOf: polled.get(key) ?? 'do' } : {};
+    const record = (move: Omit<Move, 'henchman' | 'phase' | 'pollOf' | 'action' | 'startedAt' | 'endedAt'>) => {
+      const full: Move = { henchman: event.context.henchman, phase: event.phase, ...pollOf, action: event.action, ...move, startedAt, endedAt: new Date() };
       moves.push(full);
       options.onMove?.(full);
     };

@@ -8,7 +8,7 @@
 import type { ProjectSettings, ProviderName } from './catalog.ts';
 import type { StateMachineDefinition } from './compiler/asl.ts';
 import { CompileError, StateGraph } from './compiler/graph.ts';
-import { henchmanStates } from './compiler/henchman.ts';
+import { entryOf, henchmanStates } from './compiler/henchman.ts';
 import type { PlotContext } from './compiler/henchman.ts';
 import { NAMES } from './compiler/layout.ts';
 import type { PayloadScope } from './compiler/payload.ts';
@@ -49,24 +49,29 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
   const plot = task.plot;
   const graph = new StateGraph();
   const abortFirst = abortEntry(task);
+  const entry = (name: string): string => {
+    const h = plot.find((p) => p.name === name);
+    return h ? entryOf(h) : name;
+  };
   const ctx: PlotContext = {
     graph,
     scope,
     functionName: (provider) => options.providers?.[provider] ?? placeholderArn(provider),
     advance: (h: Henchman) => {
       if (h.next === 'end') return null;
-      if (h.next !== undefined) return h.next;
+      if (h.next !== undefined) return entry(h.next);
       const i = plot.indexOf(h);
-      return i + 1 < plot.length ? plot[i + 1]!.name : null;
+      return i + 1 < plot.length ? entryOf(plot[i + 1]!) : null;
     },
     failureRoute: (h: Henchman) => {
       const f = h.onFailure ?? 'abort';
-      if (typeof f === 'object' && 'goto' in f) return f.goto;
+      if (typeof f === 'object' && 'goto' in f) return entry(f.goto);
       if (typeof f === 'object') return NAMES.retreatChoice(h.name);
       return abortFirst;
     },
+    entry,
   };
-  for (const [name, state] of Object.entries(startStates(task, plot[0]!.name))) graph.add(name, state);
+  for (const [name, state] of Object.entries(startStates(task, entryOf(plot[0]!)))) graph.add(name, state);
   for (const h of plot) {
     henchmanStates(h, ctx);
     if (retreatOf(h)) retreatStates(h, task, ctx, abortFirst);

@@ -97,7 +97,7 @@ export const retrySchema = z.strictObject({
   backoff: z.number().min(1).max(10).optional().describe('Each pause is this many times the one before (default 2).'),
   maxDelay: duration.optional().describe('The longest pause.'),
   jitter: z.boolean().optional().describe('Spread the pauses randomly.'),
-});
+}).describe('Retries of transient errors (Mastermind.Transient); 2 retries, 2s apart, backoff 2, with jitter when left out.');
 
 export const undoSchema = z.union([
   z.string().min(1).describe('An action of the same provider, fed with this henchman\'s output.'),

@@ -59,11 +59,27 @@ describe('rehearsalHandler', () => {
   it('asks to be polled N times, then gives the next answer', async () => {
     const handler = rehearsalHandler(loadScenario('henchmen: { a: [{ poll: 2, after: 7 }, { output: { state: running } }] }'));
     const first = await handler(event('a', 'do', 'launch'), 'ec2');
-    expect(first).toStrictEqual({ poll: { after: 7, state: { rehearsal: { left: 1, after: 7 } } } });
+    expect(first).toStrictEqual({ poll: { after: 7, state: { rehearsal: { left: 1, after: 7, phase: 'do' } } } });
     const second = await handler(event('a', 'poll', 'launch', (first as { poll: { state: unknown } }).poll.state), 'ec2');
-    expect(second).toStrictEqual({ poll: { after: 7, state: { rehearsal: { left: 0, after: 7 } } } });
+    expect(second).toStrictEqual({ poll: { after: 7, state: { rehearsal: { left: 0, after: 7, phase: 'do' } } } });
     const third = await handler(event('a', 'poll', 'launch', (second as { poll: { state: unknown } }).poll.state), 'ec2');
     expect(third).toStrictEqual({ output: { state: 'running' } });
+  });
+
+  it('answers an undo that polls from the undo answers, leaving the do answers for the next play', async () => {
+    const handler = rehearsalHandler(
+      loadScenario('henchmen: { a: { do: [{ output: { n: 1 } }, { output: { n: 2 } }], undo: [{ poll: 1 }, { output: { state: terminated } }] } }'),
+    );
+    const played = await handler(event('a', 'do', 'launch'), 'ec2');
+    const undo = await handler(event('a', 'undo', 'terminate'), 'ec2');
+    const undone = await handler(event('a', 'poll', 'terminate', (undo as { poll: { state: unknown } }).poll.state), 'ec2');
+    const replayed = await handler(event('a', 'do', 'launch'), 'ec2');
+    expect([played, undo, undone, replayed]).toStrictEqual([
+      { output: { n: 1 } },
+      { poll: { after: 5, state: { rehearsal: { left: 0, after: 5, phase: 'undo' } } } },
+      { output: { state: 'terminated' } },
+      { output: { n: 2 } },
+    ]);
   });
 
   it('answers henchmen and phases the scenario leaves out with outputs built from the catalog', async () => {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compileTask } from '#task/compile';
+import { MAX_EACH_ITEMS } from '#task/compiler/layout';
 import { taskSchema } from '#task/schema';
 import { loadScenario, rehearsalHandler } from '#engine/rehearsal';
 import { runTask } from '#engine/run';
-import type { ProviderHandler } from '#engine/run';
+import type { Move, ProviderHandler } from '#engine/run';
 import type { ProviderEvent } from '#providers/contract';
 
 const SSH = (name: string, extra = '') => `
@@ -13,6 +14,9 @@ const SSH = (name: string, extra = '') => `
     action: run
     with: { host: h, user: u, key: "\${secret:/k}", command: "echo ${name}" }
 ${extra}`;
+
+/** "provision:do", "configure:do failed", "provision:poll(undo)": each move, a poll marked with the undo it waits on. */
+const trail = (moves: readonly Move[]) => moves.map((m) => `${m.henchman}:${m.phase}${m.pollOf === 'undo' ? '(undo)' : ''}${m.status === 'failed' ? ' failed' : ''}`);
 
 /** Compiles the task and runs it against a rehearsal scenario, keeping every provider event. */
 async function rehearse(taskYaml: string, scenarioYaml = 'henchmen: {}', params?: object) {
@@ -24,7 +28,7 @@ async function rehearse(taskYaml: string, scenarioYaml = 'henchmen: {}', params?
     return rehearsal(event, provider);
   };
   const result = await runTask(definition, { params }, { handler, skipWaits: true, executionId: 'local:exec-1' });
-  return { ...result, events, trail: result.moves.map((m) => `${m.henchman}:${m.phase}${m.status === 'failed' ? ' failed' : ''}`) };
+  return { ...result, events, trail: trail(result.moves) };
 }
 
 const out = (result: { output?: unknown }) => (result.output as { out: Record<string, unknown> }).out;
@@ -43,6 +47,23 @@ describe('runTask on the local engine', () => {
     expect(r.status).toBe('SUCCEEDED');
     expect(r.trail).toStrictEqual(['a:do failed', 'a:do failed', 'a:do']);
     expect(r.events.map((e) => e.context.attempt)).toStrictEqual([1, 1, 1]);
+  });
+
+  it('retries a transient error by default when the henchman gives no retry', async () => {
+    // Prepare
+    const scenario = 'henchmen: { a: [{ transient: throttled }, { output: { exitCode: 0 } }] }';
+    // Act
+    const r = await rehearse(`task: t\nplot:${SSH('a')}${SSH('b')}`, scenario);
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.trail).toStrictEqual(['a:do failed', 'a:do', 'b:do']);
+    expect(out(r).a).toStrictEqual({ output: { exitCode: 0 } });
+  });
+
+  it('fails with the provider error once the default retries of a transient error are spent', async () => {
+    const r = await rehearse(`task: t\nplot:${SSH('a')}${SSH('b')}`, 'henchmen: { a: { transient: throttled } }');
+    expect(r.trail).toStrictEqual(['a:do failed', 'a:do failed', 'a:do failed']);
+    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Transient', cause: 'throttled' });
   });
 
   it('fails the execution with the provider error when transient errors outlast the retries', async () => {
@@ -153,6 +174,8 @@ ${SSH('next')}
     expect(r.trail).toStrictEqual(['provision:do', 'provision:poll', 'provision:poll', 'next:do']);
     expect(r.events[1]).toMatchObject({ phase: 'poll', poll: { rehearsal: { left: 1, after: 30 } } });
     expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-9' } });
+    // The answers waited on lived in out.provision.polling; the output replaced them, no copy is left behind.
+    expect(Object.keys(r.output as object)).toStrictEqual(['params', 'trigger', 'out', 'count']);
   });
 
   it('ends a poll loop with States.Timeout once the waits reach the henchman timeout', async () => {
@@ -184,6 +207,44 @@ plot:
       ['c', { template: 'restart {{0}}', values: { '0': 'c' } }, 2],
     ]);
     expect(out(r).restart).toStrictEqual({ output: [{ exitCode: 0 }, { exitCode: 0 }, { exitCode: 0 }] });
+  });
+
+  const eachOver = (onFailure: string) => `
+task: t
+params:
+  hosts: { type: list }
+plot:
+  - name: restart
+    provider: ssh
+    action: run
+    each: \${params.hosts}
+    concurrency: 10
+    with: { host: "\${item}", user: u, key: "\${secret:/k}", command: "true" }
+    onFailure: ${onFailure}
+${SSH('after')}
+`;
+  const hosts = (n: number) => Array.from({ length: n }, (_, i) => `10.0.0.${i}`);
+
+  it('plays an each henchman over a list of exactly MAX_EACH_ITEMS (100) items, for one transition more than the Map', async () => {
+    // Act
+    const r = await rehearse(eachOver('abort'), 'henchmen: { restart: { output: { exitCode: 0 } } }', { hosts: hosts(MAX_EACH_ITEMS) });
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.trail.filter((m) => m === 'restart:do')).toHaveLength(100);
+    expect((out(r).restart as { output: unknown[] }).output).toHaveLength(100);
+    // 2 start + "restart: items?" + the Map + 100 items + after
+    expect(r.transitions).toBe(2 + 1 + 1 + 100 + 1);
+  });
+
+  it('sends an each henchman over more than MAX_EACH_ITEMS items to its failure route with Mastermind.Invalid, playing no item', async () => {
+    const r = await rehearse(eachOver('continue'), 'henchmen: {}', { hosts: hosts(MAX_EACH_ITEMS + 1) });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.trail).toStrictEqual(['after:do']);
+    expect(out(r).restart).toStrictEqual({
+      failed: true,
+      error: 'Mastermind.Invalid',
+      cause: 'restart: the list ${params.hosts} holds more than 100 items, the most one each henchman plays over (the execution state is limited to 256 KB); split the list over several henchmen',
+    });
   });
 
   it('fires a henchman and advances without its result', async () => {
@@ -305,5 +366,121 @@ describe('runTask with a scripted handler', () => {
     ]);
     expect(seen).toStrictEqual(['a', 'b']);
     expect(out(r).a).toStrictEqual({ failed: true, error: 'Mastermind.Failed', cause: 'host unreachable' });
+  });
+});
+
+describe('runTask on undo actions that wait for the world', () => {
+  const launchRetreat = (timeout: string, rollback = false) => `
+task: t
+rollback: ${rollback}
+plot:
+  - name: provision
+    provider: ec2
+    action: launch
+    with: { imageId: ami-1 }
+    undo: terminate
+    timeout: ${timeout}
+  - name: configure
+    provider: ssh
+    action: run
+    with: { host: "\${provision.privateIp}", user: u, key: "\${secret:/k}", command: "true" }
+    onFailure: ${rollback ? 'abort' : '{ retreat: provision, times: 1 }'}
+`;
+
+  /** launch answers at once (i-1, i-2, ...); configure fails once; terminate asks to be polled `polls` times (or forever). */
+  function scripted(polls: number) {
+    const events: ProviderEvent[] = [];
+    let launched = 0;
+    let configured = 0;
+    const handler: ProviderHandler = async (event) => {
+      events.push(event);
+      if (event.action === 'launch') return { output: { instanceId: `i-${++launched}`, privateIp: `10.0.0.${launched}` } };
+      if (event.action === 'run') {
+        if (++configured === 1) throw Object.assign(new Error('exit 1'), { name: 'Mastermind.Failed' });
+        return { output: { exitCode: 0 } };
+      }
+      const round = event.phase === 'undo' ? 1 : (event.poll as { round: number }).round + 1;
+      return round <= polls ? { poll: { after: 60, state: { round } } } : { output: { instanceId: event.input.instanceId, state: 'terminated' } };
+    };
+    return { events, handler };
+  }
+
+  it('polls an undo until it answers, handing its state back, then plays the retreat target again', async () => {
+    // Prepare
+    const definition = compileTask(taskSchema.parse(parse(launchRetreat('10m'))));
+    const { events, handler } = scripted(2);
+    // Act
+    const r = await runTask(definition, {}, { handler, skipWaits: true });
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    expect(trail(r.moves)).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo', 'provision:poll(undo)', 'provision:poll(undo)', 'provision:do', 'configure:do']);
+    expect(events.filter((e) => e.action === 'terminate').map((e) => [e.phase, e.input, e.poll])).toStrictEqual([
+      ['undo', { instanceId: 'i-1' }, undefined],
+      ['poll', { instanceId: 'i-1' }, { round: 1 }],
+      ['poll', { instanceId: 'i-1' }, { round: 2 }],
+    ]);
+    expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-2', privateIp: '10.0.0.2' } });
+    // 2 start + 3 provision (Task, poll?, output) + configure + retreat? + undo guard + undo + poll? + 2 rounds of 4
+    // + undo output + retreat + 3 provision + configure
+    expect(r.transitions).toBe(24);
+  });
+
+  it('takes the abort route when a polling undo is still waiting at the henchman timeout during a retreat', async () => {
+    const definition = compileTask(taskSchema.parse(parse(launchRetreat('2m'))));
+    const { handler } = scripted(Number.POSITIVE_INFINITY);
+    const r = await runTask(definition, {}, { handler, skipWaits: true });
+    expect(trail(r.moves)).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo', 'provision:poll(undo)', 'provision:poll(undo)']);
+    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({
+      status: 'FAILED',
+      error: 'States.Timeout',
+      cause: 'the undo of provision was still waiting after 2m',
+    });
+  });
+
+  it('goes on with a rollback whose polling undo is still waiting at the timeout, and fails with the first failure', async () => {
+    const definition = compileTask(taskSchema.parse(parse(launchRetreat('2m', true))));
+    const { handler } = scripted(Number.POSITIVE_INFINITY);
+    const r = await runTask(definition, {}, { handler, skipWaits: true });
+    expect(trail(r.moves)).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo', 'provision:poll(undo)', 'provision:poll(undo)']);
+    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Failed', cause: 'exit 1' });
+  });
+
+  it('polls the undo of each item of an each henchman during a rollback', async () => {
+    // Prepare
+    const definition = compileTask(
+      taskSchema.parse(
+        parse(`
+task: t
+rollback: true
+params:
+  ids: { type: list, default: [i-1, i-2] }
+plot:
+  - name: wake
+    provider: ec2
+    action: start
+    each: \${params.ids}
+    concurrency: 1
+    with: { instanceId: "\${item}" }
+    undo: stop
+${SSH('boom')}
+`),
+      ),
+    );
+    const events: ProviderEvent[] = [];
+    const handler: ProviderHandler = async (event) => {
+      events.push(event);
+      if (event.context.henchman === 'boom') throw Object.assign(new Error('broken'), { name: 'Mastermind.Failed' });
+      if (event.phase === 'undo') return { poll: { after: 5, state: { stopping: event.input.instanceId } } };
+      return { output: { instanceId: event.input.instanceId ?? (event.poll as { stopping: string }).stopping, state: event.phase === 'do' ? 'running' : 'stopped' } };
+    };
+    // Act
+    const r = await runTask(definition, {}, { handler, skipWaits: true });
+    // Assess
+    expect(trail(r.moves)).toStrictEqual(['wake:do', 'wake:do', 'boom:do failed', 'wake:undo', 'wake:poll(undo)', 'wake:undo', 'wake:poll(undo)']);
+    expect(events.filter((e) => e.phase === 'poll').map((e) => [e.action, e.input, e.poll, e.context.item])).toStrictEqual([
+      ['stop', { instanceId: 'i-1' }, { stopping: 'i-1' }, 0],
+      ['stop', { instanceId: 'i-2' }, { stopping: 'i-2' }, 1],
+    ]);
+    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Failed', cause: 'broken' });
   });
 });

@@ -5,9 +5,11 @@
  *   expect       "X" → "X: check" ─met→ next, else "X: unexpected" → failure route
  *   polls        "X" → "X: poll?" ─output→ "X: output" → next
  *                           ├─waited ≥ timeout→ "X: timed out" → failure route
- *                           └─else→ "X: count" → "X: wait" → "X: poll" → "X: poll?"
+ *                           └─else→ "X: count" → "X: wait" → "X: poll" → "X: poll?"         (./poll.ts)
  *   fire         "X" (InvocationType Event) → next
- *   each         "X" (inline Map over the list; the states above per item, inside)
+ *   each         "X: items?" ─more than MAX_EACH_ITEMS→ "X: too many items" → failure route
+ *                           └─else→ "X" (inline Map over the list; the states above per item, inside)
+ *                (the henchman's first state is then "X: items?": see entryOf)
  *   continue     every failure → "X: failed" (records { failed, error, cause } in out.X) → next
  *
  * Every failure (errors after retries, expect not met, poll timeout) is recorded in $.failure and goes
@@ -20,14 +22,12 @@ import type { Henchman } from '../schema.ts';
 import type { JsonObject, State } from './asl.ts';
 import { expectRule, isPresent } from './expect.ts';
 import { CompileError, StateGraph } from './graph.ts';
-import { NAMES, pollPath, recordPath, STATE } from './layout.ts';
+import { MAX_EACH_ITEMS, NAMES, pollPath, recordPath, STATE } from './layout.ts';
 import { eventTemplate, inputTemplate, resolveReference } from './payload.ts';
 import type { PayloadScope } from './payload.ts';
-import { catchAll, choice, choiceTarget, ERRORS, fail, invoke, pass, retriers, seconds, succeed, transition, waitSecondsPath } from './states.ts';
+import { DEFAULT_POLL_TIMEOUT, pollingMove, timeoutFailure } from './poll.ts';
+import { catchAll, choice, choiceTarget, ERRORS, fail, invoke, pass, retriers, seconds, succeed, transition } from './states.ts';
 import type { Target } from './states.ts';
-
-/** How long a polling henchman may wait when its task gives no timeout. */
-export const DEFAULT_POLL_TIMEOUT = '10m';
 
 export interface PlotContext {
   readonly graph: StateGraph;
@@ -37,6 +37,8 @@ export interface PlotContext {
   advance(h: Henchman): Target;
   /** Where a failure of the henchman goes once recorded in $.failure (for onFailure other than continue). */
   failureRoute(h: Henchman): string;
+  /** The first state of the henchman of that name (see entryOf). */
+  entry(name: string): string;
 }
 
 function onFailureKind(h: Henchman): 'abort' | 'continue' | 'goto' | 'retreat' {
@@ -75,7 +77,10 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
   }
 
   if (h.each !== undefined) {
-    graph.add(name, eachState(h, spec, ctx, sink));
+    const items = itemsPath(h, scope);
+    graph.add(NAMES.items(name), choice([{ rule: isPresent(`${items}[${MAX_EACH_ITEMS}]`), next: NAMES.tooManyItems(name) }], name));
+    graph.add(NAMES.tooManyItems(name), pass({ result: tooManyItemsFailure(h), resultPath: STATE.failure, target: sink }));
+    graph.add(name, eachState(h, items, spec, ctx, sink));
     return;
   }
 
@@ -100,36 +105,19 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
   const afterOutput: Target = h.expect ? NAMES.check(name) : ctx.advance(h);
   if (spec.polls) {
     const slot = pollPath(name);
-    graph.add(
-      name,
-      invoke({
-        functionName,
-        payload: event,
-        resultSelector: { answer: { 'Payload.$': '$.Payload' }, waited: 0 },
-        resultPath: slot,
-        timeoutSeconds,
-        retry: retriers(h.retry),
-        catch: catchAll(sink),
-        target: NAMES.pollChoice(name),
-      }),
-    );
-    pollLoop(graph, {
-      names: { choice: NAMES.pollChoice(name), count: NAMES.count(name), wait: NAMES.wait(name), poll: NAMES.poll(name), output: NAMES.output(name), timedOut: NAMES.timedOut(name) },
+    const timeout = h.timeout ?? DEFAULT_POLL_TIMEOUT;
+    pollingMove(graph, {
+      first: name,
+      functionName,
+      event,
       slot,
-      bound: seconds(h.timeout ?? DEFAULT_POLL_TIMEOUT),
-      pollTask: (target) =>
-        invoke({
-          functionName,
-          payload: { ...event, phase: 'poll', 'poll.$': `${slot}.answer.Payload.poll.state` },
-          resultSelector: { 'Payload.$': '$.Payload' },
-          resultPath: `${slot}.answer`,
-          timeoutSeconds,
-          retry: retriers(h.retry),
-          catch: catchAll(sink),
-          target,
-        }),
+      within: recordPath(name),
+      bound: seconds(timeout),
+      timeoutSeconds,
+      retry: retriers(h.retry),
+      catch: catchAll(sink),
       output: pass({ parameters: { 'output.$': `${slot}.answer.Payload.output` }, resultPath: recordPath(name), target: afterOutput }),
-      timedOut: pass({ result: timeoutFailure(name, h.timeout ?? DEFAULT_POLL_TIMEOUT), resultPath: STATE.failure, target: sink }),
+      timedOut: pass({ result: timeoutFailure(name, timeout), resultPath: STATE.failure, target: sink }),
     });
   } else {
     graph.add(
@@ -156,49 +144,20 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
   }
 }
 
+/** The state a henchman starts with: "<h>: items?" for `each` (the check of the list's length), else its own. */
+export function entryOf(h: Henchman): string {
+  return h.each === undefined ? h.name : NAMES.items(h.name);
+}
+
+function tooManyItemsFailure(h: Henchman): JsonObject {
+  return {
+    Error: ERRORS.invalid,
+    Cause: `${h.name}: the list ${h.each} holds more than ${MAX_EACH_ITEMS} items, the most one each henchman plays over (the execution state is limited to 256 KB); split the list over several henchmen`,
+  };
+}
+
 function unexpectedFailure(name: string): JsonObject {
   return { Error: ERRORS.unexpected, Cause: `the output of ${name} does not meet its expect` };
-}
-
-function timeoutFailure(name: string, timeout: string): JsonObject {
-  return { Error: ERRORS.timeout, Cause: `${name} was still waiting after ${timeout}` };
-}
-
-interface PollLoopOptions {
-  names: { choice: string; count: string; wait: string; poll: string; output: string; timedOut: string };
-  /** Where the last answer ({ answer: { Payload }, waited }) lives. */
-  slot: string;
-  bound: number;
-  pollTask: (target: Target) => State;
-  output: State;
-  timedOut: State;
-}
-
-/** poll? → (output | timed out | count → wait → poll → poll?): bounded by the seconds waited. */
-function pollLoop(graph: StateGraph, o: PollLoopOptions): void {
-  const answer = `${o.slot}.answer.Payload`;
-  graph.add(
-    o.names.choice,
-    choice(
-      [
-        { rule: isPresent(`${answer}.poll`, false), next: o.names.output },
-        { rule: { Variable: `${o.slot}.waited`, NumericGreaterThanEquals: o.bound }, next: o.names.timedOut },
-      ],
-      o.names.count,
-    ),
-  );
-  graph.add(
-    o.names.count,
-    pass({
-      parameters: { 'answer.$': `${o.slot}.answer`, 'waited.$': `States.MathAdd(${o.slot}.waited, ${answer}.poll.after)` },
-      resultPath: o.slot,
-      target: o.names.wait,
-    }),
-  );
-  graph.add(o.names.wait, waitSecondsPath(`${answer}.poll.after`, o.names.poll));
-  graph.add(o.names.poll, o.pollTask(o.names.choice));
-  graph.add(o.names.output, o.output);
-  graph.add(o.names.timedOut, o.timedOut);
 }
 
 /** The JSONPath of the list an `each` plays over. */
@@ -210,56 +169,29 @@ function itemsPath(h: Henchman, scope: PayloadScope): string {
 }
 
 /** `each`: an inline Map whose iterations play the henchman once per item; its output is the list of outputs. */
-function eachState(h: Henchman, spec: ActionSpec, ctx: PlotContext, sink: string): State {
+function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContext, sink: string): State {
   const name = h.name;
   const itemScope: PayloadScope = { ...ctx.scope, item: STATE.itemValue };
   const functionName = ctx.functionName(h.provider as ProviderName);
   const timeoutSeconds = h.timeout ? seconds(h.timeout) : undefined;
   const inner = new StateGraph();
   const item = NAMES.item(name);
-  const n = {
-    check: `${item} check`,
-    met: `${item} met`,
-    unexpected: `${item} unexpected`,
-    choice: `${item} poll?`,
-    count: `${item} count`,
-    wait: `${item} wait`,
-    poll: `${item} poll`,
-    output: `${item} output`,
-    timedOut: `${item} timed out`,
-  };
+  const n = { check: `${item} check`, met: `${item} met`, unexpected: `${item} unexpected` };
   const afterOutput: Target = h.expect && !h.fire ? n.check : null;
   if (h.fire) {
     inner.add(item, invoke({ functionName, payload: '$.event', fire: true, resultSelector: { fired: true }, target: null }));
   } else if (spec.polls) {
-    inner.add(
-      item,
-      invoke({
-        functionName,
-        payload: '$.event',
-        resultSelector: { answer: { 'Payload.$': '$.Payload' }, waited: 0 },
-        resultPath: '$.poll',
-        timeoutSeconds,
-        retry: retriers(h.retry),
-        target: n.choice,
-      }),
-    );
-    pollLoop(inner, {
-      names: n,
+    const timeout = h.timeout ?? DEFAULT_POLL_TIMEOUT;
+    pollingMove(inner, {
+      first: item,
+      functionName,
+      event: '$.event',
       slot: '$.poll',
-      bound: seconds(h.timeout ?? DEFAULT_POLL_TIMEOUT),
-      pollTask: (target) =>
-        invoke({
-          functionName,
-          payload: { 'action.$': '$.event.action', 'input.$': '$.event.input', phase: 'poll', 'poll.$': '$.poll.answer.Payload.poll.state', 'context.$': '$.event.context' },
-          resultSelector: { 'Payload.$': '$.Payload' },
-          resultPath: '$.poll.answer',
-          timeoutSeconds,
-          retry: retriers(h.retry),
-          target,
-        }),
+      bound: seconds(timeout),
+      timeoutSeconds,
+      retry: retriers(h.retry),
       output: pass({ inputPath: '$.poll.answer.Payload.output', target: afterOutput }),
-      timedOut: fail({ error: ERRORS.timeout, cause: `${name} was still waiting after ${h.timeout ?? DEFAULT_POLL_TIMEOUT}` }),
+      timedOut: fail({ error: ERRORS.timeout, cause: timeoutFailure(name, timeout).Cause }),
     });
   } else {
     inner.add(
@@ -283,7 +215,7 @@ function eachState(h: Henchman, spec: ActionSpec, ctx: PlotContext, sink: string
   const event = eventTemplate({ henchman: name, action: h.action, input: inputTemplate(h.with, spec, itemScope), phase: 'do' }, itemScope);
   return {
     Type: 'Map',
-    ItemsPath: itemsPath(h, ctx.scope),
+    ItemsPath: items,
     ItemSelector: { event },
     ...(h.concurrency ? { MaxConcurrency: h.concurrency } : {}),
     ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: item, States: inner.render(item) },

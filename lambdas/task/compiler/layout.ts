@@ -8,16 +8,23 @@
  *     trigger: { ... },                      what started it (alarm name, hook body), {} when nothing
  *     out:     { <henchman>: <record> },     one record per henchman played (see below)
  *     count:   { plays: { <henchman>: n }, retreats: { <henchman>: n } }
- *     polls:   { <henchman>: { answer: { Payload }, waited } }   only for henchmen that poll
  *     failure: { Error, Cause }              the last failure on a failure route
  *   }
  *
  * A henchman's record in `out` is one of
  *   { output: {...} }                        it completed (its provider's output; a list for `each`)
+ *   { polling: { answer: { Payload }, waited } }
+ *                                            it is waiting for the world: the last answer of its action
+ *                                            and the seconds waited so far (replaced by { output } once
+ *                                            the action answers, so no copy of the answer stays behind)
  *   { failed: true, error, cause }           it failed and its onFailure is `continue`
+ *   { output, undoing: { answer: { Payload }, waited } }
+ *                                            its undo is waiting for the world (the output stays: the undo
+ *                                            reads it, and each poll hands it over again)
  *   { undone: true }                         it was taken back by its undo
  *   { fired: true }                          it was started with `fire` (no output is awaited)
- * so "completed, and not taken back" is exactly "`out.<name>.output` is present".
+ * so "completed, and not taken back" is exactly "`out.<name>.output` is present" (while an undo polls, the
+ * guard that started it has already been passed).
  *
  * Helper state names hold ": ", which a henchman name ([a-z0-9-]) never does, so they never collide.
  */
@@ -45,8 +52,10 @@ export const outputPath = (henchman: string): string => `$.out.${henchman}.outpu
 export const playsPath = (henchman: string): string => `$.count.plays.${henchman}`;
 /** `$.count.retreats.<name>`: how often the henchman's retreat was taken. */
 export const retreatsPath = (henchman: string): string => `$.count.retreats.${henchman}`;
-/** `$.polls.<name>`: the last answer of a polling henchman and the seconds waited so far. */
-export const pollPath = (henchman: string): string => `$.polls.${henchman}`;
+/** `$.out.<name>.polling`: the last answer of a polling henchman and the seconds waited so far. */
+export const pollPath = (henchman: string): string => `$.out.${henchman}.polling`;
+/** `$.out.<name>.undoing`: the last answer of a polling undo and the seconds waited so far. */
+export const undoPollPath = (henchman: string): string => `$.out.${henchman}.undoing`;
 
 export const NAMES = {
   input: 'start: input',
@@ -69,4 +78,44 @@ export const NAMES = {
   rollbackUndo: (h: string) => `rollback: ${h}`,
   /** Inside `each`: the first state of one item (its helpers are named "<h>: item check", ...). */
   item: (h: string) => `${h}: item`,
+  /** Before the Map of `each`: does the list hold more than MAX_EACH_ITEMS items? The henchman's first state. */
+  items: (h: string) => `${h}: items?`,
+  tooManyItems: (h: string) => `${h}: too many items`,
 } as const;
+
+/**
+ * The most items one `each` henchman plays over in one execution; a longer list takes the henchman's failure
+ * route with Mastermind.Invalid before any item is played.
+ *
+ * Why: the Map's result (the list of the items' outputs) lands in the execution state, which Step Functions
+ * limits to 256 KiB, and an execution whose state outgrows it fails outright, whatever the task's onFailure
+ * says. An ssh `run` output keeps up to 8 KiB each of stdout and stderr, so a few dozen items could pass the
+ * limit. With at most 100 items, and the providers keeping about 2 KiB of output per item inside `each`, the
+ * list stays near 200 KiB and leaves room for the rest of the state. A list this long belongs in several
+ * henchmen (or executions), each over a part of it.
+ *
+ * The check is one Choice state ("<h>: items?", one transition): is there an item at index MAX_EACH_ITEMS?
+ */
+export const MAX_EACH_ITEMS = 100;
+
+/** The helper states of a poll loop. */
+export interface PollNames {
+  readonly choice: string;
+  readonly count: string;
+  readonly wait: string;
+  readonly poll: string;
+  readonly output: string;
+  readonly timedOut: string;
+}
+
+/**
+ * The poll loop helpers of the Task state `first`: "<h>: poll?", "<h>: wait", ... for a henchman; for a state
+ * that is itself a helper (an undo step, an each item) its name and the helper's: "rollback: provision poll?".
+ */
+export function pollNames(first: string): PollNames {
+  if (!first.includes(': ')) {
+    return { choice: NAMES.pollChoice(first), count: NAMES.count(first), wait: NAMES.wait(first), poll: NAMES.poll(first), output: NAMES.output(first), timedOut: NAMES.timedOut(first) };
+  }
+  const name = (helper: string) => `${first} ${helper}`;
+  return { choice: name('poll?'), count: name('count'), wait: name('wait'), poll: name('poll'), output: name('output'), timedOut: name('timed out') };
+}

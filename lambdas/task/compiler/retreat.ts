@@ -42,7 +42,7 @@ export function retreatStates(failed: Henchman, task: Task, ctx: PlotContext, ab
   for (const h of task.plot.filter((p) => retreatOf(p))) {
     retreats[`${h.name}.$`] = h === failed ? `States.MathAdd(${retreatsPath(h.name)}, 1)` : retreatsPath(h.name);
   }
-  ctx.graph.add(NAMES.retreat(failed.name), pass({ parameters: { plays, retreats }, resultPath: STATE.count, target }));
+  ctx.graph.add(NAMES.retreat(failed.name), pass({ parameters: { plays, retreats }, resultPath: STATE.count, target: ctx.entry(target) }));
 
   const first = undoChain(
     range.filter(undoable).reverse(),

@@ -2,23 +2,27 @@
  * Undo steps, and the abort route.
  *
  * An undo step is a guard ("<chain>?": is the henchman's output present, i.e. completed and not taken
- * back?) and a Task state calling the undo action with phase "undo"; a henchman taken back is recorded
- * as { undone: true } in its place of $.out.
+ * back?) and a Task state calling the undo action with phase "undo" (with a poll loop, ./poll.ts, when that
+ * action waits for the world: "<chain> poll?", ...); a henchman taken back is recorded as { undone: true } in
+ * its place of $.out.
  *
  * The abort route: with `rollback: true`, every completed move that has an undo is undone, newest first
  * ("rollback: <henchman>?" / "rollback: <henchman>"), a failing undo is recorded in out.<henchman>.undoFailed
  * and the rollback goes on; then the "task: aborted" Fail state fails the execution with $.failure.
  */
+import { findAction } from '../catalog.ts';
 import type { ProviderName } from '../catalog.ts';
 import type { Henchman, Task } from '../schema.ts';
 import type { Catcher, State } from './asl.ts';
 import { isPresent } from './expect.ts';
-import { CompileError } from './graph.ts';
+import { CompileError, StateGraph } from './graph.ts';
 import type { PlotContext } from './henchman.ts';
-import { NAMES, outputPath, recordPath, STATE } from './layout.ts';
+import { NAMES, outputPath, recordPath, STATE, undoPollPath } from './layout.ts';
 import { eventTemplate } from './payload.ts';
-import { choice, fail, invoke, retriers, seconds } from './states.ts';
+import { DEFAULT_POLL_TIMEOUT, pollingMove, timeoutFailure } from './poll.ts';
+import { choice, ERRORS, fail, invoke, pass, retriers, seconds, succeed } from './states.ts';
 import { undoable, undoPlan } from './undo.ts';
+import type { UndoPlan } from './undo.ts';
 
 export interface UndoStep {
   /** The guard's name; the Task state's name is the same without the trailing "?". */
@@ -43,23 +47,48 @@ export function undoChain(
     const taskName = stepName(h);
     const guardName = `${taskName}?`;
     ctx.graph.add(guardName, choice([{ rule: isPresent(outputPath(h.name)), next: taskName }], next));
-    ctx.graph.add(taskName, h.each === undefined ? undoTask(h, ctx, onUndoFailure(h, next), next) : undoMap(h, taskName, ctx, onUndoFailure(h, next), next));
+    if (h.each === undefined) undoStates(h, taskName, ctx, onUndoFailure(h, next), next);
+    else ctx.graph.add(taskName, undoMap(h, taskName, ctx, onUndoFailure(h, next), next));
     next = guardName;
   }
   return next;
 }
 
-function undoTask(h: Henchman, ctx: PlotContext, catchers: Catcher[], next: string): State {
+/** The undo action of a henchman, and whether it waits for the world. */
+function undoPolling(h: Henchman, plan: UndoPlan): { polls: boolean; timeout: string } {
+  return { polls: findAction(h.provider, plan.action)?.polls === true, timeout: h.timeout ?? DEFAULT_POLL_TIMEOUT };
+}
+
+/**
+ * The undo Task state `name`, recording { undone: true } in out.<henchman>. An undo action that polls waits
+ * through the same poll loop as a forward move ("<name> poll?", ...), its answers kept in out.<henchman>.undoing;
+ * a wait that reaches the bound fails like the undo itself would (recorded and routed as its Catch says).
+ */
+function undoStates(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[], next: string): void {
   const plan = undoPlan(h, ctx.scope);
-  return invoke({
-    functionName: ctx.functionName(h.provider as ProviderName),
-    payload: eventTemplate({ henchman: h.name, action: plan.action, input: plan.input, phase: 'undo' }, ctx.scope),
-    resultSelector: { undone: true },
-    resultPath: recordPath(h.name),
-    ...(h.timeout ? { timeoutSeconds: seconds(h.timeout) } : {}),
+  const functionName = ctx.functionName(h.provider as ProviderName);
+  const event = eventTemplate({ henchman: h.name, action: plan.action, input: plan.input, phase: 'undo' }, ctx.scope);
+  const timeoutSeconds = h.timeout ? seconds(h.timeout) : undefined;
+  const { polls, timeout } = undoPolling(h, plan);
+  if (!polls) {
+    ctx.graph.add(
+      name,
+      invoke({ functionName, payload: event, resultSelector: { undone: true }, resultPath: recordPath(h.name), timeoutSeconds, retry: retriers(h.retry), catch: catchers, target: next }),
+    );
+    return;
+  }
+  const caught = catchers[0]!;
+  pollingMove(ctx.graph, {
+    first: name,
+    functionName,
+    event,
+    slot: undoPollPath(h.name),
+    bound: seconds(timeout),
+    timeoutSeconds,
     retry: retriers(h.retry),
     catch: catchers,
-    target: next,
+    output: pass({ result: { undone: true }, resultPath: recordPath(h.name), target: next }),
+    timedOut: pass({ result: timeoutFailure(`the undo of ${h.name}`, timeout), resultPath: caught.ResultPath ?? STATE.failure, target: caught.Next }),
   });
 }
 
@@ -68,6 +97,25 @@ function undoMap(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[
   const itemScope = { ...ctx.scope, item: STATE.itemValue };
   const plan = undoPlan(h, itemScope, STATE.itemValue);
   const item = `${name} item`;
+  const { polls, timeout } = undoPolling(h, plan);
+  const inner = new StateGraph();
+  const functionName = ctx.functionName(h.provider as ProviderName);
+  const timeoutSeconds = h.timeout ? seconds(h.timeout) : undefined;
+  if (polls) {
+    pollingMove(inner, {
+      first: item,
+      functionName,
+      event: '$.event',
+      slot: '$.poll',
+      bound: seconds(timeout),
+      timeoutSeconds,
+      retry: retriers(h.retry),
+      output: succeed(),
+      timedOut: fail({ error: ERRORS.timeout, cause: timeoutFailure(`the undo of ${h.name}`, timeout).Cause }),
+    });
+  } else {
+    inner.add(item, invoke({ functionName, payload: '$.event', resultSelector: { undone: true }, timeoutSeconds, retry: retriers(h.retry), target: null }));
+  }
   return {
     Type: 'Map',
     ItemsPath: outputPath(h.name),
@@ -76,16 +124,7 @@ function undoMap(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[
     ItemProcessor: {
       ProcessorConfig: { Mode: 'INLINE' },
       StartAt: item,
-      States: {
-        [item]: invoke({
-          functionName: ctx.functionName(h.provider as ProviderName),
-          payload: '$.event',
-          resultSelector: { undone: true },
-          ...(h.timeout ? { timeoutSeconds: seconds(h.timeout) } : {}),
-          retry: retriers(h.retry),
-          target: null,
-        }),
-      },
+      States: inner.render(item),
     },
     ResultSelector: { undone: true },
     ResultPath: recordPath(h.name),

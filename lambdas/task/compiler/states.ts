@@ -21,6 +21,8 @@ export const LAMBDA_ERRORS = [
 
 export const ERRORS = {
   transient: 'Mastermind.Transient',
+  /** Input the task cannot play with (an `each` list longer than MAX_EACH_ITEMS): never retried. */
+  invalid: 'Mastermind.Invalid',
   /** An output that does not meet the henchman's `expect`. */
   unexpected: 'Mastermind.Unexpected',
   timeout: 'States.Timeout',
@@ -56,8 +58,16 @@ export function transientRetrier(retry: Retry): Retrier {
   };
 }
 
+/**
+ * The retry of Mastermind.Transient when a henchman gives no `retry`: the provider contract says a transient
+ * error means "retry", so it is retried twice, 2s then up to 4s apart, with full jitter (many executions
+ * meeting the same throttled API do not come back at the same moment). An explicit `retry` replaces it.
+ */
+export const DEFAULT_TRANSIENT_RETRIER: Retrier = { ErrorEquals: [ERRORS.transient], IntervalSeconds: 2, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: 'FULL' };
+
+/** The Retry of every provider Task state: the Lambda service's errors, then Mastermind.Transient. */
 export function retriers(retry: Retry | undefined): Retrier[] {
-  return retry ? [LAMBDA_RETRIER, transientRetrier(retry)] : [LAMBDA_RETRIER];
+  return [LAMBDA_RETRIER, retry ? transientRetrier(retry) : DEFAULT_TRANSIENT_RETRIER];
 }
 
 /** Every error left after the retries goes to `next`, recorded at `resultPath` ($.failure by default). */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compileSource, compileTask } from '#task/compile';
-import { aslErrors, CATCH_TO, CHEF, CONTEXT, EC2, LAMBDA_RETRY, SSH, task } from './support.ts';
+import { aslErrors, CATCH_TO, CHEF, CONTEXT, EC2, LAMBDA_RETRY, SSH, task, TRANSIENT_RETRY } from './support.ts';
 
 describe('compileTask', () => {
-  it('compiles a plain henchman to the two start states and one Task state', async () => {
+  it('compiles a plain henchman to the two start states and one Task state that retries transient errors by default', async () => {
     // Prepare
     const t = task(`
 task: t
@@ -52,7 +52,7 @@ plot:
           },
           ResultSelector: { 'output.$': '$.Payload.output' },
           ResultPath: '$.out.hello',
-          Retry: [LAMBDA_RETRY],
+          Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
           Catch: CATCH_TO('task: aborted'),
           End: true,
         },
@@ -62,7 +62,7 @@ plot:
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
-  it('uses the given provider ARNs, project, version, retry, timeouts and next', async () => {
+  it('uses the given provider ARNs, project, version, retry (in place of the default one), timeouts and next', async () => {
     const t = task(`
 task: t
 timeout: 1h
@@ -111,7 +111,7 @@ plot:
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
-  it('compiles a polling action to a poll loop bounded by the henchman timeout', async () => {
+  it('compiles a polling action to a poll loop bounded by the henchman timeout, its answers kept in its own record', async () => {
     const t = task(`
 task: t
 plot:
@@ -123,52 +123,51 @@ plot:
 `);
     const definition = compileTask(t);
     const payload = { action: 'launch', input: { imageId: 'ami-1' }, phase: 'do', context: CONTEXT('provision') };
-    expect(definition.States).toMatchObject({});
     const { ['start: input']: _i, ['start: params']: _p, ...states } = definition.States;
     expect(states).toStrictEqual({
       provision: {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke',
         Parameters: { FunctionName: EC2, Payload: payload },
-        ResultSelector: { answer: { 'Payload.$': '$.Payload' }, waited: 0 },
-        ResultPath: '$.polls.provision',
+        ResultSelector: { polling: { answer: { 'Payload.$': '$.Payload' }, waited: 0 } },
+        ResultPath: '$.out.provision',
         TimeoutSeconds: 300,
-        Retry: [LAMBDA_RETRY],
+        Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
         Catch: CATCH_TO('task: aborted'),
         Next: 'provision: poll?',
       },
       'provision: poll?': {
         Type: 'Choice',
         Choices: [
-          { Not: { Variable: '$.polls.provision.answer.Payload.poll', IsPresent: true }, Next: 'provision: output' },
-          { Variable: '$.polls.provision.waited', NumericGreaterThanEquals: 300, Next: 'provision: timed out' },
+          { Not: { Variable: '$.out.provision.polling.answer.Payload.poll', IsPresent: true }, Next: 'provision: output' },
+          { Variable: '$.out.provision.polling.waited', NumericGreaterThanEquals: 300, Next: 'provision: timed out' },
         ],
         Default: 'provision: count',
       },
       'provision: count': {
         Type: 'Pass',
         Parameters: {
-          'answer.$': '$.polls.provision.answer',
-          'waited.$': 'States.MathAdd($.polls.provision.waited, $.polls.provision.answer.Payload.poll.after)',
+          'answer.$': '$.out.provision.polling.answer',
+          'waited.$': 'States.MathAdd($.out.provision.polling.waited, $.out.provision.polling.answer.Payload.poll.after)',
         },
-        ResultPath: '$.polls.provision',
+        ResultPath: '$.out.provision.polling',
         Next: 'provision: wait',
       },
-      'provision: wait': { Type: 'Wait', SecondsPath: '$.polls.provision.answer.Payload.poll.after', Next: 'provision: poll' },
+      'provision: wait': { Type: 'Wait', SecondsPath: '$.out.provision.polling.answer.Payload.poll.after', Next: 'provision: poll' },
       'provision: poll': {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke',
-        Parameters: { FunctionName: EC2, Payload: { ...payload, phase: 'poll', 'poll.$': '$.polls.provision.answer.Payload.poll.state' } },
+        Parameters: { FunctionName: EC2, Payload: { ...payload, phase: 'poll', 'poll.$': '$.out.provision.polling.answer.Payload.poll.state' } },
         ResultSelector: { 'Payload.$': '$.Payload' },
-        ResultPath: '$.polls.provision.answer',
+        ResultPath: '$.out.provision.polling.answer',
         TimeoutSeconds: 300,
-        Retry: [LAMBDA_RETRY],
+        Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
         Catch: CATCH_TO('task: aborted'),
         Next: 'provision: poll?',
       },
       'provision: output': {
         Type: 'Pass',
-        Parameters: { 'output.$': '$.polls.provision.answer.Payload.output' },
+        Parameters: { 'output.$': '$.out.provision.polling.answer.Payload.output' },
         ResultPath: '$.out.provision',
         End: true,
       },
@@ -259,25 +258,30 @@ plot:
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
-  it('compiles a retreat to a counter, the undo of every completed move back to the target, and a replay', async () => {
+  it('compiles a retreat to a counter, the undo of every completed move back to the target (polling like the move), and a replay', async () => {
+    // Prepare
     const t = task(`
 task: t
 plot:
   - name: provision
     provider: ec2
-    action: stop
-    with: { instanceIds: [i-1, i-2], region: eu-west-1 }
-    undo: start
+    action: launch
+    with: { imageId: ami-1, region: eu-west-1 }
+    undo: terminate
+    timeout: 5m
   - name: configure
     provider: chef
     action: deregister
     with: { nodeName: n, chefServerUrl: u, chefClientName: c, chefClientKey: "\${secret:/c}" }
     onFailure: { retreat: provision, times: 2 }
 `);
+    // Act
     const definition = compileTask(t);
+    // Assess
     const { ['start: input']: _i, ['start: params']: params, provision: _p, ['provision: poll?']: _c, ['provision: count']: _n, ['provision: wait']: _w, ['provision: poll']: _q, ['provision: output']: _o, ['provision: timed out']: _t, configure, ...rest } = definition.States;
     expect(params).toMatchObject({ Parameters: { count: { plays: { provision: 1, configure: 1 }, retreats: { configure: 0 } } } });
     expect(configure).toMatchObject({ Catch: CATCH_TO('configure: retreat?') });
+    const terminate = { action: 'terminate', input: { 'instanceId.$': '$.out.provision.output.instanceId', region: 'eu-west-1' }, phase: 'undo', context: CONTEXT('provision') };
     expect(rest).toStrictEqual({
       'configure: retreat?': {
         Type: 'Choice',
@@ -292,20 +296,49 @@ plot:
       'configure: undo provision': {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke',
-        Parameters: {
-          FunctionName: EC2,
-          Payload: {
-            action: 'start',
-            input: { 'instanceIds.$': '$.out.provision.output.instanceIds', region: 'eu-west-1' },
-            phase: 'undo',
-            context: CONTEXT('provision'),
-          },
-        },
-        ResultSelector: { undone: true },
-        ResultPath: '$.out.provision',
-        Retry: [LAMBDA_RETRY],
+        Parameters: { FunctionName: EC2, Payload: terminate },
+        ResultSelector: { answer: { 'Payload.$': '$.Payload' }, waited: 0 },
+        ResultPath: '$.out.provision.undoing',
+        TimeoutSeconds: 300,
+        Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
         Catch: CATCH_TO('task: aborted'),
-        Next: 'configure: retreat',
+        Next: 'configure: undo provision poll?',
+      },
+      'configure: undo provision poll?': {
+        Type: 'Choice',
+        Choices: [
+          { Not: { Variable: '$.out.provision.undoing.answer.Payload.poll', IsPresent: true }, Next: 'configure: undo provision output' },
+          { Variable: '$.out.provision.undoing.waited', NumericGreaterThanEquals: 300, Next: 'configure: undo provision timed out' },
+        ],
+        Default: 'configure: undo provision count',
+      },
+      'configure: undo provision count': {
+        Type: 'Pass',
+        Parameters: {
+          'answer.$': '$.out.provision.undoing.answer',
+          'waited.$': 'States.MathAdd($.out.provision.undoing.waited, $.out.provision.undoing.answer.Payload.poll.after)',
+        },
+        ResultPath: '$.out.provision.undoing',
+        Next: 'configure: undo provision wait',
+      },
+      'configure: undo provision wait': { Type: 'Wait', SecondsPath: '$.out.provision.undoing.answer.Payload.poll.after', Next: 'configure: undo provision poll' },
+      'configure: undo provision poll': {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: EC2, Payload: { ...terminate, phase: 'poll', 'poll.$': '$.out.provision.undoing.answer.Payload.poll.state' } },
+        ResultSelector: { 'Payload.$': '$.Payload' },
+        ResultPath: '$.out.provision.undoing.answer',
+        TimeoutSeconds: 300,
+        Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
+        Catch: CATCH_TO('task: aborted'),
+        Next: 'configure: undo provision poll?',
+      },
+      'configure: undo provision output': { Type: 'Pass', Result: { undone: true }, ResultPath: '$.out.provision', Next: 'configure: retreat' },
+      'configure: undo provision timed out': {
+        Type: 'Pass',
+        Result: { Error: 'States.Timeout', Cause: 'the undo of provision was still waiting after 5m' },
+        ResultPath: '$.failure',
+        Next: 'task: aborted',
       },
       'configure: retreat': {
         Type: 'Pass',
@@ -364,7 +397,7 @@ plot:
         },
         ResultSelector: { undone: true },
         ResultPath: '$.out.second',
-        Retry: [LAMBDA_RETRY],
+        Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.out.second.undoFailed', Next: 'rollback: first?' }],
         Next: 'rollback: first?',
       },
@@ -387,7 +420,7 @@ plot:
         },
         ResultSelector: { undone: true },
         ResultPath: '$.out.first',
-        Retry: [LAMBDA_RETRY],
+        Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.out.first.undoFailed', Next: 'task: aborted' }],
         Next: 'task: aborted',
       },
@@ -395,7 +428,7 @@ plot:
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
-  it('compiles each to an inline Map whose items are the list reference and whose output is the list of outputs', async () => {
+  it('compiles each to a check of the list length, then an inline Map whose items are the list reference and whose output is the list of outputs', async () => {
     const t = task(`
 task: t
 params:
@@ -431,7 +464,7 @@ plot:
             Parameters: { FunctionName: SSH, 'Payload.$': '$.event' },
             ResultSelector: { 'output.$': '$.Payload.output' },
             OutputPath: '$.output',
-            Retry: [LAMBDA_RETRY],
+            Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
             End: true,
           },
         },
@@ -440,6 +473,55 @@ plot:
       ResultPath: '$.out.restart',
       Catch: CATCH_TO('task: aborted'),
       End: true,
+    });
+    expect(definition.States['start: params']).toMatchObject({ Next: 'restart: items?' });
+    expect(definition.States['restart: items?']).toStrictEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.params.hosts[100]', IsPresent: true, Next: 'restart: too many items' }],
+      Default: 'restart',
+    });
+    expect(definition.States['restart: too many items']).toStrictEqual({
+      Type: 'Pass',
+      Result: {
+        Error: 'Mastermind.Invalid',
+        Cause: 'restart: the list ${params.hosts} holds more than 100 items, the most one each henchman plays over (the execution state is limited to 256 KB); split the list over several henchmen',
+      },
+      ResultPath: '$.failure',
+      Next: 'task: aborted',
+    });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  it('enters an each henchman through its list check from the start, an advance, a goto and a retreat', async () => {
+    // Prepare
+    const run = (name: string, extra: string) => `
+  - name: ${name}
+    provider: ssh
+    action: run
+    with: { host: h, user: u, key: "\${secret:/k}", command: "true" }
+${extra}`;
+    const t = task(`
+task: t
+params:
+  hosts: { type: list }
+plot:${run('first', '    each: ${params.hosts}\n    onFailure: { goto: third }')}${run('second', '    onFailure: { retreat: first, times: 1 }')}${run('third', '    each: ${params.hosts}')}
+`);
+    // Act
+    const definition = compileTask(t);
+    // Assess
+    const pick = (name: string, ...fields: string[]) => Object.fromEntries(fields.map((f) => [f, (definition.States[name] as unknown as Record<string, unknown>)[f]]));
+    expect({
+      start: pick('start: params', 'Next'),
+      first: pick('first', 'Next', 'Catch'),
+      firstTooMany: pick('first: too many items', 'Next'),
+      second: pick('second', 'Next'),
+      secondRetreat: pick('second: retreat', 'Next'),
+    }).toStrictEqual({
+      start: { Next: 'first: items?' },
+      first: { Next: 'second', Catch: CATCH_TO('third: items?') },
+      firstTooMany: { Next: 'third: items?' },
+      second: { Next: 'third: items?' },
+      secondRetreat: { Next: 'first: items?' },
     });
     expect(await aslErrors(definition)).toStrictEqual([]);
   });

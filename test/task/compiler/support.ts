@@ -29,6 +29,9 @@ export const LAMBDA_RETRY = {
   BackoffRate: 2,
 };
 
+/** The retry of Mastermind.Transient every provider Task state has when its henchman gives no `retry`. */
+export const TRANSIENT_RETRY = { ErrorEquals: ['Mastermind.Transient'], IntervalSeconds: 2, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: 'FULL' };
+
 export const CATCH_TO = (next: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: next }];
 
 /** The event context a henchman's Task state sends, for task "t" in project "default", version 0. */
