@@ -36,6 +36,8 @@ export interface Flow {
    * complete (nothing waits for them). Unreachable henchmen get every name.
    */
   completedBefore(name: string): Set<string>;
+  /** Whether `target` is in completedBefore(name), without building the set. */
+  hasCompleted(name: string, target: string): boolean;
   /** Loops made only of advance / next / goto / continue edges (no retreat bounds them), as name lists. */
   unboundedLoops(): string[][];
 }
@@ -102,20 +104,29 @@ export function flowOf(task: Task): Flow {
     return seen;
   };
 
-  let completedCache: Map<string, Set<string>> | undefined;
+  // The must-analysis works on bit sets indexed by plot position: a meet is a word-wise AND, so a plot of a
+  // thousand henchmen costs a few thousand word operations per pass instead of a million set operations.
+  const words = Math.ceil(names.length / 32) || 1;
+  const position = new Map(names.map((n, i) => [n, i]));
+  let completedCache: Map<string, Uint32Array> | undefined;
   const analyse = () => {
     if (completedCache) return completedCache;
-    const all = new Set(names);
-    const before = new Map<string, Set<string>>(names.map((n) => [n, new Set(all)]));
-    if (entry !== undefined) before.set(entry, new Set());
+    const full = () => new Uint32Array(words).fill(0xffffffff);
+    const before = new Map<string, Uint32Array>(names.map((n) => [n, full()]));
+    if (entry !== undefined) before.set(entry, new Uint32Array(words));
     const indexOf = (n: string) => byName.get(n)!.index;
-    const after = (edge: FlowEdge): Set<string> => {
-      const out = new Set(before.get(edge.from));
-      if (completes(edge, byName.get(edge.from)?.henchman)) out.add(edge.from);
+    const after = (edge: FlowEdge): Uint32Array => {
+      const out = before.get(edge.from)!.slice();
+      if (completes(edge, byName.get(edge.from)?.henchman)) {
+        const at = position.get(edge.from)!;
+        out[at >>> 5]! |= 1 << (at & 31);
+      }
       if (edge.kind === 'retreat') {
         const low = indexOf(edge.to);
         const high = indexOf(edge.from);
-        for (const n of [...out]) if (indexOf(n) >= low && indexOf(n) <= high) out.delete(n);
+        names.forEach((n, at) => {
+          if (indexOf(n) >= low && indexOf(n) <= high) out[at >>> 5]! &= ~(1 << (at & 31));
+        });
       }
       return out;
     };
@@ -125,14 +136,15 @@ export function flowOf(task: Task): Flow {
       changed = false;
       for (const name of names) {
         if (!live.has(name)) continue;
-        let meet: Set<string> | undefined = name === entry ? new Set() : undefined;
+        let meet: Uint32Array | undefined = name === entry ? new Uint32Array(words) : undefined;
         for (const edge of incoming.get(name)!) {
           if (!live.has(edge.from)) continue;
           const flowing = after(edge);
-          meet = meet === undefined ? flowing : new Set([...meet].filter((n) => flowing.has(n)));
+          if (meet === undefined) meet = flowing;
+          else for (let w = 0; w < words; w += 1) meet[w]! &= flowing[w]!;
         }
         const current = before.get(name)!;
-        if (meet !== undefined && (meet.size !== current.size || [...meet].some((n) => !current.has(n)))) {
+        if (meet !== undefined && meet.some((word, w) => word !== current[w])) {
           before.set(name, meet);
           changed = true;
         }
@@ -141,11 +153,18 @@ export function flowOf(task: Task): Flow {
     completedCache = before;
     return before;
   };
+  const hasCompleted = (name: string, target: string): boolean => {
+    const bits = analyse().get(name);
+    const at = position.get(target);
+    return bits !== undefined && at !== undefined && (bits[at >>> 5]! & (1 << (at & 31))) !== 0;
+  };
 
   const unboundedLoops = (): string[][] => {
     const unbounded = edges.filter((e) => e.kind !== 'retreat' && e.kind !== 'abort' && exists(e.to));
-    return stronglyConnected(names, (n) => unique(unbounded.filter((e) => e.from === n).map((e) => e.to))).filter(
-      (component) => component.length > 1 || unbounded.some((e) => e.from === component[0] && e.to === component[0]),
+    const targets = new Map<string, string[]>(names.map((n) => [n, []]));
+    for (const edge of unbounded) targets.get(edge.from)!.push(edge.to);
+    return stronglyConnected(names, (n) => unique(targets.get(n)!)).filter(
+      (component) => component.length > 1 || targets.get(component[0]!)!.includes(component[0]!),
     );
   };
 
@@ -156,7 +175,8 @@ export function flowOf(task: Task): Flow {
     successors,
     predecessors,
     reachable,
-    completedBefore: (name) => new Set(analyse().get(name) ?? []),
+    completedBefore: (name) => new Set(names.filter((target) => hasCompleted(name, target))),
+    hasCompleted,
     unboundedLoops,
   };
 }

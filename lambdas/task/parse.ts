@@ -34,12 +34,16 @@ const YAML_MESSAGES: Partial<Record<string, string>> = {
 export function parseTask(source: string, options: { format?: SourceFormat } = {}): ParsedSource {
   const format = options.format ?? guessFormat(source);
   const lineCounter = new LineCounter();
-  const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // The YAML document gives places their line and column; a JSON source that parses needs it only when an error
+  // must be located, so it is built then (JSON.parse alone is much faster on large tasks).
+  let parsed: ReturnType<typeof parseDocument> | undefined;
+  const yamlDocument = () => (parsed ??= parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true }));
   const position = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, source.length)));
     return { line, column: col };
   };
   const locate = (place: readonly (string | number)[]): SourcePosition | undefined => {
+    const document = yamlDocument();
     if (format === 'json' && document.errors.length > 0) return undefined;
     const offset = locateOffset(document.contents, place);
     return offset === undefined ? undefined : position(offset);
@@ -51,7 +55,7 @@ export function parseTask(source: string, options: { format?: SourceFormat } = {
       return { value, errors: [], locate };
     } catch (error) {
       const message = (error as Error).message;
-      const at = jsonErrorOffset(message, document.errors[0]?.pos[0]);
+      const at = jsonErrorOffset(message, yamlDocument().errors[0]?.pos[0]);
       const { line, column } = position(at);
       return {
         errors: [{ code: 'json-syntax', place: '', line, column, message: `the JSON cannot be read: ${message}` }],
@@ -60,6 +64,7 @@ export function parseTask(source: string, options: { format?: SourceFormat } = {
     }
   }
 
+  const document = yamlDocument();
   if (document.errors.length > 0) {
     return {
       errors: document.errors.map((e) => {

@@ -142,8 +142,15 @@ export interface StringSite {
   readonly input?: { name: string; field?: InputField; action?: ActionSpec };
 }
 
-/** Every string of every henchman where references are read: with, each, undo.with and expect values. */
-export function stringSites(task: Task): StringSite[] {
+const sitesOf = new WeakMap<Task, readonly StringSite[]>();
+
+/**
+ * Every string of every henchman where references are read: with, each, undo.with and expect values. Several
+ * rules read them; they are found and parsed once per task.
+ */
+export function stringSites(task: Task): readonly StringSite[] {
+  const known = sitesOf.get(task);
+  if (known) return known;
   const sites: StringSite[] = [];
   task.plot.forEach((henchman, index) => {
     const base = ['plot', index] as const;
@@ -167,6 +174,7 @@ export function stringSites(task: Task): StringSite[] {
       else for (const [field, value] of Object.entries(henchman.expect)) push('expect', value, [...base, 'expect', field]);
     }
   });
+  sitesOf.set(task, sites);
   return sites;
 }
 

@@ -17,13 +17,12 @@ export const outputGuaranteed: Rule = (task, ctx) => {
   for (const site of stringSites(task)) {
     const self = site.henchman.name;
     if (ctx.henchmen.get(self)?.index !== site.index || !live.has(self)) continue;
-    const completed = ctx.flow.completedBefore(self);
     const afterSelf = site.area === 'undo' || site.area === 'expect';
     for (const part of site.parsed.parts) {
       if (typeof part === 'string' || part.root !== 'henchman') continue;
       const target = ctx.henchmen.get(part.henchman ?? '')?.henchman;
       if (!target || target.fire === true) continue; // reported by the references rule
-      if (completed.has(target.name) || (afterSelf && target.name === self)) continue;
+      if (ctx.flow.hasCompleted(self, target.name) || (afterSelf && target.name === self)) continue;
       const message =
         target.name === self
           ? `henchman '${self}' refers to ${part.text}, its own output, in its inputs: it has no output before it has run`
