@@ -51,7 +51,13 @@ export const rehearse: Command = async (args, io) => {
     for (const error of compiled.errors) io.stderr(`${formatTaskError(error, file)}\n`);
     return 1;
   }
-  const scenario = loadScenario(values.scenario ? await readText(values.scenario, 'scenario file') : '{}');
+  const scenarioText = values.scenario ? await readText(values.scenario, 'scenario file') : '{}';
+  let scenario: ReturnType<typeof loadScenario>;
+  try {
+    scenario = loadScenario(scenarioText);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const params = await objectOption(values.params, '--params');
   const trigger = await objectOption(values.trigger, '--trigger');
   const task = compiled.task;

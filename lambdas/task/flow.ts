@@ -30,9 +30,9 @@ export interface Flow {
   reachable(): Set<string>;
   /**
    * Henchmen that have completed (and not been undone by a retreat) on every path from the entry to
-   * `name`: a forward must-analysis. A henchman completes when it leaves by advance, next or continue
-   * (with continue its result may be a failure record); it has not completed when it leaves by goto or
-   * retreat, and a retreat undoes the henchmen from its target to the failed one. `fire` henchmen never
+   * `name`: a forward must-analysis. A henchman completes when it leaves by advance or next; it has not
+   * completed when it leaves by continue (its record is a failure record, with no output), goto or retreat,
+   * and a retreat undoes the henchmen from its target to the failed one. `fire` henchmen never
    * complete (nothing waits for them). Unreachable henchmen get every name.
    */
   completedBefore(name: string): Set<string>;
@@ -42,9 +42,9 @@ export interface Flow {
   unboundedLoops(): string[][];
 }
 
-/** Whether an edge means its source completed its move. */
+/** Whether an edge means its source completed its move (and so has an output to refer to). */
 export function completes(edge: FlowEdge, henchman: Henchman | undefined): boolean {
-  return (edge.kind === 'advance' || edge.kind === 'next' || edge.kind === 'continue') && henchman?.fire !== true;
+  return (edge.kind === 'advance' || edge.kind === 'next') && henchman?.fire !== true;
 }
 
 export function flowOf(task: Task): Flow {

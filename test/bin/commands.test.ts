@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkAsl } from '#task/check-asl';
 import { main } from '../../bin/commands/index.ts';
@@ -151,6 +152,63 @@ describe('mastermind graph', () => {
     const io = capture();
     expect(await main(['graph', join(dir, 'small.yaml'), '--format', 'png'], io)).toBe(2);
     expect(io.err()).toBe('usage: mastermind graph <task file> [--format mermaid|dot]\n');
+  });
+});
+
+describe('mastermind rehearse', () => {
+  const example = (file: string) => fileURLToPath(new URL(`../../examples/${file}`, import.meta.url));
+  /** The printed lines without their time column, which varies from run to run. */
+  const withoutTimes = (text: string) => text.split('\n').map((line) => line.replace(/^ *\d+\.\d{3}s {2}/, '').replace(/ in \d+\.\d{2}s:/, ' in <time>:'));
+
+  it('prints every move of scale-out as it happens, the retreat included, and exits 0', async () => {
+    // Prepare
+    const io = capture();
+    // Act
+    const code = await main(['rehearse', example('scale-out.yaml'), '--scenario', example('scale-out.scenario.yaml')], io);
+    // Assess
+    expect(code).toBe(0);
+    expect(io.err()).toBe('');
+    expect(withoutTimes(io.out())).toStrictEqual([
+      `rehearsing scale-out: 4 henchmen, scenario ${example('scale-out.scenario.yaml')}`,
+      "provision  do    launch          waiting: ask again in 10s",
+      "provision  poll  launch          waiting: ask again in 10s",
+      "provision  poll  launch          ok {\"instanceId\":\"i-0a1b2c3d4e5f60001\",\"privateIp\":\"10.0.1.17\",\"publicIp\":\"\",\"privateDns\":\"ip-10-0-1-1…",
+      "reachable  do    wait-reachable  ok {\"host\":\"10.0.1.17\",\"hostKey\":\"SHA256:Xj1mV0ZkT4Q3m3lq1yXkq0pD6jZ1bH0o2w3rN8s9tUc\"}",
+      "configure  do    bootstrap       FAILED Mastermind.Failed: chef-client exited 1: Chef::Exceptions::ResourceNotFound: package[nginx] not found",
+      "provision  undo  terminate       ok {\"instanceId\":\"i-0a1b2c3d4e5f60001\",\"instanceIds\":[\"i-0a1b2c3d4e5f60001\"],\"state\":\"terminated\"}",
+      "provision  do    launch          waiting: ask again in 10s",
+      "provision  poll  launch          ok {\"instanceId\":\"i-0a1b2c3d4e5f60002\",\"privateIp\":\"10.0.1.42\",\"publicIp\":\"\",\"privateDns\":\"ip-10-0-1-4…",
+      "reachable  do    wait-reachable  ok {\"host\":\"10.0.1.42\",\"hostKey\":\"SHA256:9h3kq2Lw0rJ5b8xT1nV4cM7zQ6pY2sD0fG3aE5uK8iO\"}",
+      "configure  do    bootstrap       ok {\"nodeName\":\"web-i-0a1b2c3d4e5f60002\",\"runList\":[\"role[web]\"],\"exitCode\":0}",
+      "connect    do    run             ok {\"exitCode\":0,\"stdout\":\"backend 10.0.1.42 added\",\"stderr\":\"\",\"truncated\":false}",
+      "SUCCEEDED in <time>: 11 moves, 38 state transitions",
+      "",
+    ]);
+  });
+
+  it('exits 1 and names the error when the rehearsal ends in failure (replace-node rolls back)', async () => {
+    // Prepare
+    const io = capture();
+    const params = JSON.stringify({ oldInstanceId: 'i-0123456789abcdef0', oldNodeName: 'web-old' });
+    // Act
+    const code = await main(['rehearse', example('replace-node.yaml'), '--scenario', example('replace-node.scenario.yaml'), '--params', params], io);
+    // Assess
+    expect(code).toBe(1);
+    const last = withoutTimes(io.out()).at(-2);
+    expect(last).toBe(
+      'FAILED in <time>: 7 moves, 17 state transitions (Mastermind.Failed: curl: (7) Failed to connect to localhost port 8080: Connection refused)',
+    );
+  });
+
+  it('refuses a scenario file that is not valid, saying where', async () => {
+    // Prepare
+    const io = capture();
+    await writeFile(join(dir, 'bad-scenario.yaml'), 'henchmen: { hello: [{ explode: now }] }\n');
+    // Act
+    const code = await main(['rehearse', join(dir, 'small.yaml'), '--scenario', join(dir, 'bad-scenario.yaml')], io);
+    // Assess
+    expect(code).toBe(2);
+    expect(io.err().split('\n')[0]).toBe('mastermind rehearse: the scenario is not valid:');
   });
 });
 

@@ -103,7 +103,10 @@ export function stringTemplate(text: string, scope: PayloadScope, shell = false)
   return { path: `States.Format('${format}', ${args.join(', ')})` };
 }
 
-/** Shell text: references reach the provider apart from the command, as {{n}} placeholders and values. */
+/**
+ * Shell text: references (secrets included) reach the provider apart from the command, as {{n}} placeholders and
+ * values.
+ */
 function shellTemplate(parts: readonly (string | Reference)[], scope: PayloadScope): Template {
   let template = '';
   const values: JsonObject = {};
@@ -113,13 +116,11 @@ function shellTemplate(parts: readonly (string | Reference)[], scope: PayloadSco
       template += part;
       continue;
     }
-    const resolved = resolveReference(part, scope);
-    if (part.root === 'secret') {
-      template += secretText(part.secret!);
-      continue;
-    }
     const key = String(n++);
     template += `{{${key}${part.raw ? ':raw' : ''}}}`;
+    // A secret travels as its reference text among the values: the provider resolves it there, then quotes it
+    // like any other value (pasted into the command text, its value would be read as shell syntax).
+    const resolved = part.root === 'secret' ? { literal: secretText(part.secret!) } : resolveReference(part, scope);
     if ('literal' in resolved) values[key] = resolved.literal;
     else values[`${key}.$`] = resolved.path;
   }

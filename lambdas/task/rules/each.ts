@@ -25,6 +25,12 @@ export const each: Rule = (task, ctx) => {
       return;
     }
     if (reference.root === 'item') return; // reported by the references rule
+    if (reference.root === 'project' || reference.root === 'secret' || reference.root === 'execution') {
+      errors.push(
+        taskError('each-not-list', ['plot', index, 'each'], `${who} has each: ${reference.text}, but each plays over a list in the execution: a param, a trigger field or a henchman's output`),
+      );
+      return;
+    }
     const type = referenceType(reference, ctx, henchman);
     if (!LISTS.has(type)) {
       errors.push(taskError('each-not-list', ['plot', index, 'each'], `${who} plays once per item of ${reference.text}, but that is ${typeWords(type)}, not a list`));

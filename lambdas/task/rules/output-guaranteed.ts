@@ -1,8 +1,8 @@
 /**
  * A reference to a henchman's output is valid only if that henchman has completed on every path that reaches
  * the referring one (a must-analysis on the flow graph: see Flow.completedBefore). A henchman that fails with
- * onFailure continue has completed (its result may be a failure record); one that fails over by goto or is
- * undone by a retreat has not. Undo inputs and expect values are read after the henchman itself ran.
+ * onFailure continue leaves a failure record and no output, one that fails over by goto or is undone by a
+ * retreat has no output either: none of them is guaranteed. Undo inputs and expect values are read after the henchman itself ran.
  */
 import { taskError } from '../errors.ts';
 import type { TaskError } from '../errors.ts';
@@ -42,6 +42,7 @@ function explain(target: string, at: string, ctx: RuleContext): string {
     const before = has;
     has = step(has, edge, target, ctx);
     if (edge.from === target && !has && edge.kind === 'goto') reason = `'${target}' can fail and go to '${edge.to}'`;
+    else if (edge.from === target && !has && edge.kind === 'continue') reason = `'${target}' can fail and continue, leaving a failure record instead of its output`;
     else if (edge.from === target && !has && edge.kind === 'retreat') reason = `'${target}' can fail and retreat to '${edge.to}'`;
     else if (before && !has) reason = `the retreat from '${edge.from}' to '${edge.to}' undoes it`;
     else if (!has && (edge.kind === 'next' || edge.kind === 'goto')) reason = `it can be skipped by the ${edge.kind} from '${edge.from}'`;

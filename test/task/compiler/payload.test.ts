@@ -28,12 +28,15 @@ describe('references in values', () => {
     });
   });
 
-  it('keeps values apart from the text of a shell command, raw where the task says so', () => {
+  it('keeps values apart from the text of a shell command, secrets included, raw where the task says so', () => {
     expect(stringTemplate('add-backend ${provision.privateIp} --zone ${project.region} ${raw:params.flags} --key ${secret:/k}', scope, true)).toStrictEqual({
       object: {
-        template: 'add-backend {{0}} --zone {{1}} {{2:raw}} --key ${secret:/k}',
-        values: { '0.$': '$.out.provision.output.privateIp', '1': 'eu-west-1', '2.$': '$.params.flags' },
+        template: 'add-backend {{0}} --zone {{1}} {{2:raw}} --key {{3}}',
+        values: { '0.$': '$.out.provision.output.privateIp', '1': 'eu-west-1', '2.$': '$.params.flags', '3': '${secret:/k}' },
       },
+    });
+    expect(stringTemplate('mysql -p${secret:/db/pass}', scope, true)).toStrictEqual({
+      object: { template: 'mysql -p{{0}}', values: { '0': '${secret:/db/pass}' } },
     });
     expect(stringTemplate('uptime', scope, true)).toStrictEqual({ literal: 'uptime' });
   });

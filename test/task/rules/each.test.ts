@@ -46,4 +46,19 @@ describe('each rule', () => {
       { code: 'each-not-list', place: 'plot[2].each', message: "henchman 'again' plays once per item of ${provision.privateIp}, but that is text, not a list" },
     ]);
   });
+
+  it.each(['${project.securityGroupIds}', '${execution.id}'])('reports each over %s, which is not a list in the execution', (reference) => {
+    // Prepare
+    const task = taskOf(run({ each: reference }));
+    // Act
+    const errors = check(each, task);
+    // Assess
+    expect(errors).toStrictEqual([
+      {
+        code: 'each-not-list',
+        place: 'plot[0].each',
+        message: `henchman 'connect' has each: ${reference}, but each plays over a list in the execution: a param, a trigger field or a henchman's output`,
+      },
+    ]);
+  });
 });

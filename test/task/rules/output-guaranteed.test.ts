@@ -14,13 +14,20 @@ describe('output-guaranteed rule', () => {
     expect(errors).toStrictEqual([]);
   });
 
-  it('treats a henchman that fails with onFailure continue as completed', () => {
+  it('reports a reference to a henchman that can fail and continue (it leaves a failure record, no output)', () => {
     // Prepare
     const task = taskOf(launch({ onFailure: 'continue' }), usesIp('configure'));
     // Act
     const errors = check(outputGuaranteed, task);
     // Assess
-    expect(errors).toStrictEqual([]);
+    expect(errors).toStrictEqual([
+      {
+        code: 'output-not-guaranteed',
+        place: 'plot[1].with.host',
+        message:
+          "henchman 'configure' refers to ${provision.privateIp}, but 'provision' may not have completed on every path to 'configure' ('provision' can fail and continue, leaving a failure record instead of its output)",
+      },
+    ]);
   });
 
   it('reports a reference that a goto from an earlier henchman can skip', () => {
