@@ -16,6 +16,11 @@ export interface ProviderContext {
   readonly attempt: number;
   /** Inside `each`: the item's index. */
   readonly item?: number;
+  /**
+   * The most characters a text field of the output may keep (its tail), set by the compiler when the task's
+   * moves together could otherwise fill the execution state (256 KB).
+   */
+  readonly maxText?: number;
 }
 
 export interface ProviderEvent {

@@ -1,7 +1,7 @@
 /**
  * What every provider Lambda does around its actions: check the event, check the input against the catalog,
- * resolve secrets, call the action, log one structured line, and make sure that what leaves (result or error)
- * follows the contract and carries no secret.
+ * resolve secrets, call the action (handing it a logger that tags its lines with the move and redacts its secrets),
+ * log one structured line, and make sure that what leaves (result or error) follows the contract and carries no secret.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -67,22 +67,42 @@ function checkResult(result: unknown): ProviderResult {
 }
 
 /**
- * Inside `each`, every item's output stays in the execution state: long text fields are cut to their last
- * MAX_ITEM_TEXT characters, and an output that says whether it was cut (`truncated`) says so.
+ * Long text fields of an output cut to their last `max` characters; an output that says whether it was cut
+ * (`truncated`) says so. The compiler sets the limit (context.maxText) when the task's moves together could fill
+ * the execution state; inside `each` it is at most MAX_ITEM_TEXT, since every item's output stays in the state.
  */
-export function cutForItem(result: ProviderResult): ProviderResult {
+export function cutText(result: ProviderResult, max: number): ProviderResult {
   if (!('output' in result)) return result;
   let cut = false;
   const output = Object.fromEntries(
     Object.entries(result.output).map(([field, value]) => {
       if (typeof value !== 'string') return [field, value];
-      const tail = keepTail(value, MAX_ITEM_TEXT);
+      const tail = keepTail(value, max);
       cut ||= tail.truncated;
       return [field, tail.text];
     }),
   );
   if (cut && typeof output.truncated === 'boolean') output.truncated = true;
   return { output };
+}
+
+/**
+ * The logger an action writes through: a child of the provider's logger whose every line carries the keys of the
+ * move (provider, action, phase, henchman, execution, attempt), and whose every string (the message, attributes,
+ * an error's message and stack) has the move's secret values replaced by ***.
+ */
+export function actionLoggerOf(logger: Logger, keys: Record<string, unknown>, secrets: readonly string[]): Logger {
+  const persistentKeys = Object.fromEntries(Object.entries(keys).filter(([, value]) => value !== undefined));
+  return logger.createChild({
+    persistentKeys,
+    jsonReplacerFn: (_key: string, value: unknown) => (typeof value === 'string' ? redact(value, secrets) : value),
+  });
+}
+
+function textLimit(context: ProviderContext): number | undefined {
+  const given = typeof context.maxText === 'number' && context.maxText > 0 ? context.maxText : undefined;
+  if (context.item === undefined) return given;
+  return Math.min(given ?? MAX_ITEM_TEXT, MAX_ITEM_TEXT);
 }
 
 /** A Lambda handler for one provider, dispatching to its actions. */
@@ -122,10 +142,12 @@ export function createProviderHandler(
       const input = checkInput(provider, checked.action, spec, given);
       const resolved = await secrets.resolve(input);
       secretValues = resolved.secrets;
+      const actionLogger = actionLoggerOf(logger, keys, secretValues);
       const result = checkResult(
-        await run(resolved.value, { phase: checked.phase, poll: checked.poll, context: checked.context, logger }),
+        await run(resolved.value, { phase: checked.phase, poll: checked.poll, context: checked.context, logger: actionLogger }),
       );
-      const clean = redactValue(checked.context.item === undefined ? result : cutForItem(result), secretValues);
+      const limit = textLimit(checked.context);
+      const clean = redactValue(limit === undefined ? result : cutText(result, limit), secretValues);
       logger.info('move done', {
         ...keys,
         durationMs: Date.now() - started,

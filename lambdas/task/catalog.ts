@@ -181,7 +181,7 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
         polls: true,
       },
       reboot: {
-        description: 'Reboot instances and wait until they are running again.',
+        description: 'Reboot instances and wait until their status checks pass again (at least a minute).',
         input: { instanceId, instanceIds, region },
         oneOf: [['instanceId', 'instanceIds']],
         output: instanceOutput,

@@ -5,12 +5,13 @@
  *
  * The layout of the execution state and the names of helper states: ./compiler/layout.ts.
  */
-import type { ProjectSettings, ProviderName } from './catalog.ts';
+import { findAction, type ProjectSettings, type ProviderName } from './catalog.ts';
+import { MAX_TEXT } from '#providers/contract';
 import type { StateMachineDefinition } from './compiler/asl.ts';
 import { CompileError, StateGraph } from './compiler/graph.ts';
 import { entryOf, henchmanStates } from './compiler/henchman.ts';
 import type { PlotContext } from './compiler/henchman.ts';
-import { NAMES } from './compiler/layout.ts';
+import { MAX_EACH_ITEMS, NAMES, TEXT_BUDGET } from './compiler/layout.ts';
 import type { PayloadScope } from './compiler/payload.ts';
 import { abortEntry, abortRoute } from './compiler/rollback.ts';
 import { retreatOf, retreatStates } from './compiler/retreat.ts';
@@ -38,13 +39,31 @@ export function placeholderArn(provider: ProviderName): string {
   return `arn:aws:lambda:us-east-1:000000000000:function:mastermind-${provider}`;
 }
 
+/**
+ * The most characters each text output field (stdout, stderr) may keep so that all of them together stay within
+ * TEXT_BUDGET; undefined when the providers' own cut (MAX_TEXT) already does.
+ */
+export function textShare(task: Task): number | undefined {
+  let fields = 0;
+  for (const h of task.plot) {
+    const output = findAction(h.provider, h.action)?.output ?? {};
+    const text = Object.values(output).filter((f) => f.type === 'string').length;
+    if (Object.hasOwn(output, 'stdout')) fields += text * (h.each === undefined ? 1 : MAX_EACH_ITEMS);
+  }
+  if (fields === 0) return undefined;
+  const share = Math.floor(TEXT_BUDGET / fields);
+  return share >= MAX_TEXT ? undefined : share;
+}
+
 export function compileTask(task: Task, options: CompileOptions = {}): StateMachineDefinition {
   const { name: projectName, ...settings } = options.project ?? {};
+  const maxText = textShare(task);
   const scope: PayloadScope = {
     project: projectName ?? task.project ?? 'default',
     task: task.task,
     version: options.version ?? 0,
     settings,
+    ...(maxText !== undefined ? { maxText } : {}),
   };
   const plot = task.plot;
   const graph = new StateGraph();

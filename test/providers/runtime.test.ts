@@ -95,6 +95,66 @@ describe('createProviderHandler', () => {
     expect(JSON.stringify(failing.logs())).not.toContain('PRIVATE-KEY-TEXT');
   });
 
+  it('hands the action a logger whose lines carry the move\'s keys', async () => {
+    // Prepare
+    const { handler, logs } = handlerWith(async (_given, { logger }) => {
+      logger.info('connecting', { host: 'lb-1' });
+      return { output: { exitCode: 0 } };
+    });
+
+    // Act
+    await handler(event());
+
+    // Assess
+    const line = logs().find((l) => l.message === 'connecting');
+    expect(line).toStrictEqual({
+      level: 'INFO',
+      message: 'connecting',
+      timestamp: expect.any(String),
+      service: 'mastermind-ssh',
+      sampling_rate: 0,
+      provider: 'ssh',
+      action: 'run',
+      phase: 'do',
+      henchman: 'connect',
+      execution: 'exec-1',
+      attempt: 2,
+      host: 'lb-1',
+    });
+  });
+
+  it('writes *** for a secret value an action logs, in the message, attributes and errors', async () => {
+    // Prepare
+    const { handler, logs } = handlerWith(async (given, { logger }) => {
+      const key = given.key as string;
+      logger.info(`using ${key}`, { key, nested: { list: [`a ${key} b`] } });
+      logger.warn('could not connect', new Error(`refused ${key}`));
+      return { output: { exitCode: 0 } };
+    });
+
+    // Act
+    await handler(event());
+
+    // Assess
+    const written = logs();
+    expect(JSON.stringify(written)).not.toContain('PRIVATE-KEY-TEXT');
+    const keys = { provider: 'ssh', action: 'run', phase: 'do', henchman: 'connect', execution: 'exec-1', attempt: 2 };
+    const common = { timestamp: expect.any(String), service: 'mastermind-ssh', sampling_rate: 0, ...keys };
+    expect(written.find((l) => l.message === 'using ***')).toStrictEqual({
+      level: 'INFO',
+      message: 'using ***',
+      ...common,
+      key: '***',
+      nested: { list: ['a *** b'] },
+    });
+    expect(written.find((l) => l.message === 'could not connect')).toStrictEqual({
+      level: 'WARN',
+      message: 'could not connect',
+      ...common,
+      error: { name: 'Error', location: expect.any(String), message: 'refused ***', stack: expect.stringMatching(/^Error: refused \*\*\*\n/) },
+    });
+  });
+
   it('keeps the name of a provider error, so the state machine can route on it', async () => {
     // Prepare
     const { handler, logs } = handlerWith(async () => {
@@ -140,7 +200,7 @@ describe('createProviderHandler', () => {
     expect(run).not.toHaveBeenCalled();
   });
 
-  it('cuts long text to its last 512 characters inside each, and says so', async () => {
+  it('cuts long text to its last 512 characters inside each, or to the share the compiler set (maxText), and says so', async () => {
     // Prepare
     const long = `${'x'.repeat(600)}END`;
     const { handler } = handlerWith(async () => ({ output: { exitCode: 0, stdout: long, stderr: 'short', truncated: false } }));
@@ -148,10 +208,12 @@ describe('createProviderHandler', () => {
     // Act
     const inEach = await handler(event({ context: { ...context, item: 4 } }));
     const alone = await handler(event());
+    const shared = await handler(event({ context: { ...context, maxText: 100 } }));
 
     // Assess
     expect(inEach).toStrictEqual({ output: { exitCode: 0, stdout: long.slice(-512), stderr: 'short', truncated: true } });
     expect(alone).toStrictEqual({ output: { exitCode: 0, stdout: long, stderr: 'short', truncated: false } });
+    expect(shared).toStrictEqual({ output: { exitCode: 0, stdout: long.slice(-100), stderr: 'short', truncated: true } });
   });
 
   it('drops the fields of an undo\'s input that the undo action does not take (it is fed the henchman\'s output)', async () => {

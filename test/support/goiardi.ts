@@ -1,12 +1,15 @@
 /**
  * A real Chef server for tests: Debian's goiardi on 127.0.0.1, a free port, its own temporary conf-root,
- * authentication on, data in memory. `startGoiardi()` resolves once the server answers HTTP.
+ * authentication on, data in memory. `startGoiardi()` resolves once the server answers a request signed with its
+ * admin key; when goiardi cannot bind the port it was given (taken since freePort() looked), it starts again on a
+ * fresh port, up to 3 times, as test/support/sshd.ts does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chefTimestamp, parsePrivateKey, signRequest } from '#providers/chef/client';
 
 export interface Goiardi {
   /** The server URL (goiardi has no organizations: the base URL is the API root). */
@@ -36,10 +39,25 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** goiardi could not listen on the port it was given (someone took it after freePort() looked). */
+class PortTaken extends Error {}
+
+const ATTEMPTS = 3;
+
+/** Starts goiardi; retries on a fresh port (and conf-root) when the one chosen was taken in the meantime. */
 export async function startGoiardi(): Promise<Goiardi> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(await freePort());
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt >= ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function startOnce(port: number): Promise<Goiardi> {
   const dir = await mkdtemp(join(tmpdir(), 'mastermind-goiardi-'));
   await mkdir(join(dir, 'files'));
-  const port = await freePort();
   const config = join(dir, 'goiardi.conf');
   await writeFile(
     config,
@@ -59,8 +77,7 @@ export async function startGoiardi(): Promise<Goiardi> {
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilAnswering(child, url, () => log);
-    const adminKey = await readFile(join(dir, 'admin.pem'), 'utf8');
+    const adminKey = await waitUntilAnswering(child, url, dir, () => log);
     return { url, adminName: 'admin', adminKey, dir, stop: () => stop(child, dir) };
   } catch (error) {
     await stop(child, dir);
@@ -68,20 +85,38 @@ export async function startGoiardi(): Promise<Goiardi> {
   }
 }
 
-async function waitUntilAnswering(child: ChildProcess, url: string, log: () => string): Promise<void> {
+/** GET /nodes signed as this goiardi's admin: only our own server (not another one on the port) answers 200. */
+async function answersAsAdmin(url: string, adminKey: string): Promise<boolean> {
+  const headers = signRequest({
+    method: 'GET',
+    path: '/nodes',
+    body: '',
+    clientName: 'admin',
+    key: parsePrivateKey(adminKey, 'admin.pem'),
+    version: '1.3',
+    timestamp: chefTimestamp(new Date()),
+  });
+  const response = await fetch(`${url}/nodes`, { headers: { ...headers, Accept: 'application/json' }, signal: AbortSignal.timeout(1000) });
+  await response.arrayBuffer();
+  return response.status === 200;
+}
+
+/** Resolves with the admin key once goiardi answers a request signed with it; PortTaken when it could not bind. */
+async function waitUntilAnswering(child: ChildProcess, url: string, dir: string, log: () => string): Promise<string> {
   const deadline = Date.now() + READY_WITHIN_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`goiardi exited (${child.exitCode ?? child.signalCode}) before answering:\n${log()}`);
+      const message = `goiardi exited (${child.exitCode ?? child.signalCode}) before answering at ${url}:\n${log()}`;
+      throw log().includes('address already in use') ? new PortTaken(message) : new Error(message);
     }
     try {
-      // Unsigned: goiardi answers 401 once it is up, and it writes admin.pem before listening.
-      const response = await fetch(`${url}/nodes`, { signal: AbortSignal.timeout(1000) });
-      await response.arrayBuffer();
-      return;
+      // goiardi writes admin.pem before it listens; a 401 may come from another server holding the port.
+      const adminKey = await readFile(join(dir, 'admin.pem'), 'utf8');
+      if (await answersAsAdmin(url, adminKey)) return adminKey;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // not written or not listening yet
     }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`goiardi did not answer at ${url} within ${READY_WITHIN_MS} ms:\n${log()}`);
 }

@@ -18,6 +18,7 @@
  * | case                                                | error                                      |
  * | --------------------------------------------------- | ------------------------------------------ |
  * | nodeName / environment outside Chef's name rules    | Invalid (before anything is touched)       |
+ * | installCommand: a value missing or in single quotes | Invalid (before anything is touched)       |
  * | installCommand exits non-zero, or installs nothing  | Failed, with the tail of its output        |
  * | chef-client exits non-zero                          | Failed, with the tail of its stderr        |
  * | Chef server refuses the signature (401/403)         | Failed                                     |
@@ -27,10 +28,9 @@
 import { parseDuration } from '#task/duration';
 import { FailedError } from '../contract.ts';
 import type { Action } from '../runtime.ts';
-import { renderShellCommand, type ShellInput } from '../shell.ts';
 import { withSession } from '../ssh/connection.ts';
 import { ChefApi } from './client.ts';
-import { targetOf } from '../ssh/target.ts';
+import { shellTextOf, targetOf } from '../ssh/target.ts';
 import { ChefNode, commandFailed } from './node-session.ts';
 import { clientRb, configFiles, firstBootJson, firstRunCommand, type NodeSettings } from './node-setup.ts';
 import { checkNames, chefServerOf, registerClient } from './nodes.ts';
@@ -41,7 +41,7 @@ export function bootstrapAction(settings: NodeSettings): Action {
     const runList = input.runList as string[];
     const environment = input.environment as string;
     checkNames({ nodeName: givenName, environment });
-    const installCommand = renderShellCommand(input.installCommand as ShellInput);
+    const installCommand = shellTextOf(input, 'installCommand');
     const timeoutSeconds = parseDuration(input.timeout as string)!;
     const api = new ChefApi(chefServerOf(input));
     const target = targetOf(input);

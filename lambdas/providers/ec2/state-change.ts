@@ -1,5 +1,5 @@
 /**
- * The shape shared by terminate, stop, start and reboot: call the API once (phase "do" or "undo"), then look at the
+ * The shape shared by terminate, stop and start: call the API once (phase "do" or "undo"), then look at the
  * instances until they reach the target state (phase "poll"), without a Lambda sitting idle in between.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';

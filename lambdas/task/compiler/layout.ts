@@ -119,3 +119,12 @@ export function pollNames(first: string): PollNames {
   const name = (helper: string) => `${first} ${helper}`;
   return { choice: name('poll?'), count: name('count'), wait: name('wait'), poll: name('poll'), output: name('output'), timedOut: name('timed out') };
 }
+
+/**
+ * How much command output (stdout, stderr) the execution state may hold in all: 160 KiB of the 256 KB a state may
+ * have, the rest left for params, trigger, counters and the other outputs. The compiler shares it out among the
+ * moves whose outputs carry text (an `each` henchman counts MAX_EACH_ITEMS times): when the share of one text field
+ * falls under the providers' own cut (8 KiB), the event's context carries `maxText` and the provider keeps only that
+ * many characters (the tail) of each text field.
+ */
+export const TEXT_BUDGET = 160 * 1024;

@@ -23,6 +23,8 @@ export interface PayloadScope {
   settings: ProjectSettings;
   /** Inside `each`: the JSONPath of the current item. */
   item?: string;
+  /** The most characters a text output field may keep (see TEXT_BUDGET in layout.ts); left out when no cut is needed. */
+  maxText?: number;
 }
 
 /** A value in a Parameters template: a literal, a JSONPath or intrinsic ("key.$"), or an object holding some. */
@@ -203,6 +205,7 @@ export function eventTemplate(o: EventOptions, scope: PayloadScope): JsonObject 
       henchman: o.henchman,
       'attempt.$': playsPath(o.henchman),
       ...(scope.item ? { 'item.$': STATE.itemIndex } : {}),
+      ...(scope.maxText !== undefined ? { maxText: scope.maxText } : {}),
     },
   };
 }

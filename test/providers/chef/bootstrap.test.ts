@@ -164,6 +164,11 @@ describe('chef bootstrap over SSH, against goiardi', () => {
     ['nodeName', { nodeName: "web'; touch /tmp/pwned #" }, `nodeName "web'; touch /tmp/pwned #" may hold only letters, digits, _ . and -`],
     ['nodeName', { nodeName: 'web/../admin' }, 'nodeName "web/../admin" may hold only letters, digits, _ . and -'],
     ['environment', { environment: "prod' ; system('id') #" }, `environment "prod' ; system('id') #" may hold only letters, digits, _ and -`],
+    [
+      'installCommand',
+      { installCommand: { template: "apt-get install -y '{{0}}'", values: { 0: 'chef' } } },
+      'installCommand: the value {{0}} stands inside single quotes, where the shell expands nothing: remove the quotes around it (values are quoted for you)',
+    ],
   ])('refuses a hostile %s as Invalid before touching the node or the server', async (_field, hostile, message) => {
     // Prepare
     const handler = chefHandler(settings);

@@ -1,5 +1,7 @@
 import {
+  DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
+  type InstanceStatus,
   RebootInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
@@ -245,23 +247,78 @@ describe('ec2 start', () => {
 });
 
 describe('ec2 reboot', () => {
-  it('reboots, then answers once the instances run', async () => {
+  /** An entry of DescribeInstanceStatus as the EC2 API reference shows it: a rebooting instance stays running. */
+  function status(id: string, check: 'ok' | 'initializing' | 'impaired'): InstanceStatus {
+    const detail = { ok: 'passed', initializing: 'initializing', impaired: 'failed' }[check] as never;
+    return {
+      InstanceId: id,
+      AvailabilityZone: 'eu-west-1a',
+      InstanceState: { Code: 16, Name: 'running' },
+      SystemStatus: { Status: 'ok', Details: [{ Name: 'reachability', Status: 'passed' }] },
+      InstanceStatus: {
+        Status: check,
+        Details: [{ Name: 'reachability', Status: detail, ...(check === 'impaired' ? { ImpairedSince: new Date('2025-01-01T10:02:00Z') } : {}) }],
+      },
+    };
+  }
+
+  it('reboots, looks at the status checks a check period later, and answers once they are ok again', async () => {
+    // Prepare
+    const { ec2, clientFor } = mockedEc2();
+    ec2.on(RebootInstancesCommand).resolves({});
+    ec2
+      .on(DescribeInstanceStatusCommand)
+      .resolvesOnce({ InstanceStatuses: [status(A, 'initializing'), status(B, 'ok')] })
+      .resolvesOnce({ InstanceStatuses: [status(A, 'ok'), status(B, 'ok')] });
+    const reboot = rebootAction(clientFor);
+    const wait = { instanceIds: [A, B], region: 'eu-west-1', state: 'status-ok' };
+
+    // Act
+    const first = await reboot({ instanceIds: [A, B], region: 'eu-west-1' }, actionCall('do'));
+    const second = await reboot({ instanceIds: [A, B], region: 'eu-west-1' }, actionCall('poll', wait));
+    const third = await reboot({ instanceIds: [A, B], region: 'eu-west-1' }, actionCall('poll', wait));
+
+    // Assess
+    expect(ec2).toHaveReceivedCommandWith(RebootInstancesCommand, { InstanceIds: [A, B] });
+    expect(ec2).toHaveReceivedCommandTimes(DescribeInstanceStatusCommand, 2);
+    expect(ec2).toHaveReceivedCommandWith(DescribeInstanceStatusCommand, { InstanceIds: [A, B], IncludeAllInstances: true });
+    expect(ec2).not.toHaveReceivedCommand(DescribeInstancesCommand);
+    expect([first, second, third]).toStrictEqual([
+      { poll: { after: 60, state: wait } },
+      { poll: { after: 10, state: wait } },
+      { output: { instanceId: A, instanceIds: [A, B], state: 'running' } },
+    ]);
+  });
+
+  it('does not answer on its first look, though the instance is running all along', async () => {
     // Prepare
     const { ec2, clientFor } = mockedEc2();
     ec2.on(RebootInstancesCommand).resolves({});
     ec2.on(DescribeInstancesCommand).resolves(reservations([instance(A, 'running')]));
-    const reboot = rebootAction(clientFor);
+    ec2.on(DescribeInstanceStatusCommand).resolves({ InstanceStatuses: [status(A, 'ok')] });
 
     // Act
-    const first = await reboot({ instanceId: A }, actionCall('do'));
-    const second = await reboot({ instanceId: A }, actionCall('poll', { instanceIds: [A], state: 'running' }));
+    const result = await rebootAction(clientFor)({ instanceId: A }, actionCall('do'));
 
     // Assess
-    expect(ec2).toHaveReceivedCommandWith(RebootInstancesCommand, { InstanceIds: [A] });
-    expect([first, second]).toStrictEqual([
-      { poll: { after: 10, state: { instanceIds: [A], state: 'running' } } },
-      { output: { instanceId: A, instanceIds: [A], state: 'running' } },
-    ]);
+    expect(result).toStrictEqual({ poll: { after: 60, state: { instanceIds: [A], state: 'status-ok' } } });
+    expect(ec2).not.toHaveReceivedCommand(DescribeInstanceStatusCommand);
+    expect(ec2).not.toHaveReceivedCommand(DescribeInstancesCommand);
+  });
+
+  it('fails when a status check is impaired after the reboot', async () => {
+    // Prepare
+    const { ec2, clientFor } = mockedEc2();
+    ec2.on(DescribeInstanceStatusCommand).resolves({ InstanceStatuses: [status(A, 'impaired')] });
+
+    // Act
+    const result = rebootAction(clientFor)({ instanceId: A }, actionCall('poll', { instanceIds: [A], state: 'status-ok' }));
+
+    // Assess
+    await expect(result).rejects.toMatchObject({
+      name: ERROR_NAMES.failed,
+      message: `${A} failed its status checks: system ok, instance impaired`,
+    });
   });
 
   it('maps IncorrectInstanceState to Failed', async () => {

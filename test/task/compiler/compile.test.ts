@@ -450,7 +450,7 @@ plot:
           action: 'run',
           input: { 'host.$': '$$.Map.Item.Value', user: 'u', key: '${secret:/k}', command: 'systemctl restart app' },
           phase: 'do',
-          context: { ...CONTEXT('restart'), 'item.$': '$$.Map.Item.Index' },
+          context: { ...CONTEXT('restart'), 'item.$': '$$.Map.Item.Index', maxText: 819 },
         },
       },
       MaxConcurrency: 2,

@@ -1,0 +1,103 @@
+/**
+ * End to end, from the compiler into the real ssh provider: a task whose ssh `command` holds a param and a secret is
+ * compiled, run on the local engine, and each Task state's payload goes to the ssh provider handler, which runs the
+ * command on the loopback sshd. Hostile text in the param and in the secret must arrive as literal text.
+ */
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runTask, type ProviderHandler } from '#engine/run';
+import type { ProviderEvent } from '#providers/contract';
+import { createProviderHandler } from '#providers/runtime';
+import { SecretResolver } from '#providers/secrets';
+import { actions } from '#providers/ssh/actions';
+import { compileTask } from '#task/compile';
+import { taskSchema } from '#task/schema';
+import { startSshd, type Sshd } from '../../support/sshd.ts';
+import { quietLogger } from './harness.ts';
+
+let sshd: Sshd;
+const ssm = mockClient(SSMClient);
+
+beforeAll(async () => {
+  sshd = await startSshd();
+});
+
+afterAll(async () => {
+  ssm.restore();
+  await sshd?.stop();
+});
+
+/** The task: one ssh run whose command holds a param, a secret and the file to write the secret to. */
+function taskYaml(): string {
+  return `
+task: note-down
+params:
+  note: { type: string }
+  out: { type: string }
+plot:
+  - name: note
+    provider: ssh
+    action: run
+    with:
+      host: ${sshd.host}
+      port: ${sshd.port}
+      user: ${sshd.user}
+      hostKey: "${sshd.hostKeyFingerprint}"
+      key: "\${secret:/ops/ssh-key}"
+      command: "printf '%s|' \${params.note} \${secret:/ops/token}; printf %s \${secret:/ops/token} > \${params.out}"
+`;
+}
+
+describe('a compiled ssh command, run by the real ssh provider', () => {
+  it('passes a hostile param and a hostile secret to the shell as literal text', async () => {
+    // Prepare
+    const paramMarker = join(sshd.dir, 'param-marker');
+    const secretMarker = join(sshd.dir, 'secret-marker');
+    const note = `$(touch ${paramMarker}); '"`;
+    const token = `pw; touch ${secretMarker}; '`;
+    const out = join(sshd.dir, 'token written');
+    ssm.on(GetParameterCommand, { Name: '/ops/ssh-key', WithDecryption: true }).resolves({
+      Parameter: { Name: '/ops/ssh-key', Type: 'SecureString', Value: sshd.privateKey },
+    });
+    ssm.on(GetParameterCommand, { Name: '/ops/token', WithDecryption: true }).resolves({
+      Parameter: { Name: '/ops/token', Type: 'SecureString', Value: token },
+    });
+    const definition = compileTask(taskSchema.parse(parse(taskYaml())));
+    const ssh = createProviderHandler('ssh', actions, {
+      logger: quietLogger(),
+      secrets: new SecretResolver(() => new SSMClient({ region: 'eu-west-1' })),
+    });
+    const events: ProviderEvent[] = [];
+    const handler: ProviderHandler = (event) => {
+      events.push(event);
+      return ssh(event);
+    };
+
+    // Act
+    const result = await runTask(definition, { params: { note, out } }, { handler, executionId: 'local:exec-1' });
+
+    // Assess
+    expect(events.map((event) => event.input.command)).toStrictEqual([
+      {
+        template: "printf '%s|' {{0}} {{1}}; printf %s {{2}} > {{3}}",
+        values: { 0: note, 1: '${secret:/ops/token}', 2: '${secret:/ops/token}', 3: out },
+      },
+    ]);
+    expect({ status: result.status, error: result.error, cause: result.cause }).toStrictEqual({
+      status: 'SUCCEEDED',
+      error: undefined,
+      cause: undefined,
+    });
+    const outputs = (result.output as { out: Record<string, unknown> }).out;
+    // The secret is redacted from what leaves the provider; *** stands for exactly its value.
+    expect(outputs.note).toStrictEqual({ output: { exitCode: 0, stdout: `${note}|***|`, stderr: '', truncated: false } });
+    expect(await readFile(out, 'utf8')).toBe(token);
+    expect(JSON.stringify(result)).not.toContain('pw; touch');
+    expect([existsSync(paramMarker), existsSync(secretMarker)]).toStrictEqual([false, false]);
+  });
+});
