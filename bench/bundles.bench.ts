@@ -1,7 +1,7 @@
 /**
  * Lambda bundles: each of the five entries bundled by esbuild exactly as the CDK construct bundles it
  * (the options come from lib/bundling.ts), then its size and the time a fresh Node process takes to
- * import it, against importing the unbundled TypeScript entry through tsx (what cold starts would cost
+ * import it, against importing the same code unbundled, its packages loaded from node_modules (what cold starts would cost
  * without bundling). Entries that do not exist yet are reported as missing.
  *
  * Run alone: `npx tsx bench/bundles.bench.ts`. Bundles are written to bench/out/bundles/<lambda>/.
@@ -47,9 +47,9 @@ const IMPORT_SCRIPT =
 
 const run_ = promisify(execFile);
 
-/** Milliseconds a fresh Node process spends importing `file` (median of RUNS); with `tsx`, through tsx's loader. */
-async function importTime(file: string, tsx: boolean): Promise<number> {
-  const args = [...(tsx ? ['--import', 'tsx'] : []), '--input-type=module', '-e', IMPORT_SCRIPT, pathToFileURL(file).href];
+/** Milliseconds a fresh Node process spends importing `file` (median of RUNS). */
+async function importTime(file: string): Promise<number> {
+  const args = ['--input-type=module', '-e', IMPORT_SCRIPT, pathToFileURL(file).href];
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const { stdout } = await run_(process.execPath, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...LAMBDA_ENV } });
@@ -73,16 +73,20 @@ async function measure(name: LambdaName): Promise<Row[]> {
   } catch (error) {
     return [{ name: `${name}: bundle failed: ${(error as Error).message.split('\n')[0]}`, value: Number.NaN, unit: 'error' }];
   }
+  // The same code unbundled: the project's own TypeScript compiled to plain JavaScript, every package (the AWS SDK
+  // included) loaded from node_modules, as a Lambda deployed without bundling would load it.
+  const unbundled = { ...options, outfile: join(OUT, `${name}-unbundled`, 'index.mjs'), packages: 'external' as const, minify: false, sourcemap: false };
+  await build(unbundled);
   const rows: Row[] = [{ name: `${name}: bundle size`, value: round(statSync(options.outfile).size / 1024), unit: 'KB', target: SIZE_TARGET }];
   const times: number[] = [];
-  for (const [label, file, tsx] of [
-    ['import, bundled (ESM)', options.outfile, false],
-    ['import, unbundled (tsx)', entry, true],
+  for (const [label, file] of [
+    ['import, bundled (ESM)', options.outfile],
+    ['import, unbundled (node_modules)', unbundled.outfile],
   ] as const) {
     try {
-      const time = await importTime(file, tsx);
+      const time = await importTime(file);
       times.push(time);
-      rows.push({ name: `${name}: ${label}`, value: time, unit: 'ms', ...(tsx ? {} : { target: IMPORT_TARGET }) });
+      rows.push({ name: `${name}: ${label}`, value: time, unit: 'ms', ...(file === options.outfile ? { target: IMPORT_TARGET } : {}) });
     } catch (error) {
       const message = ((error as { stderr?: string }).stderr || (error as Error).message).trim().split('\n').at(-1);
       rows.push({ name: `${name}: ${label} failed: ${message}`, value: Number.NaN, unit: 'error' });
