@@ -77,28 +77,61 @@ export interface StartRequest {
   readonly replay?: 'same-input' | 'any';
 }
 
-/** Starts an execution of the version in force. The same name with the same input answers the first execution. */
+/**
+ * Starts an execution of the version in force. A name that has started an execution before answers that
+ * execution with started: false (see {@link StartRequest.replay}); nothing new starts.
+ *
+ * Step Functions answers a StartExecution whose name and input match a running execution with that
+ * execution, as if it had started it; so a named start first looks the name up, and an answer that began
+ * before this request did (two requests with one name racing past the look-up) is a replay too.
+ */
 export async function startExecution(deps: ServiceDeps, request: StartRequest, known?: TaskRecord): Promise<Started> {
+  const began = deps.now();
   const head = known ?? (await readTask(deps, request.project, request.task));
   const params = checkParams(head.params, request.params);
   const name = request.name ?? randomUUID();
   const input = JSON.stringify({ params, trigger: request.trigger });
   const base = { project: head.project, task: head.task, version: head.version, name };
+  const executionArn = executionArnFor(head.stateMachineArn, name);
+  const replayed = (earlier: { input?: string; startDate?: Date }): Started => {
+    if ((request.replay ?? 'same-input') === 'same-input' && !sameInput(earlier.input, input)) {
+      throw new ServiceError('Conflict', `An execution named ${name} was started before with a different input; use a new Idempotency-Key.`, [
+        { place: 'Idempotency-Key', message: 'already used with a different input' },
+      ]);
+    }
+    return { ...base, executionArn, startDate: (earlier.startDate ?? began).toISOString(), started: false, consoleUrl: consoleUrl(executionArn) };
+  };
+
+  if (request.name !== undefined) {
+    const earlier = await findExecution(deps, executionArn);
+    if (earlier) return replayed(earlier);
+  }
   try {
     const result = await deps.sfn.send(new StartExecutionCommand({ stateMachineArn: head.stateMachineVersionArn, name, input }));
-    const executionArn = result.executionArn!;
-    return { ...base, executionArn, startDate: (result.startDate ?? deps.now()).toISOString(), started: true, consoleUrl: consoleUrl(executionArn) };
+    const startDate = result.startDate ?? began;
+    return {
+      ...base,
+      executionArn: result.executionArn!,
+      startDate: startDate.toISOString(),
+      started: startDate.getTime() >= began.getTime(),
+      consoleUrl: consoleUrl(result.executionArn!),
+    };
   } catch (error) {
     if (errorName(error) !== 'ExecutionAlreadyExists') throw upstream('start the execution', error);
   }
-  const executionArn = executionArnFor(head.stateMachineArn, name);
-  const existing = await deps.sfn.send(new DescribeExecutionCommand({ executionArn }));
-  if ((request.replay ?? 'same-input') === 'same-input' && !sameInput(existing.input, input)) {
-    throw new ServiceError('Conflict', `An execution named ${name} was started before with a different input; use a new Idempotency-Key.`, [
-      { place: 'Idempotency-Key', message: 'already used with a different input' },
-    ]);
+  const earlier = await findExecution(deps, executionArn);
+  if (!earlier) throw new ServiceError('UpstreamFailure', `Step Functions says execution ${name} exists but cannot describe it; try again.`);
+  return replayed(earlier);
+}
+
+/** An execution by ARN, or undefined when there is none. */
+async function findExecution(deps: ServiceDeps, executionArn: string): Promise<{ input?: string; startDate?: Date } | undefined> {
+  try {
+    return await deps.sfn.send(new DescribeExecutionCommand({ executionArn }));
+  } catch (error) {
+    if (errorName(error) === 'ExecutionDoesNotExist') return undefined;
+    throw upstream('look up the execution', error);
   }
-  return { ...base, executionArn, startDate: (existing.startDate ?? deps.now()).toISOString(), started: false, consoleUrl: consoleUrl(executionArn) };
 }
 
 function sameInput(a: string | undefined, b: string): boolean {

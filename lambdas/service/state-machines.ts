@@ -8,6 +8,8 @@ import {
   CreateStateMachineCommand,
   DeleteStateMachineCommand,
   DeleteStateMachineVersionCommand,
+  DescribeStateMachineCommand,
+  ListStateMachineVersionsCommand,
   TagResourceCommand,
   UpdateStateMachineCommand,
   ValidateStateMachineDefinitionCommand,
@@ -152,4 +154,64 @@ export async function deleteStateMachine(sfn: SFNClient, arn: string): Promise<v
   } catch (error) {
     throw upstream('delete the state machine', error);
   }
+}
+
+/** The state machine's own current definition (what a start from the AWS console runs); undefined when it does not exist. */
+export async function currentDefinition(sfn: SFNClient, stateMachineArn: string): Promise<string | undefined> {
+  try {
+    const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
+    return described.definition;
+  } catch (error) {
+    if (errorName(error) === 'StateMachineDoesNotExist') return undefined;
+    throw upstream('describe the state machine', error);
+  }
+}
+
+/** Makes `definition` the state machine's current definition again, publishing no version. */
+export async function restoreDefinition(sfn: SFNClient, stateMachineArn: string, definition: string): Promise<void> {
+  try {
+    await sfn.send(new UpdateStateMachineCommand({ stateMachineArn, definition, publish: false }));
+  } catch (error) {
+    throw upstream('restore the definition in force', error);
+  }
+}
+
+/** Published versions kept behind the one in force (AWS allows 1,000 per state machine). */
+export const KEPT_VERSIONS = 50;
+/** At most this many versions are deleted by one save; a longer backlog goes on the following saves. */
+export const MAX_PRUNED_PER_SAVE = 25;
+
+/** The number of a state machine version ARN (`arn:aws:states:<region>:<account>:stateMachine:<name>:<n>`). */
+export function versionNumberOf(stateMachineVersionArn: string): number | undefined {
+  const parts = stateMachineVersionArn.split(':');
+  return parts.length === 8 && parts[5] === 'stateMachine' && /^\d+$/.test(parts[7]!) ? Number(parts[7]) : undefined;
+}
+
+/**
+ * Deletes the published versions that are `keep` or more numbers older than the version in force (Step
+ * Functions numbers a state machine's versions 1, 2, 3, ... and never reuses a number), oldest first and at
+ * most {@link MAX_PRUNED_PER_SAVE}. Versions newer than the one in force belong to saves still running or
+ * lost, which delete their own. Executions running on a deleted version run on. Returns what it deleted.
+ */
+export async function pruneStateMachineVersions(
+  sfn: SFNClient,
+  stateMachineArn: string,
+  inForceVersionArn: string,
+  keep = KEPT_VERSIONS,
+): Promise<string[]> {
+  const inForce = versionNumberOf(inForceVersionArn);
+  if (inForce === undefined || inForce <= keep) return [];
+  const old: { arn: string; number: number }[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }));
+    for (const version of page.stateMachineVersions ?? []) {
+      const number = version.stateMachineVersionArn ? versionNumberOf(version.stateMachineVersionArn) : undefined;
+      if (number !== undefined && number <= inForce - keep) old.push({ arn: version.stateMachineVersionArn!, number });
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  const doomed = old.sort((a, b) => a.number - b.number).slice(0, MAX_PRUNED_PER_SAVE);
+  for (const version of doomed) await deleteStateMachineVersion(sfn, version.arn);
+  return doomed.map((version) => version.arn);
 }

@@ -138,12 +138,17 @@ function encodeNext(key: Record<string, unknown> | undefined): string | undefine
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 }
 
-function decodeNext(next: string | undefined, pk: string): Record<string, unknown> | undefined {
+/**
+ * A page token back into the key it was made from. It must name this list's partition and an item of the
+ * listing (its sort key starts with `prefix`): DynamoDB refuses a start key outside the query's key condition.
+ */
+function decodeNext(next: string | undefined, pk: string, prefix: string): Record<string, unknown> | undefined {
   if (next === undefined) return undefined;
   try {
     const key = JSON.parse(Buffer.from(next, 'base64url').toString('utf8')) as unknown;
-    if (typeof key === 'object' && key !== null && (key as { pk?: unknown }).pk === pk && typeof (key as { sk?: unknown }).sk === 'string') {
-      return { pk, sk: (key as { sk: string }).sk };
+    const sk = typeof key === 'object' && key !== null ? (key as { sk?: unknown }).sk : undefined;
+    if (typeof sk === 'string' && sk.startsWith(prefix) && (key as { pk?: unknown }).pk === pk) {
+      return { pk, sk };
     }
   } catch {
     // falls through to the error below
@@ -205,7 +210,7 @@ export async function listTasks(store: Store, project: string, options: PageOpti
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :task)',
       ExpressionAttributeValues: { ':pk': pk, ':task': 'TASK#' },
       Limit: pageLimit(options.limit),
-      ExclusiveStartKey: decodeNext(options.next, pk),
+      ExclusiveStartKey: decodeNext(options.next, pk, 'TASK#'),
     }),
   );
   const items = (result.Items ?? []).map((item) => strip<TaskRecord>(item)!);
@@ -307,7 +312,7 @@ export async function listVersions(
       ExpressionAttributeValues: { ':pk': pk, ':version': 'VERSION#', ':published': 'published', ':head': head },
       ScanIndexForward: false,
       Limit: pageLimit(options.limit),
-      ExclusiveStartKey: decodeNext(options.next, pk),
+      ExclusiveStartKey: decodeNext(options.next, pk, 'VERSION#'),
     }),
   );
   const items = (result.Items ?? []).map((item) => strip<VersionSummary>(item)!);

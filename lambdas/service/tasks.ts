@@ -3,7 +3,9 @@
  * move the head), read, list, validate without storing, and delete.
  *
  * What is in force is the task's head. It moves last, only from the version the writer read, so a save that
- * fails at any step, or loses a race, leaves the previous version in force.
+ * fails at any step, or loses a race, leaves the previous version in force. Every save then puts the head's
+ * definition back as the state machine's current one (what a start from the AWS console runs), and a save
+ * that wins prunes published state machine versions 50 or more behind its own; the store keeps every version.
  */
 import type { TaskError } from '#task/errors';
 import type { Task } from '#task/schema';
@@ -31,9 +33,14 @@ import {
 } from './store.ts';
 import type { Page, PageOptions, SourceFormat, TaskRecord, VersionRecord, VersionSummary } from './store.ts';
 import {
+  currentDefinition,
   deleteStateMachine,
   deleteStateMachineVersion,
   publishStateMachine,
+  pruneStateMachineVersions,
+  restoreDefinition,
+  stateMachineArn,
+  stateMachineName,
   tagVersion,
   validateDefinition,
 } from './state-machines.ts';
@@ -169,12 +176,20 @@ export async function saveTask(deps: ServiceDeps, request: SaveRequest): Promise
   await putVersion(store, record);
 
   const publish = { project, task: name, version, definition: definitionText };
+  const machineArn = stateMachineArn(config, stateMachineName(config.stateMachinePrefix, project, name));
   let published;
+  let publishing = false;
   try {
     await validateDefinition(sfn, definitionText);
+    publishing = true;
     published = await publishStateMachine(sfn, config, publish);
   } catch (error) {
-    await deletePendingVersion(store, project, name, version);
+    // Rejected, or Step Functions failed part-way: the definition may have changed without a version.
+    const cleanup = await Promise.allSettled([
+      deletePendingVersion(store, project, name, version),
+      publishing ? settleStateMachine(deps, project, name, machineArn) : Promise.resolve(),
+    ]);
+    logRejections(deps, 'cleanup after a failed save', cleanup);
     throw error;
   }
 
@@ -206,6 +221,7 @@ export async function saveTask(deps: ServiceDeps, request: SaveRequest): Promise
       deletePendingVersion(store, project, name, version),
       deleteStateMachineVersion(sfn, published.stateMachineVersionArn),
       removeAlarmEntries(store, project, name, alarms.filter((a) => !head?.alarms.includes(a)), version),
+      settleStateMachine(deps, project, name, published.stateMachineArn),
     ]);
     logRejections(deps, 'cleanup after a lost save', cleanup);
     throw error;
@@ -215,6 +231,8 @@ export async function saveTask(deps: ServiceDeps, request: SaveRequest): Promise
     markVersionPublished(store, project, name, version, published.stateMachineVersionArn),
     removeAlarmEntries(store, project, name, (head?.alarms ?? []).filter((a) => !alarms.includes(a)), version),
     tagVersion(sfn, published.stateMachineArn, publish),
+    settleStateMachine(deps, project, name, published.stateMachineArn, { version, definition: definitionText }),
+    pruneStateMachineVersions(sfn, published.stateMachineArn, published.stateMachineVersionArn),
   ]);
   logRejections(deps, 'follow-up after a save', followUps);
 
@@ -227,6 +245,37 @@ export async function saveTask(deps: ServiceDeps, request: SaveRequest): Promise
     stateMachineArn: moved.stateMachineArn,
     stateMachineVersionArn: moved.stateMachineVersionArn,
   };
+}
+
+/** Rounds of {@link settleStateMachine} before it gives up on a head that keeps moving. */
+const MAX_SETTLE_ROUNDS = 5;
+
+/**
+ * Makes the state machine's own current definition (what a start from the AWS console runs) the one of the
+ * version in force; with no head (the task was never saved, or was deleted meanwhile) the state machine
+ * goes. Every save that changed the definition ends here, winner and loser alike: read the head, put its
+ * definition in place if another is there, read the head again, and go round once more if it moved. So
+ * the last save to write a definition wrote the head's, and once every save has ended they agree.
+ */
+async function settleStateMachine(
+  deps: ServiceDeps,
+  project: string,
+  task: string,
+  arn: string,
+  known?: { version: number; definition: string },
+): Promise<void> {
+  for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
+    const head = await getTask(deps.store, project, task);
+    if (!head) {
+      await deleteStateMachine(deps.sfn, arn);
+      return;
+    }
+    const definition = head.version === known?.version ? known.definition : (await getVersion(deps.store, project, task, head.version))?.definition;
+    if (definition === undefined) throw new Error(`Task ${project}/${task} names version ${head.version}, which is not stored`);
+    if ((await currentDefinition(deps.sfn, arn)) !== definition) await restoreDefinition(deps.sfn, arn, definition);
+    if ((await getTask(deps.store, project, task))?.version === head.version) return;
+  }
+  throw new Error(`The head of task ${project}/${task} kept moving; its state machine's definition was left as it was`);
 }
 
 function logRejections(deps: ServiceDeps, what: string, results: PromiseSettledResult<unknown>[]): void {

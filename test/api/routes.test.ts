@@ -192,6 +192,46 @@ describe('executions', () => {
     expect(fake.executions.size).toBe(1);
   });
 
+  it('answers an Idempotency-Key used again while its execution runs with that execution (200, started: false)', async () => {
+    // Prepare
+    const t = await anyTask();
+    const start = () =>
+      call('POST', `/projects/run/tasks/${t}/executions`, { body: '{"params":{"count":3}}', headers: { ...jsonType, 'Idempotency-Key': 'still-running' } });
+    const first = await start();
+
+    // Act
+    const again = await start();
+
+    // Assess
+    expect([first.statusCode, again.statusCode]).toStrictEqual([201, 200]);
+    expect(bodyOf(again)).toStrictEqual({ ...bodyOf(first), started: false });
+    expect([...fake.executions.values()].map((e) => [e.name, e.status])).toStrictEqual([['still-running', 'RUNNING']]);
+    expect(fake.mock).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+  });
+
+  it('redrives a failed execution from the failed move (200)', async () => {
+    // Prepare
+    const t = await anyTask();
+    const started = bodyOf(await call('POST', `/projects/run/tasks/${t}/executions`, { body: '{"params":{"count":1}}', headers: jsonType }));
+    const arn = started.executionArn as string;
+    fake.executions.get(arn)!.status = 'FAILED';
+    fake.mock.on(RedriveExecutionCommand).resolves({ redriveDate: new Date('2025-03-04T07:00:00.000Z') });
+
+    // Act
+    const redriven = await call('POST', `/executions/${encodeURIComponent(arn)}/redrive`);
+
+    // Assess
+    expect([redriven.statusCode, bodyOf(redriven)]).toStrictEqual([
+      200,
+      {
+        executionArn: arn,
+        redriveDate: '2025-03-04T07:00:00.000Z',
+        consoleUrl: `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${arn}`,
+      },
+    ]);
+    expect(fake.mock).toHaveReceivedCommandWith(RedriveExecutionCommand, { executionArn: arn });
+  });
+
   it('lists, describes, stops and redrives executions', async () => {
     // Prepare
     const t = await anyTask();
@@ -264,6 +304,7 @@ describe('bad input, route by route: always a 4xx with { error, message, details
   const foreignArn = encodeURIComponent('arn:aws:states:eu-west-1:123456789012:execution:someone-else:x');
   const missingArn = encodeURIComponent('arn:aws:states:eu-west-1:123456789012:execution:mastermind-bad_known:nope');
   const big = 'x'.repeat(200 * 1024);
+  const token = (key: object) => Buffer.from(JSON.stringify(key)).toString('base64url');
 
   it.each<[string, string, string, EventOptions, number, string]>([
     ['unknown route', 'GET', '/nothing/here', {}, 404, 'NotFound'],
@@ -279,6 +320,9 @@ describe('bad input, route by route: always a 4xx with { error, message, details
     ['GET tasks of unknown project', 'GET', '/projects/nobody/tasks', {}, 404, 'NotFound'],
     ['GET tasks with a bad limit', 'GET', '/projects/bad/tasks', { query: { limit: '0' } }, 400, 'BadRequest'],
     ['GET tasks with a forged page token', 'GET', '/projects/bad/tasks', { query: { next: 'eyJwayI6IngifQ' } }, 400, 'BadRequest'],
+    ['GET tasks with a page token outside the task items', 'GET', '/projects/bad/tasks', { query: { next: token({ pk: 'PROJECT#bad', sk: 'AAA' }) } }, 400, 'BadRequest'],
+    ['GET tasks with a page token of the project item', 'GET', '/projects/bad/tasks', { query: { next: token({ pk: 'PROJECT#bad', sk: 'PROJECT' }) } }, 400, 'BadRequest'],
+    ['GET tasks with a page token that is JSON null', 'GET', '/projects/bad/tasks', { query: { next: token(null as unknown as object) } }, 400, 'BadRequest'],
     ['PUT task malformed YAML', 'PUT', '/projects/bad/tasks/known', { body: 'task: [unclosed', headers: yaml }, 400, 'InvalidTask'],
     ['PUT task malformed JSON', 'PUT', '/projects/bad/tasks/known', { body: '{"task":', headers: jsonType }, 400, 'InvalidTask'],
     ['PUT task invalid', 'PUT', '/projects/bad/tasks/known', { body: 'task: known\nplot: []\n', headers: yaml }, 400, 'InvalidTask'],
@@ -295,6 +339,8 @@ describe('bad input, route by route: always a 4xx with { error, message, details
     ['DELETE unknown task', 'DELETE', '/projects/bad/tasks/unknown', {}, 404, 'NotFound'],
     ['DELETE task stale If-Match', 'DELETE', '/projects/bad/tasks/known', { headers: { 'If-Match': '5' } }, 409, 'VersionConflict'],
     ['GET versions of unknown task', 'GET', '/projects/bad/tasks/unknown/versions', {}, 404, 'NotFound'],
+    ['GET versions with a page token of the version counter', 'GET', '/projects/bad/tasks/known/versions', { query: { next: token({ pk: 'TASK#bad#known', sk: 'COUNTER' }) } }, 400, 'BadRequest'],
+    ['GET versions with a page token of another task', 'GET', '/projects/bad/tasks/known/versions', { query: { next: token({ pk: 'TASK#bad#other', sk: 'VERSION#0000000001' }) } }, 400, 'BadRequest'],
     ['POST validate invalid', 'POST', '/projects/bad/tasks/known/validate', { body: 'task: known\n', headers: yaml }, 400, 'InvalidTask'],
     ['POST validate in unknown project', 'POST', '/projects/nobody/tasks/known/validate', { body: taskSource('known'), headers: yaml }, 404, 'NotFound'],
     ['POST execution unknown task', 'POST', '/projects/bad/tasks/unknown/executions', { body: '{}', headers: jsonType }, 404, 'NotFound'],

@@ -1,9 +1,15 @@
 import 'aws-sdk-client-mock-vitest/extend';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, RedriveExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
+  RedriveExecutionCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { describeExecution, executionNameFromKey, redriveExecution } from '#service/executions';
+import { describeExecution, executionNameFromKey, redriveExecution, startExecution } from '#service/executions';
 import { fakeStepFunctions, serviceDeps } from './fixtures.ts';
-import type { Store } from '#service/store';
+import type { Store, TaskRecord } from '#service/store';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:mastermind-web_scale-out:run-1';
 const scheduled = (id: number, previous: number) => ({
@@ -99,6 +105,62 @@ describe('describing an execution', () => {
       consoleUrl: `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${ARN}`,
     });
     expect(fake.mock).toHaveReceivedCommandWith(RedriveExecutionCommand, { executionArn: ARN });
+  });
+});
+
+describe('starting a named execution', () => {
+  const HEAD: TaskRecord = {
+    project: 'web',
+    task: 'scale-out',
+    version: 3,
+    stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:mastermind-web_scale-out',
+    stateMachineVersionArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:mastermind-web_scale-out:3',
+    params: {},
+    alarms: [],
+    whenRunning: 'allow',
+    hook: false,
+    createdAt: '2025-03-04T05:00:00.000Z',
+    updatedAt: '2025-03-04T05:00:00.000Z',
+    updatedBy: 'alice',
+  };
+  const RUN = 'arn:aws:states:eu-west-1:123456789012:execution:mastermind-web_scale-out:run-1';
+
+  it('reports a start that Step Functions answered with an execution begun before the request as not started', async () => {
+    // Prepare: another request with the same name started it a second ago, after this one looked the name up.
+    const fake = fakeStepFunctions();
+    const deps = { ...serviceDeps({} as Store, fake.sfn), now: () => new Date('2025-03-04T05:06:08.000Z') };
+    fake.mock.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${RUN}'`, $metadata: {} }));
+    fake.mock.on(StartExecutionCommand).resolves({ executionArn: RUN, startDate: new Date('2025-03-04T05:06:07.000Z') });
+
+    // Act
+    const started = await startExecution(deps, { project: 'web', task: 'scale-out', trigger: { type: 'api' }, name: 'run-1' }, HEAD);
+
+    // Assess
+    expect(started).toStrictEqual({
+      project: 'web',
+      task: 'scale-out',
+      version: 3,
+      name: 'run-1',
+      executionArn: RUN,
+      startDate: '2025-03-04T05:06:07.000Z',
+      started: false,
+      consoleUrl: `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${RUN}`,
+    });
+  });
+
+  it('starts nothing for a name already taken: it answers the execution that name started', async () => {
+    // Prepare
+    const fake = fakeStepFunctions();
+    const deps = serviceDeps({} as Store, fake.sfn);
+    await startExecution(deps, { project: 'web', task: 'scale-out', trigger: { type: 'alarm' }, name: 'run-1' }, HEAD);
+
+    // Act
+    const again = await startExecution(deps, { project: 'web', task: 'scale-out', trigger: { type: 'alarm', n: 2 }, name: 'run-1', replay: 'any' }, HEAD);
+
+    // Assess
+    expect([again.started, again.executionArn]).toStrictEqual([false, RUN]);
+    expect(fake.mock).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+    expect(fake.mock).toHaveReceivedCommandWith(DescribeExecutionCommand, { executionArn: RUN });
   });
 });
 

@@ -8,9 +8,11 @@ import {
   DeleteStateMachineCommand,
   DeleteStateMachineVersionCommand,
   DescribeExecutionCommand,
+  DescribeStateMachineCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   ListExecutionsCommand,
+  ListStateMachineVersionsCommand,
   SFNClient,
   StartExecutionCommand,
   StateMachineAlreadyExists,
@@ -69,8 +71,13 @@ export interface FakeExecution {
 
 export interface FakeStateMachine {
   arn: string;
+  roleArn: string;
+  /** The current definition (what a start from the console runs). */
   definition: string;
-  versions: string[];
+  /** Its published versions, oldest first. */
+  versions: { arn: string; definition: string; creationDate: Date }[];
+  /** The number of the last version published: numbers are never reused, not even after a delete. */
+  lastVersion: number;
   tags: Record<string, string>;
 }
 
@@ -91,30 +98,70 @@ export function fakeStepFunctions(): FakeStepFunctions {
   const executions = new Map<string, FakeExecution>();
   const meta = { $metadata: {} };
   const publish = (machine: FakeStateMachine) => {
-    const versionArn = `${machine.arn}:${machine.versions.length + 1}`;
-    machine.versions.push(versionArn);
+    const versionArn = `${machine.arn}:${++machine.lastVersion}`;
+    machine.versions.push({ arn: versionArn, definition: machine.definition, creationDate: new Date(START.getTime() + machine.lastVersion * 1000) });
     return versionArn;
   };
+  const machineOf = (arn: string) => {
+    const machine = stateMachines.get(arn);
+    if (!machine) throw new StateMachineDoesNotExist({ message: `State Machine Does Not Exist: '${arn}'`, ...meta });
+    return machine;
+  };
   mock.on(ValidateStateMachineDefinitionCommand).resolves({ result: 'OK', diagnostics: [], truncated: false });
-  mock.on(CreateStateMachineCommand).callsFake((input: { name: string; definition: string; tags?: { key: string; value: string }[] }) => {
-    const arn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${input.name}`;
-    if (stateMachines.has(arn)) throw new StateMachineAlreadyExists({ message: `State Machine Already Exists: '${arn}'`, ...meta });
-    const machine: FakeStateMachine = { arn, definition: input.definition, versions: [], tags: Object.fromEntries((input.tags ?? []).map((t) => [t.key, t.value])) };
-    stateMachines.set(arn, machine);
-    return { stateMachineArn: arn, creationDate: START, stateMachineVersionArn: publish(machine) };
-  });
-  mock.on(UpdateStateMachineCommand).callsFake((input: { stateMachineArn: string; definition: string }) => {
-    const machine = stateMachines.get(input.stateMachineArn);
-    if (!machine) throw new StateMachineDoesNotExist({ message: `State Machine Does Not Exist: '${input.stateMachineArn}'`, ...meta });
+  mock.on(CreateStateMachineCommand).callsFake(
+    (input: { name: string; definition: string; roleArn: string; publish?: boolean; tags?: { key: string; value: string }[] }) => {
+      const arn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${input.name}`;
+      if (stateMachines.has(arn)) throw new StateMachineAlreadyExists({ message: `State Machine Already Exists: '${arn}'`, ...meta });
+      const machine: FakeStateMachine = {
+        arn,
+        roleArn: input.roleArn,
+        definition: input.definition,
+        versions: [],
+        lastVersion: 0,
+        tags: Object.fromEntries((input.tags ?? []).map((t) => [t.key, t.value])),
+      };
+      stateMachines.set(arn, machine);
+      return { stateMachineArn: arn, creationDate: START, ...(input.publish ? { stateMachineVersionArn: publish(machine) } : {}) };
+    },
+  );
+  mock.on(UpdateStateMachineCommand).callsFake((input: { stateMachineArn: string; definition: string; publish?: boolean }) => {
+    const machine = machineOf(input.stateMachineArn);
     machine.definition = input.definition;
-    return { updateDate: START, revisionId: `r${machine.versions.length + 1}`, stateMachineVersionArn: publish(machine) };
+    return { updateDate: START, revisionId: `r${machine.lastVersion}`, ...(input.publish ? { stateMachineVersionArn: publish(machine) } : {}) };
+  });
+  mock.on(DescribeStateMachineCommand).callsFake((input: { stateMachineArn: string }) => {
+    const machine = machineOf(input.stateMachineArn);
+    return {
+      stateMachineArn: machine.arn,
+      name: machine.arn.split(':')[6],
+      status: 'ACTIVE',
+      definition: machine.definition,
+      roleArn: machine.roleArn,
+      type: 'STANDARD',
+      creationDate: START,
+    };
+  });
+  // Newest first, as the API reference says; nextToken is an offset here.
+  mock.on(ListStateMachineVersionsCommand).callsFake((input: { stateMachineArn: string; maxResults?: number; nextToken?: string }) => {
+    const newestFirst = machineOf(input.stateMachineArn).versions.toReversed();
+    const from = Number(input.nextToken ?? 0);
+    const to = from + (input.maxResults || 100);
+    return {
+      stateMachineVersions: newestFirst.slice(from, to).map((v) => ({ stateMachineVersionArn: v.arn, creationDate: v.creationDate })),
+      ...(to < newestFirst.length ? { nextToken: String(to) } : {}),
+    };
   });
   mock.on(TagResourceCommand).callsFake((input: { resourceArn: string; tags: { key: string; value: string }[] }) => {
     const machine = stateMachines.get(input.resourceArn);
     if (machine) for (const t of input.tags) machine.tags[t.key] = t.value;
     return {};
   });
-  mock.on(DeleteStateMachineVersionCommand).resolves({});
+  // Deleting a version that is not there succeeds too (the API reference lists no not-found error).
+  mock.on(DeleteStateMachineVersionCommand).callsFake((input: { stateMachineVersionArn: string }) => {
+    const machine = stateMachines.get(input.stateMachineVersionArn.split(':').slice(0, 7).join(':'));
+    if (machine) machine.versions = machine.versions.filter((v) => v.arn !== input.stateMachineVersionArn);
+    return {};
+  });
   mock.on(DeleteStateMachineCommand).callsFake((input: { stateMachineArn: string }) => {
     stateMachines.delete(input.stateMachineArn);
     return {};

@@ -1,6 +1,15 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { ListStateMachineVersionsCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { loggingConfiguration, stateMachineName, stateMachineNameOf } from '#service/state-machines';
-import { CONFIG } from './fixtures.ts';
+import {
+  loggingConfiguration,
+  publishStateMachine,
+  pruneStateMachineVersions,
+  stateMachineName,
+  stateMachineNameOf,
+  versionNumberOf,
+} from '#service/state-machines';
+import { ACCOUNT, CONFIG, fakeStepFunctions, REGION } from './fixtures.ts';
 
 describe('state machine names', () => {
   it('joins prefix, project and task so that no two tasks share a name', () => {
@@ -28,5 +37,65 @@ describe('state machine names', () => {
       includeExecutionData: false,
       destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: 'arn:aws:logs:eu-west-1:1:log-group:g:*' } }],
     });
+  });
+});
+
+describe('pruning published versions', () => {
+  const ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:mastermind-web_prune`;
+
+  async function machineWith(versions: number) {
+    const fake = fakeStepFunctions();
+    const { stateMachineVersionArn } = await publishStateMachine(fake.sfn, CONFIG, { project: 'web', task: 'prune', version: 1, definition: '{}' });
+    for (let v = 2; v <= versions; v++) {
+      await publishStateMachine(fake.sfn, CONFIG, { project: 'web', task: 'prune', version: v, definition: `{"v":${v}}` });
+    }
+    fake.mock.resetHistory();
+    return { fake, first: stateMachineVersionArn };
+  }
+
+  it('reads the number of a state machine version ARN, and nothing else', () => {
+    expect(versionNumberOf(`${ARN}:42`)).toBe(42);
+    expect(versionNumberOf(ARN)).toBeUndefined();
+    expect(versionNumberOf(`${ARN}:latest`)).toBeUndefined();
+    expect(versionNumberOf(`arn:aws:states:${REGION}:${ACCOUNT}:execution:mastermind-web_prune:42`)).toBeUndefined();
+  });
+
+  it('deletes nothing while the version in force is among the first 50', async () => {
+    // Prepare
+    const { fake } = await machineWith(50);
+
+    // Act
+    const deleted = await pruneStateMachineVersions(fake.sfn, ARN, `${ARN}:50`);
+
+    // Assess
+    expect(deleted).toStrictEqual([]);
+    expect(fake.mock.calls()).toHaveLength(0);
+  });
+
+  it('deletes the versions 50 or more behind the one in force, oldest first, at most 25 a time', async () => {
+    // Prepare
+    const { fake } = await machineWith(100);
+
+    // Act
+    const first = await pruneStateMachineVersions(fake.sfn, ARN, `${ARN}:100`);
+    const second = await pruneStateMachineVersions(fake.sfn, ARN, `${ARN}:100`);
+
+    // Assess
+    expect(first).toStrictEqual(Array.from({ length: 25 }, (_, i) => `${ARN}:${i + 1}`));
+    expect(second).toStrictEqual(Array.from({ length: 25 }, (_, i) => `${ARN}:${i + 26}`));
+    expect(fake.stateMachines.get(ARN)!.versions.map((v) => v.arn)).toStrictEqual(Array.from({ length: 50 }, (_, i) => `${ARN}:${i + 51}`));
+    expect(fake.mock).toHaveReceivedCommandWith(ListStateMachineVersionsCommand, { stateMachineArn: ARN, maxResults: 1000 });
+  });
+
+  it('leaves versions newer than the one in force to the saves that published them', async () => {
+    // Prepare
+    const { fake } = await machineWith(60);
+
+    // Act
+    const deleted = await pruneStateMachineVersions(fake.sfn, ARN, `${ARN}:52`);
+
+    // Assess
+    expect(deleted).toStrictEqual([`${ARN}:1`, `${ARN}:2`]);
+    expect(fake.stateMachines.get(ARN)!.versions).toHaveLength(58);
   });
 });

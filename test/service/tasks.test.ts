@@ -4,13 +4,17 @@ import {
   DeleteStateMachineCommand,
   DeleteStateMachineVersionCommand,
   InvalidArn,
+  ListStateMachineVersionsCommand,
   UpdateStateMachineCommand,
   ValidateStateMachineDefinitionCommand,
 } from '@aws-sdk/client-sfn';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceDeps } from '#service/deps';
 import { ServiceError, VersionConflictError } from '#service/errors';
 import { putProject, tasksForAlarm, getVersion, allocateVersion } from '#service/store';
+import type { Store } from '#service/store';
 import { deleteTask, getTaskVersion, listProjectTasks, listTaskVersions, saveTask, validateTask } from '#service/tasks';
 import { startDynalite } from '../support/dynalite.ts';
 import type { LocalDynamo } from '../support/dynalite.ts';
@@ -37,6 +41,18 @@ beforeEach(async () => {
 });
 
 const arnOf = (p: string, t: string) => `arn:aws:states:eu-west-1:123456789012:stateMachine:mastermind-${p}_${t}`;
+
+/** The test store, except that moving a task's head fails as DynamoDB does when it is unavailable. */
+function storeFailingToMoveHeads(): Store {
+  const real = dynamo.store.doc;
+  const send = (command: unknown) => {
+    if (command instanceof UpdateCommand && String(command.input.Key?.sk).startsWith('TASK#')) {
+      return Promise.reject(Object.assign(new Error('Internal server error'), { name: 'InternalServerError' }));
+    }
+    return real.send(command as UpdateCommand);
+  };
+  return { doc: { send } as unknown as DynamoDBDocumentClient, table: dynamo.store.table };
+}
 
 describe('saving a task', () => {
   it('creates its state machine with logging without data, tracing, tags and a published version', async () => {
@@ -195,9 +211,43 @@ describe('saving a task', () => {
     expect([view.version, view.stateMachineVersionArn]).toStrictEqual([1, `${arnOf(project, 'web')}:1`]);
   });
 
-  it('lets one of 50 parallel saves from the same version win; the others get a conflict naming it', async () => {
+  it('puts the definition in force back on the state machine when a save fails after updating it', async () => {
+    // Prepare
+    await saveTask(deps, { project, task: 'web', source: taskSource('web'), who: 'alice' });
+    const inForce = fake.stateMachines.get(arnOf(project, 'web'))!.definition;
+    const failing = { ...deps, store: storeFailingToMoveHeads() };
+
+    // Act
+    const saving = saveTask(failing, { project, task: 'web', source: taskSource('web', 'rollback: true\n'), who: 'bob' });
+
+    // Assess
+    await expect(saving).rejects.toThrow('Internal server error');
+    const machine = fake.stateMachines.get(arnOf(project, 'web'))!;
+    expect(machine.definition).toBe(inForce);
+    expect(machine.versions.map((v) => v.arn)).toStrictEqual([`${arnOf(project, 'web')}:1`]);
+    expect(fake.mock).toHaveReceivedCommandWith(UpdateStateMachineCommand, { stateMachineArn: arnOf(project, 'web'), definition: inForce, publish: false });
+    expect((await getTaskVersion(deps, project, 'web')).version).toBe(1);
+    expect(await getVersion(dynamo.store, project, 'web', 2)).toBeUndefined();
+  });
+
+  it('deletes the state machine a first save created when that save fails', async () => {
+    // Prepare
+    const failing = { ...deps, store: storeFailingToMoveHeads() };
+
+    // Act
+    const saving = saveTask(failing, { project, task: 'never', source: taskSource('never'), who: 'alice' });
+
+    // Assess
+    await expect(saving).rejects.toThrow('Internal server error');
+    expect(fake.mock).toHaveReceivedCommandWith(DeleteStateMachineCommand, { stateMachineArn: arnOf(project, 'never') });
+    expect([...fake.stateMachines.keys()]).toStrictEqual([]);
+    expect(await getVersion(dynamo.store, project, 'never', 1)).toBeUndefined();
+  });
+
+  it('lets one of 50 parallel saves from the same version win; the others get a conflict naming it and leave nothing behind', async () => {
     // Prepare
     await saveTask(deps, { project, task: 'race', source: taskSource('race'), who: 'first' });
+    const first = await getTaskVersion(deps, project, 'race', 1);
 
     // Act
     const results = await Promise.allSettled(
@@ -215,9 +265,20 @@ describe('saving a task', () => {
     const writer = Number(/# writer (\d+)/.exec(current.source)![1]);
     expect([current.version, current.createdBy]).toStrictEqual([won[0]!.version, `writer-${writer}`]);
     expect((await listTaskVersions(deps, project, 'race')).items.map((v) => v.version)).toStrictEqual([won[0]!.version, 1]);
-    // Every state machine version a loser had published is deleted again.
-    const published = fake.mock.commandCalls(UpdateStateMachineCommand).length;
-    expect(fake.mock.commandCalls(DeleteStateMachineVersionCommand)).toHaveLength(published - 1);
+    // No loser's version item remains (versions 2 to 51 were handed out), and version 1 is as it was.
+    const stored = await Promise.all(Array.from({ length: 50 }, (_, i) => getVersion(dynamo.store, project, 'race', i + 2)));
+    expect(stored.flatMap((v) => (v ? [v.version] : []))).toStrictEqual([won[0]!.version]);
+    expect(await getTaskVersion(deps, project, 'race', 1)).toStrictEqual({ ...first, currentVersion: won[0]!.version });
+    // The state machine runs the winner's definition when started from the console, and every version a
+    // loser had published is deleted again.
+    const machine = fake.stateMachines.get(arnOf(project, 'race'))!;
+    expect(JSON.parse(machine.definition)).toStrictEqual(current.definition);
+    // (Version 1 is kept unless the winner's is 50 versions after it: see the pruning tests.)
+    const winnerNumber = Number(won[0]!.stateMachineVersionArn.split(':')[7]);
+    expect(machine.versions.map((v) => v.arn)).toStrictEqual([
+      ...(winnerNumber - 1 < 50 ? [`${arnOf(project, 'race')}:1`] : []),
+      won[0]!.stateMachineVersionArn,
+    ]);
   });
 
   it('loses no update when 8 writers each read, change and save with If-Match, retrying on conflict', async () => {
@@ -250,9 +311,51 @@ describe('saving a task', () => {
       next = page.next;
     } while (next);
     expect(versions).toHaveLength(9);
+    expect(JSON.parse(fake.stateMachines.get(arnOf(project, 'tally'))!.definition)).toStrictEqual(current.definition);
     // Every version in the history holds exactly one more writer than the one before it.
     const chain = await Promise.all(versions.toReversed().map((v) => getTaskVersion(deps, project, 'tally', v)));
     chain.forEach((v, i) => expect(/# tally:(.*)/.exec(v.source)![1]!.trim().split(' ').filter(Boolean)).toHaveLength(i));
+  });
+});
+
+describe('pruning published state machine versions', () => {
+  it('keeps the newest 50 published versions after each save; the store still serves every task version', async () => {
+    // Prepare
+    for (let v = 1; v <= 51; v++) await saveTask(deps, { project, task: 'often', source: taskSource('often', `# save ${v}\n`), who: 'a' });
+    fake.mock.resetHistory();
+
+    // Act
+    const saved = await saveTask(deps, { project, task: 'often', source: taskSource('often', '# save 52\n'), who: 'a' });
+
+    // Assess
+    expect(saved.stateMachineVersionArn).toBe(`${arnOf(project, 'often')}:52`);
+    expect(fake.mock.commandCalls(DeleteStateMachineVersionCommand).map((c) => c.args[0].input.stateMachineVersionArn)).toStrictEqual([
+      `${arnOf(project, 'often')}:2`,
+    ]);
+    expect(fake.stateMachines.get(arnOf(project, 'often'))!.versions.map((v) => v.arn)).toStrictEqual(
+      Array.from({ length: 50 }, (_, i) => `${arnOf(project, 'often')}:${i + 3}`),
+    );
+    const oldest = await getTaskVersion(deps, project, 'often', 1);
+    expect([oldest.version, oldest.source]).toStrictEqual([1, taskSource('often', '# save 1\n')]);
+  });
+
+  it('logs a failure to prune and still answers the save', async () => {
+    // Prepare
+    const log = recordingLog();
+    const logged = serviceDeps(dynamo.store, fake.sfn, log);
+    await saveTask(logged, { project, task: 'pruned', source: taskSource('pruned'), who: 'a' });
+    fake.stateMachines.get(arnOf(project, 'pruned'))!.lastVersion = 60;
+    fake.mock.on(ListStateMachineVersionsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    // Act
+    const saved = await saveTask(logged, { project, task: 'pruned', source: taskSource('pruned', 'rollback: true\n'), who: 'a' });
+
+    // Assess
+    expect([saved.version, saved.stateMachineVersionArn]).toStrictEqual([2, `${arnOf(project, 'pruned')}:61`]);
+    expect((await getTaskVersion(deps, project, 'pruned')).version).toBe(2);
+    expect(log.lines).toStrictEqual([
+      { level: 'warn', message: 'follow-up after a save did not complete', extra: [{ error: { name: 'ThrottlingException', message: 'Rate exceeded' } }] },
+    ]);
   });
 });
 

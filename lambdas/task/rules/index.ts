@@ -9,6 +9,7 @@ import { each } from './each.ts';
 import { expect } from './expect.ts';
 import { fire } from './fire.ts';
 import { flowTargets } from './flow-targets.ts';
+import { formattedReferences } from './formatted-references.ts';
 import { inputTypes } from './input-types.ts';
 import { inputs } from './inputs.ts';
 import { boundedLoops } from './loops.ts';
@@ -38,6 +39,7 @@ export const rules: readonly { name: string; check: Rule }[] = [
   { name: 'each', check: each },
   { name: 'fire', check: fire },
   { name: 'references', check: references },
+  { name: 'formatted-references', check: formattedReferences },
   { name: 'flow-targets', check: flowTargets },
   { name: 'loops', check: boundedLoops },
   { name: 'output-guaranteed', check: outputGuaranteed },

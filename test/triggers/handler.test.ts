@@ -1,0 +1,61 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { putProject } from '#service/store';
+import { saveTask } from '#service/tasks';
+import { startDynalite } from '../support/dynalite.ts';
+import type { LocalDynamo } from '../support/dynalite.ts';
+import { CONFIG, fakeStepFunctions, serviceDeps, SETTINGS, triggeredTaskSource } from '../service/fixtures.ts';
+import { alarmJson, snsEvent } from './messages.ts';
+
+let dynamo: LocalDynamo;
+
+beforeAll(async () => {
+  dynamo = await startDynalite(CONFIG.table);
+  vi.stubEnv('AWS_REGION', CONFIG.region);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+  vi.stubEnv('MASTERMIND_TABLE', CONFIG.table);
+  vi.stubEnv('MASTERMIND_STATE_MACHINE_ROLE_ARN', CONFIG.stateMachineRoleArn);
+  vi.stubEnv('MASTERMIND_EXECUTION_LOG_GROUP_ARN', CONFIG.executionLogGroupArn);
+  vi.stubEnv('MASTERMIND_PROVIDER_EC2_ARN', CONFIG.providers.ec2);
+  vi.stubEnv('MASTERMIND_PROVIDER_SSH_ARN', CONFIG.providers.ssh);
+  vi.stubEnv('MASTERMIND_PROVIDER_CHEF_ARN', CONFIG.providers.chef);
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await dynamo.close();
+});
+
+describe('the trigger Lambda handler', () => {
+  it('builds its clients from the environment (the SDK endpoint variables included) and starts the task an alarm names', async () => {
+    // Prepare: a task saved through the service into the table the handler reads.
+    await putProject(dynamo.store, 'web', SETTINGS, 'tester');
+    await saveTask(serviceDeps(dynamo.store, fakeStepFunctions().sfn), {
+      project: 'web',
+      task: 'scale-out',
+      source: triggeredTaskSource('scale-out', '{ alarms: [web-cpu-high] }'),
+      who: 'tester',
+    });
+    const machine = `arn:aws:states:${CONFIG.region}:123456789012:stateMachine:mastermind-web_scale-out`;
+    const execution = `arn:aws:states:${CONFIG.region}:123456789012:execution:mastermind-web_scale-out:alarm-web-cpu-high-20250304050607123`;
+    const sfn = mockClient(SFNClient);
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${execution}'`, $metadata: {} }));
+    sfn.on(StartExecutionCommand).callsFake(() => ({ executionArn: execution, startDate: new Date() }));
+    const { handler } = await import('../../lambdas/triggers/handler.ts');
+
+    // Act
+    const outcome = await handler(snsEvent(alarmJson('web-cpu-high')));
+    const unknown = await handler(snsEvent(alarmJson('nobody-listens')));
+
+    // Assess
+    expect(outcome).toStrictEqual({ started: 1, alreadyStarted: 0, skippedRunning: 0, ignored: 0, failed: 0 });
+    expect(unknown).toStrictEqual({ started: 0, alreadyStarted: 0, skippedRunning: 0, ignored: 1, failed: 0 });
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: `${machine}:1`, name: 'alarm-web-cpu-high-20250304050607123' });
+    sfn.restore();
+  });
+});
