@@ -4,24 +4,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDynalite } from '../support/dynalite.ts';
 import type { LocalDynamo } from '../support/dynalite.ts';
-import { CONFIG } from '../service/fixtures.ts';
+import { CONFIG, stubServiceEnvironment } from '../service/fixtures.ts';
 import { apiEvent, bodyOf } from './events.ts';
 
 let dynamo: LocalDynamo;
 
 beforeAll(async () => {
   dynamo = await startDynalite(CONFIG.table);
-  vi.stubEnv('AWS_REGION', CONFIG.region);
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
-  vi.stubEnv('MASTERMIND_TABLE', CONFIG.table);
-  vi.stubEnv('MASTERMIND_STATE_MACHINE_ROLE_ARN', CONFIG.stateMachineRoleArn);
-  vi.stubEnv('MASTERMIND_EXECUTION_LOG_GROUP_ARN', CONFIG.executionLogGroupArn);
-  vi.stubEnv('MASTERMIND_PROVIDER_EC2_ARN', CONFIG.providers.ec2);
-  vi.stubEnv('MASTERMIND_PROVIDER_SSH_ARN', CONFIG.providers.ssh);
-  vi.stubEnv('MASTERMIND_PROVIDER_CHEF_ARN', CONFIG.providers.chef);
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  stubServiceEnvironment(vi.stubEnv, dynamo.endpoint);
 });
 afterAll(async () => {
   vi.unstubAllEnvs();

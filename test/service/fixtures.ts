@@ -258,3 +258,21 @@ plot:
       command: add-backend \${trigger.alarmName}
 `;
 }
+
+/** The environment a service Lambda reads (lambdas/service/config.ts), pointing DynamoDB at the local dynalite. */
+export function stubServiceEnvironment(stubEnv: (name: string, value: string) => unknown, dynamodbEndpoint: string): void {
+  const environment: Record<string, string> = {
+    AWS_REGION: CONFIG.region,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+    MASTERMIND_TABLE: CONFIG.table,
+    MASTERMIND_STATE_MACHINE_ROLE_ARN: CONFIG.stateMachineRoleArn,
+    MASTERMIND_EXECUTION_LOG_GROUP_ARN: CONFIG.executionLogGroupArn,
+    MASTERMIND_PROVIDER_EC2_ARN: CONFIG.providers.ec2,
+    MASTERMIND_PROVIDER_SSH_ARN: CONFIG.providers.ssh,
+    MASTERMIND_PROVIDER_CHEF_ARN: CONFIG.providers.chef,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  };
+  for (const [name, value] of Object.entries(environment)) stubEnv(name, value);
+}
