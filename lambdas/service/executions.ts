@@ -20,7 +20,7 @@ import type { HenchmanSummary } from './history.ts';
 import { checkParams } from './params.ts';
 import { stateMachineNameOf } from './state-machines.ts';
 import type { Page, PageOptions, TaskRecord } from './store.ts';
-import { readTask } from './tasks.ts';
+import { readTask } from './store.ts';
 
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
 

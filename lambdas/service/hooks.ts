@@ -8,7 +8,7 @@ import { notFound, ServiceError } from './errors.ts';
 import { startTriggered } from './executions.ts';
 import type { TriggeredOutcome } from './executions.ts';
 import { deleteHookToken, getHookToken, getTask, putHookToken, swapHookHash } from './store.ts';
-import { readTask } from './tasks.ts';
+import { readTask } from './store.ts';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 

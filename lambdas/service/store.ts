@@ -27,7 +27,7 @@ import {
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ProjectSettings } from '#task/catalog';
 import type { Param } from '#task/schema';
-import { badRequest, VersionConflictError } from './errors.ts';
+import { badRequest, notFound, VersionConflictError } from './errors.ts';
 
 export interface Store {
   readonly doc: DynamoDBDocumentClient;
@@ -554,4 +554,12 @@ export async function swapHookHash(
     if (isConditionFailure(error)) return false;
     throw error;
   }
+}
+
+/** The head of a task, or NotFound (404). Here rather than in tasks.ts, so that starting an execution (the trigger
+ * Lambda) does not load the compiler. */
+export async function readTask(deps: { readonly store: Store }, project: string, task: string): Promise<TaskRecord> {
+  const head = await getTask(deps.store, project, task);
+  if (!head) throw notFound(`Task ${project}/${task} does not exist.`);
+  return head;
 }

@@ -30,6 +30,7 @@ import {
   moveHead,
   putVersion,
   removeAlarmEntries,
+  readTask,
 } from './store.ts';
 import type { Page, PageOptions, SourceFormat, TaskRecord, VersionRecord, VersionSummary } from './store.ts';
 import {
@@ -285,12 +286,6 @@ function logRejections(deps: ServiceDeps, what: string, results: PromiseSettledR
       deps.log.warn(`${what} did not complete`, { error: { name: error?.name, message: error?.message } });
     }
   }
-}
-
-export async function readTask(deps: ServiceDeps, project: string, task: string): Promise<TaskRecord> {
-  const head = await getTask(deps.store, project, task);
-  if (!head) throw notFound(`Task ${project}/${task} does not exist.`);
-  return head;
 }
 
 export interface TaskView {

@@ -1,4 +1,8 @@
-import { DURATION_PATTERN } from './schema.ts';
+/**
+ * Durations as tasks write them: 30s, 10m, 1h, 1d. No import of the schema here: the providers read durations
+ * too, and the schema would bring zod into every provider bundle.
+ */
+export const DURATION_PATTERN = /^(\d+)(ms|s|m|h|d)$/;
 
 const UNIT_SECONDS = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 } as const;
 

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 
 export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-export const DURATION_PATTERN = /^(\d+)(ms|s|m|h|d)$/;
+export { DURATION_PATTERN } from './duration.ts';
 
 const name = z.string().describe('Lower-case letters, digits and dashes; starts and ends with a letter or digit.');
 const duration = z.string().describe('A duration: 30s, 10m, 1h, 1d.');
