@@ -187,6 +187,26 @@ export function versionNumberOf(stateMachineVersionArn: string): number | undefi
   return parts.length === 8 && parts[5] === 'stateMachine' && /^\d+$/.test(parts[7]!) ? Number(parts[7]) : undefined;
 }
 
+/** The ARNs of a state machine's published versions, with their numbers; none when the state machine does not exist. */
+export async function listStateMachineVersions(sfn: SFNClient, stateMachineArn: string): Promise<{ arn: string; number: number }[]> {
+  const versions: { arn: string; number: number }[] = [];
+  let nextToken: string | undefined;
+  try {
+    do {
+      const page = await sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }));
+      for (const version of page.stateMachineVersions ?? []) {
+        const number = version.stateMachineVersionArn ? versionNumberOf(version.stateMachineVersionArn) : undefined;
+        if (number !== undefined) versions.push({ arn: version.stateMachineVersionArn!, number });
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+  } catch (error) {
+    if ((error as { name?: string }).name === 'StateMachineDoesNotExist') return [];
+    throw error;
+  }
+  return versions;
+}
+
 /**
  * Deletes the published versions that are `keep` or more numbers older than the version in force (Step
  * Functions numbers a state machine's versions 1, 2, 3, ... and never reuses a number), oldest first and at
@@ -201,16 +221,7 @@ export async function pruneStateMachineVersions(
 ): Promise<string[]> {
   const inForce = versionNumberOf(inForceVersionArn);
   if (inForce === undefined || inForce <= keep) return [];
-  const old: { arn: string; number: number }[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }));
-    for (const version of page.stateMachineVersions ?? []) {
-      const number = version.stateMachineVersionArn ? versionNumberOf(version.stateMachineVersionArn) : undefined;
-      if (number !== undefined && number <= inForce - keep) old.push({ arn: version.stateMachineVersionArn!, number });
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
+  const old = (await listStateMachineVersions(sfn, stateMachineArn)).filter((version) => version.number <= inForce - keep);
   const doomed = old.sort((a, b) => a.number - b.number).slice(0, MAX_PRUNED_PER_SAVE);
   for (const version of doomed) await deleteStateMachineVersion(sfn, version.arn);
   return doomed.map((version) => version.arn);

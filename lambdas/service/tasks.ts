@@ -36,6 +36,7 @@ import type { Page, PageOptions, SourceFormat, TaskRecord, VersionRecord, Versio
 import {
   currentDefinition,
   deleteStateMachine,
+  listStateMachineVersions,
   deleteStateMachineVersion,
   publishStateMachine,
   pruneStateMachineVersions,
@@ -222,7 +223,7 @@ export async function saveTask(deps: ServiceDeps, request: SaveRequest): Promise
       deletePendingVersion(store, project, name, version),
       deleteStateMachineVersion(sfn, published.stateMachineVersionArn),
       removeAlarmEntries(store, project, name, alarms.filter((a) => !head?.alarms.includes(a)), version),
-      settleStateMachine(deps, project, name, published.stateMachineArn),
+      settleStateMachine(deps, project, name, published.stateMachineArn, undefined, published.stateMachineVersionArn),
     ]);
     logRejections(deps, 'cleanup after a lost save', cleanup);
     throw error;
@@ -254,7 +255,7 @@ const MAX_SETTLE_ROUNDS = 5;
 /**
  * Makes the state machine's own current definition (what a start from the AWS console runs) the one of the
  * version in force; with no head (the task was never saved, or was deleted meanwhile) the state machine
- * goes. Every save that changed the definition ends here, winner and loser alike: read the head, put its
+ * goes, unless a version other than this save's own was published to it (another first save is winning). Every save that changed the definition ends here, winner and loser alike: read the head, put its
  * definition in place if another is there, read the head again, and go round once more if it moved. So
  * the last save to write a definition wrote the head's, and once every save has ended they agree.
  */
@@ -264,11 +265,15 @@ async function settleStateMachine(
   task: string,
   arn: string,
   known?: { version: number; definition: string },
+  ownVersionArn?: string,
 ): Promise<void> {
   for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
     const head = await getTask(deps.store, project, task);
     if (!head) {
-      await deleteStateMachine(deps.sfn, arn);
+      // A first save that failed: its state machine goes, unless another save has published to it meanwhile
+      // (that save is about to put its head in place, and its executions will run there).
+      const others = (await listStateMachineVersions(deps.sfn, arn)).filter((v) => v.arn !== ownVersionArn);
+      if (others.length === 0) await deleteStateMachine(deps.sfn, arn);
       return;
     }
     const definition = head.version === known?.version ? known.definition : (await getVersion(deps.store, project, task, head.version))?.definition;

@@ -244,6 +244,29 @@ describe('saving a task', () => {
     expect(await getVersion(dynamo.store, project, 'never', 1)).toBeUndefined();
   });
 
+  it('keeps the state machine of a failed first save when another first save has published to it meanwhile', async () => {
+    // Prepare: another first save of the same task created the state machine and published version 1, and has
+    // not moved its head yet.
+    const arn = arnOf(project, 'contested');
+    fake.stateMachines.set(arn, {
+      arn,
+      roleArn: CONFIG.stateMachineRoleArn,
+      definition: '{"Comment":"the other save"}',
+      versions: [{ arn: `${arn}:1`, definition: '{"Comment":"the other save"}', creationDate: new Date('2025-03-04T05:06:08.000Z') }],
+      lastVersion: 1,
+      tags: {},
+    });
+    const failing = { ...deps, store: storeFailingToMoveHeads() };
+
+    // Act
+    const saving = saveTask(failing, { project, task: 'contested', source: taskSource('contested'), who: 'alice' });
+
+    // Assess: this save's own version is gone, the other save's state machine and version stay.
+    await expect(saving).rejects.toThrow('Internal server error');
+    expect(fake.mock).not.toHaveReceivedCommandWith(DeleteStateMachineCommand, { stateMachineArn: arn });
+    expect(fake.stateMachines.get(arn)?.versions.map((v) => v.arn)).toStrictEqual([`${arn}:1`]);
+  });
+
   it('lets one of 50 parallel saves from the same version win; the others get a conflict naming it and leave nothing behind', async () => {
     // Prepare
     await saveTask(deps, { project, task: 'race', source: taskSource('race'), who: 'first' });
