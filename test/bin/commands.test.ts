@@ -148,6 +148,36 @@ describe('mastermind graph', () => {
     );
   });
 
+  it('draws goto, continue and next edges', async () => {
+    // Prepare
+    const io = capture();
+    const host = 'with: { host: web-1, user: ops, key: "${secret:/ops/key}", command: "true" }';
+    await writeFile(
+      join(dir, 'jumps.yaml'),
+      [
+        'task: jumps',
+        'plot:',
+        `  - { name: check, provider: ssh, action: run, ${host}, onFailure: { goto: notify } }`,
+        `  - { name: work, provider: ssh, action: run, ${host}, onFailure: continue, next: end }`,
+        `  - { name: notify, provider: ssh, action: run, ${host} }`,
+        '',
+      ].join('\n'),
+    );
+    // Act
+    const code = await main(['graph', join(dir, 'jumps.yaml')], io);
+    // Assess
+    expect({ code, err: io.err() }).toStrictEqual({ code: 0, err: '' });
+    expect(io.out().split('\n').filter((line) => line.includes('-->') || line.includes('.->'))).toStrictEqual([
+      '  __start --> h_check',
+      '  h_check --> h_work',
+      '  h_check -. "on failure: goto" .-> h_notify',
+      '  h_work -->|next| __end',
+      '  h_work -. "on failure: continue" .-> __end',
+      '  h_notify --> __end',
+      '  h_notify -. "on failure: abort" .-> __fail',
+    ]);
+  });
+
   it('refuses an unknown format', async () => {
     const io = capture();
     expect(await main(['graph', join(dir, 'small.yaml'), '--format', 'png'], io)).toBe(2);
