@@ -3,35 +3,24 @@
  * task's state machine, the HTTPS API with its Lambda, and the alarm triggers.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Api, type Throttle } from './api.ts';
 import { MastermindFunction } from './function.ts';
-import { Providers } from './providers.ts';
+import { Providers, type ProvidersProps } from './providers.ts';
 import { DEFAULT_STATE_MACHINE_PREFIX, StateMachineRole } from './state-machine-role.ts';
 import { Store } from './store.ts';
 import { Triggers } from './triggers.ts';
 
-export interface MastermindStackProps extends StackProps {
-  /** SSM parameter path under which the providers may read secrets (`${secret:/mastermind/...}`). @default '/mastermind/' */
-  readonly secretsPath?: string;
-  /** Roles ec2 launch may give instances (`iamInstanceProfile`), passed to EC2 only. @default every role of the account */
-  readonly instanceRoleArns?: string[];
-  /** Run the provider Lambdas in this VPC, so ssh and chef reach private hosts. @default not in a VPC */
-  readonly vpc?: IVpc;
-  /** With `vpc`: the providers' subnets. @default the VPC's private subnets */
-  readonly vpcSubnets?: SubnetSelection;
-  /** With `vpc`: the providers' security groups. @default one new group per provider allowing all outbound traffic */
-  readonly securityGroups?: ISecurityGroup[];
+/**
+ * The stack's props: the providers' own (secretsPath, instanceRoleArns, vpc, vpcSubnets, securityGroups,
+ * logRetention and logLevel, which here apply to every Lambda), and these.
+ */
+export interface MastermindStackProps extends StackProps, ProvidersProps {
   /** First part of every task state machine's name. @default 'mastermind' */
   readonly stateMachinePrefix?: string;
-  /** Retention of the Lambdas' logs. @default RetentionDays.ONE_MONTH */
-  readonly logRetention?: RetentionDays;
   /** Retention of the execution and API access logs. @default RetentionDays.THREE_MONTHS */
   readonly auditLogRetention?: RetentionDays;
-  /** POWERTOOLS_LOG_LEVEL of every Lambda. @default 'INFO' */
-  readonly logLevel?: string;
   /** API stage throttling. @default { rateLimit: 50, burstLimit: 100 } */
   readonly apiThrottle?: Throttle;
   /** Throttling of `POST /hooks/{token}`. @default { rateLimit: 5, burstLimit: 10 } */
@@ -55,15 +44,7 @@ export class MastermindStack extends Stack {
     const logLevel = props.logLevel;
 
     this.store = new Store(this, 'Store');
-    this.providers = new Providers(this, 'Providers', {
-      secretsPath: props.secretsPath,
-      instanceRoleArns: props.instanceRoleArns,
-      vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets,
-      securityGroups: props.securityGroups,
-      logRetention,
-      logLevel,
-    });
+    this.providers = new Providers(this, 'Providers', { ...props, logRetention, logLevel });
     this.stateMachineRole = new StateMachineRole(this, 'StateMachines', {
       providers: this.providers.all.map((fn) => fn.lambda),
       prefix: props.stateMachinePrefix ?? DEFAULT_STATE_MACHINE_PREFIX,
