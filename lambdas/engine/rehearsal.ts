@@ -9,7 +9,7 @@
  *     provision:
  *       do:                           # ... or answers per phase: do, undo, poll
  *         - transient: throttled      #   Mastermind.Transient (retried when the henchman has retry)
- *         - poll: 2                   #   "ask me again" twice (after: seconds, default 5) ...
+ *         - poll: 2                   #   "ask me again" twice (after: seconds to the first poll, default 5) ...
  *         - output: { privateIp: 10.0.0.5 }   # ... then this answer
  *       undo:
  *         - invalid: no such instance #   Mastermind.Invalid
@@ -97,17 +97,15 @@ export function plausibleOutput(provider: ProviderName, action: string, henchman
   return Object.fromEntries(Object.entries(spec?.output ?? {}).map(([field, f]) => [field, sample(f.type, henchman, field)]));
 }
 
-interface PollState {
-  /** Polls still to answer "ask me again", the seconds to ask for, and the phase (do or undo) that is waiting. */
-  rehearsal: { left: number; after: number; phase: 'do' | 'undo' };
-}
-
-function isPollState(value: unknown): value is PollState {
-  return typeof (value as PollState | undefined)?.rehearsal?.left === 'number';
-}
-
 export function rehearsalHandler(scenario: Scenario): ProviderHandler {
   const cursors = new Map<string, number>();
+  /**
+   * Per henchman and `each` item: the "ask me again" answers still to give, the seconds they ask for, and the phase
+   * (do or undo) that waits.
+   * Every poll is handed back the state of the first answer, so the count lives here; a move's polls never
+   * overlap with its next do or undo call.
+   */
+  const waiting = new Map<string, { left: number; after: number; phase: 'do' | 'undo' }>();
 
   /** The next answer of a henchman's phase; the last one repeats. */
   function next(henchman: string, phase: Phase): Answer | undefined {
@@ -119,26 +117,32 @@ export function rehearsalHandler(scenario: Scenario): ProviderHandler {
     return answers[Math.min(at, answers.length - 1)];
   }
 
-  function give(answer: Answer | undefined, event: ProviderEvent, provider: ProviderName): ProviderResult {
+  function give(answer: Answer | undefined, event: ProviderEvent, provider: ProviderName, key: string): ProviderResult {
     if (answer === undefined) return { output: plausibleOutput(provider, event.action, event.context.henchman) };
     if ('output' in answer) return { output: answer.output };
     if ('fail' in answer) throw new FailedError(answer.fail);
     if ('invalid' in answer) throw new InvalidError(answer.invalid);
     if ('transient' in answer) throw new TransientError(answer.transient);
     const after = answer.after ?? DEFAULT_POLL_AFTER;
-    const phase = event.phase === 'undo' ? 'undo' : 'do';
-    return { poll: { after, state: { rehearsal: { left: answer.poll - 1, after, phase } } satisfies PollState } };
+    waiting.set(key, { left: answer.poll - 1, after, phase: event.phase === 'undo' ? 'undo' : 'do' });
+    return { poll: { after, state: { rehearsal: answer } } };
   }
 
   return async (event, provider) => {
     const henchman = event.context.henchman;
-    if (event.phase !== 'poll') return give(next(henchman, event.phase), event, provider);
-    if (scenario.henchmen[henchman]?.poll) return give(next(henchman, 'poll'), event, provider);
-    if (isPollState(event.poll) && event.poll.rehearsal.left > 0) {
-      const { left, after, phase } = event.poll.rehearsal;
-      return { poll: { after, state: { rehearsal: { left: left - 1, after, phase } } satisfies PollState } };
+    const key = `${henchman}\u0000${event.context.item ?? ''}`;
+    if (event.phase !== 'poll') {
+      waiting.delete(key);
+      return give(next(henchman, event.phase), event, provider, key);
     }
+    if (scenario.henchmen[henchman]?.poll) return give(next(henchman, 'poll'), event, provider, key);
+    const wait = waiting.get(key);
+    if (wait && wait.left > 0) {
+      wait.left -= 1;
+      return { poll: { after: wait.after, state: event.poll } };
+    }
+    waiting.delete(key);
     // "poll N times, then answer": the answer after the poll entry in the sequence of the phase that waits.
-    return give(next(henchman, isPollState(event.poll) ? event.poll.rehearsal.phase : 'do'), event, provider);
+    return give(next(henchman, wait?.phase ?? 'do'), event, provider, key);
   };
 }

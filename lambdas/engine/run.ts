@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import type { ProviderName } from '#task/catalog';
 import type { State, StateMachineDefinition } from '#task/compiler/asl';
+import { settlePoll } from '#providers/contract';
 import type { ProviderEvent, ProviderResult } from '#providers/contract';
 
 export type ProviderHandler = (event: ProviderEvent, provider: ProviderName) => Promise<ProviderResult>;
@@ -51,7 +52,7 @@ export interface RunResult {
   error?: string;
   cause?: string;
   moves: Move[];
-  /** State transitions: every state entered, inside Map iterations too (what a Standard workflow bills). */
+  /** State transitions: every state entered and every retry, inside Map iterations too (what a Standard workflow bills). */
   transitions: number;
 }
 
@@ -97,14 +98,17 @@ export async function runTask(
       moves.push(full);
       options.onMove?.(full);
     };
+    let result: ProviderResult;
     try {
-      const result = await options.handler(event, providerOf(request.FunctionName, options.providers));
-      record({ status: 'succeeded', output: result });
-      return result;
+      result = await options.handler(event, providerOf(request.FunctionName, options.providers));
     } catch (error) {
       record({ status: 'failed', error: errorOf(error) });
       throw error;
     }
+    record({ status: 'succeeded', output: result });
+    // As the provider runtime does: a poll still waiting (its answer recorded above) is thrown as
+    // Mastermind.Waiting, which the poll Task state's Retry takes.
+    return settlePoll(event.phase, result);
   }
 
   const taskHandlers: Record<string, (input: unknown) => Promise<never>> = {};
@@ -138,7 +142,8 @@ export async function runTask(
   let failure: { error?: string; cause?: string } = {};
   const events = (async () => {
     for await (const event of execution.eventLogs) {
-      if (event.type === 'StateEntered') transitions += 1;
+      // A retry is billed as a transition too (it is how a poll asks again: ../task/compiler/poll.ts).
+      if (event.type === 'StateEntered' || event.type === 'StateRetried') transitions += 1;
       if (event.type === 'ExecutionFailed') failure = { error: event.Error, cause: typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause) };
     }
   })();

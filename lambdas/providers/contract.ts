@@ -28,7 +28,7 @@ export interface ProviderEvent {
   /** The action's input: references resolved, except `${secret:/name}`, which the provider resolves. */
   readonly input: Record<string, unknown>;
   readonly phase: Phase;
-  /** With phase "poll": the state the action asked to be handed back. */
+  /** With phase "poll": the state the action's first answer (phase do or undo) asked to be handed back; every poll gets it. */
   readonly poll?: unknown;
   readonly context: ProviderContext;
 }
@@ -41,6 +41,7 @@ export const ERROR_NAMES = {
   transient: 'Mastermind.Transient',
   failed: 'Mastermind.Failed',
   invalid: 'Mastermind.Invalid',
+  waiting: 'Mastermind.Waiting',
 } as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
@@ -75,6 +76,24 @@ export class InvalidError extends ProviderError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ERROR_NAMES.invalid, message, options);
   }
+}
+
+/**
+ * A poll's "not done yet, ask me again". An action answers `{ poll }` in every phase; in phase "poll" the provider
+ * runtime (and the local engine, for in-process handlers) throws it as this error, which the poll Task state's
+ * Retry catches: it asks again every N seconds, handing back the state of the first answer, up to the henchman's
+ * timeout. See ../task/compiler/poll.ts.
+ */
+export class WaitingError extends ProviderError {
+  constructor(message = 'not done yet: the action asked to be called again') {
+    super(ERROR_NAMES.waiting, message);
+  }
+}
+
+/** A result as the state machine takes it: in phase "poll", `{ poll }` becomes a thrown {@link WaitingError}. */
+export function settlePoll(phase: Phase, result: ProviderResult): ProviderResult {
+  if (phase === 'poll' && 'poll' in result) throw new WaitingError(`not done yet: the action asked to be called again in ${result.poll.after} s`);
+  return result;
 }
 
 /** The largest text (stdout, stderr) an output keeps, in characters; the tail is kept. */

@@ -12,6 +12,8 @@ import {
   MAX_ITEM_TEXT,
   InvalidError,
   ProviderError,
+  settlePoll,
+  WaitingError,
   type Phase,
   type ProviderContext,
   type ProviderEvent,
@@ -148,13 +150,15 @@ export function createProviderHandler(
       );
       const limit = textLimit(checked.context);
       const clean = redactValue(limit === undefined ? result : cutText(result, limit), secretValues);
+      const waiting = checked.phase === 'poll' && 'poll' in clean;
       logger.info('move done', {
         ...keys,
         durationMs: Date.now() - started,
-        outcome: 'poll' in clean ? 'poll' : 'output',
+        outcome: waiting ? 'waiting' : 'poll' in clean ? 'poll' : 'output',
       });
-      return clean;
+      return settlePoll(checked.phase, clean);
     } catch (error) {
+      if (error instanceof WaitingError) throw error;
       const failure =
         error instanceof ProviderError
           ? error

@@ -34,7 +34,7 @@ export function catalogMarkdown(): string {
       const outputs = Object.entries(action.output).map(([field, spec]) => `\`${field}\` ${spec.type}`).join('<br>');
       const traits = [
         action.undoneBy ? `undo: \`${action.undoneBy}\`` : '',
-        action.polls ? 'waits (polls)' : '',
+        action.polls ? `waits (polls every ${action.polls.every} s)` : '',
       ].filter(Boolean);
       const title = `**${actionName}**: ${action.description}${traits.length ? ` (${traits.join('; ')})` : ''}`;
       parts.push(`| ${cell(title)} | ${cell([inputs, ...oneOf].filter(Boolean).join('<br>'))} | ${cell(outputs)} |`);

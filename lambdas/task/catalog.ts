@@ -51,9 +51,22 @@ export interface ActionSpec {
   readonly output: Readonly<Record<string, OutputField>>;
   /** The action that takes this one back, fed with this action's output: `undo: <action>` in a task. */
   readonly undoneBy?: string;
-  /** The action may answer "ask me again in N seconds" (phase "poll"); the compiler adds a poll loop. */
-  readonly polls?: boolean;
+  /**
+   * The action may answer "ask me again in N seconds" (phase "poll"); the compiler adds a poll loop that, after
+   * the first wait, asks again every `every` seconds until the action answers or the henchman's timeout is up.
+   */
+  readonly polls?: PollSpec;
 }
+
+export interface PollSpec {
+  /** Seconds between two polls after the first. */
+  readonly every: number;
+}
+
+/** How often each provider's waiting actions look at the world again: EC2 state changes, an SSH login. */
+export const POLL_EVERY = { ec2: 10, ssh: 5 } as const satisfies Partial<Record<ProviderName, number>>;
+const ec2Polls: PollSpec = { every: POLL_EVERY.ec2 };
+const sshPolls: PollSpec = { every: POLL_EVERY.ssh };
 
 export interface ProviderSpec {
   readonly description: string;
@@ -155,14 +168,14 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
           state: { type: 'string', description: 'Instance state (running).' },
         },
         undoneBy: 'terminate',
-        polls: true,
+        polls: ec2Polls,
       },
       terminate: {
         description: 'Terminate instances and wait until they are terminated.',
         input: { instanceId, instanceIds, region },
         oneOf: [['instanceId', 'instanceIds']],
         output: instanceOutput,
-        polls: true,
+        polls: ec2Polls,
       },
       stop: {
         description: 'Stop instances and wait until they are stopped.',
@@ -170,7 +183,7 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
         oneOf: [['instanceId', 'instanceIds']],
         output: instanceOutput,
         undoneBy: 'start',
-        polls: true,
+        polls: ec2Polls,
       },
       start: {
         description: 'Start stopped instances and wait until they are running.',
@@ -178,14 +191,14 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
         oneOf: [['instanceId', 'instanceIds']],
         output: instanceOutput,
         undoneBy: 'stop',
-        polls: true,
+        polls: ec2Polls,
       },
       reboot: {
         description: 'Reboot instances and wait until their status checks pass again (at least a minute).',
         input: { instanceId, instanceIds, region },
         oneOf: [['instanceId', 'instanceIds']],
         output: instanceOutput,
-        polls: true,
+        polls: ec2Polls,
       },
       describe: {
         description: 'Describe instances by ids or by tags.',
@@ -218,7 +231,7 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
         },
         oneOf: [['instanceId', 'instanceIds']],
         output: instanceOutput,
-        polls: true,
+        polls: ec2Polls,
       },
       tag: {
         description: 'Add tags to instances.',
@@ -292,7 +305,7 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
           host: { type: 'string', description: 'The host that answered.' },
           hostKey: { type: 'string', description: 'Its host key fingerprint (SHA256:...).' },
         },
-        polls: true,
+        polls: sshPolls,
       },
     },
   },

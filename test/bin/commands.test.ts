@@ -211,7 +211,7 @@ describe('mastermind rehearse', () => {
       "reachable  do    wait-reachable  ok {\"host\":\"10.0.1.42\",\"hostKey\":\"SHA256:9h3kq2Lw0rJ5b8xT1nV4cM7zQ6pY2sD0fG3aE5uK8iO\"}",
       "configure  do    bootstrap       ok {\"nodeName\":\"web-i-0a1b2c3d4e5f60002\",\"runList\":[\"role[web]\"],\"exitCode\":0}",
       "connect    do    run             ok {\"exitCode\":0,\"stdout\":\"backend 10.0.1.42 added\",\"stderr\":\"\",\"truncated\":false}",
-      "SUCCEEDED in <time>: 11 moves, 38 state transitions",
+      "SUCCEEDED in <time>: 11 moves, 31 state transitions",
       "",
     ]);
   });

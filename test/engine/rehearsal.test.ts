@@ -59,10 +59,12 @@ describe('rehearsalHandler', () => {
   it('asks to be polled N times, then gives the next answer', async () => {
     const handler = rehearsalHandler(loadScenario('henchmen: { a: [{ poll: 2, after: 7 }, { output: { state: running } }] }'));
     const first = await handler(event('a', 'do', 'launch'), 'ec2');
-    expect(first).toStrictEqual({ poll: { after: 7, state: { rehearsal: { left: 1, after: 7, phase: 'do' } } } });
-    const second = await handler(event('a', 'poll', 'launch', (first as { poll: { state: unknown } }).poll.state), 'ec2');
-    expect(second).toStrictEqual({ poll: { after: 7, state: { rehearsal: { left: 0, after: 7, phase: 'do' } } } });
-    const third = await handler(event('a', 'poll', 'launch', (second as { poll: { state: unknown } }).poll.state), 'ec2');
+    const state = { rehearsal: { poll: 2, after: 7 } };
+    expect(first).toStrictEqual({ poll: { after: 7, state } });
+    // Every poll is handed back the state of the first answer (the poll Task's Retry asks again with it).
+    const second = await handler(event('a', 'poll', 'launch', state), 'ec2');
+    expect(second).toStrictEqual({ poll: { after: 7, state } });
+    const third = await handler(event('a', 'poll', 'launch', state), 'ec2');
     expect(third).toStrictEqual({ output: { state: 'running' } });
   });
 
@@ -76,7 +78,7 @@ describe('rehearsalHandler', () => {
     const replayed = await handler(event('a', 'do', 'launch'), 'ec2');
     expect([played, undo, undone, replayed]).toStrictEqual([
       { output: { n: 1 } },
-      { poll: { after: 5, state: { rehearsal: { left: 0, after: 5, phase: 'undo' } } } },
+      { poll: { after: 5, state: { rehearsal: { poll: 1 } } } },
       { output: { state: 'terminated' } },
       { output: { n: 2 } },
     ]);

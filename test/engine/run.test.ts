@@ -168,19 +168,30 @@ plot:
 ${SSH('next')}
 `;
 
-  it('polls until the action answers, handing its state back', async () => {
+  it('polls until the action answers, handing every poll the state of the first answer', async () => {
     const r = await rehearse(launch('10m'), 'henchmen: { provision: [{ poll: 2, after: 30 }, { output: { instanceId: i-9 } }] }');
     expect(r.status).toBe('SUCCEEDED');
     expect(r.trail).toStrictEqual(['provision:do', 'provision:poll', 'provision:poll', 'next:do']);
-    expect(r.events[1]).toMatchObject({ phase: 'poll', poll: { rehearsal: { left: 1, after: 30 } } });
+    expect(r.events.slice(1, 3).map((e) => [e.phase, e.poll])).toStrictEqual([
+      ['poll', { rehearsal: { poll: 2, after: 30 } }],
+      ['poll', { rehearsal: { poll: 2, after: 30 } }],
+    ]);
+    // The first poll asked again (Mastermind.Waiting, retried); the second answered.
+    expect(r.moves.slice(1, 3).map((m) => m.output)).toStrictEqual([
+      { poll: { after: 30, state: { rehearsal: { poll: 2, after: 30 } } } },
+      { output: { instanceId: 'i-9' } },
+    ]);
+    // 2 start + provision, "poll?", "wait", "poll" + 1 retry of it (the second round) + "output" + next
+    expect(r.transitions).toBe(9);
     expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-9' } });
     // The answers waited on lived in out.provision.polling; the output replaced them, no copy is left behind.
     expect(Object.keys(r.output as object)).toStrictEqual(['params', 'trigger', 'out', 'count']);
   });
 
-  it('ends a poll loop with States.Timeout once the waits reach the henchman timeout', async () => {
+  it('ends a poll loop with States.Timeout once the polls every 10 s (ec2) fill the henchman timeout', async () => {
     const r = await rehearse(launch('3m'), 'henchmen: { provision: [{ poll: 100, after: 60 }] }');
-    expect(r.trail).toStrictEqual(['provision:do', 'provision:poll', 'provision:poll', 'provision:poll']);
+    // The first poll after 60 s, then 18 retries 10 s apart (3m / 10 s).
+    expect(r.trail).toStrictEqual(['provision:do', ...Array<string>(19).fill('provision:poll')]);
     expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'States.Timeout', cause: 'provision was still waiting after 3m' });
   });
 
@@ -392,6 +403,7 @@ plot:
     const events: ProviderEvent[] = [];
     let launched = 0;
     let configured = 0;
+    let terminateCalls = 0;
     const handler: ProviderHandler = async (event) => {
       events.push(event);
       if (event.action === 'launch') return { output: { instanceId: `i-${++launched}`, privateIp: `10.0.0.${launched}` } };
@@ -399,13 +411,13 @@ plot:
         if (++configured === 1) throw Object.assign(new Error('exit 1'), { name: 'Mastermind.Failed' });
         return { output: { exitCode: 0 } };
       }
-      const round = event.phase === 'undo' ? 1 : (event.poll as { round: number }).round + 1;
-      return round <= polls ? { poll: { after: 60, state: { round } } } : { output: { instanceId: event.input.instanceId, state: 'terminated' } };
+      terminateCalls += 1;
+      return terminateCalls <= polls ? { poll: { after: 60, state: { terminating: event.input.instanceId } } } : { output: { instanceId: event.input.instanceId, state: 'terminated' } };
     };
     return { events, handler };
   }
 
-  it('polls an undo until it answers, handing its state back, then plays the retreat target again', async () => {
+  it('polls an undo until it answers, handing every poll the state of its first answer, then plays the retreat target again', async () => {
     // Prepare
     const definition = compileTask(taskSchema.parse(parse(launchRetreat('10m'))));
     const { events, handler } = scripted(2);
@@ -416,20 +428,21 @@ plot:
     expect(trail(r.moves)).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo', 'provision:poll(undo)', 'provision:poll(undo)', 'provision:do', 'configure:do']);
     expect(events.filter((e) => e.action === 'terminate').map((e) => [e.phase, e.input, e.poll])).toStrictEqual([
       ['undo', { instanceId: 'i-1' }, undefined],
-      ['poll', { instanceId: 'i-1' }, { round: 1 }],
-      ['poll', { instanceId: 'i-1' }, { round: 2 }],
+      ['poll', { instanceId: 'i-1' }, { terminating: 'i-1' }],
+      ['poll', { instanceId: 'i-1' }, { terminating: 'i-1' }],
     ]);
     expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-2', privateIp: '10.0.0.2' } });
-    // 2 start + 3 provision (Task, poll?, output) + configure + retreat? + undo guard + undo + poll? + 2 rounds of 4
-    // + undo output + retreat + 3 provision + configure
-    expect(r.transitions).toBe(24);
+    // 2 start + 3 provision (Task, poll?, output) + configure + retreat? + undo guard + undo + poll? + wait + poll
+    // + 1 retry of the poll + undo output + retreat + 3 provision + configure
+    expect(r.transitions).toBe(19);
   });
 
   it('takes the abort route when a polling undo is still waiting at the henchman timeout during a retreat', async () => {
     const definition = compileTask(taskSchema.parse(parse(launchRetreat('2m'))));
     const { handler } = scripted(Number.POSITIVE_INFINITY);
     const r = await runTask(definition, {}, { handler, skipWaits: true });
-    expect(trail(r.moves)).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo', 'provision:poll(undo)', 'provision:poll(undo)']);
+    // The first poll, then 12 retries 10 s apart (2m / 10 s).
+    expect(trail(r.moves)).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo', ...Array<string>(13).fill('provision:poll(undo)')]);
     expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({
       status: 'FAILED',
       error: 'States.Timeout',
@@ -441,7 +454,7 @@ plot:
     const definition = compileTask(taskSchema.parse(parse(launchRetreat('2m', true))));
     const { handler } = scripted(Number.POSITIVE_INFINITY);
     const r = await runTask(definition, {}, { handler, skipWaits: true });
-    expect(trail(r.moves)).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo', 'provision:poll(undo)', 'provision:poll(undo)']);
+    expect(trail(r.moves)).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo', ...Array<string>(13).fill('provision:poll(undo)')]);
     expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Failed', cause: 'exit 1' });
   });
 

@@ -171,7 +171,7 @@ describe('createProviderHandler', () => {
     ]);
   });
 
-  it('answers a poll result as it is', async () => {
+  it('answers the poll result of a do as it is', async () => {
     // Prepare
     const { handler } = handlerWith(async () => ({ poll: { after: 5, state: { tries: 1 } } }));
 
@@ -180,6 +180,19 @@ describe('createProviderHandler', () => {
 
     // Assess
     expect(result).toStrictEqual({ poll: { after: 5, state: { tries: 1 } } });
+  });
+
+  it('throws Mastermind.Waiting for a poll that asks again, for the poll Task\'s Retry, and logs it as a move done', async () => {
+    // Prepare
+    const { handler, logs } = handlerWith(async () => ({ poll: { after: 5, state: { tries: 1 } } }));
+
+    // Act
+    const error = await outcome(handler(event({ phase: 'poll', poll: { tries: 1 } })));
+
+    // Assess
+    expect(error).toStrictEqual({ name: 'Mastermind.Waiting', message: 'not done yet: the action asked to be called again in 5 s' });
+    expect(logs()).toMatchObject([{ level: 'INFO', message: 'move done', phase: 'poll', outcome: 'waiting' }]);
+    expect(logs()).toHaveLength(1);
   });
 
   it.each([

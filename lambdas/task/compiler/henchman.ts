@@ -4,8 +4,9 @@
  *   plain        "X" (Task) ─────────────────────────────────────────────→ next        one transition
  *   expect       "X" → "X: check" ─met→ next, else "X: unexpected" → failure route
  *   polls        "X" → "X: poll?" ─output→ "X: output" → next
- *                           ├─waited ≥ timeout→ "X: timed out" → failure route
- *                           └─else→ "X: count" → "X: wait" → "X: poll" → "X: poll?"         (./poll.ts)
+ *                           └─else→ "X: wait" → "X: poll" ─output→ "X: output" → next     (./poll.ts)
+ *                                               (retried every N s while waiting; at the timeout
+ *                                                "X: timed out" → failure route)
  *   fire         "X" (InvocationType Event) → next
  *   each         "X: items?" ─more than MAX_EACH_ITEMS→ "X: too many items" → failure route
  *                           └─else→ "X" (inline Map over the list; the states above per item, inside)
@@ -113,6 +114,7 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
       slot,
       within: recordPath(name),
       bound: seconds(timeout),
+      every: spec.polls.every,
       timeoutSeconds,
       retry: retriers(h.retry),
       catch: catchAll(sink),
@@ -188,6 +190,7 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
       event: '$.event',
       slot: '$.poll',
       bound: seconds(timeout),
+      every: spec.polls.every,
       timeoutSeconds,
       retry: retriers(h.retry),
       output: pass({ inputPath: '$.poll.answer.Payload.output', target: afterOutput }),

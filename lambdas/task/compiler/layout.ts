@@ -13,12 +13,11 @@
  *
  * A henchman's record in `out` is one of
  *   { output: {...} }                        it completed (its provider's output; a list for `each`)
- *   { polling: { answer: { Payload }, waited } }
- *                                            it is waiting for the world: the last answer of its action
- *                                            and the seconds waited so far (replaced by { output } once
- *                                            the action answers, so no copy of the answer stays behind)
+ *   { polling: { answer: { Payload } } }     it is waiting for the world: its action's answer (replaced by
+ *                                            { output } once the action answers, so no copy of the answer
+ *                                            stays behind)
  *   { failed: true, error, cause }           it failed and its onFailure is `continue`
- *   { output, undoing: { answer: { Payload }, waited } }
+ *   { output, undoing: { answer: { Payload } } }
  *                                            its undo is waiting for the world (the output stays: the undo
  *                                            reads it, and each poll hands it over again)
  *   { undone: true }                         it was taken back by its undo
@@ -52,9 +51,9 @@ export const outputPath = (henchman: string): string => `$.out.${henchman}.outpu
 export const playsPath = (henchman: string): string => `$.count.plays.${henchman}`;
 /** `$.count.retreats.<name>`: how often the henchman's retreat was taken. */
 export const retreatsPath = (henchman: string): string => `$.count.retreats.${henchman}`;
-/** `$.out.<name>.polling`: the last answer of a polling henchman and the seconds waited so far. */
+/** `$.out.<name>.polling`: the answer of a polling henchman that asked to be called again. */
 export const pollPath = (henchman: string): string => `$.out.${henchman}.polling`;
-/** `$.out.<name>.undoing`: the last answer of a polling undo and the seconds waited so far. */
+/** `$.out.<name>.undoing`: the answer of a polling undo that asked to be called again. */
 export const undoPollPath = (henchman: string): string => `$.out.${henchman}.undoing`;
 
 export const NAMES = {
@@ -66,7 +65,6 @@ export const NAMES = {
   unexpected: (h: string) => `${h}: unexpected`,
   failed: (h: string) => `${h}: failed`,
   pollChoice: (h: string) => `${h}: poll?`,
-  count: (h: string) => `${h}: count`,
   wait: (h: string) => `${h}: wait`,
   poll: (h: string) => `${h}: poll`,
   output: (h: string) => `${h}: output`,
@@ -101,7 +99,6 @@ export const MAX_EACH_ITEMS = 100;
 /** The helper states of a poll loop. */
 export interface PollNames {
   readonly choice: string;
-  readonly count: string;
   readonly wait: string;
   readonly poll: string;
   readonly output: string;
@@ -114,10 +111,10 @@ export interface PollNames {
  */
 export function pollNames(first: string): PollNames {
   if (!first.includes(': ')) {
-    return { choice: NAMES.pollChoice(first), count: NAMES.count(first), wait: NAMES.wait(first), poll: NAMES.poll(first), output: NAMES.output(first), timedOut: NAMES.timedOut(first) };
+    return { choice: NAMES.pollChoice(first), wait: NAMES.wait(first), poll: NAMES.poll(first), output: NAMES.output(first), timedOut: NAMES.timedOut(first) };
   }
   const name = (helper: string) => `${first} ${helper}`;
-  return { choice: name('poll?'), count: name('count'), wait: name('wait'), poll: name('poll'), output: name('output'), timedOut: name('timed out') };
+  return { choice: name('poll?'), wait: name('wait'), poll: name('poll'), output: name('output'), timedOut: name('timed out') };
 }
 
 /**

@@ -1,23 +1,28 @@
 /**
- * Moves that wait for the world. An action that polls (catalog `polls: true`) may answer
- * `{ poll: { after, state } }`: it is asked again after `after` seconds with phase "poll" and its state handed
- * back, until it answers `{ output }` or the seconds waited reach the bound (the henchman's timeout, else
- * {@link DEFAULT_POLL_TIMEOUT}).
+ * Moves that wait for the world. An action that polls (catalog `polls: { every }`) may answer
+ * `{ poll: { after, state } }`: the machine waits `after` seconds, then asks again with phase "poll" and that
+ * state handed back. While the world is not ready, a poll answers by throwing Mastermind.Waiting (the provider
+ * runtime turns a poll's "ask me again" into that error), and the poll Task state's own Retry asks again every
+ * `every` seconds, at most ⌈bound / every⌉ times: the henchman's timeout (else {@link DEFAULT_POLL_TIMEOUT})
+ * bounds the loop inside the state machine, with no counter state.
  *
  *   "X" (phase do or undo) → "X: poll?" ─output→ "X: output" → on
- *                                       ├─waited ≥ bound→ "X: timed out" → failure route
- *                                       └─else→ "X: count" → "X: wait" → "X: poll" → "X: poll?"
+ *                                       └─else→ "X: wait" → "X: poll" ─output→ "X: output"
+ *                                                            ├─Mastermind.Waiting: retried every `every` s
+ *                                                            └─still waiting after the last retry → "X: timed out" → failure route
  *
- * A move that answers at once costs two transitions more than a plain one ("X: poll?", "X: output"); each
- * poll round costs four ("X: poll?", "X: count", "X: wait", "X: poll"). Forward moves (./henchman.ts), the
- * items of `each` and undo steps (./rollback.ts) all wait through this one builder. Helper names: pollNames.
+ * A move that answers at once costs two transitions more than a plain one ("X: poll?", "X: output"); a move that
+ * waits costs two more ("X: wait", "X: poll"), and each poll round after the first costs one: a retry of
+ * "X: poll", which Step Functions bills as one state transition. Why a Retry rather than a Choice → Wait → Task
+ * loop: see the README ("Choices"). Forward moves (./henchman.ts), the items of `each` and undo steps
+ * (./rollback.ts) all wait through this one builder. Helper names: pollNames.
  */
 import type { Catcher, JsonObject, Retrier, State } from './asl.ts';
 import { isPresent } from './expect.ts';
 import type { StateGraph } from './graph.ts';
 import { pollNames } from './layout.ts';
 import type { PollNames } from './layout.ts';
-import { choice, ERRORS, invoke, pass, waitSecondsPath } from './states.ts';
+import { choice, ERRORS, invoke, waitSecondsPath } from './states.ts';
 
 /** How long a polling move may wait when its henchman gives no timeout. */
 export const DEFAULT_POLL_TIMEOUT = '10m';
@@ -28,7 +33,7 @@ export interface PollingMoveOptions {
   functionName: string;
   /** The provider event as a Parameters template, or the JSONPath of one ("$.event" inside a Map). */
   event: JsonObject | string;
-  /** Where `{ answer: { Payload }, waited }` lives while the move waits. */
+  /** Where `{ answer: { Payload } }` lives while the move waits. */
   slot: string;
   /**
    * The record holding `slot` as one of its fields: the first answer then replaces that whole record (a
@@ -37,6 +42,8 @@ export interface PollingMoveOptions {
   within?: string;
   /** Seconds the move may wait in all. */
   bound: number;
+  /** Seconds between two polls after the first (the action's catalog `polls.every`). */
+  every: number;
   timeoutSeconds?: number;
   retry: Retrier[];
   catch?: Catcher[];
@@ -51,6 +58,11 @@ export function timeoutFailure(name: string, timeout: string): { Error: string; 
   return { Error: ERRORS.timeout, Cause: `${name} was still waiting after ${timeout}` };
 }
 
+/** The Retry of a poll's Mastermind.Waiting: every `every` seconds, as often as fits in `bound`. */
+export function waitingRetrier(every: number, bound: number): Retrier {
+  return { ErrorEquals: [ERRORS.waiting], IntervalSeconds: every, MaxAttempts: Math.max(1, Math.ceil(bound / every)), BackoffRate: 1 };
+}
+
 /** The provider event of a poll: the move's own event, with phase "poll" and the state the action handed back. */
 function pollEvent(event: JsonObject | string, state: string): JsonObject {
   if (typeof event === 'string') {
@@ -63,7 +75,7 @@ function pollEvent(event: JsonObject | string, state: string): JsonObject {
 export function pollingMove(graph: StateGraph, o: PollingMoveOptions): PollNames {
   const names = pollNames(o.first);
   const answer = `${o.slot}.answer.Payload`;
-  const firstAnswer: JsonObject = { answer: { 'Payload.$': '$.Payload' }, waited: 0 };
+  const firstAnswer: JsonObject = { answer: { 'Payload.$': '$.Payload' } };
   let resultSelector = firstAnswer;
   let resultPath = o.slot;
   if (o.within !== undefined) {
@@ -71,39 +83,38 @@ export function pollingMove(graph: StateGraph, o: PollingMoveOptions): PollNames
     resultSelector = { [o.slot.slice(o.within.length + 1)]: firstAnswer };
     resultPath = o.within;
   }
-  const task = (payload: JsonObject | string, selector: JsonObject, path: string, target: string) =>
+  // Still waiting after the last retry: the move timed out. The error itself is dropped (ResultPath null): the
+  // "timed out" state records what happened.
+  const timedOut: Catcher = { ErrorEquals: [ERRORS.waiting], ResultPath: null, Next: names.timedOut };
+
+  graph.add(
+    o.first,
     invoke({
       functionName: o.functionName,
-      payload,
-      resultSelector: selector,
-      resultPath: path,
+      payload: o.event,
+      resultSelector,
+      resultPath,
       timeoutSeconds: o.timeoutSeconds,
       retry: o.retry,
       ...(o.catch ? { catch: o.catch } : {}),
-      target,
-    });
-
-  graph.add(o.first, task(o.event, resultSelector, resultPath, names.choice));
-  graph.add(
-    names.choice,
-    choice(
-      [
-        { rule: isPresent(`${answer}.poll`, false), next: names.output },
-        { rule: { Variable: `${o.slot}.waited`, NumericGreaterThanEquals: o.bound }, next: names.timedOut },
-      ],
-      names.count,
-    ),
-  );
-  graph.add(
-    names.count,
-    pass({
-      parameters: { 'answer.$': `${o.slot}.answer`, 'waited.$': `States.MathAdd(${o.slot}.waited, ${answer}.poll.after)` },
-      resultPath: o.slot,
-      target: names.wait,
+      target: names.choice,
     }),
   );
+  graph.add(names.choice, choice([{ rule: isPresent(`${answer}.poll`, false), next: names.output }], names.wait));
   graph.add(names.wait, waitSecondsPath(`${answer}.poll.after`, names.poll));
-  graph.add(names.poll, task(pollEvent(o.event, `${answer}.poll.state`), { 'Payload.$': '$.Payload' }, `${o.slot}.answer`, names.choice));
+  graph.add(
+    names.poll,
+    invoke({
+      functionName: o.functionName,
+      payload: pollEvent(o.event, `${answer}.poll.state`),
+      resultSelector: { 'Payload.$': '$.Payload' },
+      resultPath: `${o.slot}.answer`,
+      timeoutSeconds: o.timeoutSeconds,
+      retry: [waitingRetrier(o.every, o.bound), ...o.retry],
+      catch: [timedOut, ...(o.catch ?? [])],
+      target: names.output,
+    }),
+  );
   graph.add(names.output, o.output);
   graph.add(names.timedOut, o.timedOut);
   return names;

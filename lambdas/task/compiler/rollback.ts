@@ -11,7 +11,7 @@
  * and the rollback goes on; then the "task: aborted" Fail state fails the execution with $.failure.
  */
 import { findAction } from '../catalog.ts';
-import type { ProviderName } from '../catalog.ts';
+import type { PollSpec, ProviderName } from '../catalog.ts';
 import type { Henchman, Task } from '../schema.ts';
 import type { Catcher, State } from './asl.ts';
 import { isPresent } from './expect.ts';
@@ -55,8 +55,8 @@ export function undoChain(
 }
 
 /** The undo action of a henchman, and whether it waits for the world. */
-function undoPolling(h: Henchman, plan: UndoPlan): { polls: boolean; timeout: string } {
-  return { polls: findAction(h.provider, plan.action)?.polls === true, timeout: h.timeout ?? DEFAULT_POLL_TIMEOUT };
+function undoPolling(h: Henchman, plan: UndoPlan): { polls?: PollSpec; timeout: string } {
+  return { polls: findAction(h.provider, plan.action)?.polls, timeout: h.timeout ?? DEFAULT_POLL_TIMEOUT };
 }
 
 /**
@@ -84,6 +84,7 @@ function undoStates(h: Henchman, name: string, ctx: PlotContext, catchers: Catch
     event,
     slot: undoPollPath(h.name),
     bound: seconds(timeout),
+    every: polls.every,
     timeoutSeconds,
     retry: retriers(h.retry),
     catch: catchers,
@@ -108,6 +109,7 @@ function undoMap(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[
       event: '$.event',
       slot: '$.poll',
       bound: seconds(timeout),
+      every: polls.every,
       timeoutSeconds,
       retry: retriers(h.retry),
       output: succeed(),

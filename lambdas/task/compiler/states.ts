@@ -21,6 +21,8 @@ export const LAMBDA_ERRORS = [
 
 export const ERRORS = {
   transient: 'Mastermind.Transient',
+  /** A poll's "not done yet, ask me again": the poll Task state's Retry asks again (./poll.ts). */
+  waiting: 'Mastermind.Waiting',
   /** Input the task cannot play with (an `each` list longer than MAX_EACH_ITEMS): never retried. */
   invalid: 'Mastermind.Invalid',
   /** An output that does not meet the henchman's `expect`. */

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { fingerprint } from '#providers/ssh/connection';
+import { waitReachable } from '#providers/ssh/wait-reachable';
 import { freePort, makeKeyPair, startSshd, type Sshd } from '../../support/sshd.ts';
-import { callSsh, connection, described } from './harness.ts';
+import { callSsh, connection, context, described } from './harness.ts';
 
 let sshd: Sshd;
 
@@ -23,31 +25,49 @@ describe('ssh wait-reachable', () => {
     expect(result).toStrictEqual({ output: { host: '127.0.0.1', hostKey: sshd.hostKeyFingerprint } });
   });
 
-  it('asks to be called again in 5 seconds while the port is closed', async () => {
+  it('asks to be called again in 5 seconds while the port is closed, handing back when the first try was', async () => {
     // Prepare
     const port = await freePort();
+    const before = Date.now();
 
     // Act
     const result = await callSsh('wait-reachable', { ...connection(sshd), port });
 
     // Assess
-    expect(result).toStrictEqual({ poll: { after: 5, state: { tries: 1 } } });
+    const since = Date.parse((result as { poll: { state: { since: string } } }).poll.state.since);
+    expect(result).toStrictEqual({ poll: { after: 5, state: { since: new Date(since).toISOString() } } });
+    expect(since >= before && since <= Date.now()).toBe(true);
   });
 
-  it('counts the tries across polls', async () => {
+  it('throws Mastermind.Waiting on a poll while the port is still closed, for the poll Task to retry', async () => {
     // Prepare
     const port = await freePort();
 
     // Act
-    const result = await callSsh('wait-reachable', { ...connection(sshd), port }, { phase: 'poll', poll: { tries: 3 } });
+    const result = await callSsh('wait-reachable', { ...connection(sshd), port }, { phase: 'poll', poll: { since: '2026-11-25T10:00:00.000Z' } });
 
     // Assess
-    expect(result).toStrictEqual({ poll: { after: 5, state: { tries: 4 } } });
+    expect(described(result)).toStrictEqual({ name: 'Mastermind.Waiting', message: 'not done yet: the action asked to be called again in 5 s' });
+  });
+
+  it('logs how long it has waited since the first try, and hands back the same state', async () => {
+    // Prepare
+    const port = await freePort();
+    const logged: unknown[] = [];
+    const logger = { info: (message: string, attributes: unknown) => logged.push([message, attributes]) } as unknown as Logger;
+    const since = new Date(Date.now() - 30_000).toISOString();
+
+    // Act
+    const result = await waitReachable({ ...connection(sshd), port }, { phase: 'poll', poll: { since }, context, logger });
+
+    // Assess
+    expect(result).toStrictEqual({ poll: { after: 5, state: { since } } });
+    expect(logged).toMatchObject([['host not reachable yet', { host: '127.0.0.1', port, waitedSeconds: 30 }]]);
   });
 
   it('answers on the poll that finds the host up', async () => {
     // Act
-    const result = await callSsh('wait-reachable', connection(sshd), { phase: 'poll', poll: { tries: 7 } });
+    const result = await callSsh('wait-reachable', connection(sshd), { phase: 'poll', poll: { since: '2026-11-25T10:00:00.000Z' } });
 
     // Assess
     expect(result).toStrictEqual({ output: { host: '127.0.0.1', hostKey: sshd.hostKeyFingerprint } });

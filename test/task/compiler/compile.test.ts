@@ -111,7 +111,7 @@ plot:
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
-  it('compiles a polling action to a poll loop bounded by the henchman timeout, its answers kept in its own record', async () => {
+  it('compiles a polling action to a wait, then a poll retried while waiting up to the henchman timeout, its answers kept in its own record', async () => {
     const t = task(`
 task: t
 plot:
@@ -129,7 +129,7 @@ plot:
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke',
         Parameters: { FunctionName: EC2, Payload: payload },
-        ResultSelector: { polling: { answer: { 'Payload.$': '$.Payload' }, waited: 0 } },
+        ResultSelector: { polling: { answer: { 'Payload.$': '$.Payload' } } },
         ResultPath: '$.out.provision',
         TimeoutSeconds: 300,
         Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
@@ -138,20 +138,8 @@ plot:
       },
       'provision: poll?': {
         Type: 'Choice',
-        Choices: [
-          { Not: { Variable: '$.out.provision.polling.answer.Payload.poll', IsPresent: true }, Next: 'provision: output' },
-          { Variable: '$.out.provision.polling.waited', NumericGreaterThanEquals: 300, Next: 'provision: timed out' },
-        ],
-        Default: 'provision: count',
-      },
-      'provision: count': {
-        Type: 'Pass',
-        Parameters: {
-          'answer.$': '$.out.provision.polling.answer',
-          'waited.$': 'States.MathAdd($.out.provision.polling.waited, $.out.provision.polling.answer.Payload.poll.after)',
-        },
-        ResultPath: '$.out.provision.polling',
-        Next: 'provision: wait',
+        Choices: [{ Not: { Variable: '$.out.provision.polling.answer.Payload.poll', IsPresent: true }, Next: 'provision: output' }],
+        Default: 'provision: wait',
       },
       'provision: wait': { Type: 'Wait', SecondsPath: '$.out.provision.polling.answer.Payload.poll.after', Next: 'provision: poll' },
       'provision: poll': {
@@ -161,9 +149,10 @@ plot:
         ResultSelector: { 'Payload.$': '$.Payload' },
         ResultPath: '$.out.provision.polling.answer',
         TimeoutSeconds: 300,
-        Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: CATCH_TO('task: aborted'),
-        Next: 'provision: poll?',
+        // ec2 polls every 10 s: 5m allows 30 retries.
+        Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 10, MaxAttempts: 30, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
+        Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'provision: timed out' }, ...CATCH_TO('task: aborted')],
+        Next: 'provision: output',
       },
       'provision: output': {
         Type: 'Pass',
@@ -278,7 +267,7 @@ plot:
     // Act
     const definition = compileTask(t);
     // Assess
-    const { ['start: input']: _i, ['start: params']: params, provision: _p, ['provision: poll?']: _c, ['provision: count']: _n, ['provision: wait']: _w, ['provision: poll']: _q, ['provision: output']: _o, ['provision: timed out']: _t, configure, ...rest } = definition.States;
+    const { ['start: input']: _i, ['start: params']: params, provision: _p, ['provision: poll?']: _c, ['provision: wait']: _w, ['provision: poll']: _q, ['provision: output']: _o, ['provision: timed out']: _t, configure, ...rest } = definition.States;
     expect(params).toMatchObject({ Parameters: { count: { plays: { provision: 1, configure: 1 }, retreats: { configure: 0 } } } });
     expect(configure).toMatchObject({ Catch: CATCH_TO('configure: retreat?') });
     const terminate = { action: 'terminate', input: { 'instanceId.$': '$.out.provision.output.instanceId', region: 'eu-west-1' }, phase: 'undo', context: CONTEXT('provision') };
@@ -297,7 +286,7 @@ plot:
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke',
         Parameters: { FunctionName: EC2, Payload: terminate },
-        ResultSelector: { answer: { 'Payload.$': '$.Payload' }, waited: 0 },
+        ResultSelector: { answer: { 'Payload.$': '$.Payload' } },
         ResultPath: '$.out.provision.undoing',
         TimeoutSeconds: 300,
         Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
@@ -306,20 +295,8 @@ plot:
       },
       'configure: undo provision poll?': {
         Type: 'Choice',
-        Choices: [
-          { Not: { Variable: '$.out.provision.undoing.answer.Payload.poll', IsPresent: true }, Next: 'configure: undo provision output' },
-          { Variable: '$.out.provision.undoing.waited', NumericGreaterThanEquals: 300, Next: 'configure: undo provision timed out' },
-        ],
-        Default: 'configure: undo provision count',
-      },
-      'configure: undo provision count': {
-        Type: 'Pass',
-        Parameters: {
-          'answer.$': '$.out.provision.undoing.answer',
-          'waited.$': 'States.MathAdd($.out.provision.undoing.waited, $.out.provision.undoing.answer.Payload.poll.after)',
-        },
-        ResultPath: '$.out.provision.undoing',
-        Next: 'configure: undo provision wait',
+        Choices: [{ Not: { Variable: '$.out.provision.undoing.answer.Payload.poll', IsPresent: true }, Next: 'configure: undo provision output' }],
+        Default: 'configure: undo provision wait',
       },
       'configure: undo provision wait': { Type: 'Wait', SecondsPath: '$.out.provision.undoing.answer.Payload.poll.after', Next: 'configure: undo provision poll' },
       'configure: undo provision poll': {
@@ -329,9 +306,9 @@ plot:
         ResultSelector: { 'Payload.$': '$.Payload' },
         ResultPath: '$.out.provision.undoing.answer',
         TimeoutSeconds: 300,
-        Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: CATCH_TO('task: aborted'),
-        Next: 'configure: undo provision poll?',
+        Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 10, MaxAttempts: 30, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
+        Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'configure: undo provision timed out' }, ...CATCH_TO('task: aborted')],
+        Next: 'configure: undo provision output',
       },
       'configure: undo provision output': { Type: 'Pass', Result: { undone: true }, ResultPath: '$.out.provision', Next: 'configure: retreat' },
       'configure: undo provision timed out': {
