@@ -1,7 +1,8 @@
 /**
  * An execution's history, read as the game it is: per henchman, each move (a visit of one of its Task
  * states) with its phase (do, undo, poll), how many attempts it took, when it started and ended, and its
- * output or error. Built from GetExecutionHistory events; pure.
+ * output or error. A poll's attempts are its rounds (each "not done yet" is a Mastermind.Waiting the poll Task
+ * retries). Built from GetExecutionHistory events; pure.
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 
@@ -41,7 +42,12 @@ interface OpenMove {
   output?: unknown;
   error?: { error: string; cause?: string };
   pollAfter?: number;
+  /** The last attempt ended in Mastermind.Waiting: leaving the state without another attempt means the poll gave up. */
+  gaveUp?: boolean;
 }
+
+/** What a poll that is not done yet throws (lambdas/providers/contract.ts WaitingError). */
+const WAITING = 'Mastermind.Waiting';
 
 function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined;
@@ -89,6 +95,7 @@ export function summarizeHistory(events: readonly HistoryEvent[]): HenchmanSumma
       case 'TaskScheduled': {
         move.attempts += 1;
         move.status = 'running';
+        move.gaveUp = false;
         // A retry: what the earlier attempt ended with is no longer the move's result.
         delete move.error;
         delete move.end;
@@ -116,6 +123,13 @@ export function summarizeHistory(events: readonly HistoryEvent[]): HenchmanSumma
       }
       case 'TaskFailed':
         move.end = time(event);
+        if (event.taskFailedEventDetails?.error === WAITING) {
+          // A poll that is not done yet: the poll Task's Retry asks again (or, at the timeout, gives up: see
+          // TaskStateExited).
+          move.status = 'waiting';
+          move.gaveUp = true;
+          break;
+        }
         move.status = 'failed';
         move.error = failure(event.taskFailedEventDetails);
         break;
@@ -136,6 +150,10 @@ export function summarizeHistory(events: readonly HistoryEvent[]): HenchmanSumma
         break;
       case 'TaskStateExited':
         move.end ??= time(event);
+        if (move.gaveUp && move.status === 'waiting') {
+          move.status = 'failed';
+          move.error = { error: 'States.Timeout', cause: 'still waiting when the henchman\'s timeout was up' };
+        }
         break;
       default:
         break;
@@ -144,7 +162,7 @@ export function summarizeHistory(events: readonly HistoryEvent[]): HenchmanSumma
 
   const byHenchman = new Map<string, MoveSummary[]>();
   for (const move of moves) {
-    const { henchman, ...rest } = move;
+    const { henchman, gaveUp: _gaveUp, ...rest } = move;
     const summary: MoveSummary = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as unknown as MoveSummary;
     const list = byHenchman.get(henchman) ?? [];
     list.push(summary);

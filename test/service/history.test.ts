@@ -74,6 +74,56 @@ describe('summarizing an execution history per henchman', () => {
     ]);
   });
 
+  it('counts the rounds of a poll as attempts, waiting while it asks again, succeeded when it answers', () => {
+    const waitingFailure = { resourceType: 'lambda', resource: 'invoke', error: 'Mastermind.Waiting', cause: '{"errorMessage":"not done yet"}' };
+    const events: HistoryEvent[] = [
+      { id: 1, type: 'TaskStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'provision: poll' } },
+      { id: 2, previousEventId: 1, type: 'TaskScheduled', timestamp: at(1), taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'eu-west-1', parameters: payload('provision', 'poll', 'launch') } },
+      { id: 3, previousEventId: 2, type: 'TaskFailed', timestamp: at(2), taskFailedEventDetails: waitingFailure },
+      { id: 4, previousEventId: 3, type: 'TaskScheduled', timestamp: at(12), taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'eu-west-1', parameters: payload('provision', 'poll', 'launch') } },
+      { id: 5, previousEventId: 4, type: 'TaskFailed', timestamp: at(13), taskFailedEventDetails: waitingFailure },
+    ];
+    const answered: HistoryEvent[] = [
+      { id: 6, previousEventId: 5, type: 'TaskScheduled', timestamp: at(23), taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'eu-west-1', parameters: payload('provision', 'poll', 'launch') } },
+      { id: 7, previousEventId: 6, type: 'TaskSucceeded', timestamp: at(24), taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: '{"Payload":{"output":{"instanceId":"i-1"}}}' } },
+      { id: 8, previousEventId: 7, type: 'TaskStateExited', timestamp: at(24), stateExitedEventDetails: { name: 'provision: poll' } },
+    ];
+    const move = { state: 'provision: poll', phase: 'poll', action: 'launch', start: '2025-03-04T05:06:01.000Z' };
+    expect(summarizeHistory(events)).toStrictEqual([
+      { henchman: 'provision', status: 'waiting', moves: [{ ...move, attempts: 2, end: '2025-03-04T05:06:13.000Z', status: 'waiting' }] },
+    ]);
+    expect(summarizeHistory([...events, ...answered])).toStrictEqual([
+      { henchman: 'provision', status: 'succeeded', moves: [{ ...move, attempts: 3, end: '2025-03-04T05:06:24.000Z', status: 'succeeded', output: { instanceId: 'i-1' } }] },
+    ]);
+  });
+
+  it('shows a poll still waiting when it leaves its state (the timeout was up) as failed with States.Timeout', () => {
+    const events: HistoryEvent[] = [
+      { id: 1, type: 'TaskStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'provision: poll' } },
+      { id: 2, previousEventId: 1, type: 'TaskScheduled', timestamp: at(1), taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'eu-west-1', parameters: payload('provision', 'poll', 'launch') } },
+      { id: 3, previousEventId: 2, type: 'TaskFailed', timestamp: at(2), taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'Mastermind.Waiting', cause: '{}' } },
+      { id: 4, previousEventId: 3, type: 'TaskStateExited', timestamp: at(2), stateExitedEventDetails: { name: 'provision: poll' } },
+    ];
+    expect(summarizeHistory(events)).toStrictEqual([
+      {
+        henchman: 'provision',
+        status: 'failed',
+        moves: [
+          {
+            state: 'provision: poll',
+            phase: 'poll',
+            action: 'launch',
+            attempts: 1,
+            start: '2025-03-04T05:06:01.000Z',
+            end: '2025-03-04T05:06:02.000Z',
+            status: 'failed',
+            error: { error: 'States.Timeout', cause: "still waiting when the henchman's timeout was up" },
+          },
+        ],
+      },
+    ]);
+  });
+
   it('reads the project, task and version from the first move', () => {
     expect(executionContext(EVENTS)).toStrictEqual({ project: 'web', task: 'scale-out', version: 3 });
     expect(executionContext([])).toStrictEqual({});
