@@ -1,10 +1,15 @@
 /** The CLI's commands, by name, and how to run one. */
 import * as compile from './compile.ts';
 import * as graph from './graph.ts';
+import * as history from './history.ts';
 import { UsageError, type Command, type Io } from './io.ts';
 import * as providers from './providers.ts';
+import * as push from './push.ts';
 import * as rehearse from './rehearse.ts';
 import * as schema from './schema.ts';
+import * as start from './start.ts';
+import * as status from './status.ts';
+import * as stop from './stop.ts';
 import * as validate from './validate.ts';
 
 export const commands: Readonly<Record<string, { run: Command; usage: string; summary: string }>> = {
@@ -14,6 +19,11 @@ export const commands: Readonly<Record<string, { run: Command; usage: string; su
   rehearse: { run: rehearse.rehearse, usage: rehearse.usage, summary: 'run the task locally against a scenario' },
   providers: { run: providers.providers, usage: providers.usage, summary: 'list the providers, their actions, inputs and outputs' },
   schema: { run: schema.schema, usage: schema.usage, summary: 'print the JSON Schema of task files' },
+  push: { run: push.push, usage: push.usage, summary: 'store a task through the API (validated and compiled there)' },
+  start: { run: start.start, usage: start.usage, summary: 'start an execution of a stored task' },
+  status: { run: status.status, usage: status.usage, summary: "an execution's status, and where each henchman stands" },
+  history: { run: history.history, usage: history.usage, summary: 'every move of an execution' },
+  stop: { run: stop.stop, usage: stop.usage, summary: 'stop a running execution' },
 };
 
 export function helpText(): string {

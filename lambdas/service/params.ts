@@ -41,7 +41,7 @@ export function paramProblems(declared: Readonly<Record<string, Param>>, given: 
   for (const [name, param] of Object.entries(declared)) {
     const place = `params.${name}`;
     if (!Object.hasOwn(values, name) || values[name] === undefined) {
-      if (param.default === undefined) problems.push({ place, message: `is required (a ${param.type} without a default)` });
+      if (param.default === undefined) problems.push({ place, message: `is required (${/^[aeiou]/.test(param.type) ? 'an' : 'a'} ${param.type} without a default)` });
       continue;
     }
     const value = values[name];

@@ -1,0 +1,73 @@
+/**
+ * What the commands that talk to an API share: the --url option, calling a route, and turning an answer that
+ * is not the one hoped for into a message and exit code 1.
+ */
+import { parseArgs } from 'node:util';
+import { apiOf, ApiUnreachable, callApi, describeApiError } from './client.ts';
+import type { Api, ApiAnswer, ApiRequest } from './client.ts';
+import type { Io } from './io.ts';
+
+export const URL_OPTION = { url: { type: 'string' } } as const;
+
+/** A route's answer when its status is one of `ok`; else the error printed, and undefined (exit 1). */
+export async function ask(api: Api, request: ApiRequest, ok: readonly number[], io: Io, command: string): Promise<ApiAnswer | undefined> {
+  let answer: ApiAnswer;
+  try {
+    answer = await callApi(api, request);
+  } catch (error) {
+    if (error instanceof ApiUnreachable) {
+      io.stderr(`mastermind ${command}: ${error.message}\n`);
+      return undefined;
+    }
+    throw error;
+  }
+  if (ok.includes(answer.status)) return answer;
+  io.stderr(`mastermind ${command}: ${describeApiError(answer)}`);
+  return undefined;
+}
+
+export { apiOf };
+
+/** The path of an execution's routes: /executions/<its ARN, encoded>. */
+export function executionPath(id: string): string {
+  return `/executions/${encodeURIComponent(id)}`;
+}
+
+export interface MoveView {
+  state: string;
+  phase: string;
+  action?: string;
+  attempts: number;
+  start: string;
+  end?: string;
+  status: string;
+  output?: unknown;
+  error?: { error: string; cause?: string };
+  pollAfter?: number;
+}
+
+/** What GET /executions/{id} answers (lambdas/service/executions.ts ExecutionView). */
+export interface ExecutionView {
+  executionArn: string;
+  name: string;
+  project?: string;
+  task?: string;
+  version?: number;
+  status: string;
+  startDate: string;
+  stopDate?: string;
+  error?: string;
+  cause?: string;
+  consoleUrl: string;
+  henchmen: { henchman: string; status: string; moves: MoveView[] }[];
+  historyTruncated: boolean;
+}
+
+/** An execution as the API describes it, or undefined after printing why not. */
+export async function readExecution(args: string[], io: Io, command: string, usageError: (message: string) => Error): Promise<ExecutionView | undefined> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: URL_OPTION });
+  const [id, ...extra] = positionals;
+  if (!id || extra.length > 0) throw usageError('give one execution ARN');
+  const answer = await ask(apiOf({ url: values.url }), { method: 'GET', path: executionPath(id) }, [200], io, command);
+  return answer?.body as ExecutionView | undefined;
+}
