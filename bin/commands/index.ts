@@ -7,6 +7,7 @@ import * as providers from './providers.ts';
 import * as push from './push.ts';
 import * as rehearse from './rehearse.ts';
 import * as schema from './schema.ts';
+import * as serve from './serve.ts';
 import * as start from './start.ts';
 import * as status from './status.ts';
 import * as stop from './stop.ts';
@@ -24,6 +25,7 @@ export const commands: Readonly<Record<string, { run: Command; usage: string; su
   status: { run: status.status, usage: status.usage, summary: "an execution's status, and where each henchman stands" },
   history: { run: history.history, usage: history.usage, summary: 'every move of an execution' },
   stop: { run: stop.stop, usage: stop.usage, summary: 'stop a running execution' },
+  serve: { run: serve.serve, usage: serve.usage, summary: 'run the API locally: embedded store, local Step Functions, providers in-process' },
 };
 
 export function helpText(): string {

@@ -12,7 +12,20 @@ import type { State, StateMachineDefinition } from '#task/compiler/asl';
 import { settlePoll } from '#providers/contract';
 import type { ProviderEvent, ProviderResult } from '#providers/contract';
 
-export type ProviderHandler = (event: ProviderEvent, provider: ProviderName) => Promise<ProviderResult>;
+/** Which Task state made a provider call (local mode's Step Functions records it in the execution's history). */
+export interface TaskCall {
+  /** The Task state's name. */
+  readonly state: string;
+  /** The function the state invokes (its FunctionName). */
+  readonly functionName: string;
+  /** Invoked with InvocationType Event (`fire`): the state went on without waiting for the answer. */
+  readonly fired: boolean;
+}
+
+export type ProviderHandler = (event: ProviderEvent, provider: ProviderName, call?: TaskCall) => Promise<ProviderResult>;
+
+/** An event of the local engine's log (StateEntered, StateExited, StateFailed, StateRetried, ExecutionFailed, ...). */
+export type EngineEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 /** One provider call: a move of a henchman, as the engine saw it. */
 export interface Move {
@@ -42,6 +55,10 @@ export interface RunOptions {
   onMove?: (move: Move) => void;
   /** Which provider a function ARN belongs to, when its name does not say (…mastermind-ec2 does). */
   providers?: Partial<Record<ProviderName, string>>;
+  /** Aborting it stops the execution (status ABORTED); a provider call under way is not waited for. */
+  signal?: AbortSignal;
+  /** Each event of the engine's log, in order, as it is read. */
+  onEvent?: (event: EngineEvent) => void;
 }
 
 export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -87,7 +104,7 @@ export async function runTask(
   /** Per henchman and item: the phase of its last do or undo call, which its polls belong to. */
   const polled = new Map<string, 'do' | 'undo'>();
 
-  async function call(request: { FunctionName: string; Payload: ProviderEvent; InvocationType?: string }): Promise<ProviderResult> {
+  async function call(request: { FunctionName: string; Payload: ProviderEvent; InvocationType?: string }, state: string): Promise<ProviderResult> {
     const event = request.Payload;
     const startedAt = new Date();
     const key = `${event.context.henchman}\u0000${event.context.item ?? ''}`;
@@ -100,7 +117,11 @@ export async function runTask(
     };
     let result: ProviderResult;
     try {
-      result = await options.handler(event, providerOf(request.FunctionName, options.providers));
+      result = await options.handler(event, providerOf(request.FunctionName, options.providers), {
+        state,
+        functionName: request.FunctionName,
+        fired: request.InvocationType === 'Event',
+      });
     } catch (error) {
       record({ status: 'failed', error: errorOf(error) });
       throw error;
@@ -117,11 +138,13 @@ export async function runTask(
   for (const [name, state] of allStates(definition.States)) {
     if (state.Type === 'Task') {
       taskHandlers[name] = (async (request: { FunctionName: string; Payload: ProviderEvent; InvocationType?: string }) => {
+        // The engine may still be finishing a retry pause when the execution is aborted: no provider is called then.
+        if (options.signal?.aborted) throw new ExecutionAbortedError();
         if (request.InvocationType === 'Event') {
-          fired.push(call(request).then(() => undefined, () => undefined));
+          fired.push(call(request, name).then(() => undefined, () => undefined));
           return { StatusCode: 202, Payload: '' };
         }
-        return { StatusCode: 200, Payload: await call(request) };
+        return { StatusCode: 200, Payload: await call(request, name) };
       }) as unknown as (input: unknown) => Promise<never>;
       if (options.skipWaits) retries[name] = 0;
     }
@@ -138,10 +161,15 @@ export async function runTask(
     context: { Execution: { Id: id, Name: id.split(':').pop(), StartTime: new Date().toISOString(), Input: input as never } },
   });
 
+  const abort = () => execution.abort();
+  if (options.signal?.aborted) abort();
+  else options.signal?.addEventListener('abort', abort, { once: true });
+
   let transitions = 0;
   let failure: { error?: string; cause?: string } = {};
   const events = (async () => {
     for await (const event of execution.eventLogs) {
+      options.onEvent?.(event);
       // A retry is billed as a transition too (it is how a poll asks again: ../task/compiler/poll.ts).
       if (event.type === 'StateEntered' || event.type === 'StateRetried') transitions += 1;
       if (event.type === 'ExecutionFailed') failure = { error: event.Error, cause: typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause) };
@@ -157,8 +185,10 @@ export async function runTask(
     thrown = error;
     status = error instanceof ExecutionTimeoutError ? 'TIMED_OUT' : error instanceof ExecutionAbortedError ? 'ABORTED' : 'FAILED';
   }
+  options.signal?.removeEventListener('abort', abort);
   await events;
-  await Promise.all(fired);
+  // An aborted execution does not wait for the moves it fired.
+  if (status !== 'ABORTED') await Promise.all(fired);
   if (status === 'FAILED' && !failure.error) failure = { error: errorOf(thrown).name, cause: errorOf(thrown).message };
   return { status, ...(status === 'SUCCEEDED' ? { output } : failure), moves, transitions };
 }

@@ -1,0 +1,76 @@
+/**
+ * `mastermind serve`: the service locally (lambdas/local/service.ts). Local mode is imported when the command
+ * runs, so the other commands do not load the store, the engine and the providers.
+ */
+import '#engine/polyfill';
+import { parseArgs } from 'node:util';
+import type { LocalSecrets } from '#local/providers';
+import { UsageError, type Command, type Io } from './io.ts';
+
+export const usage = 'mastermind serve [--port <n>] [--secrets <file.json>]';
+
+function portOf(value: string | undefined): number {
+  if (value === undefined) return 8080;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--port must be a port number (0 to 65535), not ${value}`);
+  return port;
+}
+
+/** Resolves with the name of the first SIGINT or SIGTERM, then stops listening for them. */
+export function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** Serves until `stopped` settles (a signal, or a test), then closes everything it started. */
+export async function serveUntil(args: string[], io: Io, stopped: () => Promise<string>): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' }, secrets: { type: 'string' } } });
+  if (positionals.length > 0) throw new UsageError(`unexpected ${positionals.join(' ')}`);
+  const port = portOf(values.port);
+  const { readSecretsFile, SecretsFileError } = await import('#local/providers');
+  const { ALARMS_PATH, startLocalService } = await import('#local/service');
+  let secrets: LocalSecrets | undefined;
+  if (values.secrets !== undefined) {
+    try {
+      secrets = await readSecretsFile(values.secrets);
+    } catch (error) {
+      if (!(error instanceof SecretsFileError)) throw error;
+      io.stderr(`mastermind serve: ${error.message}\n`);
+      return 1;
+    }
+  }
+  const waiting = stopped();
+  let local;
+  try {
+    local = await startLocalService({ port, ...(secrets ? { secrets } : {}) });
+  } catch (error) {
+    io.stderr(`mastermind serve: cannot start: ${(error as Error).message}\n`);
+    return 1;
+  }
+  io.stdout(
+    [
+      `mastermind local mode on ${local.url}`,
+      `  API            ${local.url}/projects, /executions, /hooks (no signature asked)`,
+      `  alarms         POST ${local.url}${ALARMS_PATH} (an SNS notification, a CloudWatch alarm message or an EventBridge alarm state change)`,
+      `  store          embedded DynamoDB (dynalite, in memory: gone when this stops)`,
+      `  executions     on the local Step Functions engine, providers in-process`,
+      `  secrets        ${secrets ? `${values.secrets} (${secrets.names().length} names)` : 'SSM Parameter Store through the AWS SDK (AWS_ENDPOINT_URL_SSM honoured)'}`,
+      'Stop with Ctrl-C.',
+      '',
+    ].join('\n'),
+  );
+  const signal = await waiting;
+  io.stdout(`${signal}: stopping; running executions are aborted\n`);
+  await local.close();
+  return 0;
+}
+
+/** Runs the service locally (./lambdas/local/service.ts) until SIGINT or SIGTERM. */
+export const serve: Command = (args, io) => serveUntil(args, io, stopSignal);

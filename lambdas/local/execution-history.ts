@@ -1,0 +1,223 @@
+/**
+ * The history of a local execution, in Step Functions' event format (GetExecutionHistory's HistoryEvent): built
+ * from the local engine's log (states entered, exited, failed; Map iterations) and from the provider calls of its
+ * Task states (TaskScheduled, TaskStarted, then TaskSucceeded, TaskFailed or TaskTimedOut), each linked by
+ * previousEventId to the event before it in the same state visit, as lambdas/service/history.ts reads them.
+ *
+ * The engine's log is read asynchronously, a little behind the engine; a provider call first lets it catch up
+ * (one macrotask: the log is fed by microtasks only), so the call lands on the visit of its own state. A retry
+ * is a new TaskScheduled on the same visit, as in Step Functions.
+ */
+import { setImmediate } from 'node:timers/promises';
+import type { HistoryEvent, HistoryEventType } from '@aws-sdk/client-sfn';
+import type { EngineEvent, TaskCall } from '#engine/run';
+import { settlePoll } from '#providers/contract';
+import type { ProviderEvent, ProviderResult } from '#providers/contract';
+
+/** How an execution ended, as DescribeExecution shows it. */
+export interface ExecutionEnd {
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+interface Visit {
+  readonly state: string;
+  readonly type: string;
+  readonly thread: string;
+  lastId: number;
+  /** A provider call scheduled and not ended. */
+  callOpen: boolean;
+}
+
+const LAMBDA = { resourceType: 'lambda', resource: 'invoke' } as const;
+
+/** States whose visit can be cut short by a stop: Step Functions records `<Type>StateAborted` for them. */
+const ABORTABLE = new Set(['Task', 'Wait', 'Map', 'Parallel']);
+
+function json(value: unknown): string {
+  return JSON.stringify(value ?? null);
+}
+
+export class ExecutionHistory {
+  private readonly recorded: HistoryEvent[] = [];
+  /** The last event of each thread (the execution itself: "", a Map iteration: its index). */
+  private readonly lastOfThread = new Map<string, number>();
+  /** The open visit of each state, per thread. */
+  private readonly visits = new Map<string, Visit>();
+  private ended = false;
+
+  constructor(
+    private readonly region: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** The events so far, oldest first. */
+  get events(): readonly HistoryEvent[] {
+    return this.recorded;
+  }
+
+  private add(type: HistoryEventType, details: Partial<HistoryEvent>, thread: string, previous?: number): number {
+    const id = this.recorded.length + 1;
+    const previousEventId = previous ?? this.lastOfThread.get(thread) ?? (this.recorded.length > 0 ? this.recorded.length : undefined);
+    this.recorded.push({ timestamp: this.now(), type, id, ...(previousEventId !== undefined ? { previousEventId } : {}), ...details });
+    this.lastOfThread.set(thread, id);
+    return id;
+  }
+
+  started(details: { input: string; roleArn: string; stateMachineArn: string; stateMachineVersionArn?: string }): void {
+    this.add(
+      'ExecutionStarted',
+      {
+        executionStartedEventDetails: {
+          input: details.input,
+          inputDetails: { truncated: false },
+          roleArn: details.roleArn,
+          ...(details.stateMachineVersionArn ? { stateMachineVersionArn: details.stateMachineVersionArn } : {}),
+        },
+      },
+      '',
+    );
+  }
+
+  /** One event of the engine's log. The execution's own end is recorded by {@link end}. */
+  engineEvent(event: EngineEvent): void {
+    if (this.ended) return;
+    switch (event.type) {
+      case 'StateEntered': {
+        const thread = event.index === undefined ? '' : String(event.index);
+        const type = event.state.type;
+        const id = this.add(
+          `${type}StateEntered` as HistoryEventType,
+          { stateEnteredEventDetails: { name: event.state.name, input: json(event.state.input), inputDetails: { truncated: false } } },
+          thread,
+        );
+        this.visits.set(`${event.state.name}\u0000${thread}`, { state: event.state.name, type, thread, lastId: id, callOpen: false });
+        break;
+      }
+      case 'StateExited': {
+        const thread = event.index === undefined ? '' : String(event.index);
+        const key = `${event.state.name}\u0000${thread}`;
+        const visit = this.visits.get(key);
+        this.visits.delete(key);
+        if (event.state.type === 'Fail') break;
+        this.add(
+          `${event.state.type}StateExited` as HistoryEventType,
+          { stateExitedEventDetails: { name: event.state.name, output: json(event.state.output), outputDetails: { truncated: false } } },
+          thread,
+          visit?.lastId,
+        );
+        break;
+      }
+      case 'StateFailed': {
+        // A provider call cut short by the engine (the state's TimeoutSeconds): the call ends here.
+        const thread = event.index === undefined ? '' : String(event.index);
+        const visit = this.visits.get(`${event.state.name}\u0000${thread}`);
+        if (!visit?.callOpen) break;
+        visit.callOpen = false;
+        const failure = { ...LAMBDA, error: event.Error, cause: typeof event.Cause === 'string' ? event.Cause : json(event.Cause) };
+        visit.lastId =
+          event.Error === 'States.Timeout'
+            ? this.add('TaskTimedOut', { taskTimedOutEventDetails: failure }, thread, visit.lastId)
+            : this.add('TaskFailed', { taskFailedEventDetails: failure }, thread, visit.lastId);
+        break;
+      }
+      case 'MapIterationStarted':
+      case 'MapIterationSucceeded':
+      case 'MapIterationFailed': {
+        const details = { name: event.parentState.name, index: event.index };
+        const key = {
+          MapIterationStarted: 'mapIterationStartedEventDetails',
+          MapIterationSucceeded: 'mapIterationSucceededEventDetails',
+          MapIterationFailed: 'mapIterationFailedEventDetails',
+        }[event.type];
+        this.add(event.type, { [key]: details }, String(event.index), this.lastOfThread.get(String(event.index)) ?? this.lastOfThread.get(''));
+        break;
+      }
+      default:
+        // StateRetried and StateCaught have no event of their own in Step Functions (a retry is the next
+        // TaskScheduled); the execution's end is recorded by end().
+        break;
+    }
+  }
+
+  /**
+   * Records one provider call of a Task state around `run`: TaskScheduled and TaskStarted, then TaskSucceeded
+   * with the invoke's output ({ Payload, StatusCode }) or TaskFailed with the error's name and message. A poll
+   * still waiting is a TaskFailed Mastermind.Waiting, as the provider Lambda throws it. A fired call (`fire`)
+   * succeeds with StatusCode 202 at once; its own outcome is not part of the execution.
+   */
+  async call(call: TaskCall, event: ProviderEvent, run: () => Promise<ProviderResult>): Promise<ProviderResult> {
+    await setImmediate();
+    const thread = event.context.item === undefined ? '' : String(event.context.item);
+    const visit = this.ended ? undefined : this.visits.get(`${call.state}\u0000${thread}`);
+    if (!visit) return run();
+    const parameters = json({ FunctionName: call.functionName, Payload: event, ...(call.fired ? { InvocationType: 'Event' } : {}) });
+    visit.lastId = this.add('TaskScheduled', { taskScheduledEventDetails: { ...LAMBDA, region: this.region, parameters } }, thread, visit.lastId);
+    visit.lastId = this.add('TaskStarted', { taskStartedEventDetails: { ...LAMBDA } }, thread, visit.lastId);
+    if (call.fired) {
+      visit.lastId = this.add('TaskSucceeded', { taskSucceededEventDetails: { ...LAMBDA, output: json({ Payload: '', StatusCode: 202 }), outputDetails: { truncated: false } } }, thread, visit.lastId);
+      return run();
+    }
+    visit.callOpen = true;
+    const ended = () => {
+      const open = visit.callOpen && !this.ended;
+      visit.callOpen = false;
+      return open;
+    };
+    let result: ProviderResult;
+    try {
+      result = await run();
+    } catch (error) {
+      if (ended()) this.failed(visit, error);
+      throw error;
+    }
+    if (ended()) {
+      try {
+        settlePoll(event.phase, result);
+        visit.lastId = this.add(
+          'TaskSucceeded',
+          { taskSucceededEventDetails: { ...LAMBDA, output: json({ ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 }), outputDetails: { truncated: false } } },
+          visit.thread,
+          visit.lastId,
+        );
+      } catch (waiting) {
+        this.failed(visit, waiting);
+      }
+    }
+    return result;
+  }
+
+  private failed(visit: Visit, error: unknown): void {
+    const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+    visit.lastId = this.add('TaskFailed', { taskFailedEventDetails: { ...LAMBDA, error: name, cause: message } }, visit.thread, visit.lastId);
+  }
+
+  /** The execution's end; an aborted execution first closes the states it was in. Later events are dropped. */
+  end(end: ExecutionEnd): void {
+    if (this.ended) return;
+    switch (end.status) {
+      case 'SUCCEEDED':
+        this.add('ExecutionSucceeded', { executionSucceededEventDetails: { output: end.output ?? 'null', outputDetails: { truncated: false } } }, '', this.recorded.length);
+        break;
+      case 'FAILED':
+        this.add('ExecutionFailed', { executionFailedEventDetails: this.failure(end) }, '', this.recorded.length);
+        break;
+      case 'TIMED_OUT':
+        this.add('ExecutionTimedOut', { executionTimedOutEventDetails: this.failure(end) }, '', this.recorded.length);
+        break;
+      case 'ABORTED':
+        for (const visit of this.visits.values()) {
+          if (ABORTABLE.has(visit.type)) this.add(`${visit.type}StateAborted` as HistoryEventType, {}, visit.thread, visit.lastId);
+        }
+        this.add('ExecutionAborted', { executionAbortedEventDetails: this.failure(end) }, '', this.recorded.length);
+        break;
+    }
+    this.ended = true;
+  }
+
+  private failure(end: ExecutionEnd): { error?: string; cause?: string } {
+    return { ...(end.error !== undefined ? { error: end.error } : {}), ...(end.cause !== undefined ? { cause: end.cause } : {}) };
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Local mode: the whole service on one machine with no AWS account. The API's routes on 127.0.0.1 (./http.ts),
+ * the store on an embedded dynalite (a DynamoDB on an in-memory LevelDB, the table created with the stack's key
+ * schema), Step Functions in-process (./step-functions.ts) running every execution on the local engine, the
+ * providers in-process (./providers.ts), and one endpoint of its own, POST /local/alarms, that hands an alarm
+ * notification to the trigger's code (lambdas/triggers/start.ts) so an alarm can start tasks locally.
+ *
+ *   const local = await startLocalService({ port: 8080, secrets: await readSecretsFile('secrets.json') });
+ *   // ... fetch(`${local.url}/projects/web`) ...
+ *   await local.close();
+ *
+ * Nothing is kept: projects, tasks and executions live as long as the process.
+ */
+import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// @ts-expect-error dynalite ships no type declarations
+import dynalite from 'dynalite';
+import type { ProviderHandler } from '#engine/run';
+import type { ServiceConfig } from '#service/config';
+import type { Log, ServiceDeps } from '#service/deps';
+import { tableDefinition } from '#service/store';
+import type { SecretResolver } from '#providers/secrets';
+import { handleAlarmEvent } from '../triggers/start.ts';
+import { apiListener, listen } from './http.ts';
+import { localProviders } from './providers.ts';
+import { LocalStepFunctions } from './step-functions.ts';
+
+/** Where an alarm notification is posted; outside the API's routes (they start with /projects, /executions, /hooks). */
+export const ALARMS_PATH = '/local/alarms';
+/** The largest alarm notification taken (SNS messages are at most 256 KB). */
+export const MAX_ALARM_BYTES = 256 * 1024;
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
+
+/** The configuration local mode runs the service with: ARNs in a made-up account, as Step Functions would hand them out. */
+export function localConfig(region = LOCAL_REGION, account = LOCAL_ACCOUNT): ServiceConfig {
+  const fn = (provider: string) => `arn:aws:lambda:${region}:${account}:function:mastermind-${provider}`;
+  return {
+    table: 'mastermind-local',
+    stateMachineRoleArn: `arn:aws:iam::${account}:role/mastermind-state-machines`,
+    executionLogGroupArn: `arn:aws:logs:${region}:${account}:log-group:/mastermind/executions:*`,
+    providers: { ec2: fn('ec2'), ssh: fn('ssh'), chef: fn('chef') },
+    stateMachinePrefix: 'mastermind',
+    region,
+  };
+}
+
+export interface LocalServiceOptions {
+  /** The API's port on 127.0.0.1; 0 (the default) takes a free one. */
+  readonly port?: number;
+  /** Where the providers' secrets come from (./providers.ts); SSM through the SDK when left out. */
+  readonly secrets?: SecretResolver;
+  /** Answers provider calls; the real providers in-process (with `secrets`) when left out. */
+  readonly handler?: ProviderHandler;
+  readonly log?: Log;
+  readonly now?: () => Date;
+}
+
+export interface LocalService {
+  /** http://127.0.0.1:<port> */
+  readonly url: string;
+  readonly deps: ServiceDeps;
+  readonly stepFunctions: LocalStepFunctions;
+  /** Stops running executions (ABORTED), then the API and the store. */
+  close(): Promise<void>;
+}
+
+const quiet: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+async function startDynalite(): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const server = (dynalite as (options: object) => Server)({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * An alarm notification in any of the shapes a user has at hand, as the trigger Lambda takes it: an SNS event
+ * (`{ Records: [{ Sns }] }`) or an EventBridge alarm state change as they are, an SNS HTTP delivery
+ * (`{ Type: "Notification", Message }`) or the CloudWatch alarm message itself (`{ AlarmName, NewStateValue, ... }`)
+ * wrapped in an SNS event.
+ */
+export function alarmEventOf(body: unknown): unknown {
+  const root = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  if (!root) return body;
+  if (root.Type === 'Notification' && typeof root.Message === 'string') return { Records: [{ EventSource: 'aws:sns', Sns: root }] };
+  if (typeof root.AlarmName === 'string' && typeof root.NewStateValue === 'string') {
+    return { Records: [{ EventSource: 'aws:sns', Sns: { Type: 'Notification', Message: JSON.stringify(root) } }] };
+  }
+  return body;
+}
+
+function reply(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) });
+  response.end(text);
+}
+
+async function readJson(request: IncomingMessage): Promise<{ value: unknown } | { error: string; status: number }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_ALARM_BYTES) return { status: 413, error: `The notification is larger than ${MAX_ALARM_BYTES} bytes.` };
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return { value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  } catch {
+    return { status: 400, error: 'The notification is not JSON.' };
+  }
+}
+
+/** POST /local/alarms → handleAlarmEvent; everything else → the API. */
+export function localListener(deps: ServiceDeps): RequestListener {
+  const api = apiListener(deps);
+  return (request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path !== ALARMS_PATH) return api(request, response);
+    void (async () => {
+      if (request.method !== 'POST') {
+        request.resume();
+        return reply(response, 405, { error: 'MethodNotAllowed', message: `${ALARMS_PATH} takes POST only.` });
+      }
+      const body = await readJson(request);
+      if ('error' in body) {
+        request.resume();
+        return reply(response, body.status, { error: body.status === 413 ? 'PayloadTooLarge' : 'BadRequest', message: body.error });
+      }
+      try {
+        reply(response, 200, await handleAlarmEvent(deps, alarmEventOf(body.value)));
+      } catch (error) {
+        // A passing failure: the trigger Lambda would be retried; here the caller posts again.
+        reply(response, 503, { error: 'ServiceUnavailable', message: (error as Error).message });
+      }
+    })();
+  };
+}
+
+export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
+  const config = localConfig();
+  const log = options.log ?? quiet;
+  const store = await startDynalite();
+  const dynamo = new DynamoDBClient({ endpoint: store.endpoint, region: config.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const closers: (() => Promise<void>)[] = [async () => dynamo.destroy(), () => store.close()];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  };
+  try {
+    await dynamo.send(new CreateTableCommand(tableDefinition(config.table)));
+    const stepFunctions = new LocalStepFunctions({
+      handler: options.handler ?? localProviders(options.secrets ? { secrets: options.secrets } : {}),
+      region: config.region,
+      account: LOCAL_ACCOUNT,
+      log,
+      ...(options.now ? { now: options.now } : {}),
+    });
+    const deps: ServiceDeps = {
+      store: { doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), table: config.table },
+      sfn: stepFunctions.client(),
+      config,
+      log,
+      now: options.now ?? (() => new Date()),
+    };
+    closers.push(() => stepFunctions.close());
+    const api = await listen(localListener(deps), options.port ?? 0);
+    closers.push(() => api.close());
+    return { url: api.url, deps, stepFunctions, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

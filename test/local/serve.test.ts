@@ -1,0 +1,84 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { serveUntil } from '../../bin/commands/serve.ts';
+import { main } from '../../bin/commands/index.ts';
+import type { Io } from '../../bin/commands/io.ts';
+
+function capture(): Io & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return { stdout: (t) => void (out += t), stderr: (t) => void (err += t), out: () => out, err: () => err };
+}
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mastermind-serve-'));
+  await writeFile(join(dir, 'secrets.json'), JSON.stringify({ '/local/ssh-key': 'the-private-key-text', '/local/chef-key': 'the-chef-key-text' }));
+  await writeFile(join(dir, 'bad.json'), JSON.stringify({ 'no-slash': 'value-never-shown' }));
+});
+
+describe('mastermind serve', () => {
+  it('serves the API on the port it prints until stopped, names where secrets come from without their values, then closes', async () => {
+    // Prepare
+    const io = capture();
+    let stop!: (signal: string) => void;
+    let answered: Response | undefined;
+    const stopped = () =>
+      new Promise<string>((resolve) => {
+        stop = resolve;
+      });
+
+    // Act: once the URL is printed, call the API through it, then stop.
+    const serving = serveUntil(['--port', '0', '--secrets', join(dir, 'secrets.json')], io, stopped);
+    for (let round = 0; round < 200 && !io.out().includes('Stop with Ctrl-C.'); round++) await new Promise((resolve) => setTimeout(resolve, 25));
+    const url = /local mode on (http:\/\/127\.0\.0\.1:\d+)/.exec(io.out())![1]!;
+    answered = await fetch(`${url}/projects/web`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    stop('SIGTERM');
+    const code = await serving;
+    const afterwards = await fetch(`${url}/projects/web`).catch((error: Error) => error);
+
+    // Assess
+    expect([code, answered.status]).toStrictEqual([0, 201]);
+    expect(io.out().split('\n').slice(1)).toStrictEqual([
+      `  API            ${url}/projects, /executions, /hooks (no signature asked)`,
+      `  alarms         POST ${url}/local/alarms (an SNS notification, a CloudWatch alarm message or an EventBridge alarm state change)`,
+      '  store          embedded DynamoDB (dynalite, in memory: gone when this stops)',
+      '  executions     on the local Step Functions engine, providers in-process',
+      `  secrets        ${join(dir, 'secrets.json')} (2 names)`,
+      'Stop with Ctrl-C.',
+      'SIGTERM: stopping; running executions are aborted',
+      '',
+    ]);
+    expect(io.out()).not.toContain('the-private-key-text');
+    expect(afterwards).toBeInstanceOf(Error);
+  });
+
+  it('refuses a secrets file that is not a map of SSM names to strings, without printing its values', async () => {
+    // Prepare
+    const io = capture();
+
+    // Act
+    const code = await main(['serve', '--secrets', join(dir, 'bad.json')], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(io.err()).toBe(
+      `mastermind serve: The secrets file ${join(dir, 'bad.json')}: each name must start with "/" and each value be a string; not so for no-slash.\n`,
+    );
+  });
+
+  it('refuses a port that is not one with the usage', async () => {
+    // Prepare
+    const io = capture();
+
+    // Act
+    const code = await main(['serve', '--port', 'eighty'], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(io.err()).toBe('mastermind serve: --port must be a port number (0 to 65535), not eighty\nusage: mastermind serve [--port <n>] [--secrets <file.json>]\n');
+  });
+});
