@@ -3,7 +3,7 @@
  * lists exactly these; a test keeps the two in step.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { NAME_PATTERN } from '#task/schema';
+import { NAME_PATTERN } from '#task/names';
 import type { ServiceDeps } from '#service/deps';
 import { ServiceError } from '#service/errors';
 import { describeExecution, executionNameFromKey, listExecutions, redriveExecution, startExecution, stopExecution } from '#service/executions';

@@ -1,8 +1,9 @@
 /**
  * The service's one seam to the compiler (lambdas/task/compile.ts): source text in, a checked task and its
- * Amazon States Language definition out, or every error with its place.
+ * Amazon States Language definition out, or every error with its place. The compiler (with the task schema and
+ * the YAML readers) is loaded on the first compile: the API's other routes (starts, hooks, reads) never need it,
+ * and a cold start that does not load it is shorter.
  */
-import { compileSource } from '#task/compile';
 import type { ProjectSettings, ProviderName } from '#task/catalog';
 import type { TaskError } from '#task/errors';
 import type { Task } from '#task/schema';
@@ -19,7 +20,8 @@ export interface CompileRequest {
 
 export type Compiled = { readonly task: Task; readonly definition: object; readonly errors: readonly [] } | { readonly errors: readonly TaskError[] };
 
-export function compile(request: CompileRequest): Compiled {
+export async function compile(request: CompileRequest): Promise<Compiled> {
+  const { compileSource } = await import('#task/compile');
   const result = compileSource(request.source, {
     ...(request.format ? { format: request.format } : {}),
     project: { ...request.settings, name: request.project },

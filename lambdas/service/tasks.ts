@@ -113,7 +113,7 @@ async function compileFor(
 ): Promise<Checked> {
   checkSize(request.source);
   const project = await readProject(deps.store, request.project);
-  const compiled = compile({
+  const compiled = await compile({
     source: request.source,
     ...(request.format ? { format: request.format } : {}),
     project: request.project,

@@ -5,8 +5,9 @@
  * graph). Its JSON Schema export lives in schema/task.schema.json for editors.
  */
 import { z } from 'zod';
+import { NAME_PATTERN } from './names.ts';
 
-export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+export { NAME_PATTERN };
 export { DURATION_PATTERN } from './duration.ts';
 
 const name = z.string().describe('Lower-case letters, digits and dashes; starts and ends with a letter or digit.');

@@ -1,0 +1,45 @@
+/**
+ * Project settings as the API takes them: each setting's form, every problem with its place
+ * (`settings.securityGroupIds[1]`). Secret settings (key, chefClientKey) are `${secret:/ssm/name}` references,
+ * never the secret itself.
+ */
+import { z } from 'zod';
+import type { ProjectSettings } from '#task/catalog';
+import type { ErrorDetail } from './errors.ts';
+import { ServiceError } from './errors.ts';
+
+const secretReference = z
+  .string()
+  .regex(/^\$\{secret:\/[A-Za-z0-9_.\-/]+\}$/, 'must be a secret reference such as ${secret:/mastermind/ssh-key}, never the secret itself');
+const text = z.string().min(1).max(2048);
+
+export const projectSettingsSchema = z.strictObject({
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1').optional(),
+  subnetId: z.string().regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id (subnet-...)').optional(),
+  securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'must be a security group id (sg-...)')).max(5).optional(),
+  keyName: text.optional(),
+  user: text.optional(),
+  key: secretReference.optional(),
+  hostKey: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, 'must be a SHA256 host key fingerprint (SHA256:...)').optional(),
+  chefServerUrl: z.string().url('must be a URL').regex(/^https?:\/\//, 'must be an http(s) URL').optional(),
+  chefClientName: text.optional(),
+  chefClientKey: secretReference.optional(),
+}) satisfies z.ZodType<ProjectSettings>;
+
+/** zod issues → details with places such as `settings.securityGroupIds[1]`. */
+export function zodDetails(error: z.ZodError, root: string): ErrorDetail[] {
+  return error.issues.map((issue) => {
+    let place = root;
+    for (const segment of issue.path) place += typeof segment === 'number' ? `[${segment}]` : `${place ? '.' : ''}${String(segment)}`;
+    if (issue.code === 'unrecognized_keys') {
+      return { place, message: `unknown ${issue.keys.length === 1 ? 'setting' : 'settings'}: ${issue.keys.join(', ')}` };
+    }
+    return { place, message: issue.message };
+  });
+}
+
+export function checkSettings(value: unknown): ProjectSettings {
+  const parsed = projectSettingsSchema.safeParse(value);
+  if (!parsed.success) throw new ServiceError('InvalidSettings', 'The project settings are not valid.', zodDetails(parsed.error, 'settings'));
+  return parsed.data;
+}
