@@ -19,6 +19,7 @@ import { startStates } from './compiler/start.ts';
 import { seconds, succeed } from './compiler/states.ts';
 import type { TaskError } from './errors.ts';
 import type { SourceFormat } from './parse.ts';
+import { templatesOf } from './references.ts';
 import type { Henchman, Task } from './schema.ts';
 import { checkTask } from './validate.ts';
 
@@ -43,12 +44,20 @@ export function placeholderArn(provider: ProviderName): string {
  * The most characters each text output field (stdout, stderr) may keep so that all of them together stay within
  * TEXT_BUDGET; undefined when the providers' own cut (MAX_TEXT) already does.
  */
+const textFieldsOf = new WeakMap<object, number>();
+
+/** How many text fields an action's output has, counted once per action (the catalog is fixed). */
+function textFields(output: Readonly<Record<string, { type: string }>>): number {
+  let count = textFieldsOf.get(output);
+  if (count === undefined) textFieldsOf.set(output, (count = Object.values(output).filter((f) => f.type === 'string').length));
+  return count;
+}
+
 export function textShare(task: Task): number | undefined {
   let fields = 0;
   for (const h of task.plot) {
     const output = findAction(h.provider, h.action)?.output ?? {};
-    const text = Object.values(output).filter((f) => f.type === 'string').length;
-    if (Object.hasOwn(output, 'stdout')) fields += text * (h.each === undefined ? 1 : MAX_EACH_ITEMS);
+    if (Object.hasOwn(output, 'stdout')) fields += textFields(output) * (h.each === undefined ? 1 : MAX_EACH_ITEMS);
   }
   if (fields === 0) return undefined;
   const share = Math.floor(TEXT_BUDGET / fields);
@@ -64,12 +73,21 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
     version: options.version ?? 0,
     settings,
     ...(maxText !== undefined ? { maxText } : {}),
+    // The same strings were parsed by the validation of this task object: its parses are reused.
+    template: templatesOf(task),
   };
   const plot = task.plot;
   const graph = new StateGraph();
   const abortFirst = abortEntry(task);
+  // Lookups by name and by henchman, built once: a search of the plot per henchman is quadratic on large plots.
+  const byName = new Map<string, Henchman>();
+  for (const h of plot) if (!byName.has(h.name)) byName.set(h.name, h);
+  const following = new Map<Henchman, Henchman | undefined>();
+  plot.forEach((h, i) => {
+    if (!following.has(h)) following.set(h, plot[i + 1]);
+  });
   const entry = (name: string): string => {
-    const h = plot.find((p) => p.name === name);
+    const h = byName.get(name);
     return h ? entryOf(h) : name;
   };
   const ctx: PlotContext = {
@@ -79,8 +97,8 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
     advance: (h: Henchman) => {
       if (h.next === 'end') return null;
       if (h.next !== undefined) return entry(h.next);
-      const i = plot.indexOf(h);
-      return i + 1 < plot.length ? entryOf(plot[i + 1]!) : null;
+      const after = following.get(h);
+      return after ? entryOf(after) : null;
     },
     failureRoute: (h: Henchman) => {
       const f = h.onFailure ?? 'abort';

@@ -59,11 +59,11 @@ export function flowOf(task: Task): Flow {
   const edges: FlowEdge[] = [];
   for (const [name, { henchman, index }] of byName) {
     const following = plot[index + 1]?.name;
-    let success: { to: FlowTarget; kind: 'advance' | 'next' } | undefined;
-    if (henchman.next === 'end') success = { to: 'end', kind: 'next' };
-    else if (henchman.next !== undefined) success = exists(henchman.next) ? { to: henchman.next, kind: 'next' } : undefined;
-    else success = { to: following !== undefined && exists(following) ? following : 'end', kind: 'advance' };
-    if (success) edges.push({ from: name, ...success });
+    let success: FlowEdge | undefined;
+    if (henchman.next === 'end') success = { from: name, to: 'end', kind: 'next' };
+    else if (henchman.next !== undefined) success = exists(henchman.next) ? { from: name, to: henchman.next, kind: 'next' } : undefined;
+    else success = { from: name, to: following !== undefined && exists(following) ? following : 'end', kind: 'advance' };
+    if (success) edges.push(success);
 
     const onFailure = henchman.onFailure;
     if (onFailure === 'continue') {
@@ -98,55 +98,86 @@ export function flowOf(task: Task): Flow {
       const name = stack.pop()!;
       if (seen.has(name)) continue;
       seen.add(name);
-      stack.push(...successors(name));
+      // successors(name), pushed without building it: each target once, in edge order.
+      const out = outgoing.get(name)!;
+      for (let k = 0; k < out.length; k += 1) {
+        const to = out[k]!.to;
+        if (!exists(to)) continue;
+        let repeated = false;
+        for (let j = 0; j < k && !repeated; j += 1) repeated = out[j]!.to === to;
+        if (!repeated) stack.push(to);
+      }
     }
     reachableCache = seen;
     return seen;
   };
 
-  // The must-analysis works on bit sets indexed by plot position: a meet is a word-wise AND, so a plot of a
-  // thousand henchmen costs a few thousand word operations per pass instead of a million set operations.
+  // The must-analysis works on bit sets indexed by position in `names`: a meet is a word-wise AND, so a plot of a
+  // thousand henchmen costs a few thousand word operations per pass instead of a million set operations. All the
+  // sets live in one array (row r, of `words` words, belongs to names[r]) and a pass allocates nothing.
   const words = Math.ceil(names.length / 32) || 1;
   const position = new Map(names.map((n, i) => [n, i]));
-  let completedCache: Map<string, Uint32Array> | undefined;
-  const analyse = () => {
+  const plotIndex = names.map((n) => byName.get(n)!.index);
+  let completedCache: Uint32Array | undefined;
+  const analyse = (): Uint32Array => {
     if (completedCache) return completedCache;
-    const full = () => new Uint32Array(words).fill(0xffffffff);
-    const before = new Map<string, Uint32Array>(names.map((n) => [n, full()]));
-    if (entry !== undefined) before.set(entry, new Uint32Array(words));
-    const indexOf = (n: string) => byName.get(n)!.index;
-    const after = (edge: FlowEdge): Uint32Array => {
-      const out = before.get(edge.from)!.slice();
-      if (completes(edge, byName.get(edge.from)?.henchman)) {
-        const at = position.get(edge.from)!;
-        out[at >>> 5]! |= 1 << (at & 31);
+    const before = new Uint32Array(names.length * words).fill(0xffffffff);
+    const entryAt = entry === undefined ? -1 : position.get(entry)!;
+    if (entryAt >= 0) before.fill(0, entryAt * words, (entryAt + 1) * words);
+    // The edges into each live henchman from live ones, read once: the passes below only index arrays.
+    const live = reachable();
+    const into: ({ from: number; completes: boolean; undoes?: [number, number] }[] | undefined)[] = [];
+    for (const name of names) {
+      if (!live.has(name)) {
+        into.push(undefined);
+        continue;
       }
-      if (edge.kind === 'retreat') {
-        const low = indexOf(edge.to);
-        const high = indexOf(edge.from);
-        names.forEach((n, at) => {
-          if (indexOf(n) >= low && indexOf(n) <= high) out[at >>> 5]! &= ~(1 << (at & 31));
+      const edges: { from: number; completes: boolean; undoes?: [number, number] }[] = [];
+      for (const edge of incoming.get(name)!) {
+        if (!live.has(edge.from)) continue;
+        const source = byName.get(edge.from)!;
+        edges.push({
+          from: position.get(edge.from)!,
+          completes: completes(edge, source.henchman),
+          undoes: edge.kind === 'retreat' ? [byName.get(edge.to)!.index, source.index] : undefined,
         });
       }
-      return out;
-    };
-    const live = reachable();
+      into.push(edges);
+    }
+    // When every edge leads down the plot, one pass in plot order meets each henchman after all its sources are
+    // final: the fixpoint is reached without a second pass to confirm it.
+    const forward = into.every((edges, at) => edges === undefined || edges.every((edge) => edge.from < at));
+    const meet = new Uint32Array(words);
+    const flowing = new Uint32Array(words);
     let changed = true;
     while (changed) {
       changed = false;
-      for (const name of names) {
-        if (!live.has(name)) continue;
-        let meet: Uint32Array | undefined = name === entry ? new Uint32Array(words) : undefined;
-        for (const edge of incoming.get(name)!) {
-          if (!live.has(edge.from)) continue;
-          const flowing = after(edge);
-          if (meet === undefined) meet = flowing;
-          else for (let w = 0; w < words; w += 1) meet[w]! &= flowing[w]!;
+      for (let at = 0; at < names.length; at += 1) {
+        const edges = into[at];
+        if (edges === undefined) continue;
+        let met = at === entryAt;
+        if (met) meet.fill(0);
+        for (const { from, completes: adds, undoes } of edges) {
+          // What flows along the edge: the source's set, plus the source when the edge completes it, minus the
+          // henchmen a retreat undoes (from its target to the failed one, in plot order).
+          for (let w = 0; w < words; w += 1) flowing[w] = before[from * words + w]!;
+          if (adds) flowing[from >>> 5]! |= 1 << (from & 31);
+          if (undoes) {
+            for (let r = 0; r < names.length; r += 1) {
+              if (plotIndex[r]! >= undoes[0]! && plotIndex[r]! <= undoes[1]!) flowing[r >>> 5]! &= ~(1 << (r & 31));
+            }
+          }
+          if (met) for (let w = 0; w < words; w += 1) meet[w]! &= flowing[w]!;
+          else meet.set(flowing);
+          met = true;
         }
-        const current = before.get(name)!;
-        if (meet !== undefined && meet.some((word, w) => word !== current[w])) {
-          before.set(name, meet);
-          changed = true;
+        if (!met) continue;
+        for (let w = 0; w < words; w += 1) {
+          if (meet[w] !== before[at * words + w]) {
+            before.set(meet, at * words);
+            changed = !forward;
+            break;
+          }
         }
       }
     }
@@ -154,13 +185,16 @@ export function flowOf(task: Task): Flow {
     return before;
   };
   const hasCompleted = (name: string, target: string): boolean => {
-    const bits = analyse().get(name);
+    const row = position.get(name);
     const at = position.get(target);
-    return bits !== undefined && at !== undefined && (bits[at >>> 5]! & (1 << (at & 31))) !== 0;
+    if (row === undefined || at === undefined) return false;
+    return (analyse()[row * words + (at >>> 5)]! & (1 << (at & 31))) !== 0;
   };
 
   const unboundedLoops = (): string[][] => {
     const unbounded = edges.filter((e) => e.kind !== 'retreat' && e.kind !== 'abort' && exists(e.to));
+    // Every cycle holds an edge that does not lead further down the plot: without one there is no loop to find.
+    if (!unbounded.some((e) => byName.get(e.to)!.index <= byName.get(e.from)!.index)) return [];
     const targets = new Map<string, string[]>(names.map((n) => [n, []]));
     for (const edge of unbounded) targets.get(edge.from)!.push(edge.to);
     return stronglyConnected(names, (n) => unique(targets.get(n)!)).filter(

@@ -44,34 +44,40 @@ const SEGMENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** The head may also be a henchman name, which NAME_PATTERN lets start with a digit. */
 const HEAD_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
 const SECRET_NAME = /^\/[A-Za-z0-9_.\-/]+$/;
+const DIGITS = /^[0-9]+$/;
+
+const NO_ERRORS: readonly ReferenceSyntaxError[] = Object.freeze([]);
+const EMPTY: ParsedTemplate = Object.freeze({ parts: Object.freeze([]), errors: NO_ERRORS });
 
 /** Splits a string into literal text and references; syntax errors are returned, never thrown. */
 export function parseTemplate(value: string): ParsedTemplate {
+  // Most strings of a task hold no reference at all: one indexOf answers for them.
+  let open = value.indexOf('${');
+  if (open < 0) return value === '' ? EMPTY : { parts: [value], errors: NO_ERRORS };
   const parts: TemplatePart[] = [];
-  const errors: ReferenceSyntaxError[] = [];
+  let errors: ReferenceSyntaxError[] | undefined;
   let literal = '';
   let i = 0;
-  while (i < value.length) {
-    if (value.startsWith('$${', i)) {
-      literal += '${';
-      i += 3;
+  while (open >= 0) {
+    // `$${` writes a literal `${` (no `${` lies between i and open, so that `$` belongs to no earlier token).
+    if (open > i && value.charCodeAt(open - 1) === 0x24 /* $ */) {
+      literal += `${value.slice(i, open - 1)}\${`;
+      i = open + 2;
+      open = value.indexOf('${', i);
       continue;
     }
-    if (!value.startsWith('${', i)) {
-      literal += value[i];
-      i += 1;
-      continue;
-    }
-    const close = value.indexOf('}', i + 2);
+    literal += value.slice(i, open);
+    const close = value.indexOf('}', open + 2);
     if (close < 0) {
-      errors.push({ start: i, message: `"${value.slice(i)}" opens a reference that is never closed with "}"` });
-      literal += value.slice(i);
+      (errors ??= []).push({ start: open, message: `"${value.slice(open)}" opens a reference that is never closed with "}"` });
+      literal += value.slice(open);
+      i = value.length;
       break;
     }
-    const text = value.slice(i, close + 1);
-    const parsed = parseReferenceBody(value.slice(i + 2, close), text, i);
+    const text = value.slice(open, close + 1);
+    const parsed = parseReferenceBody(value.slice(open + 2, close), text, open);
     if ('message' in parsed) {
-      errors.push(parsed);
+      (errors ??= []).push(parsed);
       literal += text;
     } else {
       if (literal) parts.push(literal);
@@ -79,9 +85,11 @@ export function parseTemplate(value: string): ParsedTemplate {
       parts.push(parsed);
     }
     i = close + 1;
+    open = value.indexOf('${', i);
   }
+  literal += value.slice(i);
   if (literal) parts.push(literal);
-  return { parts, errors };
+  return { parts, errors: errors ?? NO_ERRORS };
 }
 
 function parseReferenceBody(body: string, text: string, start: number): Reference | ReferenceSyntaxError {
@@ -102,36 +110,69 @@ function parseReferenceBody(body: string, text: string, start: number): Referenc
   if (!segments || segments.length === 0 || typeof segments[0] !== 'string') {
     return { start, message: `${text} is not a reference: write \${params.name}, \${<henchman>.<field>}, \${project.<setting>}, \${execution.id}, \${trigger.<field>}, \${item} or \${secret:/name}` };
   }
-  const [head, ...path] = segments as [string, ...(string | number)[]];
+  const head = segments[0];
+  const path = segments.slice(1);
   if (FIXED_ROOTS.has(head)) {
     return { text, root: head as ReferenceRoot, path, raw, start };
   }
   return { text, root: 'henchman', henchman: head, path, raw, start };
 }
 
+/** Whether a character ends a field name in a path: . [ ] */
+function isPathMark(c: number): boolean {
+  return c === 0x2e || c === 0x5b || c === 0x5d;
+}
+
 /** `a.b[0].c` → ["a", "b", 0, "c"]; undefined when malformed. */
 function splitPath(expression: string): (string | number)[] | undefined {
   const out: (string | number)[] = [];
-  const re = /([^.[\]]+)|\[(\d+)\]|(\.)/gy;
   let expectSegment = true;
-  let match: RegExpExecArray | null;
-  let consumed = 0;
-  while ((match = re.exec(expression)) !== null) {
-    consumed = re.lastIndex;
-    if (match[1] !== undefined) {
-      if (!expectSegment || !(out.length === 0 ? HEAD_SEGMENT : SEGMENT).test(match[1])) return undefined;
-      out.push(match[1]);
-      expectSegment = false;
-    } else if (match[2] !== undefined) {
-      if (expectSegment) return undefined;
-      out.push(Number(match[2]));
-    } else {
+  let i = 0;
+  while (i < expression.length) {
+    const c = expression.charCodeAt(i);
+    if (c === 0x2e /* . */) {
       if (expectSegment) return undefined;
       expectSegment = true;
+      i += 1;
+    } else if (c === 0x5b /* [ */) {
+      const close = expression.indexOf(']', i + 1);
+      if (expectSegment || close < 0 || !DIGITS.test(expression.slice(i + 1, close))) return undefined;
+      out.push(Number(expression.slice(i + 1, close)));
+      i = close + 1;
+    } else if (c === 0x5d /* ] */) {
+      return undefined;
+    } else {
+      let end = i + 1;
+      while (end < expression.length && !isPathMark(expression.charCodeAt(end))) end += 1;
+      const segment = expression.slice(i, end);
+      if (!expectSegment || !(out.length === 0 ? HEAD_SEGMENT : SEGMENT).test(segment)) return undefined;
+      out.push(segment);
+      expectSegment = false;
+      i = end;
     }
   }
-  if (consumed !== expression.length || expectSegment) return undefined;
-  return out;
+  return expectSegment ? undefined : out;
+}
+
+const parsedFor = new WeakMap<object, (text: string) => ParsedTemplate>();
+
+/**
+ * parseTemplate, remembered for one owner (a task): its rules and its compiler read the same strings several
+ * times over, so each is parsed once. The parses live as long as the owner does, never from one task to the
+ * next; they are shared, so nobody may change them (their types are readonly).
+ */
+export function templatesOf(owner: object): (text: string) => ParsedTemplate {
+  let parse = parsedFor.get(owner);
+  if (!parse) {
+    const known = new Map<string, ParsedTemplate>();
+    parse = (text) => {
+      let parsed = known.get(text);
+      if (!parsed) known.set(text, (parsed = parseTemplate(text)));
+      return parsed;
+    };
+    parsedFor.set(owner, parse);
+  }
+  return parse;
 }
 
 /** True when the string is exactly one reference (whole-value: keeps the value's type). */
@@ -155,16 +196,30 @@ export function collectReferences(
   return found;
 }
 
-/** Calls `visit` for every string inside a JSON-like value, with its place. */
+/** Calls `visit` for every string inside a JSON-like value, with its place (a fresh array `visit` may keep). */
 export function walkStrings(
   value: unknown,
   place: readonly (string | number)[],
   visit: (text: string, place: (string | number)[]) => void,
 ): void {
-  if (typeof value === 'string') visit(value, [...place]);
-  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, [...place, i], visit));
-  else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) walkStrings(v, [...place, k], visit);
+  // One path grows and shrinks along the walk; only the places handed to `visit` are copied.
+  walkFrom(value, [...place], visit);
+}
+
+function walkFrom(node: unknown, path: (string | number)[], visit: (text: string, place: (string | number)[]) => void): void {
+  if (typeof node === 'string') visit(node, path.slice());
+  else if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i += 1) {
+      path.push(i);
+      walkFrom(node[i], path, visit);
+      path.pop();
+    }
+  } else if (node && typeof node === 'object') {
+    for (const key of Object.keys(node)) {
+      path.push(key);
+      walkFrom((node as Record<string, unknown>)[key], path, visit);
+      path.pop();
+    }
   }
 }
 

@@ -11,8 +11,7 @@ import { parseTask } from './parse.ts';
 import type { SourceFormat } from './parse.ts';
 import { makeContext } from './rules/context.ts';
 import { rules } from './rules/index.ts';
-import { salvageTask, schemaErrors } from './rules/schema.ts';
-import { taskSchema } from './schema.ts';
+import { checkShape, salvageTask } from './rules/schema.ts';
 import type { Task } from './schema.ts';
 
 export interface ValidateOptions {
@@ -27,8 +26,9 @@ export interface Validation {
 }
 
 export function validateTask(value: unknown, options: ValidateOptions = {}): Validation {
-  const shapeErrors = schemaErrors(value);
-  const task = shapeErrors.length === 0 ? taskSchema.parse(value) : salvageTask(value);
+  const shape = checkShape(value);
+  const shapeErrors = shape.errors;
+  const task = shape.task ?? salvageTask(value);
   if (!task) return { errors: shapeErrors };
   const ctx = makeContext(task, options.project);
   const ruleErrors = rules.flatMap(({ check }) => check(task, ctx));

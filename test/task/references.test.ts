@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectReferences, parseTemplate, secretText, SECRET_REFERENCE, walkStrings, wholeReference } from '#task/references';
+import { collectReferences, parseTemplate, secretText, SECRET_REFERENCE, templatesOf, walkStrings, wholeReference } from '#task/references';
 
 describe('parseTemplate', () => {
   it('splits text and references, with roots, paths and offsets', () => {
@@ -95,6 +95,24 @@ describe('collectReferences and walkStrings', () => {
     walkStrings(['a', { b: 'c', d: [null, 'e', 3] }], [], (text) => seen.push(text));
     // Assess
     expect(seen).toStrictEqual(['a', 'c', 'e']);
+  });
+});
+
+describe('templatesOf', () => {
+  it('parses each text once for one owner, and keeps owners apart', () => {
+    // Prepare
+    const task = {};
+    const other = {};
+    const text = 'echo ${step-1.stdout}';
+    // Act
+    const first = templatesOf(task)(text);
+    const again = templatesOf(task)(` ${text}`.slice(1));
+    const elsewhere = templatesOf(other)(text);
+    // Assess
+    expect(first).toStrictEqual(parseTemplate(text));
+    expect(again).toBe(first);
+    expect(elsewhere).not.toBe(first);
+    expect(elsewhere).toStrictEqual(first);
   });
 });
 

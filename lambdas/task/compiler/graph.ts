@@ -12,13 +12,18 @@ export class CompileError extends Error {
 /** The names a state can move to: Next, Default, each Choice's Next, each Catch's Next. */
 export function successors(state: State): string[] {
   const out: string[] = [];
+  addSuccessors(state, out);
+  return out;
+}
+
+/** Appends the names a state can move to (see successors) to `out`. */
+function addSuccessors(state: State, out: string[]): void {
   if ('Next' in state && typeof state.Next === 'string') out.push(state.Next);
   if (state.Type === 'Choice') {
     for (const rule of state.Choices) out.push(rule.Next);
     if (state.Default) out.push(state.Default);
   }
   if ('Catch' in state && state.Catch) for (const c of state.Catch) out.push(c.Next);
-  return out;
 }
 
 export class StateGraph {
@@ -37,14 +42,15 @@ export class StateGraph {
   /** The states reachable from `startAt`, in the order they were added. */
   render(startAt: string): Record<string, State> {
     const reachable = new Set<string>();
+    // A queue read by index: shifting a long array, and spreading into it, cost more on large tasks.
     const queue = [startAt];
-    while (queue.length > 0) {
-      const name = queue.shift()!;
+    for (let next = 0; next < queue.length; next += 1) {
+      const name = queue[next]!;
       if (reachable.has(name)) continue;
       const state = this.#states.get(name);
       if (!state) throw new CompileError(`a transition leads to "${name}", which is not a state`);
       reachable.add(name);
-      queue.push(...successors(state));
+      addSuccessors(state, queue);
     }
     const out: Record<string, State> = {};
     for (const [name, state] of this.#states) if (reachable.has(name)) out[name] = state;

@@ -11,7 +11,7 @@
  */
 import type { ActionSpec, ProjectSettings } from '../catalog.ts';
 import { parseTemplate, secretText, wholeReference } from '../references.ts';
-import type { Reference } from '../references.ts';
+import type { ParsedTemplate, Reference } from '../references.ts';
 import type { JsonObject, JsonValue } from './asl.ts';
 import { CompileError } from './graph.ts';
 import { jsonPath, outputPath, playsPath, STATE } from './layout.ts';
@@ -25,6 +25,8 @@ export interface PayloadScope {
   item?: string;
   /** The most characters a text output field may keep (see TEXT_BUDGET in layout.ts); left out when no cut is needed. */
   maxText?: number;
+  /** parseTemplate, remembered for the task (templatesOf); parseTemplate itself when left out. */
+  template?: (text: string) => ParsedTemplate;
 }
 
 /** A value in a Parameters template: a literal, a JSONPath or intrinsic ("key.$"), or an object holding some. */
@@ -83,8 +85,11 @@ function asText(value: JsonValue): string {
 
 /** A string value: literal, whole-value reference, States.Format, or (shell) a ShellCommand. */
 export function stringTemplate(text: string, scope: PayloadScope, shell = false): Template {
-  const parsed = parseTemplate(text);
+  const parsed = scope.template ? scope.template(text) : parseTemplate(text);
   if (parsed.errors.length > 0) throw new CompileError(parsed.errors.map((e) => e.message).join('; '));
+  // Text without references (most values, shell or not): its literal text.
+  if (parsed.parts.length === 0) return { literal: '' };
+  if (parsed.parts.length === 1 && typeof parsed.parts[0] === 'string') return { literal: parsed.parts[0] };
   if (shell) return shellTemplate(parsed.parts, scope);
   const whole = wholeReference(parsed);
   if (whole) return resolveReference(whole, scope);
@@ -166,16 +171,31 @@ export function setKey(target: JsonObject, key: string, t: Template): void {
   else target[key] = t.literal;
 }
 
+function hasAny(settings: object): boolean {
+  for (const _ in settings) return true;
+  return false;
+}
+
+/** The input fields of an action that project settings fill, in the action's order (the catalog is fixed). */
+const settingFieldsOf = new WeakMap<ActionSpec, string[]>();
+
+function settingFields(spec: ActionSpec): string[] {
+  let fields = settingFieldsOf.get(spec);
+  if (!fields) settingFieldsOf.set(spec, (fields = Object.keys(spec.input).filter((field) => spec.input[field]!.projectSetting)));
+  return fields;
+}
+
 /** The action's input: the task's `with`, then project settings for the setting fields it leaves out. */
 export function inputTemplate(values: Record<string, unknown> | undefined, spec: ActionSpec | undefined, scope: PayloadScope): JsonObject {
   const input: JsonObject = {};
-  for (const [key, value] of Object.entries(values ?? {})) {
-    setKey(input, key, valueTemplate(value, scope, spec?.input[key]?.shell === true));
+  const given = values ?? {};
+  for (const key of Object.keys(given)) {
+    setKey(input, key, valueTemplate(given[key], scope, spec?.input[key]?.shell === true));
   }
-  for (const [field, fieldSpec] of Object.entries(spec?.input ?? {})) {
-    const setting = (scope.settings as Record<string, unknown>)[field];
-    if (fieldSpec.projectSetting && !Object.hasOwn(values ?? {}, field) && setting !== undefined) {
-      input[field] = setting as JsonValue;
+  if (spec && hasAny(scope.settings)) {
+    for (const field of settingFields(spec)) {
+      const setting = (scope.settings as Record<string, unknown>)[field];
+      if (!Object.hasOwn(given, field) && setting !== undefined) input[field] = setting as JsonValue;
     }
   }
   return input;
@@ -192,20 +212,19 @@ export interface EventOptions {
 
 /** The provider event { action, input, phase, poll?, context } as a Parameters template. */
 export function eventTemplate(o: EventOptions, scope: PayloadScope): JsonObject {
-  return {
-    action: o.action,
-    input: o.input,
-    phase: o.phase,
-    ...(o.pollPath ? { 'poll.$': o.pollPath } : {}),
-    context: {
-      project: scope.project,
-      task: scope.task,
-      version: scope.version,
-      'execution.$': STATE.executionId,
-      henchman: o.henchman,
-      'attempt.$': playsPath(o.henchman),
-      ...(scope.item ? { 'item.$': STATE.itemIndex } : {}),
-      ...(scope.maxText !== undefined ? { maxText: scope.maxText } : {}),
-    },
+  // Built field by field rather than with conditional spreads: one of these per henchman and per undo.
+  const context: JsonObject = {
+    project: scope.project,
+    task: scope.task,
+    version: scope.version,
+    'execution.$': STATE.executionId,
+    henchman: o.henchman,
+    'attempt.$': playsPath(o.henchman),
   };
+  if (scope.item) context['item.$'] = STATE.itemIndex;
+  if (scope.maxText !== undefined) context.maxText = scope.maxText;
+  const event: JsonObject = { action: o.action, input: o.input, phase: o.phase };
+  if (o.pollPath) event['poll.$'] = o.pollPath;
+  event.context = context;
+  return event;
 }

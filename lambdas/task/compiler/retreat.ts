@@ -23,10 +23,13 @@ export function retreatOf(h: Henchman): { retreat: string; times: number } | und
 
 /** The counters of the execution state: plays of every henchman, retreats of those that retreat. */
 export function initialCount(task: Task): JsonObject {
-  return {
-    plays: Object.fromEntries(task.plot.map((h) => [h.name, 1])),
-    retreats: Object.fromEntries(task.plot.filter((h) => retreatOf(h)).map((h) => [h.name, 0])),
-  };
+  const plays: JsonObject = {};
+  const retreats: JsonObject = {};
+  for (const h of task.plot) {
+    plays[h.name] = 1;
+    if (retreatOf(h)) retreats[h.name] = 0;
+  }
+  return { plays, retreats };
 }
 
 export function retreatStates(failed: Henchman, task: Task, ctx: PlotContext, abortEntry: string): void {

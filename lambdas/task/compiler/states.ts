@@ -94,20 +94,24 @@ export interface InvokeOptions {
 
 /** A Task state calling a provider Lambda through the lambda:invoke integration. */
 export function invoke(o: InvokeOptions): TaskState {
-  const payload: JsonObject = typeof o.payload === 'string' ? { 'Payload.$': o.payload } : { Payload: o.payload };
-  return {
-    Type: 'Task',
-    ...(o.comment ? { Comment: o.comment } : {}),
-    Resource: INVOKE,
-    Parameters: { FunctionName: o.functionName, ...(o.fire ? { InvocationType: 'Event' } : {}), ...payload },
-    ...(o.resultSelector ? { ResultSelector: o.resultSelector } : {}),
-    ...(o.resultPath !== undefined ? { ResultPath: o.resultPath } : {}),
-    ...(o.outputPath ? { OutputPath: o.outputPath } : {}),
-    ...(o.timeoutSeconds ? { TimeoutSeconds: o.timeoutSeconds } : {}),
-    Retry: o.retry ?? [LAMBDA_RETRIER],
-    ...(o.catch ? { Catch: o.catch } : {}),
-    ...transition(o.target),
-  } as TaskState;
+  // Field by field rather than with conditional spreads (one Task state per henchman): the order is the ASL's.
+  const parameters: JsonObject = { FunctionName: o.functionName };
+  if (o.fire) parameters.InvocationType = 'Event';
+  if (typeof o.payload === 'string') parameters['Payload.$'] = o.payload;
+  else parameters.Payload = o.payload;
+  const state: Record<string, unknown> = { Type: 'Task' };
+  if (o.comment) state.Comment = o.comment;
+  state.Resource = INVOKE;
+  state.Parameters = parameters;
+  if (o.resultSelector) state.ResultSelector = o.resultSelector;
+  if (o.resultPath !== undefined) state.ResultPath = o.resultPath;
+  if (o.outputPath) state.OutputPath = o.outputPath;
+  if (o.timeoutSeconds) state.TimeoutSeconds = o.timeoutSeconds;
+  state.Retry = o.retry ?? [LAMBDA_RETRIER];
+  if (o.catch) state.Catch = o.catch;
+  if (o.target === null) state.End = true;
+  else state.Next = o.target;
+  return state as unknown as TaskState;
 }
 
 export function pass(o: {

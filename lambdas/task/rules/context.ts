@@ -7,7 +7,7 @@ import type { ActionSpec, FieldType, InputField, ProjectSettings } from '../cata
 import type { TaskError } from '../errors.ts';
 import { flowOf } from '../flow.ts';
 import type { Flow } from '../flow.ts';
-import { parseTemplate, walkStrings } from '../references.ts';
+import { parseTemplate, templatesOf, walkStrings, wholeReference } from '../references.ts';
 import type { ParsedTemplate, Reference } from '../references.ts';
 import type { Henchman, ParamType, Task } from '../schema.ts';
 
@@ -18,6 +18,8 @@ export interface RuleContext {
   readonly flow: Flow;
   /** Henchmen by name (the first of duplicates). */
   readonly henchmen: ReadonlyMap<string, { henchman: Henchman; index: number }>;
+  /** parseTemplate, each string parsed once for the task (see templatesOf). */
+  readonly template: (text: string) => ParsedTemplate;
 }
 
 export type Rule = (task: Task, ctx: RuleContext) => TaskError[];
@@ -27,7 +29,7 @@ export function makeContext(task: Task, project?: ProjectSettings): RuleContext 
   task.plot.forEach((henchman, index) => {
     if (!henchmen.has(henchman.name)) henchmen.set(henchman.name, { henchman, index });
   });
-  return { task, project, flow: flowOf(task), henchmen };
+  return { task, project, flow: flowOf(task), henchmen, template: templatesOf(task) };
 }
 
 /** The henchman's action in the catalog, when provider and action exist. */
@@ -95,7 +97,7 @@ export function referenceType(reference: Reference, ctx: RuleContext, at?: Hench
     case 'item': {
       if (!at?.each || seen.has(at)) return 'unknown';
       seen.add(at);
-      const list = wholeReferenceIn(at.each);
+      const list = wholeReference(ctx.template(at.each));
       if (!list || list.root === 'item') return 'unknown';
       const type = elementType(referenceType(list, ctx, at, seen)) ?? 'unknown';
       return reference.path.length === 0 ? type : 'unknown';
@@ -123,9 +125,8 @@ export function referenceType(reference: Reference, ctx: RuleContext, at?: Hench
 }
 
 /** The reference when the string is exactly one reference, else undefined. */
-export function wholeReferenceIn(text: string): Reference | undefined {
-  const parsed = parseTemplate(text);
-  return parsed.errors.length === 0 && parsed.parts.length === 1 && typeof parsed.parts[0] !== 'string' ? parsed.parts[0] : undefined;
+export function wholeReferenceIn(text: string, ctx?: RuleContext): Reference | undefined {
+  return wholeReference(ctx ? ctx.template(text) : parseTemplate(text));
 }
 
 /** Where in a henchman a string stands: its inputs, its `each`, its undo's inputs, or its expect values. */
@@ -152,30 +153,52 @@ export function stringSites(task: Task): readonly StringSite[] {
   const known = sitesOf.get(task);
   if (known) return known;
   const sites: StringSite[] = [];
-  task.plot.forEach((henchman, index) => {
-    const base = ['plot', index] as const;
-    const push = (area: SiteArea, value: unknown, path: (string | number)[], input?: StringSite['input']) =>
-      walkStrings(value, path, (text, at) =>
-        sites.push({ text, parsed: parseTemplate(text), path: at, henchman, index, area, input }),
-      );
+  const template = templatesOf(task);
+  // Plain loops and one shared helper: this runs for every string of every henchman.
+  for (let index = 0; index < task.plot.length; index += 1) {
+    const henchman = task.plot[index]!;
+    const at = { henchman, index };
     const action = actionOf(henchman);
-    for (const [name, value] of Object.entries(henchman.with ?? {})) {
-      push('with', value, [...base, 'with', name], { name, field: action?.input[name], action });
+    const given = henchman.with ?? {};
+    for (const name of Object.keys(given)) {
+      addSites(sites, template, at, 'with', given[name], ['plot', index, 'with', name], { name, field: action?.input[name], action });
     }
-    if (henchman.each !== undefined) push('each', henchman.each, [...base, 'each']);
+    if (henchman.each !== undefined) addSites(sites, template, at, 'each', henchman.each, ['plot', index, 'each']);
     if (henchman.undo !== undefined && typeof henchman.undo === 'object') {
       const undoAction = findAction(henchman.provider, henchman.undo.action);
-      for (const [name, value] of Object.entries(henchman.undo.with ?? {})) {
-        push('undo', value, [...base, 'undo', 'with', name], { name, field: undoAction?.input[name], action: undoAction });
+      const undoGiven = henchman.undo.with ?? {};
+      for (const name of Object.keys(undoGiven)) {
+        addSites(sites, template, at, 'undo', undoGiven[name], ['plot', index, 'undo', 'with', name], { name, field: undoAction?.input[name], action: undoAction });
       }
     }
     if (henchman.expect !== undefined) {
-      if (Array.isArray(henchman.expect)) push('expect', henchman.expect, [...base, 'expect']);
-      else for (const [field, value] of Object.entries(henchman.expect)) push('expect', value, [...base, 'expect', field]);
+      const expected = henchman.expect;
+      if (Array.isArray(expected)) addSites(sites, template, at, 'expect', expected, ['plot', index, 'expect']);
+      else for (const field of Object.keys(expected)) addSites(sites, template, at, 'expect', expected[field], ['plot', index, 'expect', field]);
     }
-  });
+  }
   sitesOf.set(task, sites);
   return sites;
+}
+
+/** Adds the sites of the strings in `value` (a string, or a list or map holding some) at `path`. */
+function addSites(
+  sites: StringSite[],
+  template: (text: string) => ParsedTemplate,
+  at: { henchman: Henchman; index: number },
+  area: SiteArea,
+  value: unknown,
+  path: (string | number)[],
+  input?: StringSite['input'],
+): void {
+  // A string value (most of them) is its own site: no walk needed.
+  if (typeof value === 'string') {
+    sites.push({ text: value, parsed: template(value), path, henchman: at.henchman, index: at.index, area, input });
+    return;
+  }
+  walkStrings(value, path, (text, place) =>
+    sites.push({ text, parsed: template(text), path: place, henchman: at.henchman, index: at.index, area, input }),
+  );
 }
 
 /** True when the input field is given literally or by reference, or filled by the project settings. */

@@ -7,40 +7,60 @@ import type { InputField } from '../catalog.ts';
 import { parseDuration } from '../duration.ts';
 import { taskError } from '../errors.ts';
 import type { TaskError } from '../errors.ts';
-import { parseTemplate } from '../references.ts';
+import type { ParsedTemplate } from '../references.ts';
 import { actionOf } from './context.ts';
 import type { Rule } from './context.ts';
 
-function durationError(text: unknown, path: (string | number)[], what: string): TaskError[] {
-  if (typeof text !== 'string') return [];
-  if (parseTemplate(text).parts.some((part) => typeof part !== 'string')) return []; // known only when it runs
+type Parse = (text: string) => ParsedTemplate;
+
+/** The error of a duration, if any; `where` gives its place and words, built only for an error. */
+function durationError(parse: Parse, text: unknown, where: () => [(string | number)[], string]): TaskError | undefined {
+  if (typeof text !== 'string') return undefined;
+  if (parse(text).parts.some((part) => typeof part !== 'string')) return undefined; // known only when it runs
   const seconds = parseDuration(text);
+  if (seconds !== undefined && seconds > 0) return undefined;
+  const [path, what] = where();
   if (seconds === undefined) {
-    return [taskError('bad-duration', path, `${what} '${text}' is not a duration: write a whole number and a unit, such as 30s, 10m, 1h or 1d`)];
+    return taskError('bad-duration', path, `${what} '${text}' is not a duration: write a whole number and a unit, such as 30s, 10m, 1h or 1d`);
   }
-  if (seconds <= 0) return [taskError('bad-duration', path, `${what} '${text}' is no time at all: give a duration longer than 0`)];
-  return [];
+  return taskError('bad-duration', path, `${what} '${text}' is no time at all: give a duration longer than 0`);
 }
 
-function inputDurations(given: Record<string, unknown> | undefined, fields: Readonly<Record<string, InputField>>, path: (string | number)[], where: string): TaskError[] {
-  return Object.entries(given ?? {}).flatMap(([name, value]) =>
-    Object.hasOwn(fields, name) && fields[name]!.type === 'duration' ? durationError(value, [...path, name], `the input '${name}' of ${where}`) : [],
-  );
+function inputDurations(
+  errors: TaskError[],
+  parse: Parse,
+  given: Record<string, unknown> | undefined,
+  fields: Readonly<Record<string, InputField>>,
+  path: (string | number)[],
+  where: () => string,
+): void {
+  if (!given) return;
+  for (const name in given) {
+    if (!Object.hasOwn(given, name) || !Object.hasOwn(fields, name) || fields[name]!.type !== 'duration') continue;
+    const error = durationError(parse, given[name], () => [[...path, name], `the input '${name}' of ${where()}`]);
+    if (error) errors.push(error);
+  }
 }
 
-export const durations: Rule = (task) => {
-  const errors: TaskError[] = [...durationError(task.timeout, ['timeout'], 'the task timeout')];
+export const durations: Rule = (task, ctx) => {
+  const parse = ctx.template;
+  const errors: TaskError[] = [];
+  const found = (error: TaskError | undefined) => {
+    if (error) errors.push(error);
+  };
+  found(durationError(parse, task.timeout, () => [['timeout'], 'the task timeout']));
+  // Places and messages are built only for an error: this runs for every henchman.
   task.plot.forEach((henchman, index) => {
-    const base = ['plot', index];
-    const who = `henchman '${henchman.name}'`;
-    errors.push(...durationError(henchman.timeout, [...base, 'timeout'], `the timeout of ${who}`));
-    errors.push(...durationError(henchman.retry?.interval, [...base, 'retry', 'interval'], `the retry interval of ${who}`));
-    errors.push(...durationError(henchman.retry?.maxDelay, [...base, 'retry', 'maxDelay'], `the retry maxDelay of ${who}`));
+    found(durationError(parse, henchman.timeout, () => [['plot', index, 'timeout'], `the timeout of henchman '${henchman.name}'`]));
+    if (henchman.retry) {
+      found(durationError(parse, henchman.retry.interval, () => [['plot', index, 'retry', 'interval'], `the retry interval of henchman '${henchman.name}'`]));
+      found(durationError(parse, henchman.retry.maxDelay, () => [['plot', index, 'retry', 'maxDelay'], `the retry maxDelay of henchman '${henchman.name}'`]));
+    }
     const action = actionOf(henchman);
-    if (action) errors.push(...inputDurations(henchman.with, action.input, [...base, 'with'], who));
+    if (action) inputDurations(errors, parse, henchman.with, action.input, ['plot', index, 'with'], () => `henchman '${henchman.name}'`);
     if (henchman.undo !== undefined && typeof henchman.undo === 'object') {
       const undo = findAction(henchman.provider, henchman.undo.action);
-      if (undo) errors.push(...inputDurations(henchman.undo.with, undo.input, [...base, 'undo', 'with'], `the undo of ${who}`));
+      if (undo) inputDurations(errors, parse, henchman.undo.with, undo.input, ['plot', index, 'undo', 'with'], () => `the undo of henchman '${henchman.name}'`);
     }
   });
   return errors;

@@ -17,7 +17,7 @@ export const each: Rule = (task, ctx) => {
       );
     }
     if (henchman.each === undefined) return;
-    const reference = wholeReferenceIn(henchman.each);
+    const reference = wholeReferenceIn(henchman.each, ctx);
     if (!reference) {
       errors.push(
         taskError('each-not-list', ['plot', index, 'each'], `${who} has each: '${henchman.each}', but each must be exactly one reference to a list, such as \${params.hosts} or \${search.hosts}`),

@@ -8,9 +8,9 @@ import type { FieldType, InputField } from '../catalog.ts';
 import { describeValue, didYouMean, listWords, taskError } from '../errors.ts';
 import type { TaskError } from '../errors.ts';
 import type { Henchman } from '../schema.ts';
-import { actionOf, elementType, referenceType, wholeReferenceIn } from './context.ts';
+import { actionOf, elementType, referenceType } from './context.ts';
 import type { Rule, RuleContext, ValueType } from './context.ts';
-import { parseTemplate } from '../references.ts';
+import { wholeReference } from '../references.ts';
 
 const TYPE_WORDS: Record<ValueType, string> = {
   string: 'text',
@@ -47,9 +47,9 @@ function mismatch(value: unknown, type: FieldType | 'unknown', ctx: RuleContext,
   if (type === 'unknown') return undefined;
   if (value === null) return 'has no value';
   if (typeof value === 'string') {
-    const parsed = parseTemplate(value);
+    const parsed = ctx.template(value);
     if (parsed.errors.length > 0) return undefined; // the references rule reports it
-    const reference = wholeReferenceIn(value);
+    const reference = wholeReference(parsed);
     if (reference) {
       const source = referenceType(reference, ctx, henchman);
       return assignable(type, source) ? undefined : `gets ${reference.text}, which is ${typeWords(source)}`;
@@ -102,7 +102,7 @@ function fieldErrors(
       errors.push(taskError('wrong-input-type', [...path, name], `the input '${name}' of ${where} must be ${typeWords(field.type)}, but it ${why}`));
       continue;
     }
-    if (field.enum && typeof value === 'string' && parseTemplate(value).parts.every((p) => typeof p === 'string') && !field.enum.includes(value)) {
+    if (field.enum && typeof value === 'string' && ctx.template(value).parts.every((p) => typeof p === 'string') && !field.enum.includes(value)) {
       errors.push(
         taskError('not-in-enum', [...path, name], `the input '${name}' of ${where} must be ${listWords(field.enum)}, not '${value}'${didYouMean(value, field.enum)}`),
       );

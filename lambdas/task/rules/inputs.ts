@@ -3,11 +3,20 @@
  * known), every field of `with` is an input of the action, and exactly one field of each oneOf group is
  * given. The same goes for the fields of `undo: { action, with }`, except required ones (see undo.ts).
  */
-import type { ActionSpec } from '../catalog.ts';
+import type { ActionSpec, InputField } from '../catalog.ts';
 import { didYouMean, listWords, taskError } from '../errors.ts';
 import type { TaskError } from '../errors.ts';
 import { actionOf, inputGiven } from './context.ts';
 import type { Rule } from './context.ts';
+
+/** The required inputs of an action, read once per action (the catalog is fixed). */
+const requiredOf = new WeakMap<ActionSpec, [string, InputField][]>();
+
+function requiredInputs(action: ActionSpec): [string, InputField][] {
+  let required = requiredOf.get(action);
+  if (!required) requiredOf.set(action, (required = Object.entries(action.input).filter(([, field]) => field.required === true)));
+  return required;
+}
 
 export const inputs: Rule = (task, ctx) => {
   const errors: TaskError[] = [];
@@ -17,8 +26,8 @@ export const inputs: Rule = (task, ctx) => {
     const given = henchman.with ?? {};
     const where = `henchman '${henchman.name}' (${henchman.provider} ${henchman.action})`;
     errors.push(...unknownInputs(action, given, ['plot', index, 'with'], where));
-    const missing = Object.entries(action.input)
-      .filter(([name, field]) => field.required && !inputGiven(name, given, field, ctx.project))
+    const missing = requiredInputs(action)
+      .filter(([name, field]) => !inputGiven(name, given, field, ctx.project))
       .filter(([, field]) => !(field.projectSetting && ctx.project === undefined));
     for (const [name, field] of missing) {
       const hint = field.projectSetting ? ', and the project settings do not give it either' : '';
@@ -34,12 +43,12 @@ function lowerFirst(text: string): string {
 }
 
 export function unknownInputs(action: ActionSpec, given: Record<string, unknown>, path: (string | number)[], where: string): TaskError[] {
+  const unknown = Object.keys(given).filter((name) => !Object.hasOwn(action.input, name));
+  if (unknown.length === 0) return [];
   const known = Object.keys(action.input);
-  return Object.keys(given)
-    .filter((name) => !Object.hasOwn(action.input, name))
-    .map((name) =>
-      taskError('unknown-input', [...path, name], `${where} has no input '${name}'${didYouMean(name, known)}; its inputs are ${listWords(known, 'and')}`),
-    );
+  return unknown.map((name) =>
+    taskError('unknown-input', [...path, name], `${where} has no input '${name}'${didYouMean(name, known)}; its inputs are ${listWords(known, 'and')}`),
+  );
 }
 
 export function oneOfErrors(action: ActionSpec, given: Record<string, unknown>, path: (string | number)[], where: string): TaskError[] {

@@ -17,6 +17,7 @@ const ROOTS = ['params', 'project', 'execution', 'trigger', 'item'];
 export const references: Rule = (task, ctx) => {
   const errors: TaskError[] = [];
   for (const site of stringSites(task)) {
+    if (site.parsed.errors.length === 0 && site.parsed.parts.every((part) => typeof part === 'string')) continue; // plain text
     const who = `henchman '${site.henchman.name}'`;
     for (const error of site.parsed.errors) {
       errors.push(taskError('reference-syntax', site.path, `${who} has a broken reference: ${error.message}`));
@@ -92,9 +93,9 @@ function henchmanProblem(reference: Reference, ctx: RuleContext): { code: string
     path = path.slice(1);
   }
   if (path.length === 0) return undefined;
-  const outputs = Object.keys(action.output);
   const field = path[0];
-  if (typeof field === 'string' && outputs.includes(field)) return undefined;
+  if (typeof field === 'string' && Object.hasOwn(action.output, field)) return undefined;
+  const outputs = Object.keys(action.output);
   return {
     code: 'unknown-output',
     message: `${target.provider} ${target.action} has no output '${String(field)}'${typeof field === 'string' ? didYouMean(field, outputs) : ''}; its outputs are ${listWords(outputs, 'and')}`,

@@ -17,9 +17,14 @@ type AnySchema = z.core.$ZodType;
 
 /** The shape errors of a task value; [] when it matches the schema. */
 export function schemaErrors(value: unknown): TaskError[] {
+  return checkShape(value).errors;
+}
+
+/** The task when the value matches the schema (zod's parse of it), else the shape errors: one pass of zod. */
+export function checkShape(value: unknown): { task: Task; errors: [] } | { task?: undefined; errors: TaskError[] } {
   const result = taskSchema.safeParse(value, { reportInput: true });
-  if (result.success) return [];
-  return result.error.issues.flatMap((issue) => issueErrors(issue, [], value));
+  if (result.success) return { task: result.data, errors: [] };
+  return { errors: result.error.issues.flatMap((issue) => issueErrors(issue, [], value)) };
 }
 
 function issueErrors(issue: Issue, base: PlacePath, root: unknown): TaskError[] {

@@ -11,6 +11,9 @@ import { stringSites } from './context.ts';
 import type { Rule } from './context.ts';
 import type { Reference } from '../references.ts';
 
+/** PLACEHOLDER without its global flag: the first match, with nothing kept between two searches. */
+const FIRST_PLACEHOLDER = new RegExp(PLACEHOLDER.source);
+
 export const shell: Rule = (task) => {
   const errors: TaskError[] = [];
   for (const site of stringSites(task)) {
@@ -26,7 +29,7 @@ export const shell: Rule = (task) => {
         ),
       );
     }
-    const found = literal.match(new RegExp(PLACEHOLDER.source))?.[0];
+    const found = literal.match(FIRST_PLACEHOLDER)?.[0];
     if (found) {
       errors.push(
         taskError(
@@ -45,6 +48,8 @@ export const shell: Rule = (task) => {
  * each quoted (not raw) reference in turn is rendered as a placeholder, the others as empty raw text.
  */
 function referenceInSingleQuotes(parts: readonly (string | Reference)[]): string | undefined {
+  // Only a single quote in the text opens single quotes: without one, no reference can stand inside them.
+  if (!parts.some((part) => typeof part === 'string' && part.includes("'"))) return undefined;
   const references = parts.filter((p): p is Reference => typeof p !== 'string');
   for (const candidate of references) {
     if (candidate.raw) continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { salvageTask, schemaErrors } from '#task/rules/schema';
+import { checkShape, salvageTask, schemaErrors } from '#task/rules/schema';
 import { launch, run, taskOf } from '../fixtures/tasks.ts';
 
 describe('schema rule', () => {
@@ -10,6 +10,19 @@ describe('schema rule', () => {
     const errors = schemaErrors(task);
     // Assess
     expect(errors).toStrictEqual([]);
+  });
+
+  it('gives the parsed task, or the same errors as schemaErrors, in one pass', () => {
+    // Prepare
+    const task = taskOf(launch());
+    const wrong = { ...task, plot: 'none' };
+    // Act
+    const good = checkShape(task);
+    const bad = checkShape(wrong);
+    // Assess
+    expect(good).toStrictEqual({ task, errors: [] });
+    expect(bad).toStrictEqual({ errors: schemaErrors(wrong) });
+    expect(bad.errors.length).toBe(1);
   });
 
   it('reports unknown fields with a suggestion, missing fields, wrong types, bad values and ranges', () => {
