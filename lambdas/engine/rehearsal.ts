@@ -100,8 +100,8 @@ export function plausibleOutput(provider: ProviderName, action: string, henchman
 export function rehearsalHandler(scenario: Scenario): ProviderHandler {
   const cursors = new Map<string, number>();
   /**
-   * Per henchman and `each` item: the "ask me again" answers still to give, the seconds they ask for, and the phase
-   * (do or undo) that waits.
+   * Per henchman and `each` item: the "ask me again" answers still to give, the seconds the first asked for, and
+   * the phase (do or undo) that waits.
    * Every poll is handed back the state of the first answer, so the count lives here; a move's polls never
    * overlap with its next do or undo call.
    */
@@ -139,7 +139,8 @@ export function rehearsalHandler(scenario: Scenario): ProviderHandler {
     const wait = waiting.get(key);
     if (wait && wait.left > 0) {
       wait.left -= 1;
-      return { poll: { after: wait.after, state: event.poll } };
+      // Later rounds wait as the state machine does: the action's catalog interval.
+      return { poll: { after: catalog[provider]?.actions[event.action]?.polls?.every ?? wait.after, state: event.poll } };
     }
     waiting.delete(key);
     // "poll N times, then answer": the answer after the poll entry in the sequence of the phase that waits.

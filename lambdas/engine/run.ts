@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import type { ProviderName } from '#task/catalog';
 import type { State, StateMachineDefinition } from '#task/compiler/asl';
-import { settlePoll } from '#providers/contract';
+import { settlePoll, settlePollError } from '#providers/contract';
 import type { ProviderEvent, ProviderResult } from '#providers/contract';
 
 /** Which Task state made a provider call (local mode's Step Functions records it in the execution's history). */
@@ -124,7 +124,8 @@ export async function runTask(
       });
     } catch (error) {
       record({ status: 'failed', error: errorOf(error) });
-      throw error;
+      // As the provider runtime does: a poll's passing failure is one more round of waiting.
+      throw settlePollError(event.phase, error);
     }
     record({ status: 'succeeded', output: result });
     // As the provider runtime does: a poll still waiting (its answer recorded above) is thrown as

@@ -96,6 +96,18 @@ export function settlePoll(phase: Phase, result: ProviderResult): ProviderResult
   return result;
 }
 
+/**
+ * An error as the state machine takes it: in phase "poll", a passing failure to look (Mastermind.Transient)
+ * is one more round of waiting. The poll Task's retry budget for transient errors is spent once per move, not
+ * per round, so a few throttled looks spread over a long wait must not fail the move; the timeout still bounds it.
+ */
+export function settlePollError(phase: Phase, error: unknown): unknown {
+  if (phase === 'poll' && error instanceof Error && error.name === ERROR_NAMES.transient) {
+    return new WaitingError(`not done yet: the look failed for a passing reason (${error.message}); asked again`);
+  }
+  return error;
+}
+
 /** The largest text (stdout, stderr) an output keeps, in characters; the tail is kept. */
 export const MAX_TEXT = 8192;
 

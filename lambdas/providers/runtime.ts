@@ -13,6 +13,7 @@ import {
   InvalidError,
   ProviderError,
   settlePoll,
+  settlePollError,
   WaitingError,
   type Phase,
   type ProviderContext,
@@ -164,8 +165,13 @@ export function createProviderHandler(
           ? error
           : new FailedError(error instanceof Error ? error.message : String(error));
       const message = redact(failure.message, secretValues);
-      logger.warn('move failed', { ...keys, durationMs: Date.now() - started, error: failure.name, reason: message }); // "message" is reserved by Powertools
       const clean = new ProviderError(failure.name, message);
+      const settled = settlePollError(keys.phase as Phase, clean);
+      if (settled instanceof WaitingError) {
+        logger.info('move done', { ...keys, durationMs: Date.now() - started, outcome: 'waiting', reason: message });
+        throw settled;
+      }
+      logger.warn('move failed', { ...keys, durationMs: Date.now() - started, error: failure.name, reason: message }); // "message" is reserved by Powertools
       throw clean;
     }
   };

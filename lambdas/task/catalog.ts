@@ -61,11 +61,16 @@ export interface ActionSpec {
 export interface PollSpec {
   /** Seconds between two polls after the first. */
   readonly every: number;
+  /** Seconds the action's first answer asks to wait (its `after`), when that is not `every`. */
+  readonly firstWait?: number;
 }
 
 /** How often each provider's waiting actions look at the world again: EC2 state changes, an SSH login. */
 export const POLL_EVERY = { ec2: 10, ssh: 5 } as const satisfies Partial<Record<ProviderName, number>>;
+/** ec2 reboot first looks at the status checks a minute after the reboot: until then they may still say ok. */
+export const REBOOT_SETTLE_SECONDS = 60;
 const ec2Polls: PollSpec = { every: POLL_EVERY.ec2 };
+const ec2RebootPolls: PollSpec = { every: POLL_EVERY.ec2, firstWait: REBOOT_SETTLE_SECONDS };
 const sshPolls: PollSpec = { every: POLL_EVERY.ssh };
 
 export interface ProviderSpec {
@@ -198,7 +203,7 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
         input: { instanceId, instanceIds, region },
         oneOf: [['instanceId', 'instanceIds']],
         output: instanceOutput,
-        polls: ec2Polls,
+        polls: ec2RebootPolls,
       },
       describe: {
         description: 'Describe instances by ids or by tags.',

@@ -1,8 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { catalog } from '#task/catalog';
 import { checkAsl } from '#task/check-asl';
 import { main } from '../../bin/commands/index.ts';
 import type { Io } from '../../bin/commands/io.ts';
@@ -253,5 +254,42 @@ describe('mastermind', () => {
     const io = capture();
     expect(await main(['deploy'], io)).toBe(2);
     expect(io.err().split('\n')[0]).toBe('mastermind: unknown command deploy');
+  });
+});
+
+describe('mastermind providers and schema', () => {
+  it('prints the provider reference the README holds, and exits 0', async () => {
+    // Prepare
+    const io = capture();
+    const readme = await readFile(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    // Act
+    const code = await main(['providers'], io);
+    // Assess
+    expect(code).toBe(0);
+    expect(io.err()).toBe('');
+    expect(readme).toContain(io.out());
+    const actions = Object.values(catalog).flatMap((provider) => Object.keys(provider.actions));
+    expect(io.out().split('\n').filter((line) => line.startsWith('| **')).length).toBe(actions.length);
+  });
+
+  it('prints the JSON Schema that schema/task.schema.json holds, and exits 0', async () => {
+    // Prepare
+    const io = capture();
+    const file = await readFile(fileURLToPath(new URL('../../schema/task.schema.json', import.meta.url)), 'utf8');
+    // Act
+    const code = await main(['schema'], io);
+    // Assess
+    expect(code).toBe(0);
+    expect(io.out()).toBe(file);
+  });
+
+  it('refuses arguments it does not take with its usage, exit 2', async () => {
+    // Prepare
+    const io = capture();
+    // Act
+    const codes = [await main(['providers', 'ec2'], io), await main(['schema', 'x'], io)];
+    // Assess
+    expect(codes).toStrictEqual([2, 2]);
+    expect(io.err()).toBe('usage: mastermind providers\nusage: mastermind schema\n');
   });
 });

@@ -63,7 +63,8 @@ describe('rehearsalHandler', () => {
     expect(first).toStrictEqual({ poll: { after: 7, state } });
     // Every poll is handed back the state of the first answer (the poll Task's Retry asks again with it).
     const second = await handler(event('a', 'poll', 'launch', state), 'ec2');
-    expect(second).toStrictEqual({ poll: { after: 7, state } });
+    // Later rounds wait as the state machine does: ec2's 10 s.
+    expect(second).toStrictEqual({ poll: { after: 10, state } });
     const third = await handler(event('a', 'poll', 'launch', state), 'ec2');
     expect(third).toStrictEqual({ output: { state: 'running' } });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { compileTask } from '#task/compile';
+import { compileSource, compileTask } from '#task/compile';
 import { MAX_EACH_ITEMS } from '#task/compiler/layout';
 import { taskSchema } from '#task/schema';
 import { loadScenario, rehearsalHandler } from '#engine/rehearsal';
@@ -20,7 +20,9 @@ const trail = (moves: readonly Move[]) => moves.map((m) => `${m.henchman}:${m.ph
 
 /** Compiles the task and runs it against a rehearsal scenario, keeping every provider event. */
 async function rehearse(taskYaml: string, scenarioYaml = 'henchmen: {}', params?: object) {
-  const definition = compileTask(taskSchema.parse(parse(taskYaml)));
+  // Through the whole pipeline (validation included): every task these tests play is one a user could save.
+  const { definition, errors } = compileSource(taskYaml);
+  if (!definition) throw new Error(`the test task is not valid: ${JSON.stringify(errors)}`);
   const events: ProviderEvent[] = [];
   const rehearsal = rehearsalHandler(loadScenario(scenarioYaml));
   const handler: ProviderHandler = (event, provider) => {
@@ -178,7 +180,7 @@ ${SSH('next')}
     ]);
     // The first poll asked again (Mastermind.Waiting, retried); the second answered.
     expect(r.moves.slice(1, 3).map((m) => m.output)).toStrictEqual([
-      { poll: { after: 30, state: { rehearsal: { poll: 2, after: 30 } } } },
+      { poll: { after: 10, state: { rehearsal: { poll: 2, after: 30 } } } },
       { output: { instanceId: 'i-9' } },
     ]);
     // 2 start + provision, "poll?", "wait", "poll" + 1 retry of it (the second round) + "output" + next
@@ -188,10 +190,21 @@ ${SSH('next')}
     expect(Object.keys(r.output as object)).toStrictEqual(['params', 'trigger', 'out', 'count']);
   });
 
+  it('takes a passing failure to look during a poll as one more round, however many there are', async () => {
+    // Three throttled looks: more than the two retries of Mastermind.Transient a move gets.
+    const r = await rehearse(
+      launch('10m'),
+      'henchmen: { provision: { do: [{ poll: 1 }], poll: [{ transient: throttled }, { transient: throttled }, { transient: throttled }, { output: { instanceId: i-9 } }] } }',
+    );
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.trail).toStrictEqual(['provision:do', 'provision:poll failed', 'provision:poll failed', 'provision:poll failed', 'provision:poll', 'next:do']);
+    expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-9' } });
+  });
+
   it('ends a poll loop with States.Timeout once the polls every 10 s (ec2) fill the henchman timeout', async () => {
-    const r = await rehearse(launch('3m'), 'henchmen: { provision: [{ poll: 100, after: 60 }] }');
-    // The first poll after 60 s, then 18 retries 10 s apart (3m / 10 s).
-    expect(r.trail).toStrictEqual(['provision:do', ...Array<string>(19).fill('provision:poll')]);
+    const r = await rehearse(launch('3m'), 'henchmen: { provision: [{ poll: 100, after: 10 }] }');
+    // The first poll after 10 s, then 17 retries 10 s apart: 180 s of waits in all.
+    expect(r.trail).toStrictEqual(['provision:do', ...Array<string>(18).fill('provision:poll')]);
     expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'States.Timeout', cause: 'provision was still waiting after 3m' });
   });
 
@@ -279,7 +292,11 @@ plot:
   - name: use
     provider: ssh
     action: upload
-    with: { host: h, user: u, key: "\${secret:/k}", path: "/tmp/\${execution.id}", content: "\${lookup.instanceIds}", mode: "\${params.count}" }
+    with: { host: h, port: "\${params.count}", user: u, key: "\${secret:/k}", path: "/tmp/\${execution.id}", content: "zone \${params.zone}" }
+  - name: clean
+    provider: ec2
+    action: terminate
+    with: { instanceIds: "\${lookup.instanceIds}" }
 `;
 
   it('keeps the type of whole-value references, formats the others, and applies param defaults', async () => {
@@ -287,7 +304,8 @@ plot:
     expect(r.status).toBe('SUCCEEDED');
     expect(r.events.map((e) => e.input)).toStrictEqual([
       { instanceId: 'i-3-b', tags: { team: 'web' } },
-      { host: 'h', user: 'u', key: '${secret:/k}', path: '/tmp/local:exec-1', content: ['i-1', 'i-2'], mode: 3 },
+      { host: 'h', port: 3, user: 'u', key: '${secret:/k}', path: '/tmp/local:exec-1', content: 'zone b' },
+      { instanceIds: ['i-1', 'i-2'] },
     ]);
   });
 
@@ -441,8 +459,8 @@ plot:
     const definition = compileTask(taskSchema.parse(parse(launchRetreat('2m'))));
     const { handler } = scripted(Number.POSITIVE_INFINITY);
     const r = await runTask(definition, {}, { handler, skipWaits: true });
-    // The first poll, then 12 retries 10 s apart (2m / 10 s).
-    expect(trail(r.moves)).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo', ...Array<string>(13).fill('provision:poll(undo)')]);
+    // The first poll, then 11 retries 10 s apart: with the first wait, 120 s of waits.
+    expect(trail(r.moves)).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo', ...Array<string>(12).fill('provision:poll(undo)')]);
     expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({
       status: 'FAILED',
       error: 'States.Timeout',
@@ -454,7 +472,7 @@ plot:
     const definition = compileTask(taskSchema.parse(parse(launchRetreat('2m', true))));
     const { handler } = scripted(Number.POSITIVE_INFINITY);
     const r = await runTask(definition, {}, { handler, skipWaits: true });
-    expect(trail(r.moves)).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo', ...Array<string>(13).fill('provision:poll(undo)')]);
+    expect(trail(r.moves)).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo', ...Array<string>(12).fill('provision:poll(undo)')]);
     expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Failed', cause: 'exit 1' });
   });
 

@@ -195,6 +195,25 @@ describe('createProviderHandler', () => {
     expect(logs()).toHaveLength(1);
   });
 
+  it('throws a passing failure of a poll as Mastermind.Waiting (one more round), and a do\'s as it is', async () => {
+    // Prepare
+    const { handler, logs } = handlerWith(async () => {
+      throw new TransientError('throttled by PRIVATE-KEY-TEXT-1234567890');
+    });
+
+    // Act
+    const poll = await outcome(handler(event({ phase: 'poll', poll: {} })));
+    const play = await outcome(handler(event()));
+
+    // Assess
+    expect(poll).toStrictEqual({ name: 'Mastermind.Waiting', message: 'not done yet: the look failed for a passing reason (throttled by ***); asked again' });
+    expect(play).toStrictEqual({ name: 'Mastermind.Transient', message: 'throttled by ***' });
+    expect(logs()).toMatchObject([
+      { level: 'INFO', message: 'move done', phase: 'poll', outcome: 'waiting', reason: 'throttled by ***' },
+      { level: 'WARN', message: 'move failed', phase: 'do', error: 'Mastermind.Transient', reason: 'throttled by ***' },
+    ]);
+  });
+
   it.each([
     [{ action: 'reboot' }, 'ssh has no action reboot: it has run'],
     [{ phase: 'later' as never }, 'invalid provider event: phase must be one of do, undo, poll'],

@@ -21,6 +21,7 @@
  * | anything else                               | as in errors.ts                                          |
  */
 import { RebootInstancesCommand } from '@aws-sdk/client-ec2';
+import { REBOOT_SETTLE_SECONDS } from '#task/catalog';
 import type { Action } from '../runtime.ts';
 import type { Ec2ClientFor } from './clients.ts';
 import { callEc2 } from './errors.ts';
@@ -28,8 +29,8 @@ import { regionOf, targetIds } from './instances.ts';
 import { readStateWait, stateWait } from './state-wait.ts';
 import { checkStatusOk } from './wait.ts';
 
-/** Seconds between the reboot request and the first look at the status checks: one status-check period. */
-export const REBOOT_SETTLE_SECONDS = 60;
+/** Seconds between the reboot request and the first look at the status checks: one status-check period (catalog). */
+export { REBOOT_SETTLE_SECONDS };
 
 export function rebootAction(clientFor: Ec2ClientFor): Action {
   return async (input, call) => {

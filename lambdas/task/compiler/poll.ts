@@ -2,9 +2,10 @@
  * Moves that wait for the world. An action that polls (catalog `polls: { every }`) may answer
  * `{ poll: { after, state } }`: the machine waits `after` seconds, then asks again with phase "poll" and that
  * state handed back. While the world is not ready, a poll answers by throwing Mastermind.Waiting (the provider
- * runtime turns a poll's "ask me again" into that error), and the poll Task state's own Retry asks again every
- * `every` seconds, at most ⌈bound / every⌉ times: the henchman's timeout (else {@link DEFAULT_POLL_TIMEOUT})
- * bounds the loop inside the state machine, with no counter state.
+ * runtime turns a poll's "ask me again", and a passing failure to look, into that error), and the poll Task
+ * state's own Retry asks again every `every` seconds, at most ⌈(bound − first wait) / every⌉ times: the
+ * henchman's timeout (else {@link DEFAULT_POLL_TIMEOUT}) bounds the waits inside the state machine, with no
+ * counter state.
  *
  *   "X" (phase do or undo) → "X: poll?" ─output→ "X: output" → on
  *                                       └─else→ "X: wait" → "X: poll" ─output→ "X: output"
@@ -44,6 +45,8 @@ export interface PollingMoveOptions {
   bound: number;
   /** Seconds between two polls after the first (the action's catalog `polls.every`). */
   every: number;
+  /** Seconds the first answer asks to wait (catalog `polls.firstWait`, else `every`): part of the bound. */
+  firstWait?: number;
   timeoutSeconds?: number;
   retry: Retrier[];
   catch?: Catcher[];
@@ -58,9 +61,12 @@ export function timeoutFailure(name: string, timeout: string): { Error: string; 
   return { Error: ERRORS.timeout, Cause: `${name} was still waiting after ${timeout}` };
 }
 
-/** The Retry of a poll's Mastermind.Waiting: every `every` seconds, as often as fits in `bound`. */
-export function waitingRetrier(every: number, bound: number): Retrier {
-  return { ErrorEquals: [ERRORS.waiting], IntervalSeconds: every, MaxAttempts: Math.max(1, Math.ceil(bound / every)), BackoffRate: 1 };
+/**
+ * The Retry of a poll's Mastermind.Waiting: every `every` seconds, as often as fits in `bound` after the first
+ * wait (`firstWait` seconds), so that the waits add up to the bound.
+ */
+export function waitingRetrier(every: number, bound: number, firstWait = every): Retrier {
+  return { ErrorEquals: [ERRORS.waiting], IntervalSeconds: every, MaxAttempts: Math.max(1, Math.ceil((bound - firstWait) / every)), BackoffRate: 1 };
 }
 
 /** The provider event of a poll: the move's own event, with phase "poll" and the state the action handed back. */
@@ -110,7 +116,7 @@ export function pollingMove(graph: StateGraph, o: PollingMoveOptions): PollNames
       resultSelector: { 'Payload.$': '$.Payload' },
       resultPath: `${o.slot}.answer`,
       timeoutSeconds: o.timeoutSeconds,
-      retry: [waitingRetrier(o.every, o.bound), ...o.retry],
+      retry: [waitingRetrier(o.every, o.bound, o.firstWait), ...o.retry],
       catch: [timedOut, ...(o.catch ?? [])],
       target: names.output,
     }),

@@ -149,8 +149,8 @@ plot:
         ResultSelector: { 'Payload.$': '$.Payload' },
         ResultPath: '$.out.provision.polling.answer',
         TimeoutSeconds: 300,
-        // ec2 polls every 10 s: 5m allows 30 retries.
-        Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 10, MaxAttempts: 30, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
+        // ec2 polls every 10 s: after the first wait (10 s), 5m allows 29 retries.
+        Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 10, MaxAttempts: 29, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
         Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'provision: timed out' }, ...CATCH_TO('task: aborted')],
         Next: 'provision: output',
       },
@@ -306,7 +306,7 @@ plot:
         ResultSelector: { 'Payload.$': '$.Payload' },
         ResultPath: '$.out.provision.undoing.answer',
         TimeoutSeconds: 300,
-        Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 10, MaxAttempts: 30, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
+        Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 10, MaxAttempts: 29, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
         Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'configure: undo provision timed out' }, ...CATCH_TO('task: aborted')],
         Next: 'configure: undo provision output',
       },
