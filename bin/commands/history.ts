@@ -1,16 +1,9 @@
 /** `mastermind history`: every move of an execution, per henchman, in the order played. */
-import { UsageError, type Command } from './io.ts';
+import { brief, UsageError, type Command } from './io.ts';
 import { readExecution } from './remote.ts';
 import type { MoveView } from './remote.ts';
 
 export const usage = 'mastermind history <execution ARN> [--url <API URL>]';
-
-const SHOWN = 100;
-
-function brief(value: unknown): string {
-  const text = JSON.stringify(value) ?? '';
-  return text.length > SHOWN ? `${text.slice(0, SHOWN - 1)}…` : text;
-}
 
 function result(move: MoveView): string {
   if (move.error) return `${move.error.error}${move.error.cause ? `: ${move.error.cause}` : ''}`;

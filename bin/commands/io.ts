@@ -17,6 +17,12 @@ export const processIo: Io = {
 /** A command: its arguments after the command name; resolves to the exit code. */
 export type Command = (args: string[], io: Io) => Promise<number>;
 
+/** A value as JSON on one line, cut to its first 100 characters (an output shown beside a move). */
+export function brief(value: unknown, shown = 100): string {
+  const text = JSON.stringify(value) ?? '';
+  return text.length > shown ? `${text.slice(0, shown - 1)}…` : text;
+}
+
 /** A usage error: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {}
 

@@ -4,16 +4,9 @@ import { loadScenario, rehearsalHandler } from '#engine/rehearsal';
 import { runTask, type Move } from '#engine/run';
 import { compileSource } from '#task/compile';
 import { formatTaskError } from '#task/errors';
-import { formatOf, readDocument, readText, UsageError, type Command } from './io.ts';
+import { brief, formatOf, readDocument, readText, UsageError, type Command } from './io.ts';
 
 export const usage = 'mastermind rehearse <task file> [--scenario <file>] [--params <json>] [--trigger <json>]';
-
-const SHOWN = 100;
-
-function brief(value: unknown): string {
-  const text = JSON.stringify(value) ?? '';
-  return text.length > SHOWN ? `${text.slice(0, SHOWN - 1)}…` : text;
-}
 
 function outcome(move: Move): string {
   if (move.status === 'failed') return `FAILED ${move.error ? `${move.error.name}: ${move.error.message}` : ''}`;
