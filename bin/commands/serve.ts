@@ -5,6 +5,7 @@
 import '#engine/polyfill';
 import { parseArgs } from 'node:util';
 import type { LocalSecrets } from '#local/providers';
+import type { Log } from '#service/deps';
 import { UsageError, type Command, type Io } from './io.ts';
 
 export const usage = 'mastermind serve [--port <n>] [--secrets <file.json>]';
@@ -29,6 +30,13 @@ export function stopSignal(): Promise<string> {
   });
 }
 
+/** What goes wrong inside the service (a 500, an execution that could not run), one line each on stderr. */
+export function stderrLog(io: Io): Log {
+  const line = (level: string) => (message: string, ...extra: Record<string, unknown>[]) =>
+    io.stderr(`${level} ${message}${extra.length > 0 ? ` ${JSON.stringify(Object.assign({}, ...extra))}` : ''}\n`);
+  return { info: () => undefined, warn: line('warn'), error: line('error') };
+}
+
 /** Serves until `stopped` settles (a signal, or a test), then closes everything it started. */
 export async function serveUntil(args: string[], io: Io, stopped: () => Promise<string>): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' }, secrets: { type: 'string' } } });
@@ -49,7 +57,7 @@ export async function serveUntil(args: string[], io: Io, stopped: () => Promise<
   const waiting = stopped();
   let local;
   try {
-    local = await startLocalService({ port, ...(secrets ? { secrets } : {}) });
+    local = await startLocalService({ port, log: stderrLog(io), ...(secrets ? { secrets } : {}) });
   } catch (error) {
     io.stderr(`mastermind serve: cannot start: ${(error as Error).message}\n`);
     return 1;
@@ -61,16 +69,25 @@ export async function serveUntil(args: string[], io: Io, stopped: () => Promise<
       `  alarms         POST ${local.url}${ALARMS_PATH} (an SNS notification, a CloudWatch alarm message or an EventBridge alarm state change)`,
       `  store          embedded DynamoDB (dynalite, in memory: gone when this stops)`,
       `  executions     on the local Step Functions engine, providers in-process`,
-      `  secrets        ${secrets ? `${values.secrets} (${secrets.names().length} names)` : 'SSM Parameter Store through the AWS SDK (AWS_ENDPOINT_URL_SSM honoured)'}`,
+      `  secrets        ${secrets ? `${values.secrets} (${secrets.names().length} ${secrets.names().length === 1 ? 'name' : 'names'})` : 'SSM Parameter Store through the AWS SDK (AWS_ENDPOINT_URL_SSM honoured)'}`,
       'Stop with Ctrl-C.',
       '',
     ].join('\n'),
   );
   const signal = await waiting;
-  io.stdout(`${signal}: stopping; running executions are aborted\n`);
+  io.stdout(`${signal}: stopping; running executions are aborted (a provider call under way is not waited for)\n`);
   await local.close();
   return 0;
 }
 
-/** Runs the service locally (./lambdas/local/service.ts) until SIGINT or SIGTERM. */
-export const serve: Command = (args, io) => serveUntil(args, io, stopSignal);
+/** How long serve gives its output after closing before it exits, whatever is still under way. */
+const EXIT_GRACE_MS = 1000;
+
+/** Runs the service locally (./lambdas/local/service.ts) until SIGINT or SIGTERM, then exits. */
+export const serve: Command = async (args, io) => {
+  const code = await serveUntil(args, io, stopSignal);
+  // A provider call under way (an ssh command, a Chef run) would keep the process alive until it ends; its
+  // execution is already ABORTED, so it is not waited for. The timer does not itself keep the process alive.
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+  return code;
+};

@@ -18,14 +18,19 @@ export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** Who local requests are made by, in the version history (a deployed API records the IAM caller). */
 export const LOCAL_CALLER = 'local';
 
-class BodyTooLarge extends Error {}
+/** A body over the limit a reader was given. */
+export class BodyTooLarge extends Error {}
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
+/**
+ * A request's body, at most `max` bytes (else BodyTooLarge). Rejects as the stream does when the client goes
+ * away mid-body: callers answer, never let it through (an unhandled rejection would end the process).
+ */
+export async function readBody(request: IncomingMessage, max = MAX_BODY_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
+    if (size > max) throw new BodyTooLarge();
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

@@ -23,7 +23,7 @@ import type { Log, ServiceDeps } from '#service/deps';
 import { tableDefinition } from '#service/store';
 import type { SecretResolver } from '#providers/secrets';
 import { handleAlarmEvent } from '../triggers/start.ts';
-import { apiListener, listen } from './http.ts';
+import { apiListener, BodyTooLarge, listen, readBody } from './http.ts';
 import { localProviders } from './providers.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 
@@ -110,15 +110,15 @@ function reply(response: ServerResponse, status: number, body: unknown): void {
 }
 
 async function readJson(request: IncomingMessage): Promise<{ value: unknown } | { error: string; status: number }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_ALARM_BYTES) return { status: 413, error: `The notification is larger than ${MAX_ALARM_BYTES} bytes.` };
-    chunks.push(chunk as Buffer);
+  let body: Buffer;
+  try {
+    body = await readBody(request, MAX_ALARM_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) return { status: 413, error: `The notification is larger than ${MAX_ALARM_BYTES} bytes.` };
+    return { status: 400, error: 'The notification could not be read.' };
   }
   try {
-    return { value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+    return { value: JSON.parse(body.toString('utf8')) };
   } catch {
     return { status: 400, error: 'The notification is not JSON.' };
   }
@@ -133,18 +133,18 @@ export function localListener(deps: ServiceDeps): RequestListener {
     void (async () => {
       if (request.method !== 'POST') {
         request.resume();
-        return reply(response, 405, { error: 'MethodNotAllowed', message: `${ALARMS_PATH} takes POST only.` });
+        return reply(response, 405, { error: 'MethodNotAllowed', message: `${ALARMS_PATH} takes POST only.`, details: [] });
       }
       const body = await readJson(request);
       if ('error' in body) {
         request.resume();
-        return reply(response, body.status, { error: body.status === 413 ? 'PayloadTooLarge' : 'BadRequest', message: body.error });
+        return reply(response, body.status, { error: body.status === 413 ? 'PayloadTooLarge' : 'BadRequest', message: body.error, details: [] });
       }
       try {
         reply(response, 200, await handleAlarmEvent(deps, alarmEventOf(body.value)));
       } catch (error) {
         // A passing failure: the trigger Lambda would be retried; here the caller posts again.
-        reply(response, 503, { error: 'ServiceUnavailable', message: (error as Error).message });
+        reply(response, 503, { error: 'ServiceUnavailable', message: (error as Error).message, details: [] });
       }
     })();
   };

@@ -355,7 +355,12 @@ export class LocalStepFunctions {
   private deleteStateMachine(input: DeleteStateMachineCommandInput): object {
     const parts = arnParts(input.stateMachineArn ?? '');
     if (parts.length !== 7 || parts[5] !== 'stateMachine') throw new InvalidArn({ message: `Invalid Arn: '${input.stateMachineArn}'`, ...meta });
-    // Executions under way run on (Step Functions stops them while the state machine is DELETING).
+    // Step Functions stops the executions under way of a state machine it deletes; so does local mode, at once.
+    for (const execution of this.executions.values()) {
+      if (execution.stateMachineArn === input.stateMachineArn && execution.status === 'RUNNING') {
+        this.abort(execution, 'States.Aborted', 'The state machine was deleted.');
+      }
+    }
     this.machines.delete(input.stateMachineArn!);
     return { ...meta };
   }

@@ -85,7 +85,10 @@ function secretError(name: string, error: unknown): Error {
   if (code === 'ThrottlingException' || code === 'InternalServerError' || code === 'TimeoutError') {
     return new TransientError(`secret ${name} could not be read for now: ${code}`);
   }
-  return new FailedError(`secret ${name} could not be read: ${code}`);
+  // Anything else (no region configured, no credentials, no endpoint) says what is wrong in its message, which
+  // never holds a parameter's value.
+  const message = error instanceof Error && error.message && error.message !== code ? `: ${error.message}` : '';
+  return new FailedError(`secret ${name} could not be read: ${code}${message}`);
 }
 
 /** Replaces every secret value inside a text with ***. */

@@ -15,7 +15,7 @@ import {
 import type { ExecutionStatus, HistoryEvent } from '@aws-sdk/client-sfn';
 import type { ServiceDeps } from './deps.ts';
 import { notFound, ServiceError } from './errors.ts';
-import { executionContext, summarizeHistory } from './history.ts';
+import { causeMessage, executionContext, summarizeHistory } from './history.ts';
 import type { HenchmanSummary } from './history.ts';
 import { checkParams } from './params.ts';
 import { stateMachineNameOf } from './state-machines.ts';
@@ -289,7 +289,7 @@ export async function describeExecution(deps: ServiceDeps, id: string): Promise<
     ...(described.input !== undefined ? { input: parse(described.input) } : {}),
     ...(described.output !== undefined ? { output: parse(described.output) } : {}),
     ...(described.error !== undefined ? { error: described.error } : {}),
-    ...(described.cause !== undefined ? { cause: described.cause } : {}),
+    ...(described.cause !== undefined ? { cause: causeMessage(described.cause) } : {}),
     ...(described.redriveCount !== undefined ? { redriveCount: described.redriveCount } : {}),
     ...(described.redriveStatus !== undefined ? { redriveStatus: described.redriveStatus } : {}),
     consoleUrl: consoleUrl(executionArn),

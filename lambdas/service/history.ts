@@ -6,7 +6,8 @@
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 
-export type MoveStatus = 'running' | 'succeeded' | 'failed' | 'waiting';
+/** `stopped`: the execution was stopped (or its state machine deleted) while the move was under way. */
+export type MoveStatus = 'running' | 'succeeded' | 'failed' | 'waiting' | 'stopped';
 
 export interface MoveSummary {
   /** The Task state played (the henchman's own state, or a helper such as "provision: undo"). */
@@ -72,8 +73,20 @@ function time(event: HistoryEvent): string {
   return event.timestamp instanceof Date ? event.timestamp.toISOString() : String(event.timestamp);
 }
 
+/**
+ * The message of a failure's cause. A Lambda function's error reaches Step Functions as the JSON of
+ * { errorType, errorMessage, trace } (the provider's message, and a stack trace nobody reading a task needs);
+ * any other cause (a timeout, an unmet expect, a stop) is text already.
+ */
+export function causeMessage(cause: string | undefined): string | undefined {
+  if (cause === undefined || !cause.startsWith('{')) return cause;
+  const parsed = record(parseJson(cause));
+  return typeof parsed?.errorMessage === 'string' && typeof parsed.errorType === 'string' ? parsed.errorMessage : cause;
+}
+
 function failure(details: { error?: string; cause?: string } | undefined): { error: string; cause?: string } {
-  return { error: details?.error ?? 'Unknown', ...(details?.cause !== undefined ? { cause: details.cause } : {}) };
+  const cause = causeMessage(details?.cause);
+  return { error: details?.error ?? 'Unknown', ...(cause !== undefined ? { cause } : {}) };
 }
 
 export function summarizeHistory(events: readonly HistoryEvent[]): HenchmanSummary[] {
@@ -147,6 +160,10 @@ export function summarizeHistory(events: readonly HistoryEvent[]): HenchmanSumma
         move.end = time(event);
         move.status = 'failed';
         move.error = failure(event.taskSubmitFailedEventDetails);
+        break;
+      case 'TaskStateAborted':
+        move.end ??= time(event);
+        move.status = 'stopped';
         break;
       case 'TaskStateExited':
         move.end ??= time(event);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetExecutionHistoryCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { apiOf, callApi, Sha256 } from '../../bin/commands/client.ts';
 import { main } from '../../bin/commands/index.ts';
 import { apiListener, listen } from '#local/http';
@@ -74,8 +74,9 @@ describe('mastermind push', () => {
     // Assess
     expect(result.code).toBe(1);
     expect(result.out).toBe('');
-    expect(result.err.split('\n')[0]).toMatch(/^mastermind push: .+ \(400 InvalidTask\)$/);
-    expect(result.err).toContain('  plot[0].action:5:5  ');
+    expect(result.err).toBe(
+      "mastermind push: The task is not valid; nothing was saved. (400 InvalidTask)\n  plot[0].action:5:5  the provider 'ssh' has no action 'rn' (did you mean 'run'?); its actions are 'run', 'script', 'upload' and 'wait-reachable'\n",
+    );
   });
 
   it('refuses a --project other than the one the file names, before calling the API', async () => {
@@ -151,12 +152,28 @@ describe('mastermind start, status, history and stop', () => {
 
 describe('the API a command talks to', () => {
   it('needs a URL: --url or MASTERMIND_URL', async () => {
-    // Act
+    // Prepare
+    vi.stubEnv('MASTERMIND_URL', '');
     const io = capture();
-    const code = await main(['status', 'x'], { stdout: io.stdout, stderr: io.stderr });
+    // Act
+    const code = await main(['status', 'x'], io);
+    vi.unstubAllEnvs();
     // Assess
-    expect(code).toBe(process.env.MASTERMIND_URL ? 1 : 2);
-    if (!process.env.MASTERMIND_URL) expect(io.err()).toContain('give the API URL with --url or MASTERMIND_URL');
+    expect(code).toBe(2);
+    expect(io.err()).toBe(
+      'mastermind status: give the API URL with --url or MASTERMIND_URL (`mastermind serve` prints a local one)\nusage: mastermind status <execution ARN> [--url <API URL>]\n',
+    );
+  });
+
+  it('takes the URL from MASTERMIND_URL when --url is left out', async () => {
+    // Prepare
+    vi.stubEnv('MASTERMIND_URL', server.url);
+    const io = capture();
+    // Act
+    const code = await main(['status', 'arn:aws:states:eu-west-1:123456789012:execution:other:x'], io);
+    vi.unstubAllEnvs();
+    // Assess
+    expect([code, io.err()]).toStrictEqual([1, 'mastermind status: There is no execution arn:aws:states:eu-west-1:123456789012:execution:other:x. (404 NotFound)\n']);
   });
 
   it('says so when nothing answers at the URL, and exits 1', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { serveUntil } from '../../bin/commands/serve.ts';
+import { serveUntil, stderrLog } from '../../bin/commands/serve.ts';
 import { main } from '../../bin/commands/index.ts';
 import type { Io } from '../../bin/commands/io.ts';
 
@@ -49,11 +49,25 @@ describe('mastermind serve', () => {
       '  executions     on the local Step Functions engine, providers in-process',
       `  secrets        ${join(dir, 'secrets.json')} (2 names)`,
       'Stop with Ctrl-C.',
-      'SIGTERM: stopping; running executions are aborted',
+      'SIGTERM: stopping; running executions are aborted (a provider call under way is not waited for)',
       '',
     ]);
     expect(io.out()).not.toContain('the-private-key-text');
     expect(afterwards).toBeInstanceOf(Error);
+  });
+
+  it('writes what goes wrong inside the service on stderr, one line each, and keeps info quiet', () => {
+    // Prepare
+    const io = capture();
+    const log = stderrLog(io);
+    // Act
+    log.info('request served', { path: '/projects' });
+    log.warn('a local execution could not run', { execution: 'x' });
+    log.error('request failed', { error: { name: 'TypeError' } }, { path: '/projects/web' });
+    // Assess
+    expect(io.err()).toBe(
+      'warn a local execution could not run {"execution":"x"}\nerror request failed {"error":{"name":"TypeError"},"path":"/projects/web"}\n',
+    );
   });
 
   it('refuses a secrets file that is not a map of SSM names to strings, without printing its values', async () => {

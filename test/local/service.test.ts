@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderHandler } from '#engine/run';
 import { alarmEventOf, localConfig, startLocalService } from '#local/service';
@@ -64,9 +65,26 @@ describe('the local service', () => {
     const api = await fetch(`${local.url}/projects/ops/tasks/restart`);
 
     // Assess
-    expect([bad.status, await bad.json()]).toStrictEqual([400, { error: 'BadRequest', message: 'The notification is not JSON.' }]);
-    expect(get.status).toBe(405);
+    expect([bad.status, await bad.json()]).toStrictEqual([400, { error: 'BadRequest', message: 'The notification is not JSON.', details: [] }]);
+    expect([get.status, await get.json()]).toStrictEqual([405, { error: 'MethodNotAllowed', message: '/local/alarms takes POST only.', details: [] }]);
     expect(api.status).toBe(200);
+  });
+
+  it.each(['/local/alarms', '/projects/ops'])('keeps serving when a client goes away in the middle of a body posted to %s', async (path) => {
+    // Prepare
+    const { port } = new URL(local.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+
+    // Act
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"Records": [`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const after = await fetch(`${local.url}/projects/ops/tasks/restart`);
+
+    // Assess
+    expect(after.status).toBe(200);
   });
 
   it('hands anything it does not recognise to the trigger as it is, which ignores it', async () => {

@@ -1,4 +1,4 @@
-import { DescribeStateMachineCommand, GetExecutionHistoryCommand, ListStateMachineVersionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListStateMachineVersionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadScenario, rehearsalHandler } from '#engine/rehearsal';
 import type { ProviderHandler } from '#engine/run';
@@ -7,7 +7,7 @@ import { LocalStepFunctions } from '#local/step-functions';
 import type { ServiceDeps } from '#service/deps';
 import { describeExecution, listExecutions, redriveExecution, startExecution, stopExecution } from '#service/executions';
 import { saveProject } from '#service/projects';
-import { saveTask } from '#service/tasks';
+import { deleteTask, saveTask } from '#service/tasks';
 import { startDynalite } from '../support/dynalite.ts';
 import type { LocalDynamo } from '../support/dynalite.ts';
 import { ACCOUNT, recordingLog, REGION, serviceDeps, SETTINGS } from '../service/fixtures.ts';
@@ -241,9 +241,35 @@ describe('local Step Functions under the service', () => {
     expect(stopped.stopDate).toBe(view.stopDate);
     expect([view.status, view.error, view.cause]).toStrictEqual(['ABORTED', 'Mastermind.Stopped', 'not needed any more']);
     expect(calls.map((c) => c.phase)).toStrictEqual(['do', 'poll']);
-    expect(view.henchmen).toMatchObject([{ henchman: 'reachable', status: 'waiting' }]);
+    expect(view.henchmen).toMatchObject([{ henchman: 'reachable', status: 'stopped' }]);
     expect(history.events?.map((e) => e.type)).toStrictEqual(['ExecutionAborted', 'TaskStateAborted']);
     expect(history.events?.[0]?.executionAbortedEventDetails).toStrictEqual({ error: 'Mastermind.Stopped', cause: 'not needed any more' });
+  });
+
+  it('aborts the executions under way of a task that is deleted, as Step Functions does', async () => {
+    // Prepare: the host never becomes reachable.
+    let polled!: () => void;
+    const firstPoll = new Promise<void>((resolve) => (polled = resolve));
+    local = new LocalStepFunctions({
+      handler: async (event) => {
+        if (event.phase === 'poll') polled();
+        return { poll: { after: 0, state: {} } };
+      },
+      region: REGION,
+      account: ACCOUNT,
+    });
+    deps = serviceDeps(dynamo.store, local.client(), recordingLog());
+    await saveDeploy(WAITING);
+    const started = await startExecution(deps, { project, task: 'deploy', trigger: { type: 'api' } });
+    await firstPoll;
+
+    // Act
+    await deleteTask(deps, project, 'deploy');
+    await local.idle();
+    const described = await local.client().send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+
+    // Assess
+    expect([described.status, described.error, described.cause]).toStrictEqual(['ABORTED', 'States.Aborted', 'The state machine was deleted.']);
   });
 
   it('answers commands on what does not exist with Step Functions\' errors', async () => {

@@ -70,6 +70,17 @@ describe('SecretResolver', () => {
     expect(error).toMatchObject({ name, message });
   });
 
+  it('says what is wrong when the SDK cannot even ask (no region, no credentials)', async () => {
+    // Prepare
+    ssm.on(GetParameterCommand).rejects(new Error('Region is missing'));
+
+    // Act
+    const error = await resolver().get('/keys/web').catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({ name: 'Mastermind.Failed', message: 'secret /keys/web could not be read: Error: Region is missing' });
+  });
+
   it('fails on a parameter without a value', async () => {
     // Prepare
     ssm.on(GetParameterCommand).resolves({ Parameter: {} });

@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { executionContext, summarizeHistory } from '#service/history';
+import { causeMessage, executionContext, summarizeHistory } from '#service/history';
 
 const at = (second: number) => new Date(Date.UTC(2025, 2, 4, 5, 6, second));
 const payload = (henchman: string, phase: string, action: string) =>
@@ -120,6 +120,36 @@ describe('summarizing an execution history per henchman', () => {
             error: { error: 'States.Timeout', cause: "still waiting when the henchman's timeout was up" },
           },
         ],
+      },
+    ]);
+  });
+
+  it('shows the message of a Lambda function error, not its JSON and stack trace, and any other cause as it is', () => {
+    // A provider's error as Step Functions records it (lambda:invoke): the function error's JSON.
+    const lambdaCause = JSON.stringify({ errorType: 'Mastermind.Failed', errorMessage: 'chef-client exited 1', trace: ['Mastermind.Failed: chef-client exited 1', '    at run (/var/task/index.mjs:1:1)'] });
+    const events: HistoryEvent[] = [
+      { id: 1, type: 'TaskStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'configure' } },
+      { id: 2, previousEventId: 1, type: 'TaskScheduled', timestamp: at(1), taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'eu-west-1', parameters: payload('configure', 'do', 'bootstrap') } },
+      { id: 3, previousEventId: 2, type: 'TaskFailed', timestamp: at(2), taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'Mastermind.Failed', cause: lambdaCause } },
+    ];
+    expect(summarizeHistory(events)[0]!.moves[0]!.error).toStrictEqual({ error: 'Mastermind.Failed', cause: 'chef-client exited 1' });
+    expect(causeMessage(lambdaCause)).toBe('chef-client exited 1');
+    expect(causeMessage('provision was still waiting after 5m')).toBe('provision was still waiting after 5m');
+    expect(causeMessage('{"not":"a function error"}')).toBe('{"not":"a function error"}');
+    expect(causeMessage(undefined)).toBeUndefined();
+  });
+
+  it('shows a move whose execution was stopped while it was under way as stopped', () => {
+    const events: HistoryEvent[] = [
+      { id: 1, type: 'TaskStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'provision: poll' } },
+      { id: 2, previousEventId: 1, type: 'TaskScheduled', timestamp: at(1), taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'eu-west-1', parameters: payload('provision', 'poll', 'launch') } },
+      { id: 3, previousEventId: 2, type: 'TaskStateAborted', timestamp: at(4), stateExitedEventDetails: { name: 'provision: poll' } },
+    ];
+    expect(summarizeHistory(events)).toStrictEqual([
+      {
+        henchman: 'provision',
+        status: 'stopped',
+        moves: [{ state: 'provision: poll', phase: 'poll', action: 'launch', attempts: 1, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:04.000Z', status: 'stopped' }],
       },
     ]);
   });
