@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalSecrets } from '#local/providers';
 import { startLocalService } from '#local/service';
@@ -149,6 +150,15 @@ describe('a local end-to-end run', () => {
     expect([node.status, node.body.run_list]).toStrictEqual([200, ['role[web]']]);
     expect(await readFile(join(sshd.dir, 'alarm.txt'), 'utf8')).toBe('web-cpu-high');
     expect(await readFile(join(sshd.dir, 'report.txt'), 'utf8')).toBe('marked\n');
+
+    // Assess: the keys never left the providers: not in the execution's view, its history, or the task.
+    const history = await local.deps.sfn.send(new GetExecutionHistoryCommand({ executionArn: view.executionArn, maxResults: 1000 }));
+    const task = await call('GET', '/projects/web/tasks/scale-out');
+    const seen = JSON.stringify([view, history.events, task.json]);
+    for (const secret of [sshd.privateKey, goiardi.adminKey]) {
+      for (const line of secret.split('\n').filter((l) => l.trim().length >= 16)) expect(seen).not.toContain(line);
+    }
+    expect(seen).toContain('${secret:/local/ssh-key}');
   }, 60_000);
 
   it('takes an alarm message again without starting anything new, and ignores one out of ALARM', async () => {
