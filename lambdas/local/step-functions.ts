@@ -180,6 +180,8 @@ export function definitionProblems(definition: string): { message: string; locat
 export class LocalStepFunctions {
   private readonly machines = new Map<string, Machine>();
   private readonly executions = new Map<string, Execution>();
+  /** Set by close(): no execution starts after it. */
+  private closed = false;
   private readonly now: () => Date;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
@@ -220,6 +222,7 @@ export class LocalStepFunctions {
 
   /** Stops every running execution (ABORTED) and waits for their runs to end. */
   async close(): Promise<void> {
+    this.closed = true;
     for (const execution of this.executions.values()) {
       if (execution.status === 'RUNNING') this.abort(execution, 'Mastermind.Stopped', 'Local mode closed.');
     }
@@ -403,6 +406,8 @@ export class LocalStepFunctions {
   }
 
   private startExecution(input: StartExecutionCommandInput): StartExecutionCommandOutput {
+    // A request still under way when local mode closes must not leave an execution nothing will abort.
+    if (this.closed) throw new ValidationException({ message: 'Local mode is closing: no execution starts.', ...meta });
     const { machine, version } = this.target(input.stateMachineArn);
     const name = input.name ?? randomUUID();
     if (!NAME.test(name)) throw new InvalidName({ message: `Invalid Name: '${name}'`, ...meta });

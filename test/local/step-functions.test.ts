@@ -272,6 +272,19 @@ describe('local Step Functions under the service', () => {
     expect([described.status, described.error, described.cause]).toStrictEqual(['ABORTED', 'States.Aborted', 'The state machine was deleted.']);
   });
 
+  it('starts nothing once closed, so a request still under way cannot leave an execution behind', async () => {
+    // Prepare
+    await saveDeploy();
+    await local.close();
+
+    // Act
+    const refused = await startExecution(deps, { project, task: 'deploy', trigger: { type: 'api' } }).catch((error: Error) => error);
+
+    // Assess
+    expect(refused).toMatchObject({ message: 'Step Functions failed to start the execution: ValidationException: Local mode is closing: no execution starts.' });
+    expect(calls).toStrictEqual([]);
+  });
+
   it('answers commands on what does not exist with Step Functions\' errors', async () => {
     // Prepare
     const MACHINE = machineArn();
