@@ -291,12 +291,13 @@ export class LocalStepFunctions {
     const arn = `arn:aws:states:${this.options.region}:${this.options.account}:stateMachine:${input.name}`;
     const existing = this.machines.get(arn);
     if (existing) {
-      // Idempotent: the same settings answer the state machine as it is.
+      // Idempotent on the name, definition, type, logging and tracing, as the API reference says; a different
+      // roleArn or tags are ignored.
       const same =
         existing.definition === definition &&
-        existing.roleArn === input.roleArn &&
         existing.type === (input.type ?? 'STANDARD') &&
-        JSON.stringify(existing.loggingConfiguration ?? null) === JSON.stringify(input.loggingConfiguration ?? null);
+        JSON.stringify(existing.loggingConfiguration ?? null) === JSON.stringify(input.loggingConfiguration ?? null) &&
+        JSON.stringify(existing.tracingConfiguration ?? null) === JSON.stringify(input.tracingConfiguration ?? null);
       if (!same) throw new StateMachineAlreadyExists({ message: `State Machine Already Exists: '${arn}'`, ...meta });
       return { stateMachineArn: arn, creationDate: existing.creationDate, ...meta };
     }

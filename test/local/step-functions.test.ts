@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListStateMachineVersionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListStateMachineVersionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadScenario, rehearsalHandler } from '#engine/rehearsal';
 import type { ProviderHandler } from '#engine/run';
@@ -283,6 +283,22 @@ describe('local Step Functions under the service', () => {
     // Assess
     expect(refused).toMatchObject({ message: 'Step Functions failed to start the execution: ValidationException: Local mode is closing: no execution starts.' });
     expect(calls).toStrictEqual([]);
+  });
+
+  it('creates a state machine idempotently as the API reference says: a new role is ignored, new tracing refused', async () => {
+    // Prepare
+    const sfn = local.client();
+    const definition = JSON.stringify({ StartAt: 'done', States: { done: { Type: 'Succeed' } } });
+    const create = (change: object) => sfn.send(new CreateStateMachineCommand({ name: `idempotent-${project}`, definition, roleArn: 'arn:aws:iam::123456789012:role/a', ...change }));
+    const first = await create({});
+
+    // Act
+    const again = await create({ roleArn: 'arn:aws:iam::123456789012:role/b' });
+    const traced = await create({ tracingConfiguration: { enabled: true } }).catch((error: Error) => error);
+
+    // Assess
+    expect(again.stateMachineArn).toBe(first.stateMachineArn);
+    expect(traced).toMatchObject({ name: 'StateMachineAlreadyExists' });
   });
 
   it('answers commands on what does not exist with Step Functions\' errors', async () => {
