@@ -70,6 +70,29 @@ async function untilHistoryHas(executionArn: string, type: string): Promise<void
   throw new Error(`no ${type} event in the history of ${executionArn}`);
 }
 
+/**
+ * Local Step Functions whose provider never finds the host reachable, and an execution of WAITING started on it;
+ * resolves once the execution has polled at least once.
+ */
+async function startWaiting(): Promise<string> {
+  let polled!: () => void;
+  const firstPoll = new Promise<void>((resolve) => (polled = resolve));
+  local = new LocalStepFunctions({
+    handler: async (event) => {
+      calls.push(event);
+      if (event.phase === 'poll') polled();
+      return { poll: { after: 0, state: {} } };
+    },
+    region: REGION,
+    account: ACCOUNT,
+  });
+  deps = serviceDeps(dynamo.store, local.client(), recordingLog());
+  await saveDeploy(WAITING);
+  const started = await startExecution(deps, { project, task: 'deploy', trigger: { type: 'api' } });
+  await firstPoll;
+  return started.executionArn;
+}
+
 beforeAll(async () => {
   dynamo = await startDynalite();
 });
@@ -214,28 +237,14 @@ describe('local Step Functions under the service', () => {
 
   it('stops an execution waiting in a long poll: ABORTED with the stop\'s error and cause, and the provider is not asked again', async () => {
     // Prepare: the host never becomes reachable; a poll round is seconds away.
-    let polled!: () => void;
-    const firstPoll = new Promise<void>((resolve) => (polled = resolve));
-    local = new LocalStepFunctions({
-      handler: async (event) => {
-        calls.push(event);
-        if (event.phase === 'poll') polled();
-        return { poll: { after: 0, state: { tries: calls.length } } };
-      },
-      region: REGION,
-      account: ACCOUNT,
-    });
-    deps = serviceDeps(dynamo.store, local.client(), recordingLog());
-    await saveDeploy(WAITING);
-    const started = await startExecution(deps, { project, task: 'deploy', trigger: { type: 'api' } });
-    await firstPoll;
-    await untilHistoryHas(started.executionArn, 'TaskFailed');
+    const executionArn = await startWaiting();
+    await untilHistoryHas(executionArn, 'TaskFailed');
 
     // Act
-    const stopped = await stopExecution(deps, started.executionArn, 'not needed any more');
+    const stopped = await stopExecution(deps, executionArn, 'not needed any more');
     await local.idle();
-    const view = await describeExecution(deps, started.executionArn);
-    const history = await deps.sfn.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn, reverseOrder: true, maxResults: 2 }));
+    const view = await describeExecution(deps, executionArn);
+    const history = await deps.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 2 }));
 
     // Assess
     expect(stopped.stopDate).toBe(view.stopDate);
@@ -248,25 +257,12 @@ describe('local Step Functions under the service', () => {
 
   it('aborts the executions under way of a task that is deleted, as Step Functions does', async () => {
     // Prepare: the host never becomes reachable.
-    let polled!: () => void;
-    const firstPoll = new Promise<void>((resolve) => (polled = resolve));
-    local = new LocalStepFunctions({
-      handler: async (event) => {
-        if (event.phase === 'poll') polled();
-        return { poll: { after: 0, state: {} } };
-      },
-      region: REGION,
-      account: ACCOUNT,
-    });
-    deps = serviceDeps(dynamo.store, local.client(), recordingLog());
-    await saveDeploy(WAITING);
-    const started = await startExecution(deps, { project, task: 'deploy', trigger: { type: 'api' } });
-    await firstPoll;
+    const executionArn = await startWaiting();
 
     // Act
     await deleteTask(deps, project, 'deploy');
     await local.idle();
-    const described = await local.client().send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    const described = await local.client().send(new DescribeExecutionCommand({ executionArn }));
 
     // Assess
     expect([described.status, described.error, described.cause]).toStrictEqual(['ABORTED', 'States.Aborted', 'The state machine was deleted.']);
