@@ -77,6 +77,8 @@ export class MastermindFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? `mastermind-${props.lambda}`,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        // The bundles ship source maps: stack traces in the logs name the TypeScript files and lines.
+        NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
       vpc: props.vpc,

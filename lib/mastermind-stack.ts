@@ -7,8 +7,9 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Api, type Throttle } from './api.ts';
 import { MastermindFunction } from './function.ts';
+import { importNetwork, type NetworkIds } from './network.ts';
 import { Providers, type ProvidersProps } from './providers.ts';
-import { DEFAULT_STATE_MACHINE_PREFIX, StateMachineRole } from './state-machine-role.ts';
+import { StateMachineRole, statesPrefixOf } from './state-machine-role.ts';
 import { Store } from './store.ts';
 import { Triggers } from './triggers.ts';
 
@@ -17,8 +18,17 @@ import { Triggers } from './triggers.ts';
  * logRetention and logLevel, which here apply to every Lambda), and these.
  */
 export interface MastermindStackProps extends StackProps, ProvidersProps {
-  /** First part of every task state machine's name. @default 'mastermind' */
+  /**
+   * First part of every task state machine's name. Two stacks in one account and region need different prefixes.
+   * @default the stack name in lower case ('mastermind' for the stack "Mastermind")
+   */
   readonly stateMachinePrefix?: string;
+  /**
+   * Run the ssh and chef providers in existing subnets named by id (the app's `-c vpcId=... -c subnetIds=...
+   * -c securityGroupIds=...`); the same as `vpc`, `vpcSubnets` and `securityGroups`, which it must not be given with.
+   * @default not in a VPC
+   */
+  readonly network?: NetworkIds;
   /** Retention of the execution and API access logs. @default RetentionDays.THREE_MONTHS */
   readonly auditLogRetention?: RetentionDays;
   /** API stage throttling. @default { rateLimit: 50, burstLimit: 100 } */
@@ -43,11 +53,16 @@ export class MastermindStack extends Stack {
     const auditLogRetention = props.auditLogRetention ?? RetentionDays.THREE_MONTHS;
     const logLevel = props.logLevel;
 
+    if (props.network && (props.vpc || props.vpcSubnets || props.securityGroups)) {
+      throw new Error('Give the providers\' network either as `network` (ids) or as `vpc`, `vpcSubnets` and `securityGroups`, not both.');
+    }
+    const network = props.network ? importNetwork(this, props.network) : {};
+
     this.store = new Store(this, 'Store');
-    this.providers = new Providers(this, 'Providers', { ...props, logRetention, logLevel });
+    this.providers = new Providers(this, 'Providers', { ...props, ...network, logRetention, logLevel });
     this.stateMachineRole = new StateMachineRole(this, 'StateMachines', {
       providers: this.providers.all.map((fn) => fn.lambda),
-      prefix: props.stateMachinePrefix ?? DEFAULT_STATE_MACHINE_PREFIX,
+      prefix: props.stateMachinePrefix ?? statesPrefixOf(this.stackName),
       logRetention: auditLogRetention,
     });
 

@@ -25,7 +25,10 @@ export interface ProvidersProps {
    * ec2.amazonaws.com only. @default every role of the account
    */
   readonly instanceRoleArns?: string[];
-  /** Run the providers in this VPC (ssh and chef reach private hosts). @default not in a VPC */
+  /**
+   * Run the ssh and chef providers in this VPC, so they reach private hosts. The ec2 provider stays outside: it talks
+   * only to the EC2 API. @default not in a VPC
+   */
   readonly vpc?: IVpc;
   /** With `vpc`: the subnets. @default the VPC's private subnets */
   readonly vpcSubnets?: SubnetSelection;
@@ -52,7 +55,7 @@ export class Providers extends Construct {
   constructor(scope: Construct, id: string, props: ProvidersProps = {}) {
     super(scope, id);
     const ids = { ec2: 'Ec2', ssh: 'Ssh', chef: 'Chef' } as const;
-    const provider = (name: keyof typeof ids, description: string, timeout: Duration, memorySize: number) =>
+    const provider = (name: keyof typeof ids, description: string, timeout: Duration, memorySize: number, inVpc: boolean) =>
       new MastermindFunction(this, ids[name], {
         lambda: `provider-${name}` satisfies LambdaName,
         description,
@@ -60,16 +63,15 @@ export class Providers extends Construct {
         memorySize,
         logRetention: props.logRetention,
         logLevel: props.logLevel,
-        vpc: props.vpc,
-        vpcSubnets: props.vpcSubnets,
-        securityGroups: props.securityGroups,
+        ...(inVpc ? { vpc: props.vpc, vpcSubnets: props.vpcSubnets, securityGroups: props.securityGroups } : {}),
       });
 
-    // ec2 answers "ask me again" while instances change state, so no call waits long.
-    this.ec2 = provider('ec2', 'Mastermind provider: EC2 instances', Duration.minutes(1), 512);
+    // ec2 answers "ask me again" while instances change state, so no call waits long. It reaches only the EC2 API,
+    // so it stays out of the VPC (no NAT or endpoint needed for it).
+    this.ec2 = provider('ec2', 'Mastermind provider: EC2 instances', Duration.minutes(1), 512, false);
     // Commands and Chef runs take as long as they take: Lambda's maximum; ssh2's pure-JS crypto likes CPU.
-    this.ssh = provider('ssh', 'Mastermind provider: commands over SSH', Duration.minutes(15), 1024);
-    this.chef = provider('chef', 'Mastermind provider: Chef server and bootstrap over SSH', Duration.minutes(15), 1024);
+    this.ssh = provider('ssh', 'Mastermind provider: commands over SSH', Duration.minutes(15), 1024, true);
+    this.chef = provider('chef', 'Mastermind provider: Chef server and bootstrap over SSH', Duration.minutes(15), 1024, true);
 
     const stack = Stack.of(this);
     const secretsPath = props.secretsPath ?? DEFAULT_SECRETS_PATH;

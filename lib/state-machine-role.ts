@@ -5,7 +5,7 @@
  * created at save time by the API Lambda. They all run as the one role made here: it may invoke the
  * provider Lambdas and nothing else, send traces to X-Ray and deliver logs to the execution log group.
  */
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -15,6 +15,25 @@ import { acknowledgeWildcards } from './nag.ts';
 
 /** The default first part of every state machine name (MASTERMIND_STATE_MACHINE_PREFIX). */
 export const DEFAULT_STATE_MACHINE_PREFIX = 'mastermind';
+
+/** The longest prefix: state machine names (`<prefix>-<project>_<task>`) have at most 80 characters. */
+export const MAX_STATE_MACHINE_PREFIX = 24;
+
+/**
+ * The state machine prefix a stack gets by default: its name in lower case, every character outside [a-z0-9-]
+ * made a dash ("Mastermind" → "mastermind", "Mastermind-Staging" → "mastermind-staging"), so two stacks in one
+ * account and region never share state machines.
+ */
+export function statesPrefixOf(stackName: string): string {
+  if (Token.isUnresolved(stackName)) return DEFAULT_STATE_MACHINE_PREFIX;
+  const prefix = stackName.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '');
+  if (prefix === '' || prefix.length > MAX_STATE_MACHINE_PREFIX) {
+    throw new Error(
+      `The stack name "${stackName}" gives no usable state machine prefix (at most ${MAX_STATE_MACHINE_PREFIX} characters of [a-z0-9-]): set stateMachinePrefix.`,
+    );
+  }
+  return prefix;
+}
 
 /**
  * Setting up a state machine's CloudWatch Logs destination (vended logs): none of these actions takes
@@ -56,6 +75,9 @@ export class StateMachineRole extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     this.prefix = props.prefix ?? DEFAULT_STATE_MACHINE_PREFIX;
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(this.prefix) || this.prefix.length > MAX_STATE_MACHINE_PREFIX) {
+      throw new Error(`stateMachinePrefix "${this.prefix}" must be 1 to ${MAX_STATE_MACHINE_PREFIX} characters of [a-z0-9-], starting with a letter or digit.`);
+    }
     this.stateMachinesArn = stack.formatArn({
       service: 'states',
       resource: 'stateMachine',
@@ -69,9 +91,13 @@ export class StateMachineRole extends Construct {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
 
-    // Vended-logs log groups live under /aws/vendedlogs/ so their resource policy stays small.
+    // Vended-logs log groups live under /aws/vendedlogs/ so their resource policy stays small. The group is retained
+    // when the stack is destroyed (the executions' audit trail), so its name ends with the stack's own id (the UUID
+    // of AWS::StackId): a redeploy after destroy, or a second stack, makes a group of its own instead of failing
+    // on "already exists".
+    const stackUuid = Fn.select(2, Fn.split('/', stack.stackId));
     this.executionLogGroup = new LogGroup(this, 'ExecutionLogs', {
-      logGroupName: `/aws/vendedlogs/states/${this.prefix}-executions`,
+      logGroupName: `/aws/vendedlogs/states/${this.prefix}-executions-${stackUuid}`,
       retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -23,6 +23,7 @@ describe('MastermindStack', () => {
       Variables: {
         POWERTOOLS_SERVICE_NAME: serviceName,
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
         MASTERMIND_TABLE: { Ref: id(stack.store.table) },
         MASTERMIND_STATE_MACHINE_ROLE_ARN: getArn(stack.stateMachineRole.role),
         MASTERMIND_EXECUTION_LOG_GROUP_ARN: getArn(stack.stateMachineRole.executionLogGroup),
@@ -36,7 +37,7 @@ describe('MastermindStack', () => {
 
   it('gives the providers only their Powertools settings', () => {
     expect(template.toJSON().Resources[id(stack.providers.chef.lambda)].Properties.Environment).toStrictEqual({
-      Variables: { POWERTOOLS_SERVICE_NAME: 'mastermind-provider-chef', POWERTOOLS_LOG_LEVEL: 'INFO' },
+      Variables: { POWERTOOLS_SERVICE_NAME: 'mastermind-provider-chef', POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps' },
     });
   });
 

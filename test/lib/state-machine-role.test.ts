@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { statesPrefixOf } from '../../lib/state-machine-role.ts';
 import { ACCOUNT, REGION, arn, policyStatements, synth } from './synth.ts';
 
 const stateMachines = arn(`:states:${REGION}:${ACCOUNT}:stateMachine:mastermind-*`);
@@ -52,11 +53,36 @@ describe('StateMachineRole', () => {
     ]);
   });
 
-  it('comes with a vended-logs group for executions, kept three months', () => {
+  it('comes with a vended-logs group for executions, kept three months, named after the stack\'s own id', () => {
     template.hasResource('AWS::Logs::LogGroup', {
-      Properties: { LogGroupName: '/aws/vendedlogs/states/mastermind-executions', RetentionInDays: 90 },
+      Properties: {
+        LogGroupName: {
+          'Fn::Join': ['', ['/aws/vendedlogs/states/mastermind-executions-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]],
+        },
+        RetentionInDays: 90,
+      },
       DeletionPolicy: 'Retain',
     });
+  });
+
+  it.each([
+    ['Mastermind', 'mastermind'],
+    ['Mastermind-Staging', 'mastermind-staging'],
+    ['Ops2', 'ops2'],
+  ])('takes the state machine prefix of stack %s from its name: %s', (stackName, prefix) => {
+    expect(statesPrefixOf(stackName)).toBe(prefix);
+  });
+
+  it('refuses a stack name too long for a prefix, naming the prop to set', () => {
+    expect(() => statesPrefixOf('Mastermind-Staging-Eu-West-1-Blue')).toThrow(
+      'The stack name "Mastermind-Staging-Eu-West-1-Blue" gives no usable state machine prefix (at most 24 characters of [a-z0-9-]): set stateMachinePrefix.',
+    );
+  });
+
+  it('refuses a prefix that is no part of a state machine name', () => {
+    expect(() => synth({ stateMachinePrefix: 'Ops_1' })).toThrow(
+      'stateMachinePrefix "Ops_1" must be 1 to 24 characters of [a-z0-9-], starting with a letter or digit.',
+    );
   });
 
   it('lets the API function manage mastermind-* state machines and their executions', () => {
@@ -116,6 +142,8 @@ describe('StateMachineRole', () => {
       { Action: ['states:StartExecution', 'states:ListExecutions'], Effect: 'Allow', Resource: arn(`:states:${REGION}:${ACCOUNT}:stateMachine:ops-*`) },
       { Action: 'states:DescribeExecution', Effect: 'Allow', Resource: arn(`:states:${REGION}:${ACCOUNT}:execution:ops-*:*`) },
     ]);
-    custom.template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/vendedlogs/states/ops-executions' });
+    custom.template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', ['/aws/vendedlogs/states/ops-executions-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]] },
+    });
   });
 });
