@@ -70,13 +70,15 @@ export class SecretResolver {
         }
       }
     }
+    // Every place is found before any secret is read.
+    const value = structuredClone(input);
+    const places = parsed.map(({ mark }) => placeOf(value, mark.path));
     const values = new Map<string, string>();
     for (const name of names) values.set(name, await this.get(name));
-    const value = structuredClone(input);
-    for (const { mark, parts } of parsed) {
-      const text = parts.map((part) => (typeof part === 'string' ? part : values.get(part.secret)!)).join('');
-      setAt(value, mark.path, text);
-    }
+    parsed.forEach(({ parts }, i) => {
+      const { container, key } = places[i]!;
+      container[key] = parts.map((part) => (typeof part === 'string' ? part : values.get(part.secret)!)).join('');
+    });
     return { value, secrets: [...values.values()].filter((s) => s.length > 0) };
   }
 
@@ -97,11 +99,11 @@ function markParts(mark: SecretMark): (string | { secret: string })[] {
   return parts as (string | { secret: string })[];
 }
 
-/** Puts `text` at `path` inside `target`, where a string stands now. */
-function setAt(target: Record<string, unknown>, path: readonly (string | number)[], text: string): void {
+/** The container and key of the string at `path` inside `target`. */
+function placeOf(target: Record<string, unknown>, path: readonly (string | number)[]): { container: Record<string | number, unknown>; key: string | number } {
   const where = Array.isArray(path) ? path.join('.') : '?';
-  let node: unknown = target;
   if (!Array.isArray(path) || path.length === 0) throw new InvalidError(`the secret mark at ${where} names no place of the input`);
+  let node: unknown = target;
   for (let i = 0; i < path.length; i += 1) {
     const key = path[i]!;
     const container = node as Record<string | number, unknown> | null;
@@ -109,9 +111,11 @@ function setAt(target: Record<string, unknown>, path: readonly (string | number)
     if (!own) throw new InvalidError(`the secret mark at ${where} names no place of the input`);
     if (i === path.length - 1) {
       if (typeof container[key] !== 'string') throw new InvalidError(`the secret mark at ${where} names no string of the input`);
-      container[key] = text;
-    } else node = container[key];
+      return { container, key };
+    }
+    node = container[key];
   }
+  throw new InvalidError(`the secret mark at ${where} names no place of the input`);
 }
 
 function secretError(name: string, error: unknown): Error {
