@@ -19,6 +19,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { ProviderHandler } from '#engine/run';
 import type { ServiceConfig } from '#service/config';
+import { DEFAULT_SECRET_LAYOUT } from '#task/secret-layout';
 import type { Log, ServiceDeps } from '#service/deps';
 import { tableDefinition } from '#service/store';
 import type { SecretResolver } from '#providers/secrets';
@@ -45,6 +46,7 @@ export function localConfig(region = LOCAL_REGION, account = LOCAL_ACCOUNT): Ser
     providers: { ec2: fn('ec2'), ssh: fn('ssh'), chef: fn('chef') },
     stateMachinePrefix: 'mastermind',
     region,
+    secrets: DEFAULT_SECRET_LAYOUT,
   };
 }
 

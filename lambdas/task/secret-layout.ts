@@ -30,10 +30,13 @@ export function normalizeSecretsPath(path: string): string | undefined {
   return `/${inner}/`;
 }
 
-/** A layout from its two paths (either left out: its default); throws on a path that names no SSM path below the root. */
+/**
+ * A layout from its two paths (path left out: /mastermind/; shared left out: `<path>_shared/`); throws on a path
+ * that names no SSM path below the root.
+ */
 export function secretLayout(given: { path?: string; shared?: string } = {}): SecretLayout {
   const path = normalizeSecretsPath(given.path ?? DEFAULT_SECRETS_PATH);
-  const shared = normalizeSecretsPath(given.shared ?? DEFAULT_SHARED_SECRETS_PATH);
+  const shared = normalizeSecretsPath(given.shared ?? `${path ?? DEFAULT_SECRETS_PATH}_shared/`);
   if (!path) throw new Error(`the secrets path "${given.path}" must name an SSM path below the root, e.g. /mastermind/`);
   if (!shared) throw new Error(`the shared secrets path "${given.shared}" must name an SSM path below the root, e.g. /mastermind/_shared/`);
   return { path, shared };
