@@ -54,7 +54,7 @@ export class SecretsFileError extends Error {
 }
 
 /**
- * Reads a secrets file: one JSON object of SSM parameter names ("/mastermind/ssh-key") to string values. Errors
+ * Reads a secrets file: one JSON object of SSM parameter names ("/mastermind/web/ssh-key") to string values. Errors
  * name the file and the problem, never a value.
  */
 export async function readSecretsFile(path: string): Promise<LocalSecrets> {
