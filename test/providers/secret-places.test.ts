@@ -186,4 +186,54 @@ describe('secrets resolve only where the task names them', () => {
     const everything = JSON.stringify(result);
     for (const value of Object.values(SECRETS)) expect(everything).not.toContain(value);
   });
+
+  it('hands the secrets the task names to every poll of a waiting move, inside each and out', async () => {
+    // Prepare
+    secretsInSsm();
+    const compiled = compileSource(
+      `task: waits
+project: web
+params:
+  hosts: { type: list }
+plot:
+  - name: reach
+    provider: ssh
+    action: wait-reachable
+    each: \${params.hosts}
+    with: { host: "\${item}", user: ops, key: "\${secret:/mastermind/web/ssh-key}" }
+  - name: reach-one
+    provider: ssh
+    action: wait-reachable
+    with: { host: "\${reach[0].host}", user: ops, key: "\${secret:/mastermind/web/ssh-key}" }
+`,
+      { project: PROJECT },
+    );
+    if (!compiled.definition) throw new Error(`the test task is not valid: ${JSON.stringify(compiled.errors)}`);
+    const seen: { phase: string; host: unknown; key: unknown }[] = [];
+    const logger = new Logger({ serviceName: 'mastermind-test', logLevel: 'SILENT' });
+    const ssh = createProviderHandler(
+      'ssh',
+      {
+        'wait-reachable': async (input, call) => {
+          seen.push({ phase: call.phase, host: input.host, key: input.key });
+          return call.phase === 'poll' ? { output: { host: input.host, hostKey: 'SHA256:x' } } : { poll: { after: 1, state: { tries: 1 } } };
+        },
+      },
+      { logger, secrets: new SecretResolver(() => new SSMClient({ region: 'eu-west-1' })) },
+    );
+
+    // Act
+    const result = await runTask(compiled.definition, { params: { hosts: [PLANTED] } }, { handler: (event) => ssh(event), executionId: 'local:exec-2', skipWaits: true });
+
+    // Assess
+    const key = SECRETS['/mastermind/web/ssh-key'];
+    expect(result.status).toBe('SUCCEEDED');
+    expect(seen).toStrictEqual([
+      { phase: 'do', host: PLANTED, key },
+      { phase: 'poll', host: PLANTED, key },
+      { phase: 'do', host: PLANTED, key },
+      { phase: 'poll', host: PLANTED, key },
+    ]);
+    expect(ssm.commandCalls(GetParameterCommand).map((call) => call.args[0].input.Name)).not.toContain('/mastermind/web/planted');
+  });
 });
