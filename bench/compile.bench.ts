@@ -18,7 +18,7 @@ export function chainTask(n: number): string {
     with: {
       host: i === 0 ? '${params.host}' : `\${step-${i - 1}.stdout}`,
       user: 'ops',
-      key: '${secret:/mastermind/ssh-key}',
+      key: '${secret:/mastermind/default/ssh-key}',
       command: i === 0 ? 'uptime' : `echo \${step-${i - 1}.exitCode}`,
     },
     ...(i % 5 === 4 ? { expect: { exitCode: 0 }, retry: { attempts: 2, interval: '1s' } } : {}),
@@ -80,7 +80,7 @@ export async function run(): Promise<Row[]> {
   const plain = (n: number) =>
     stringify({
       task: `plain-${n}`,
-      plot: Array.from({ length: n }, (_, i) => ({ name: `step-${i}`, provider: 'ssh', action: 'run', with: { host: 'h', user: 'ops', key: '${secret:/k}', command: 'true' } })),
+      plot: Array.from({ length: n }, (_, i) => ({ name: `step-${i}`, provider: 'ssh', action: 'run', with: { host: 'h', user: 'ops', key: '${secret:/mastermind/default/ssh-key}', command: 'true' } })),
     });
   const p10 = await transitions(plain(10), answer);
   const p20 = await transitions(plain(20), answer);

@@ -7,7 +7,8 @@
  *   -c vpcId=vpc-1 -c subnetIds=subnet-a,subnet-b      the ssh and chef providers in those subnets
  *   -c securityGroupIds=sg-1,sg-2                      ... with those security groups
  *   -c stateMachinePrefix=ops                          the first part of every state machine name
- *   -c secretsPath=/mastermind/                        the SSM path secrets live under
+ *   -c secretsPath=/mastermind/                        the SSM path secrets live under (<path><project>/...)
+ *   -c sharedSecretsPath=/mastermind/_shared/          secrets every project may name
  *   -c instanceRoleArns=arn:aws:iam::1:role/web,...    the roles launch may hand to instances
  *
  * Nothing is looked up in the account: synth stays offline whatever is given.
@@ -20,7 +21,7 @@ import { MastermindStack, type MastermindStackProps } from './mastermind-stack.t
 export const DEFAULT_STACK_NAME = 'Mastermind';
 
 /** The context keys the app reads. */
-export const CONTEXT_KEYS = ['stackName', 'vpcId', 'subnetIds', 'securityGroupIds', 'stateMachinePrefix', 'secretsPath', 'instanceRoleArns'] as const;
+export const CONTEXT_KEYS = ['stackName', 'vpcId', 'subnetIds', 'securityGroupIds', 'stateMachinePrefix', 'secretsPath', 'sharedSecretsPath', 'instanceRoleArns'] as const;
 
 /** A list given on the command line ("a,b" or "a, b") or as a JSON list in cdk.json. */
 function list(value: unknown): string[] | undefined {
@@ -52,6 +53,7 @@ export function settingsFromContext(node: Node): AppSettings {
   if (problems.length > 0) throw new Error(`Context: ${problems.join('; ')}.`);
   const prefix = text(get('stateMachinePrefix'));
   const secretsPath = text(get('secretsPath'));
+  const sharedSecretsPath = text(get('sharedSecretsPath'));
   const instanceRoleArns = list(get('instanceRoleArns'));
   return {
     stackName,
@@ -59,6 +61,7 @@ export function settingsFromContext(node: Node): AppSettings {
       ...(vpcId !== undefined ? { network: { vpcId, subnetIds: subnetIds!, ...(securityGroupIds ? { securityGroupIds } : {}) } } : {}),
       ...(prefix ? { stateMachinePrefix: prefix } : {}),
       ...(secretsPath ? { secretsPath } : {}),
+      ...(sharedSecretsPath ? { sharedSecretsPath } : {}),
       ...(instanceRoleArns ? { instanceRoleArns } : {}),
     },
   };

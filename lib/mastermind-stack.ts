@@ -14,7 +14,7 @@ import { Store } from './store.ts';
 import { Triggers } from './triggers.ts';
 
 /**
- * The stack's props: the providers' own (secretsPath, instanceRoleArns, vpc, vpcSubnets, securityGroups,
+ * The stack's props: the providers' own (secretsPath, sharedSecretsPath, instanceRoleArns, vpc, vpcSubnets, securityGroups,
  * logRetention and logLevel, which here apply to every Lambda), and these.
  */
 export interface MastermindStackProps extends StackProps, ProvidersProps {
@@ -75,6 +75,7 @@ export class MastermindStack extends Stack {
       MASTERMIND_PROVIDER_SSH_ARN: this.providers.ssh.functionArn,
       MASTERMIND_PROVIDER_CHEF_ARN: this.providers.chef.functionArn,
       MASTERMIND_STATE_MACHINE_PREFIX: this.stateMachineRole.prefix,
+      ...this.providers.secretsEnvironment,
     };
 
     this.apiFunction = new MastermindFunction(this, 'ApiFunction', {

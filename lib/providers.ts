@@ -14,12 +14,23 @@ import { MastermindFunction } from './function.ts';
 /** The tag every instance launched by Mastermind carries; the ec2 provider may touch no other instance. */
 export const PROJECT_TAG = 'mastermind:project';
 
-/** The default SSM parameter path of the secrets tasks reference (`${secret:/mastermind/...}`). */
+/**
+ * The default SSM parameter path of the secrets tasks reference: a task of project P names `<secretsPath>P/...`
+ * (`${secret:/mastermind/web/ssh-key}`) or the shared path (lambdas/task/secret-layout.ts).
+ */
 export const DEFAULT_SECRETS_PATH = '/mastermind/';
 
+/** The shared secrets' path below a secrets path: `_shared` is never a project name ([a-z0-9-]). */
+export const SHARED_SECRETS_DIRECTORY = '_shared';
+
 export interface ProvidersProps {
-  /** SSM parameter path under which the providers may read secrets. @default '/mastermind/' */
+  /**
+   * SSM parameter path under which each project's secrets lie, one path per project (`<secretsPath><project>/`); the
+   * providers may read secrets only there and under `sharedSecretsPath`. @default '/mastermind/'
+   */
   readonly secretsPath?: string;
+  /** SSM parameter path of the secrets every project may name. @default `<secretsPath>_shared/` */
+  readonly sharedSecretsPath?: string;
   /**
    * Roles the ec2 provider may hand to instances it launches (launch's `iamInstanceProfile`), passed to
    * ec2.amazonaws.com only. @default every role of the account
@@ -41,6 +52,11 @@ export interface ProvidersProps {
 }
 
 /** The SSM parameter ARN pattern of a path: "/mastermind/" → `parameter/mastermind/*`. */
+/** A path with a slash at both ends: "ops/mastermind" → "/ops/mastermind/" (what the Lambdas read). */
+export function slashed(path: string): string {
+  return `/${path.replace(/^\/+|\/+$/g, '')}/`;
+}
+
 export function secretsParameterArn(stack: Stack, secretsPath: string): string {
   const path = secretsPath.replace(/^\/+|\/+$/g, '');
   if (path === '') throw new Error('secretsPath must name a path below the root, e.g. "/mastermind/"');
@@ -51,9 +67,14 @@ export class Providers extends Construct {
   readonly ec2: MastermindFunction;
   readonly ssh: MastermindFunction;
   readonly chef: MastermindFunction;
+  /** Where the secrets lie, as every Lambda that checks secret names reads it (lambdas/task/secret-layout.ts). */
+  readonly secretsEnvironment: { MASTERMIND_SECRETS_PATH: string; MASTERMIND_SHARED_SECRETS_PATH: string };
 
   constructor(scope: Construct, id: string, props: ProvidersProps = {}) {
     super(scope, id);
+    const secretsPath = slashed(props.secretsPath ?? DEFAULT_SECRETS_PATH);
+    const sharedSecretsPath = slashed(props.sharedSecretsPath ?? `${secretsPath}${SHARED_SECRETS_DIRECTORY}/`);
+    this.secretsEnvironment = { MASTERMIND_SECRETS_PATH: secretsPath, MASTERMIND_SHARED_SECRETS_PATH: sharedSecretsPath };
     const ids = { ec2: 'Ec2', ssh: 'Ssh', chef: 'Chef' } as const;
     const provider = (name: keyof typeof ids, description: string, timeout: Duration, memorySize: number, inVpc: boolean) =>
       new MastermindFunction(this, ids[name], {
@@ -64,6 +85,7 @@ export class Providers extends Construct {
         logRetention: props.logRetention,
         logLevel: props.logLevel,
         ...(inVpc ? { vpc: props.vpc, vpcSubnets: props.vpcSubnets, securityGroups: props.securityGroups } : {}),
+        environment: this.secretsEnvironment,
       });
 
     // ec2 answers "ask me again" while instances change state, so no call waits long. It reaches only the EC2 API,
@@ -74,8 +96,7 @@ export class Providers extends Construct {
     this.chef = provider('chef', 'Mastermind provider: Chef server and bootstrap over SSH', Duration.minutes(15), 1024, true);
 
     const stack = Stack.of(this);
-    const secretsPath = props.secretsPath ?? DEFAULT_SECRETS_PATH;
-    for (const fn of this.all) this.grantSecrets(fn, stack, secretsPath);
+    for (const fn of this.all) this.grantSecrets(fn, stack, secretsPath, sharedSecretsPath);
     this.grantEc2(stack, props.instanceRoleArns);
   }
 
@@ -83,18 +104,21 @@ export class Providers extends Construct {
     return [this.ec2, this.ssh, this.chef];
   }
 
-  private grantSecrets(fn: MastermindFunction, stack: Stack, secretsPath: string): void {
+  private grantSecrets(fn: MastermindFunction, stack: Stack, secretsPath: string, sharedSecretsPath: string): void {
+    // The shared path needs a grant of its own only when it lies outside the secrets path.
+    const paths = sharedSecretsPath.startsWith(secretsPath) ? [secretsPath] : [secretsPath, sharedSecretsPath];
+    const resources = paths.map((path) => secretsParameterArn(stack, path));
     fn.addPolicy(
       'Secrets',
       [
-        new PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [secretsParameterArn(stack, secretsPath)] }),
+        new PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources }),
         new PolicyStatement({
           actions: ['kms:Decrypt'],
           resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
           conditions: { StringEquals: { 'kms:ViaService': `ssm.${stack.region}.amazonaws.com` } },
         }),
       ],
-      `Secrets are SSM SecureStrings under ${secretsPath} (any name a task references); kms:Decrypt only through SSM, on whichever key encrypts them.`,
+      `Secrets are SSM SecureStrings under ${paths.join(' and ')} (a project's under ${secretsPath}<project>/, checked by the provider against the move's project); kms:Decrypt only through SSM, on whichever key encrypts them.`,
     );
   }
 

@@ -1,16 +1,17 @@
 import { parseArgs } from 'node:util';
 import { compileSource } from '#task/compile';
 import { formatTaskError } from '#task/errors';
-import { formatOf, readProject, readProviders, readText, type Command } from './io.ts';
+import { formatOf, readProject, readProviders, readSecretLayout, readText, SECRET_LAYOUT_OPTIONS, type Command } from './io.ts';
 
-export const usage = 'mastermind compile <task file> [--providers <map>] [--project <settings>] [--version <n>]';
+export const usage =
+  'mastermind compile <task file> [--providers <map>] [--project <settings>] [--version <n>] [--secrets-path <path>] [--shared-secrets-path <path>]';
 
 /** The task's Amazon States Language definition on stdout, and nothing else. */
 export const compile: Command = async (args, io) => {
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
-    options: { project: { type: 'string' }, providers: { type: 'string' }, version: { type: 'string' } },
+    options: { project: { type: 'string' }, providers: { type: 'string' }, version: { type: 'string' }, ...SECRET_LAYOUT_OPTIONS },
   });
   const [file] = positionals;
   if (!file || positionals.length > 1) {
@@ -27,6 +28,7 @@ export const compile: Command = async (args, io) => {
     project: await readProject(values.project),
     providers: await readProviders(values.providers),
     version,
+    secrets: readSecretLayout(values),
   });
   if (!result.definition) {
     for (const error of result.errors) io.stderr(`${formatTaskError(error, file)}\n`);

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { PROVIDER_NAMES, type ProjectSettings, type ProviderName } from '#task/catalog';
+import { secretLayout, type SecretLayout } from '#task/secret-layout';
 
 export interface Io {
   readonly stdout: (text: string) => void;
@@ -56,6 +57,24 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** --project: project settings (and optionally its name) as JSON/YAML text or a file. */
+/** The secret-layout options every command that validates tasks takes. */
+export const SECRET_LAYOUT_OPTIONS = { 'secrets-path': { type: 'string' }, 'shared-secrets-path': { type: 'string' } } as const;
+
+/**
+ * Where each project's secrets lie: --secrets-path and --shared-secrets-path, else MASTERMIND_SECRETS_PATH and
+ * MASTERMIND_SHARED_SECRETS_PATH, else /mastermind/<project>/ and /mastermind/_shared/ (the stack's defaults).
+ */
+export function readSecretLayout(values: { 'secrets-path'?: string; 'shared-secrets-path'?: string }, env: NodeJS.ProcessEnv = process.env): SecretLayout {
+  try {
+    return secretLayout({
+      path: values['secrets-path'] ?? (env.MASTERMIND_SECRETS_PATH || undefined),
+      shared: values['shared-secrets-path'] ?? (env.MASTERMIND_SHARED_SECRETS_PATH || undefined),
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 export async function readProject(value: string | undefined): Promise<(ProjectSettings & { name?: string }) | undefined> {
   if (value === undefined) return undefined;
   const doc = await readDocument(value, '--project');

@@ -4,9 +4,10 @@ import { loadScenario, rehearsalHandler } from '#engine/rehearsal';
 import { runTask, type Move } from '#engine/run';
 import { compileSource } from '#task/compile';
 import { formatTaskError } from '#task/errors';
-import { brief, formatOf, readDocument, readText, UsageError, type Command } from './io.ts';
+import { brief, formatOf, readDocument, readSecretLayout, readText, SECRET_LAYOUT_OPTIONS, UsageError, type Command } from './io.ts';
 
-export const usage = 'mastermind rehearse <task file> [--scenario <file>] [--params <json>] [--trigger <json>]';
+export const usage =
+  'mastermind rehearse <task file> [--scenario <file>] [--params <json>] [--trigger <json>] [--secrets-path <path>] [--shared-secrets-path <path>]';
 
 function outcome(move: Move): string {
   if (move.status === 'failed') return `FAILED ${move.error ? `${move.error.name}: ${move.error.message}` : ''}`;
@@ -32,14 +33,14 @@ export const rehearse: Command = async (args, io) => {
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
-    options: { scenario: { type: 'string' }, params: { type: 'string' }, trigger: { type: 'string' } },
+    options: { scenario: { type: 'string' }, params: { type: 'string' }, trigger: { type: 'string' }, ...SECRET_LAYOUT_OPTIONS },
   });
   const [file] = positionals;
   if (!file || positionals.length > 1) {
     io.stderr(`usage: ${usage}\n`);
     return 2;
   }
-  const compiled = compileSource(await readText(file, 'task file'), { format: formatOf(file) });
+  const compiled = compileSource(await readText(file, 'task file'), { format: formatOf(file), secrets: readSecretLayout(values) });
   if (!compiled.task || !compiled.definition) {
     for (const error of compiled.errors) io.stderr(`${formatTaskError(error, file)}\n`);
     return 1;

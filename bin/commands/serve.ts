@@ -6,9 +6,9 @@ import '#engine/polyfill';
 import { parseArgs } from 'node:util';
 import type { LocalSecrets } from '#local/providers';
 import type { Log } from '#service/deps';
-import { UsageError, type Command, type Io } from './io.ts';
+import { readSecretLayout, SECRET_LAYOUT_OPTIONS, UsageError, type Command, type Io } from './io.ts';
 
-export const usage = 'mastermind serve [--port <n>] [--secrets <file.json>]';
+export const usage = 'mastermind serve [--port <n>] [--secrets <file.json>] [--secrets-path <path>] [--shared-secrets-path <path>]';
 
 function portOf(value: string | undefined): number {
   if (value === undefined) return 8080;
@@ -39,9 +39,10 @@ export function stderrLog(io: Io): Log {
 
 /** Serves until `stopped` settles (a signal, or a test), then closes everything it started. */
 export async function serveUntil(args: string[], io: Io, stopped: () => Promise<string>): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' }, secrets: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' }, secrets: { type: 'string' }, ...SECRET_LAYOUT_OPTIONS } });
   if (positionals.length > 0) throw new UsageError(`unexpected ${positionals.join(' ')}`);
   const port = portOf(values.port);
+  const secretLayout = readSecretLayout(values);
   const { readSecretsFile, SecretsFileError } = await import('#local/providers');
   const { ALARMS_PATH, startLocalService } = await import('#local/service');
   let secrets: LocalSecrets | undefined;
@@ -57,7 +58,7 @@ export async function serveUntil(args: string[], io: Io, stopped: () => Promise<
   const waiting = stopped();
   let local;
   try {
-    local = await startLocalService({ port, log: stderrLog(io), ...(secrets ? { secrets } : {}) });
+    local = await startLocalService({ port, log: stderrLog(io), secretLayout, ...(secrets ? { secrets } : {}) });
   } catch (error) {
     io.stderr(`mastermind serve: cannot start: ${(error as Error).message}\n`);
     return 1;
@@ -70,6 +71,7 @@ export async function serveUntil(args: string[], io: Io, stopped: () => Promise<
       `  store          embedded DynamoDB (dynalite, in memory: gone when this stops)`,
       `  executions     on the local Step Functions engine, providers in-process`,
       `  secrets        ${secrets ? `${values.secrets} (${secrets.names().length} ${secrets.names().length === 1 ? 'name' : 'names'})` : 'SSM Parameter Store through the AWS SDK (AWS_ENDPOINT_URL_SSM honoured)'}`,
+      `  secret paths   ${secretLayout.path}<project>/ and ${secretLayout.shared}`,
       'Stop with Ctrl-C.',
       '',
     ].join('\n'),

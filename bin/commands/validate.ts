@@ -1,17 +1,24 @@
 import { parseArgs } from 'node:util';
 import { formatTaskError } from '#task/errors';
 import { checkTask } from '#task/validate';
-import { formatOf, readProject, readText, type Command } from './io.ts';
+import { formatOf, readProject, readSecretLayout, readText, SECRET_LAYOUT_OPTIONS, type Command } from './io.ts';
 
-export const usage = 'mastermind validate <task file> [--project <settings>]';
+export const usage = 'mastermind validate <task file> [--project <settings>] [--secrets-path <path>] [--shared-secrets-path <path>]';
 
 /** Every error of a task file (exit 1), or a one-line summary (exit 0). */
 export const validate: Command = async (args, io) => {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { project: { type: 'string' } } });
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { project: { type: 'string' }, ...SECRET_LAYOUT_OPTIONS } });
   const [file] = positionals;
   if (!file || positionals.length > 1) return usageFailure(io);
   const source = await readText(file, 'task file');
-  const { task, errors } = checkTask(source, { format: formatOf(file), project: await readProject(values.project) });
+  const project = await readProject(values.project);
+  const { name, ...settings } = project ?? {};
+  const { task, errors } = checkTask(source, {
+    format: formatOf(file),
+    project: project ? settings : undefined,
+    ...(name !== undefined ? { projectName: name } : {}),
+    secrets: readSecretLayout(values),
+  });
   if (!task) {
     for (const error of errors) io.stderr(`${formatTaskError(error, file)}\n`);
     io.stderr(`${errors.length} ${errors.length === 1 ? 'error' : 'errors'} in ${file}\n`);

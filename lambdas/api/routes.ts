@@ -80,7 +80,7 @@ export const ROUTES: readonly Route[] = [
     run: async ({ event, params, deps }) => {
       const project = name(params, 'project');
       const settings = jsonBody(event, MAX_JSON_BYTES) ?? {};
-      const { record, created } = await saveProject(deps.store, project, settings, caller(event));
+      const { record, created } = await saveProject(deps.store, project, settings, caller(event), deps.config.secrets);
       return json(created ? 201 : 200, record);
     },
   },

@@ -23,6 +23,7 @@ import { actions as ec2Actions } from '#providers/ec2/actions';
 import { createProviderHandler } from '#providers/runtime';
 import type { ProviderActions } from '#providers/runtime';
 import { SecretResolver } from '#providers/secrets';
+import type { SecretLayout } from '#task/secret-layout';
 import { actions as sshActions } from '#providers/ssh/actions';
 
 /** Secrets from a map of SSM parameter names to values, in place of SSM. */
@@ -53,7 +54,7 @@ export class SecretsFileError extends Error {
 }
 
 /**
- * Reads a secrets file: one JSON object of SSM parameter names ("/mastermind/ssh-key") to string values. Errors
+ * Reads a secrets file: one JSON object of SSM parameter names ("/mastermind/web/ssh-key") to string values. Errors
  * name the file and the problem, never a value.
  */
 export async function readSecretsFile(path: string): Promise<LocalSecrets> {
@@ -82,6 +83,8 @@ export async function readSecretsFile(path: string): Promise<LocalSecrets> {
 export interface LocalProvidersOptions {
   /** Where secrets come from; SSM (the SDK's settings, AWS_ENDPOINT_URL_SSM honoured) when left out. */
   readonly secrets?: SecretResolver;
+  /** Where each project's secrets lie; the environment's (MASTERMIND_SECRETS_PATH, ...) or the defaults when left out. */
+  readonly layout?: SecretLayout;
   /** The chef node settings; read from the environment when left out. */
   readonly chef?: NodeSettings;
   /** Replaces a provider's actions (tests). */
@@ -94,6 +97,7 @@ export function localProviders(options: LocalProvidersOptions = {}): ProviderHan
   const secrets = options.secrets ?? new SecretResolver(() => new SSMClient({}));
   const dependencies = (provider: ProviderName) => ({
     secrets,
+    ...(options.layout ? { layout: options.layout } : {}),
     logger: options.logger ?? new Logger({ serviceName: `mastermind-${provider}` }),
   });
   const handlers: Record<ProviderName, (event: ProviderEvent) => Promise<ProviderResult>> = {

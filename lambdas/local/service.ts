@@ -19,6 +19,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { ProviderHandler } from '#engine/run';
 import type { ServiceConfig } from '#service/config';
+import { DEFAULT_SECRET_LAYOUT, type SecretLayout } from '#task/secret-layout';
 import type { Log, ServiceDeps } from '#service/deps';
 import { tableDefinition } from '#service/store';
 import type { SecretResolver } from '#providers/secrets';
@@ -36,7 +37,7 @@ export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
 
 /** The configuration local mode runs the service with: ARNs in a made-up account, as Step Functions would hand them out. */
-export function localConfig(region = LOCAL_REGION, account = LOCAL_ACCOUNT): ServiceConfig {
+export function localConfig(region = LOCAL_REGION, account = LOCAL_ACCOUNT, secrets: SecretLayout = DEFAULT_SECRET_LAYOUT): ServiceConfig {
   const fn = (provider: string) => `arn:aws:lambda:${region}:${account}:function:mastermind-${provider}`;
   return {
     table: 'mastermind-local',
@@ -45,6 +46,7 @@ export function localConfig(region = LOCAL_REGION, account = LOCAL_ACCOUNT): Ser
     providers: { ec2: fn('ec2'), ssh: fn('ssh'), chef: fn('chef') },
     stateMachinePrefix: 'mastermind',
     region,
+    secrets,
   };
 }
 
@@ -53,6 +55,8 @@ export interface LocalServiceOptions {
   readonly port?: number;
   /** Where the providers' secrets come from (./providers.ts); SSM through the SDK when left out. */
   readonly secrets?: SecretResolver;
+  /** Where each project's secrets lie (tasks, settings and providers check it); the stack's defaults when left out. */
+  readonly secretLayout?: SecretLayout;
   /** Answers provider calls; the real providers in-process (with `secrets`) when left out. */
   readonly handler?: ProviderHandler;
   readonly log?: Log;
@@ -151,7 +155,7 @@ export function localListener(deps: ServiceDeps): RequestListener {
 }
 
 export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
-  const config = localConfig();
+  const config = localConfig(LOCAL_REGION, LOCAL_ACCOUNT, options.secretLayout);
   const log = options.log ?? quiet;
   const store = await startDynalite();
   const dynamo = new DynamoDBClient({ endpoint: store.endpoint, region: config.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -162,7 +166,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   try {
     await dynamo.send(new CreateTableCommand(tableDefinition(config.table)));
     const stepFunctions = new LocalStepFunctions({
-      handler: options.handler ?? localProviders(options.secrets ? { secrets: options.secrets } : {}),
+      handler: options.handler ?? localProviders({ layout: config.secrets, ...(options.secrets ? { secrets: options.secrets } : {}) }),
       region: config.region,
       account: LOCAL_ACCOUNT,
       log,

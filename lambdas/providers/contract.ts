@@ -23,10 +23,33 @@ export interface ProviderContext {
   readonly maxText?: number;
 }
 
+/**
+ * One place of the input where the task's own source (or the project settings) names a secret. The compiler writes
+ * these as literals of the state machine's definition, so nothing that arrives at run time can add one:
+ *
+ *   { "path": ["key"], "text": "${secret:/mastermind/web/ssh-key}" }
+ *   { "path": ["command", "values", "1"], "text": "${secret:/mastermind/web/db-password}" }
+ *   { "path": ["tags", "auth"], "text": "Bearer ${secret:/mastermind/_shared/token}" }
+ *
+ * `path` is the key path of a string inside `input` (field names and list indexes); `text` is that string in the
+ * task language: `${secret:/name}` is the secret's value, `$${` a literal `${`, everything else literal. The
+ * provider puts the text, secrets resolved, at the place; it reads no other string for secret references (the
+ * input keeps the reference text at the place, for history).
+ */
+export interface SecretMark {
+  readonly path: readonly (string | number)[];
+  readonly text: string;
+}
+
 export interface ProviderEvent {
   readonly action: string;
-  /** The action's input: references resolved, except `${secret:/name}`, which the provider resolves. */
+  /**
+   * The action's input: references resolved. Where the task names a secret the input holds the reference text
+   * `${secret:/name}`, and `secrets` marks the place: only marked places are resolved.
+   */
   readonly input: Record<string, unknown>;
+  /** The places of `input` that hold secrets (see {@link SecretMark}); left out when there are none. */
+  readonly secrets?: readonly SecretMark[];
   readonly phase: Phase;
   /** With phase "poll": the state the action's first answer (phase do or undo) asked to be handed back; every poll gets it. */
   readonly poll?: unknown;

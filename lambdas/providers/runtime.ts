@@ -1,6 +1,6 @@
 /**
  * What every provider Lambda does around its actions: check the event, check the input against the catalog,
- * resolve secrets, call the action (handing it a logger that tags its lines with the move and redacts its secrets),
+ * resolve the secrets at the places the compiler marked (and nowhere else: ./secrets.ts), call the action (handing it a logger that tags its lines with the move and redacts its secrets),
  * log one structured line, and make sure that what leaves (result or error) follows the contract and carries no secret.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -19,8 +19,10 @@ import {
   type ProviderContext,
   type ProviderEvent,
   type ProviderResult,
+  type SecretMark,
 } from './contract.ts';
 import { checkInput } from './inputs.ts';
+import { secretLayoutFromEnv, type SecretLayout } from '#task/secret-layout';
 import { SecretResolver, redact, redactValue } from './secrets.ts';
 
 /** What an action receives besides its input. */
@@ -40,6 +42,8 @@ export type ProviderActions = Readonly<Record<string, Action>>;
 export interface ProviderDependencies {
   readonly logger?: Logger;
   readonly secrets?: SecretResolver;
+  /** Where each project's secrets lie; the stack's (MASTERMIND_SECRETS_PATH, ...) when left out. */
+  readonly layout?: SecretLayout;
 }
 
 const PHASES: readonly Phase[] = ['do', 'undo', 'poll'];
@@ -55,8 +59,25 @@ function checkEvent(event: unknown): ProviderEvent {
   if (!e.input || typeof e.input !== 'object' || Array.isArray(e.input)) problems.push('input must be an object');
   if (!PHASES.includes(e.phase as Phase)) problems.push(`phase must be one of ${PHASES.join(', ')}`);
   if (!e.context || typeof e.context !== 'object') problems.push('context must be an object');
+  else if (typeof e.context.project !== 'string') problems.push('context.project must be a string');
+  if (e.secrets !== undefined && !validMarks(e.secrets)) problems.push('secrets must be a list of { path, text }');
   if (problems.length > 0) throw new InvalidError(`invalid provider event: ${problems.join('; ')}`);
   return e as ProviderEvent;
+}
+
+function validMarks(marks: unknown): marks is SecretMark[] {
+  return (
+    Array.isArray(marks) &&
+    marks.every(
+      (m) =>
+        m !== null &&
+        typeof m === 'object' &&
+        typeof m.text === 'string' &&
+        Array.isArray(m.path) &&
+        m.path.length > 0 &&
+        m.path.every((k: unknown) => typeof k === 'string' || (typeof k === 'number' && Number.isInteger(k) && k >= 0)),
+    )
+  );
 }
 
 function checkResult(result: unknown): ProviderResult {
@@ -116,6 +137,7 @@ export function createProviderHandler(
 ): (event: ProviderEvent) => Promise<ProviderResult> {
   const logger = dependencies.logger ?? new Logger({ serviceName: `mastermind-${provider}` });
   const secrets = dependencies.secrets ?? sharedSecrets;
+  const layout = dependencies.layout ?? secretLayoutFromEnv();
 
   return async (raw: ProviderEvent): Promise<ProviderResult> => {
     const started = Date.now();
@@ -143,7 +165,9 @@ export function createProviderHandler(
           ? Object.fromEntries(Object.entries(checked.input).filter(([name]) => Object.hasOwn(spec.input, name)))
           : checked.input;
       const input = checkInput(provider, checked.action, spec, given);
-      const resolved = await secrets.resolve(input);
+      // Only the places the compiler marked hold secrets; an undo's marks follow the fields it keeps.
+      const marks = (checked.secrets ?? []).filter((mark) => checked.phase !== 'undo' || Object.hasOwn(given, String(mark.path[0])));
+      const resolved = await secrets.resolve(input, marks, { project: checked.context.project, layout });
       secretValues = resolved.secrets;
       const actionLogger = actionLoggerOf(logger, keys, secretValues);
       const result = checkResult(

@@ -1,11 +1,19 @@
 /**
- * Secrets: `${secret:/ssm/name}` references in a provider's input are resolved here, inside the provider Lambda,
- * from SSM Parameter Store (SecureString, decrypted). Values are cached per container for a short time and never
- * leave the provider: not in results, errors or logs (see redact()).
+ * Secrets: the places of a provider's input that the compiler marked (the event's `secrets`, SecretMark in
+ * ./contract.ts) get their text with every `${secret:/ssm/name}` replaced by the value from SSM Parameter Store
+ * (SecureString, decrypted). No other string is read for secret references, whatever it holds: text that arrives at
+ * run time (params, trigger bodies and reasons, outputs, items) reaches the action as it came. Values are cached per
+ * container for a short time and never leave the provider: not in results, errors or logs (see redact()).
+ *
+ *   a mark whose text is not literals and secrets       Mastermind.Invalid (never written by the compiler)
+ *   a mark whose place is not a string of the input     Mastermind.Invalid
+ *   a secret outside the move's project's paths         Mastermind.Invalid, before SSM is asked (../task/secret-layout.ts)
+ *   a parameter missing / unreadable / throttled        Mastermind.Invalid / Failed / Transient (secretError)
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { SECRET_REFERENCE } from '#task/references';
-import { FailedError, InvalidError, TransientError } from './contract.ts';
+import { parseTemplate } from '#task/references';
+import { secretAllowed, secretPathsSentence, type SecretLayout } from '#task/secret-layout';
+import { FailedError, InvalidError, TransientError, type SecretMark } from './contract.ts';
 
 const DEFAULT_TTL_MS = 5 * 60 * 1000;
 
@@ -13,6 +21,12 @@ export interface ResolvedInput<T> {
   readonly value: T;
   /** The secret values that were put into it: to be redacted from anything that leaves the provider. */
   readonly secrets: readonly string[];
+}
+
+/** Whose secrets a move may read: its project's, under the stack's layout. */
+export interface SecretScope {
+  readonly project: string;
+  readonly layout: SecretLayout;
 }
 
 export class SecretResolver {
@@ -40,14 +54,32 @@ export class SecretResolver {
     return value;
   }
 
-  /** A copy of `value` with every `${secret:/name}` inside its strings replaced by the secret's value. */
-  async resolve<T>(value: T): Promise<ResolvedInput<T>> {
+  /**
+   * A copy of `input` with the text of every mark, secrets resolved, at the mark's place; nothing else is read.
+   * With `scope`, every secret named must lie under the project's paths (checked before any is read).
+   */
+  async resolve<T extends Record<string, unknown>>(input: T, marks: readonly SecretMark[] = [], scope?: SecretScope): Promise<ResolvedInput<T>> {
+    if (marks.length === 0) return { value: input, secrets: [] };
+    const parsed = marks.map((mark) => ({ mark, parts: markParts(mark) }));
     const names = new Set<string>();
-    collectSecretNames(value, names);
+    for (const { parts } of parsed) for (const part of parts) if (typeof part !== 'string') names.add(part.secret);
+    if (scope) {
+      for (const name of names) {
+        if (!secretAllowed(name, scope.project, scope.layout)) {
+          throw new InvalidError(`secret ${name} is not one of project ${scope.project}'s: ${secretPathsSentence(scope.project, scope.layout)}`);
+        }
+      }
+    }
+    // Every place is found before any secret is read.
+    const value = structuredClone(input);
+    const places = parsed.map(({ mark }) => placeOf(value, mark.path));
     const values = new Map<string, string>();
     for (const name of names) values.set(name, await this.get(name));
-    const replaced = replaceSecrets(value, values) as T;
-    return { value: replaced, secrets: [...values.values()].filter((s) => s.length > 0) };
+    parsed.forEach(({ parts }, i) => {
+      const { container, key } = places[i]!;
+      container[key] = parts.map((part) => (typeof part === 'string' ? part : values.get(part.secret)!)).join('');
+    });
+    return { value, secrets: [...values.values()].filter((s) => s.length > 0) };
   }
 
   clear(): void {
@@ -55,23 +87,35 @@ export class SecretResolver {
   }
 }
 
-function collectSecretNames(value: unknown, names: Set<string>): void {
-  if (typeof value === 'string') {
-    for (const match of value.matchAll(SECRET_REFERENCE)) names.add(match[1]!);
-  } else if (Array.isArray(value)) {
-    for (const item of value) collectSecretNames(item, names);
-  } else if (value && typeof value === 'object') {
-    for (const item of Object.values(value)) collectSecretNames(item, names);
+/** A mark's text as literal pieces and secret names; anything else in it is not a mark the compiler writes. */
+function markParts(mark: SecretMark): (string | { secret: string })[] {
+  const where = Array.isArray(mark.path) ? mark.path.join('.') : '?';
+  if (typeof mark.text !== 'string') throw new InvalidError(`the secret mark at ${where} has no text`);
+  const parsed = parseTemplate(mark.text);
+  const parts = parsed.parts.map((part) => (typeof part === 'string' ? part : part.root === 'secret' && !part.raw ? { secret: part.secret! } : undefined));
+  if (parsed.errors.length > 0 || parts.includes(undefined)) {
+    throw new InvalidError(`the secret mark at ${where} holds more than literal text and secret references`);
   }
+  return parts as (string | { secret: string })[];
 }
 
-function replaceSecrets(value: unknown, values: Map<string, string>): unknown {
-  if (typeof value === 'string') return value.replace(SECRET_REFERENCE, (_m, name: string) => values.get(name)!);
-  if (Array.isArray(value)) return value.map((item) => replaceSecrets(item, values));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSecrets(v, values)]));
+/** The container and key of the string at `path` inside `target`. */
+function placeOf(target: Record<string, unknown>, path: readonly (string | number)[]): { container: Record<string | number, unknown>; key: string | number } {
+  const where = Array.isArray(path) ? path.join('.') : '?';
+  if (!Array.isArray(path) || path.length === 0) throw new InvalidError(`the secret mark at ${where} names no place of the input`);
+  let node: unknown = target;
+  for (let i = 0; i < path.length; i += 1) {
+    const key = path[i]!;
+    const container = node as Record<string | number, unknown> | null;
+    const own = container !== null && typeof container === 'object' && (typeof key === 'string' || typeof key === 'number') && Object.hasOwn(container, key);
+    if (!own) throw new InvalidError(`the secret mark at ${where} names no place of the input`);
+    if (i === path.length - 1) {
+      if (typeof container[key] !== 'string') throw new InvalidError(`the secret mark at ${where} names no string of the input`);
+      return { container, key };
+    }
+    node = container[key];
   }
-  return value;
+  throw new InvalidError(`the secret mark at ${where} names no place of the input`);
 }
 
 function secretError(name: string, error: unknown): Error {

@@ -7,6 +7,7 @@
 import type { ProjectSettings, ProviderName } from '#task/catalog';
 import type { TaskError } from '#task/errors';
 import type { Task } from '#task/schema';
+import type { SecretLayout } from '#task/secret-layout';
 import type { SourceFormat } from './store.ts';
 
 export interface CompileRequest {
@@ -16,6 +17,8 @@ export interface CompileRequest {
   readonly settings: ProjectSettings;
   readonly providers: Readonly<Record<ProviderName, string>>;
   readonly version?: number;
+  /** Where each project's secrets lie; DEFAULT_SECRET_LAYOUT when left out. */
+  readonly secrets?: SecretLayout;
 }
 
 export type Compiled = { readonly task: Task; readonly definition: object; readonly errors: readonly [] } | { readonly errors: readonly TaskError[] };
@@ -27,6 +30,7 @@ export async function compile(request: CompileRequest): Promise<Compiled> {
     project: { ...request.settings, name: request.project },
     providers: { ...request.providers },
     ...(request.version !== undefined ? { version: request.version } : {}),
+    ...(request.secrets ? { secrets: request.secrets } : {}),
   });
   if (result.errors.length > 0 || !result.task || !result.definition) {
     return {

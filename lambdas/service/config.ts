@@ -1,6 +1,7 @@
 /**
  * The service's configuration, read from the environment the CDK stack sets.
  */
+import { secretLayoutFromEnv, type SecretLayout } from '#task/secret-layout';
 
 export interface ServiceConfig {
   /** The DynamoDB table (MASTERMIND_TABLE). */
@@ -15,6 +16,11 @@ export interface ServiceConfig {
   readonly stateMachinePrefix: string;
   /** AWS_REGION. */
   readonly region: string;
+  /**
+   * Where each project's secrets lie (MASTERMIND_SECRETS_PATH, default "/mastermind/"; MASTERMIND_SHARED_SECRETS_PATH,
+   * default "/mastermind/_shared/"): tasks and project settings naming others are refused.
+   */
+  readonly secrets: SecretLayout;
 }
 
 export class ConfigError extends Error {
@@ -35,6 +41,12 @@ const REQUIRED = {
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const missing = Object.values(REQUIRED).filter((name) => !env[name]);
   if (missing.length > 0) throw new ConfigError(`Missing environment variables: ${missing.join(', ')}`);
+  let secrets: SecretLayout;
+  try {
+    secrets = secretLayoutFromEnv(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   const get = (key: keyof typeof REQUIRED): string => env[REQUIRED[key]] as string;
   return {
     table: get('table'),
@@ -43,5 +55,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     providers: { ec2: get('ec2'), ssh: get('ssh'), chef: get('chef') },
     stateMachinePrefix: env.MASTERMIND_STATE_MACHINE_PREFIX || 'mastermind',
     region: get('region'),
+    secrets,
   };
 }

@@ -119,6 +119,7 @@ async function compileFor(
     project: request.project,
     settings: project.settings,
     providers: deps.config.providers,
+    secrets: deps.config.secrets,
     ...(version !== undefined ? { version } : {}),
   });
   if (!('task' in compiled)) throw new ServiceError('InvalidTask', 'The task is not valid; nothing was saved.', taskErrorDetails(compiled.errors));

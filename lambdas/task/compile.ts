@@ -21,6 +21,7 @@ import type { TaskError } from './errors.ts';
 import type { SourceFormat } from './parse.ts';
 import { templatesOf } from './references.ts';
 import type { Henchman, Task } from './schema.ts';
+import type { SecretLayout } from './secret-layout.ts';
 import { checkTask } from './validate.ts';
 
 export type { StateMachineDefinition } from './compiler/asl.ts';
@@ -33,6 +34,8 @@ export interface CompileOptions {
   providers?: Partial<Record<ProviderName, string>>;
   /** The task version, into the event context. */
   version?: number;
+  /** Where each project's secrets lie, for validation (compileSource); DEFAULT_SECRET_LAYOUT when left out. */
+  secrets?: SecretLayout;
 }
 
 /** The ARN used for a provider the options do not name. */
@@ -128,8 +131,13 @@ export function compileSource(
   source: string,
   options: CompileOptions & { format?: SourceFormat } = {},
 ): { task?: Task; definition?: StateMachineDefinition; errors: TaskError[] } {
-  const { name: _name, ...settings } = options.project ?? {};
-  const { task, errors } = checkTask(source, { format: options.format, project: options.project ? settings : undefined });
+  const { name, ...settings } = options.project ?? {};
+  const { task, errors } = checkTask(source, {
+    format: options.format,
+    project: options.project ? settings : undefined,
+    ...(name !== undefined ? { projectName: name } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+  });
   if (!task || errors.length > 0) return { errors };
   try {
     return { task, definition: compileTask(task, options), errors: [] };

@@ -228,5 +228,18 @@ export function secretText(name: string): string {
   return `\${secret:${name}}`;
 }
 
-/** Matches secret references inside any string (used by providers to resolve them). */
-export const SECRET_REFERENCE = /\$\{secret:(\/[A-Za-z0-9_.\-/]+)\}/g;
+/**
+ * A project setting's text in the task language, for a secret mark: settings are plain values in which
+ * `${secret:/name}` names a secret (a `$` right before it makes it a literal, as `$${` does in a task); every other
+ * `${` is literal text, escaped here as `$${`.
+ */
+export function settingText(value: string): string {
+  return value.replace(/\$\{(?!secret:\/[A-Za-z0-9_.\-/]+\})/g, '$$$${');
+}
+
+/** The secrets a text in the task language names (parse errors aside), in order. */
+export function secretNamesIn(text: string): string[] {
+  const names: string[] = [];
+  for (const part of parseTemplate(text).parts) if (typeof part !== 'string' && part.root === 'secret') names.push(part.secret!);
+  return names;
+}

@@ -13,10 +13,15 @@ import { makeContext } from './rules/context.ts';
 import { rules } from './rules/index.ts';
 import { checkShape, salvageTask } from './rules/schema.ts';
 import type { Task } from './schema.ts';
+import type { SecretLayout } from './secret-layout.ts';
 
 export interface ValidateOptions {
   /** The project's settings: inputs they fill count as given. Left out, project-setting inputs are not reported missing. */
   project?: ProjectSettings;
+  /** The project the task is saved in (its secrets' path); the task's own `project`, else "default", when left out. */
+  projectName?: string;
+  /** Where each project's secrets lie; DEFAULT_SECRET_LAYOUT (/mastermind/<project>/, /mastermind/_shared/) when left out. */
+  secrets?: SecretLayout;
 }
 
 export interface Validation {
@@ -30,7 +35,7 @@ export function validateTask(value: unknown, options: ValidateOptions = {}): Val
   const shapeErrors = shape.errors;
   const task = shape.task ?? salvageTask(value);
   if (!task) return { errors: shapeErrors };
-  const ctx = makeContext(task, options.project);
+  const ctx = makeContext(task, options.project, { projectName: options.projectName, secretLayout: options.secrets });
   const ruleErrors = rules.flatMap(({ check }) => check(task, ctx));
   const reported = shapeErrors.map((e) => e.place);
   const errors = [...shapeErrors, ...ruleErrors.filter((e) => !reported.some((place) => within(e.place, place)))];
@@ -46,7 +51,7 @@ function within(place: string, outer: string): boolean {
 export function checkTask(source: string, options: ValidateOptions & { format?: SourceFormat } = {}): Validation {
   const parsed = parseTask(source, { format: options.format });
   if (parsed.errors.length > 0) return { errors: parsed.errors };
-  const { task, errors } = validateTask(parsed.value, { project: options.project });
+  const { task, errors } = validateTask(parsed.value, { project: options.project, projectName: options.projectName, secrets: options.secrets });
   if (errors.length === 0) return { task, errors };
   const located = errors.map((error) => {
     const position = parsed.locate(parsePlace(error.place));

@@ -20,12 +20,12 @@ plot:
   - name: hello
     provider: ssh
     action: run
-    with: { host: web-1, user: ops, key: "\${secret:/ops/key}", command: "echo hello" }
-    undo: { action: run, with: { host: web-1, user: ops, key: "\${secret:/ops/key}", command: "echo bye" } }
+    with: { host: web-1, user: ops, key: "\${secret:/mastermind/default/ssh-key}", command: "echo hello" }
+    undo: { action: run, with: { host: web-1, user: ops, key: "\${secret:/mastermind/default/ssh-key}", command: "echo bye" } }
   - name: check
     provider: ssh
     action: run
-    with: { host: web-1, user: ops, key: "\${secret:/ops/key}", command: "true" }
+    with: { host: web-1, user: ops, key: "\${secret:/mastermind/default/ssh-key}", command: "true" }
     onFailure: { retreat: hello, times: 1 }
 `;
 const broken = `task: Broken
@@ -70,7 +70,7 @@ describe('mastermind validate', () => {
     const code = await main(['validate', join(dir, 'nope.yaml')], io);
     expect({ code, err: io.err() }).toStrictEqual({
       code: 2,
-      err: `mastermind validate: task file ${join(dir, 'nope.yaml')} does not exist\nusage: mastermind validate <task file> [--project <settings>]\n`,
+      err: `mastermind validate: task file ${join(dir, 'nope.yaml')} does not exist\nusage: mastermind validate <task file> [--project <settings>] [--secrets-path <path>] [--shared-secrets-path <path>]\n`,
     });
   });
 });
@@ -152,7 +152,7 @@ describe('mastermind graph', () => {
   it('draws goto, continue and next edges', async () => {
     // Prepare
     const io = capture();
-    const host = 'with: { host: web-1, user: ops, key: "${secret:/ops/key}", command: "true" }';
+    const host = 'with: { host: web-1, user: ops, key: "${secret:/mastermind/default/ssh-key}", command: "true" }';
     await writeFile(
       join(dir, 'jumps.yaml'),
       [

@@ -27,7 +27,7 @@ beforeAll(async () => {
   [sshd, goiardi] = await Promise.all([startSshd(), startGoiardi()]);
   await createNode(adminApi(goiardi), { name: 'web-1', ip: '127.0.0.1', runList: ['recipe[base]'] });
   local = await startLocalService({
-    secrets: new LocalSecrets({ '/local/ssh-key': sshd.privateKey, '/local/chef-key': goiardi.adminKey }),
+    secrets: new LocalSecrets({ '/mastermind/web/ssh-key': sshd.privateKey, '/mastermind/web/chef-key': goiardi.adminKey }),
   });
 }, 30_000);
 
@@ -100,11 +100,11 @@ describe('a local end-to-end run', () => {
     // Prepare: the project and the task, over HTTP.
     const project = await call('PUT', '/projects/web', {
       user: sshd.user,
-      key: '${secret:/local/ssh-key}',
+      key: '${secret:/mastermind/web/ssh-key}',
       hostKey: sshd.hostKeyFingerprint,
       chefServerUrl: goiardi.url,
       chefClientName: goiardi.adminName,
-      chefClientKey: '${secret:/local/chef-key}',
+      chefClientKey: '${secret:/mastermind/web/chef-key}',
     });
     const saved = await call('PUT', '/projects/web/tasks/scale-out', scaleOut(sshd.dir, sshd.port), 'application/yaml');
 
@@ -158,7 +158,7 @@ describe('a local end-to-end run', () => {
     for (const secret of [sshd.privateKey, goiardi.adminKey]) {
       for (const line of secret.split('\n').filter((l) => l.trim().length >= 16)) expect(seen).not.toContain(line);
     }
-    expect(seen).toContain('${secret:/local/ssh-key}');
+    expect(seen).toContain('${secret:/mastermind/web/ssh-key}');
   }, 60_000);
 
   it('takes an alarm message again without starting anything new, and ignores one out of ALARM', async () => {

@@ -12,7 +12,7 @@ const SSH = (name: string, extra = '') => `
   - name: ${name}
     provider: ssh
     action: run
-    with: { host: h, user: u, key: "\${secret:/k}", command: "echo ${name}" }
+    with: { host: h, user: u, key: "\${secret:/mastermind/default/k}", command: "echo ${name}" }
 ${extra}`;
 
 /** "provision:do", "configure:do failed", "provision:poll(undo)": each move, a poll marked with the undo it waits on. */
@@ -127,7 +127,7 @@ plot:
   - name: configure
     provider: chef
     action: bootstrap
-    with: { host: "\${provision.privateIp}", user: u, key: "\${secret:/k}", nodeName: "web-\${provision.instanceId}", chefServerUrl: c, chefClientName: m, chefClientKey: "\${secret:/c}" }
+    with: { host: "\${provision.privateIp}", user: u, key: "\${secret:/mastermind/default/k}", nodeName: "web-\${provision.instanceId}", chefServerUrl: c, chefClientName: m, chefClientKey: "\${secret:/mastermind/default/c}" }
     undo: deregister
     onFailure: { retreat: provision, times: ${times} }
 ${SSH('connect')}
@@ -220,7 +220,7 @@ plot:
     action: run
     each: \${params.hosts}
     concurrency: 1
-    with: { host: "\${item}", user: u, key: "\${secret:/k}", command: "restart \${item}" }
+    with: { host: "\${item}", user: u, key: "\${secret:/mastermind/default/k}", command: "restart \${item}" }
 `,
       'henchmen: { restart: { output: { exitCode: 0 } } }',
     );
@@ -243,7 +243,7 @@ plot:
     action: run
     each: \${params.hosts}
     concurrency: 10
-    with: { host: "\${item}", user: u, key: "\${secret:/k}", command: "true" }
+    with: { host: "\${item}", user: u, key: "\${secret:/mastermind/default/k}", command: "true" }
     onFailure: ${onFailure}
 ${SSH('after')}
 `;
@@ -292,7 +292,7 @@ plot:
   - name: use
     provider: ssh
     action: upload
-    with: { host: h, port: "\${params.count}", user: u, key: "\${secret:/k}", path: "/tmp/\${execution.id}", content: "zone \${params.zone}" }
+    with: { host: h, port: "\${params.count}", user: u, key: "\${secret:/mastermind/default/k}", path: "/tmp/\${execution.id}", content: "zone \${params.zone}" }
   - name: clean
     provider: ec2
     action: terminate
@@ -304,7 +304,7 @@ plot:
     expect(r.status).toBe('SUCCEEDED');
     expect(r.events.map((e) => e.input)).toStrictEqual([
       { instanceId: 'i-3-b', tags: { team: 'web' } },
-      { host: 'h', port: 3, user: 'u', key: '${secret:/k}', path: '/tmp/local:exec-1', content: 'zone b' },
+      { host: 'h', port: 3, user: 'u', key: '${secret:/mastermind/default/k}', path: '/tmp/local:exec-1', content: 'zone b' },
       { instanceIds: ['i-1', 'i-2'] },
     ]);
   });
@@ -334,7 +334,7 @@ plot:
     action: bootstrap
     each: \${params.hosts}
     concurrency: 1
-    with: { host: "\${item}", user: u, key: "\${secret:/k}", nodeName: "node-\${item}", chefServerUrl: c, chefClientName: m, chefClientKey: "\${secret:/c}" }
+    with: { host: "\${item}", user: u, key: "\${secret:/mastermind/default/k}", nodeName: "node-\${item}", chefServerUrl: c, chefClientName: m, chefClientKey: "\${secret:/mastermind/default/c}" }
     undo: deregister
 ${SSH('boom')}
 `,
@@ -342,8 +342,8 @@ ${SSH('boom')}
     );
     expect(r.trail).toStrictEqual(['join:do', 'join:do', 'boom:do failed', 'join:undo', 'join:undo']);
     expect(r.events.filter((e) => e.phase === 'undo').map((e) => [e.input, e.context.item])).toStrictEqual([
-      [{ nodeName: 'n', chefServerUrl: 'c', chefClientName: 'm', chefClientKey: '${secret:/c}' }, 0],
-      [{ nodeName: 'n', chefServerUrl: 'c', chefClientName: 'm', chefClientKey: '${secret:/c}' }, 1],
+      [{ nodeName: 'n', chefServerUrl: 'c', chefClientName: 'm', chefClientKey: '${secret:/mastermind/default/c}' }, 0],
+      [{ nodeName: 'n', chefServerUrl: 'c', chefClientName: 'm', chefClientKey: '${secret:/mastermind/default/c}' }, 1],
     ]);
     expect(r.output).toBeUndefined();
     expect({ status: r.status, error: r.error }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Failed' });
@@ -367,7 +367,7 @@ plot:
   - name: check-app
     provider: ssh
     action: run
-    with: { host: "\${wake-boxes[1].instanceIds[0]}", user: u, key: "\${secret:/k}", command: "curl \${wake-boxes[0].instanceIds[0]}" }
+    with: { host: "\${wake-boxes[1].instanceIds[0]}", user: u, key: "\${secret:/mastermind/default/k}", command: "curl \${wake-boxes[0].instanceIds[0]}" }
     onFailure: { retreat: wake-boxes, times: 1 }
 `,
       'henchmen: { wake-boxes: [{ poll: 1 }, { output: { state: running, instanceIds: [x] } }], check-app: [{ fail: down }, { output: { exitCode: 0 } }] }',
@@ -412,7 +412,7 @@ plot:
   - name: configure
     provider: ssh
     action: run
-    with: { host: "\${provision.privateIp}", user: u, key: "\${secret:/k}", command: "true" }
+    with: { host: "\${provision.privateIp}", user: u, key: "\${secret:/mastermind/default/k}", command: "true" }
     onFailure: ${rollback ? 'abort' : '{ retreat: provision, times: 1 }'}
 `;
 

@@ -71,7 +71,7 @@ describe('the CDK app from its context', () => {
 
   it('takes the state machine prefix, the secrets path and the instance roles from the context', () => {
     const settings = settingsFromContext(
-      appWith({ stateMachinePrefix: 'ops', secretsPath: '/ops/', instanceRoleArns: 'arn:aws:iam::123456789012:role/web,arn:aws:iam::123456789012:role/db' }).node,
+      appWith({ stateMachinePrefix: 'ops', secretsPath: '/ops/', sharedSecretsPath: '/ops-shared/', instanceRoleArns: 'arn:aws:iam::123456789012:role/web,arn:aws:iam::123456789012:role/db' }).node,
     );
 
     expect(settings).toStrictEqual({
@@ -79,6 +79,7 @@ describe('the CDK app from its context', () => {
       props: {
         stateMachinePrefix: 'ops',
         secretsPath: '/ops/',
+        sharedSecretsPath: '/ops-shared/',
         instanceRoleArns: ['arn:aws:iam::123456789012:role/web', 'arn:aws:iam::123456789012:role/db'],
       },
     });

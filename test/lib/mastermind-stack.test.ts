@@ -31,13 +31,21 @@ describe('MastermindStack', () => {
         MASTERMIND_PROVIDER_SSH_ARN: getArn(stack.providers.ssh.lambda),
         MASTERMIND_PROVIDER_CHEF_ARN: getArn(stack.providers.chef.lambda),
         MASTERMIND_STATE_MACHINE_PREFIX: 'mastermind',
+        MASTERMIND_SECRETS_PATH: '/mastermind/',
+        MASTERMIND_SHARED_SECRETS_PATH: '/mastermind/_shared/',
       },
     });
   });
 
-  it('gives the providers only their Powertools settings', () => {
+  it('gives the providers only their Powertools settings and where the secrets lie', () => {
     expect(template.toJSON().Resources[id(stack.providers.chef.lambda)].Properties.Environment).toStrictEqual({
-      Variables: { POWERTOOLS_SERVICE_NAME: 'mastermind-provider-chef', POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps' },
+      Variables: {
+        POWERTOOLS_SERVICE_NAME: 'mastermind-provider-chef',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        MASTERMIND_SECRETS_PATH: '/mastermind/',
+        MASTERMIND_SHARED_SECRETS_PATH: '/mastermind/_shared/',
+      },
     });
   });
 

@@ -21,7 +21,7 @@ describe('Providers', () => {
     ]);
   });
 
-  it('reads secrets under the configured path', () => {
+  it('reads secrets under the configured path, its shared path below it', () => {
     const custom = synth({ secretsPath: '/ops/mastermind' });
 
     expect(policyStatements(custom.template, custom.stack, 'Providers/Ssh/Secrets')[0]).toStrictEqual({
@@ -29,6 +29,25 @@ describe('Providers', () => {
       Effect: 'Allow',
       Resource: arn(`:ssm:${REGION}:${ACCOUNT}:parameter/ops/mastermind/*`),
     });
+    expect(custom.template.toJSON().Resources[custom.stack.getLogicalId(custom.stack.providers.ssh.lambda.node.defaultChild as never)].Properties.Environment.Variables).toMatchObject({
+      MASTERMIND_SECRETS_PATH: '/ops/mastermind/',
+      MASTERMIND_SHARED_SECRETS_PATH: '/ops/mastermind/_shared/',
+    });
+  });
+
+  it('grants a shared path outside the secrets path on its own, and tells every Lambda', () => {
+    const custom = synth({ secretsPath: '/ops/mastermind/', sharedSecretsPath: '/ops/shared' });
+
+    expect(policyStatements(custom.template, custom.stack, 'Providers/Chef/Secrets')[0]).toStrictEqual({
+      Action: ['ssm:GetParameter', 'ssm:GetParameters'],
+      Effect: 'Allow',
+      Resource: [arn(`:ssm:${REGION}:${ACCOUNT}:parameter/ops/mastermind/*`), arn(`:ssm:${REGION}:${ACCOUNT}:parameter/ops/shared/*`)],
+    });
+    const resources = custom.template.toJSON().Resources as Record<string, { Type: string; Properties: { Environment?: { Variables: Record<string, unknown> } } }>;
+    const layouts = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables.MASTERMIND_SECRETS_PATH !== undefined)
+      .map((r) => [r.Properties.Environment!.Variables.MASTERMIND_SECRETS_PATH, r.Properties.Environment!.Variables.MASTERMIND_SHARED_SECRETS_PATH]);
+    expect(layouts).toStrictEqual(Array(5).fill(['/ops/mastermind/', '/ops/shared/']));
   });
 
   it('lets the ec2 provider launch and act on instances tagged mastermind:project only', () => {

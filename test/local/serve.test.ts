@@ -16,7 +16,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mastermind-serve-'));
-  await writeFile(join(dir, 'secrets.json'), JSON.stringify({ '/local/ssh-key': 'the-private-key-text', '/local/chef-key': 'the-chef-key-text' }));
+  await writeFile(join(dir, 'secrets.json'), JSON.stringify({ '/mastermind/web/ssh-key': 'the-private-key-text', '/mastermind/web/chef-key': 'the-chef-key-text' }));
   await writeFile(join(dir, 'bad.json'), JSON.stringify({ 'no-slash': 'value-never-shown' }));
 });
 
@@ -48,6 +48,7 @@ describe('mastermind serve', () => {
       '  store          embedded DynamoDB (dynalite, in memory: gone when this stops)',
       '  executions     on the local Step Functions engine, providers in-process',
       `  secrets        ${join(dir, 'secrets.json')} (2 names)`,
+      '  secret paths   /mastermind/<project>/ and /mastermind/_shared/',
       'Stop with Ctrl-C.',
       'SIGTERM: stopping; running executions are aborted (a provider call under way is not waited for)',
       '',
@@ -93,6 +94,6 @@ describe('mastermind serve', () => {
 
     // Assess
     expect(code).toBe(2);
-    expect(io.err()).toBe('mastermind serve: --port must be a port number (0 to 65535), not eighty\nusage: mastermind serve [--port <n>] [--secrets <file.json>]\n');
+    expect(io.err()).toBe('mastermind serve: --port must be a port number (0 to 65535), not eighty\nusage: mastermind serve [--port <n>] [--secrets <file.json>] [--secrets-path <path>] [--shared-secrets-path <path>]\n');
   });
 });

@@ -12,7 +12,7 @@ plot:
   - name: restart
     provider: ssh
     action: run
-    with: { host: api-1, user: ops, key: "\${secret:/ops/key}", command: "systemctl restart api" }
+    with: { host: api-1, user: ops, key: "\${secret:/mastermind/ops/ssh-key}", command: "systemctl restart api" }
 `;
 
 let local: LocalService;

@@ -13,15 +13,16 @@ afterEach(() => {
 });
 
 const context = { project: 'web', task: 'scale-out', version: 3, execution: 'exec-1', henchman: 'connect', attempt: 2 };
-const input = { host: 'lb-1', user: 'ops', key: '${secret:/keys/lb}', command: 'add-backend' };
+const input = { host: 'lb-1', user: 'ops', key: '${secret:/mastermind/web/lb-key}', command: 'add-backend' };
+const secrets = [{ path: ['key'], text: '${secret:/mastermind/web/lb-key}' }];
 
 function event(change: Partial<ProviderEvent> = {}): ProviderEvent {
-  return { action: 'run', input, phase: 'do', context, ...change };
+  return { action: 'run', input, secrets, phase: 'do', context, ...change };
 }
 
 /** A handler for the ssh provider whose only action is `run`; captures the log lines it writes. */
 function handlerWith(run: Action) {
-  ssm.on(GetParameterCommand, { Name: '/keys/lb' }).resolves({ Parameter: { Value: 'PRIVATE-KEY-TEXT-1234567890' } });
+  ssm.on(GetParameterCommand, { Name: '/mastermind/web/lb-key' }).resolves({ Parameter: { Value: 'PRIVATE-KEY-TEXT-1234567890' } });
   const lines: string[] = [];
   const logger = new Logger({ serviceName: 'mastermind-ssh', logLevel: 'INFO' });
   const capture = (chunk: unknown) => (lines.push(String(chunk)), true);
@@ -219,6 +220,9 @@ describe('createProviderHandler', () => {
     [{ phase: 'later' as never }, 'invalid provider event: phase must be one of do, undo, poll'],
     [{ input: [] as never }, 'invalid provider event: input must be an object'],
     [{ input: { host: 'lb-1' } }, 'invalid input for ssh run: user is required; key is required; command is required'],
+    [{ secrets: [{ path: 'key', text: '${secret:/mastermind/web/lb-key}' }] as never }, 'invalid provider event: secrets must be a list of { path, text }'],
+    [{ secrets: [{ path: [], text: '${secret:/mastermind/web/lb-key}' }] }, 'invalid provider event: secrets must be a list of { path, text }'],
+    [{ context: { ...context, project: 'db' } }, "secret /mastermind/web/lb-key is not one of project db's: a task of project db names only secrets under /mastermind/db/ or the shared /mastermind/_shared/"],
   ])('rejects a bad event %j as invalid', async (change, message) => {
     // Prepare
     const run = vi.fn<Action>();
@@ -230,6 +234,53 @@ describe('createProviderHandler', () => {
     // Assess
     expect(error).toStrictEqual({ name: 'Mastermind.Invalid', message });
     expect(run).not.toHaveBeenCalled();
+    expect(ssm.commandCalls(GetParameterCommand)).toStrictEqual([]);
+  });
+
+  it('resolves only the marked places: secret references in any other string reach the action as text, SSM never asked', async () => {
+    // Prepare
+    const run = vi.fn<Action>(async () => ({ output: { exitCode: 0 } }));
+    const { handler } = handlerWith(run);
+    const planted = {
+      host: '${secret:/mastermind/web/lb-key}',
+      user: 'ops',
+      key: '${secret:/mastermind/web/lb-key}',
+      command: { template: 'echo {{0}} {{1}}', values: { 0: '${secret:/mastermind/web/lb-key}', 1: '$${secret:/mastermind/web/lb-key}' } },
+    };
+
+    // Act
+    await handler(event({ input: planted, secrets: undefined }));
+
+    // Assess
+    expect(run.mock.calls[0]![0]).toStrictEqual({ ...planted, port: 22, timeout: '5m', allowExitCodes: [0] });
+    expect(ssm.commandCalls(GetParameterCommand)).toStrictEqual([]);
+  });
+
+  it('keeps an escaped $${ of a mark the literal ${, and leaves a mark of a field an undo drops', async () => {
+    // Prepare
+    const run = vi.fn<Action>(async () => ({ output: { exitCode: 0 } }));
+    const { handler } = handlerWith(run);
+    const marks = [
+      { path: ['key'], text: '${secret:/mastermind/web/lb-key}' },
+      { path: ['command'], text: 'login $${secret:/mastermind/web/lb-key}' },
+      { path: ['stdout'], text: '${secret:/mastermind/web/other}' },
+    ];
+
+    // Act
+    await handler(event({ phase: 'undo', input: { ...input, command: 'login ${secret:/mastermind/web/lb-key}', stdout: 'x' }, secrets: marks }));
+
+    // Assess
+    expect(run.mock.calls[0]![0]).toStrictEqual({
+      ...input,
+      key: 'PRIVATE-KEY-TEXT-1234567890',
+      command: 'login ${secret:/mastermind/web/lb-key}',
+      port: 22,
+      timeout: '5m',
+      allowExitCodes: [0],
+    });
+    expect(ssm.commandCalls(GetParameterCommand).map((call) => call.args[0].input)).toStrictEqual([
+      { Name: '/mastermind/web/lb-key', WithDecryption: true },
+    ]);
   });
 
   it('cuts long text to its last 512 characters inside each, or to the share the compiler set (maxText), and says so', async () => {

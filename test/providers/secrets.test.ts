@@ -2,6 +2,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecretResolver, redact, redactValue } from '#providers/secrets';
+import { DEFAULT_SECRET_LAYOUT } from '#task/secret-layout';
 
 const ssm = mockClient(SSMClient);
 
@@ -18,23 +19,58 @@ function named(name: string, message = name): Error {
 }
 
 describe('SecretResolver', () => {
-  it('replaces every reference in nested strings, and lists the values it put in', async () => {
+  it('puts the text of every mark, secrets resolved, at its place, and lists the values it put in', async () => {
     // Prepare
-    ssm.on(GetParameterCommand, { Name: '/keys/web', WithDecryption: true }).resolves({ Parameter: { Value: 'KEY$&1' } });
-    ssm.on(GetParameterCommand, { Name: '/chef/client', WithDecryption: true }).resolves({ Parameter: { Value: 'PEM' } });
+    ssm.on(GetParameterCommand, { Name: '/mastermind/web/key', WithDecryption: true }).resolves({ Parameter: { Value: 'KEY$&1' } });
+    ssm.on(GetParameterCommand, { Name: '/mastermind/_shared/client', WithDecryption: true }).resolves({ Parameter: { Value: 'PEM' } });
+    const input = {
+      key: '${secret:/mastermind/web/key}',
+      nested: { list: ['a ${secret:/mastermind/_shared/client} b', 3, null], same: '${secret:/mastermind/web/key}' },
+    };
 
     // Act
-    const resolved = await resolver().resolve({
-      key: '${secret:/keys/web}',
-      nested: { list: ['a ${secret:/chef/client} b', 3, null], same: '${secret:/keys/web}' },
-    });
+    const resolved = await resolver().resolve(input, [
+      { path: ['key'], text: '${secret:/mastermind/web/key}' },
+      { path: ['nested', 'list', 0], text: 'a ${secret:/mastermind/_shared/client} b' },
+      { path: ['nested', 'same'], text: '${secret:/mastermind/web/key} $${secret:/mastermind/web/key}' },
+    ], { project: 'web', layout: DEFAULT_SECRET_LAYOUT });
 
     // Assess
     expect(resolved).toStrictEqual({
-      value: { key: 'KEY$&1', nested: { list: ['a PEM b', 3, null], same: 'KEY$&1' } },
+      value: { key: 'KEY$&1', nested: { list: ['a PEM b', 3, null], same: 'KEY$&1 ${secret:/mastermind/web/key}' } },
       secrets: ['KEY$&1', 'PEM'],
     });
+    expect(input.key).toBe('${secret:/mastermind/web/key}');
     expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(2);
+  });
+
+  it('reads no string that is not marked, whatever it holds', async () => {
+    // Prepare
+    const input = { note: '${secret:/mastermind/web/key}', list: ['${secret:/mastermind/web/key}'] };
+
+    // Act
+    const resolved = await resolver().resolve(input, [], { project: 'web', layout: DEFAULT_SECRET_LAYOUT });
+
+    // Assess
+    expect(resolved).toStrictEqual({ value: input, secrets: [] });
+    expect(ssm.commandCalls(GetParameterCommand)).toStrictEqual([]);
+  });
+
+  it.each([
+    [[{ path: ['key'], text: '${secret:/mastermind/db/key}' }], "secret /mastermind/db/key is not one of project web's: a task of project web names only secrets under /mastermind/web/ or the shared /mastermind/_shared/"],
+    [[{ path: ['key'], text: '${secret:/mastermind/web/../db/key}' }], "secret /mastermind/web/../db/key is not one of project web's: a task of project web names only secrets under /mastermind/web/ or the shared /mastermind/_shared/"],
+    [[{ path: ['key'], text: '${params.x}' }], 'the secret mark at key holds more than literal text and secret references'],
+    [[{ path: ['missing'], text: '${secret:/mastermind/web/key}' }], 'the secret mark at missing names no place of the input'],
+    [[{ path: ['port'], text: '${secret:/mastermind/web/key}' }], 'the secret mark at port names no string of the input'],
+  ])('refuses %j with Mastermind.Invalid before asking SSM', async (marks, message) => {
+    // Act
+    const error = await resolver()
+      .resolve({ key: 'k', port: 22 }, marks, { project: 'web', layout: DEFAULT_SECRET_LAYOUT })
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({ name: 'Mastermind.Invalid', message });
+    expect(ssm.commandCalls(GetParameterCommand)).toStrictEqual([]);
   });
 
   it('reads a secret once while it is cached, and again after that', async () => {

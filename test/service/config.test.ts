@@ -12,7 +12,7 @@ const ENV = {
 };
 
 describe('configuration', () => {
-  it('reads every setting, with the state machine prefix defaulting to mastermind', () => {
+  it('reads every setting, with the state machine prefix defaulting to mastermind and the secrets to /mastermind/', () => {
     expect(readConfig(ENV)).toStrictEqual({
       table: 't',
       stateMachineRoleArn: 'arn:aws:iam::1:role/r',
@@ -20,8 +20,19 @@ describe('configuration', () => {
       providers: { ec2: 'ec2', ssh: 'ssh', chef: 'chef' },
       stateMachinePrefix: 'mastermind',
       region: 'eu-west-1',
+      secrets: { path: '/mastermind/', shared: '/mastermind/_shared/' },
     });
     expect(readConfig({ ...ENV, MASTERMIND_STATE_MACHINE_PREFIX: 'mm' }).stateMachinePrefix).toBe('mm');
+    expect(readConfig({ ...ENV, MASTERMIND_SECRETS_PATH: '/ops/mm/', MASTERMIND_SHARED_SECRETS_PATH: 'ops/common' }).secrets).toStrictEqual({
+      path: '/ops/mm/',
+      shared: '/ops/common/',
+    });
+  });
+
+  it('refuses a secrets path that names no path below the root', () => {
+    expect(() => readConfig({ ...ENV, MASTERMIND_SECRETS_PATH: '/' })).toThrow(
+      new ConfigError('the secrets path "/" must name an SSM path below the root, e.g. /mastermind/'),
+    );
   });
 
   it('names every missing variable at once', () => {

@@ -3,6 +3,7 @@
  * aws-sdk-client-mock as a small model of the control plane (state machines, versions, executions) whose
  * answers have the shapes of the Step Functions API reference.
  */
+import { DEFAULT_SECRET_LAYOUT } from '#task/secret-layout';
 import {
   CreateStateMachineCommand,
   DeleteStateMachineCommand,
@@ -40,6 +41,7 @@ export const CONFIG: ServiceConfig = {
     chef: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:mastermind-chef`,
   },
   stateMachinePrefix: 'mastermind',
+  secrets: DEFAULT_SECRET_LAYOUT,
   region: REGION,
 };
 
@@ -241,7 +243,7 @@ ${extra}plot:
 }
 
 /** Project settings that let {@link taskSource} compile. */
-export const SETTINGS = { user: 'ops', key: '${secret:/mastermind/ssh-key}', region: REGION } as const;
+export const SETTINGS = { user: 'ops', key: '${secret:/mastermind/_shared/ssh-key}', region: REGION } as const;
 
 /** A valid task that needs no params, so triggers can start it; `triggers` is its triggers map in YAML flow style. */
 export function triggeredTaskSource(name: string, triggers: string): string {

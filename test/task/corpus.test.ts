@@ -14,7 +14,7 @@ const CODES = [
   'bad-condition', 'bad-duration', 'bad-name', 'concurrency-without-each', 'duplicate-field', 'duplicate-name',
   'each-not-list', 'empty-document', 'fire-conflict', 'invalid-value', 'item-outside-each', 'missing-field',
   'missing-input', 'multiple-documents', 'not-in-enum', 'one-of-inputs', 'out-of-range', 'output-not-guaranteed',
-  'output-of-fire', 'reference-not-text', 'reference-syntax', 'reserved-name', 'retreat-forward', 'secret-not-reference', 'shell-placeholder',
+  'output-of-fire', 'reference-not-text', 'reference-syntax', 'reserved-name', 'retreat-forward', 'secret-not-reference', 'secret-outside-project', 'secret-with-reference', 'shell-placeholder',
   'shell-reference-quoted',
   'unbounded-loop', 'undo-input-unsatisfied', 'unknown-action', 'unknown-execution-field', 'unknown-expect-field',
   'unknown-field', 'unknown-input', 'unknown-output', 'unknown-param', 'unknown-project-setting', 'unknown-provider',

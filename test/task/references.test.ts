@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectReferences, parseTemplate, secretText, SECRET_REFERENCE, templatesOf, walkStrings, wholeReference } from '#task/references';
+import { collectReferences, parseTemplate, secretNamesIn, secretText, settingText, templatesOf, walkStrings, wholeReference } from '#task/references';
 
 describe('parseTemplate', () => {
   it('splits text and references, with roots, paths and offsets', () => {
@@ -117,10 +117,18 @@ describe('templatesOf', () => {
 });
 
 describe('secret references', () => {
-  it('writes and matches the secret reference text', () => {
+  it('writes the secret reference text and finds the secrets a text names, escaped ones left out', () => {
     // Act
-    const text = `key=${secretText('/mm/ssh-key')} other=${secretText('/mm/other')}`;
+    const text = `key=${secretText('/mastermind/web/ssh-key')} other=${secretText('/mastermind/web/other')} $\${secret:/mastermind/web/not}`;
     // Assess
-    expect([...text.matchAll(SECRET_REFERENCE)].map((m) => m[1])).toStrictEqual(['/mm/ssh-key', '/mm/other']);
+    expect(secretNamesIn(text)).toStrictEqual(['/mastermind/web/ssh-key', '/mastermind/web/other']);
+  });
+
+  it('reads a project setting as task text: secret references stay, every other ${ is escaped', () => {
+    // Act
+    const text = settingText('${secret:/mastermind/web/k} ${user} $${secret:/mastermind/web/j} ${secret:bad}');
+    // Assess
+    expect(text).toBe('${secret:/mastermind/web/k} $${user} $${secret:/mastermind/web/j} $${secret:bad}');
+    expect(secretNamesIn(text)).toStrictEqual(['/mastermind/web/k']);
   });
 });

@@ -85,7 +85,7 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
     return;
   }
 
-  const event = eventTemplate({ henchman: name, action: h.action, input: inputTemplate(h.with, spec, scope), phase: 'do' }, scope);
+  const event = eventTemplate({ henchman: name, action: h.action, ...inputTemplate(h.with, spec, scope), phase: 'do' }, scope);
 
   if (h.fire) {
     graph.add(
@@ -181,6 +181,7 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
   const item = NAMES.item(name);
   const n = { check: `${item} check`, met: `${item} met`, unexpected: `${item} unexpected` };
   const afterOutput: Target = h.expect && !h.fire ? n.check : null;
+  const event = eventTemplate({ henchman: name, action: h.action, ...inputTemplate(h.with, spec, itemScope), phase: 'do' }, itemScope);
   if (h.fire) {
     inner.add(item, invoke({ functionName, payload: '$.event', fire: true, resultSelector: { fired: true }, target: null }));
   } else if (spec.polls) {
@@ -189,6 +190,7 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
       first: item,
       functionName,
       event: '$.event',
+      marked: 'secrets' in event,
       slot: '$.poll',
       bound: seconds(timeout),
       every: spec.polls.every,
@@ -217,7 +219,6 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
     inner.add(n.met, succeed());
     inner.add(n.unexpected, fail({ error: ERRORS.unexpected, cause: `the output of ${name} for an item does not meet its expect` }));
   }
-  const event = eventTemplate({ henchman: name, action: h.action, input: inputTemplate(h.with, spec, itemScope), phase: 'do' }, itemScope);
   return {
     Type: 'Map',
     ItemsPath: items,

@@ -4,13 +4,17 @@
  * - a whole-value reference becomes a JSONPath (`"host.$": "$.out.provision.output.privateIp"`), keeping its type;
  * - references inside a longer string become `States.Format`;
  * - `${project.x}` is resolved here, at compile time, to a literal;
- * - `${secret:/name}` stays the literal text `${secret:/name}`: never resolved, never looked up;
+ * - `${secret:/name}` stays the literal text `${secret:/name}`: never resolved, never looked up; its place is marked
+ *   in the event's `secrets` (SecretMark, ../../providers/contract.ts), the only places the provider resolves. A
+ *   secret in one string with a run-time reference (outside shell fields) cannot be marked: a CompileError, which
+ *   validation reports first (rules/secret-mixed.ts). Secrets the project settings name are marked too;
  * - shell fields (catalog `shell: true`) with references become a ShellCommand { template, values }
  *   (lambdas/providers/shell.ts), `${raw:..}` → `{{n:raw}}`;
  * - lists holding references become `States.Array(...)`.
  */
+import type { SecretMark } from '#providers/contract';
 import type { ActionSpec, ProjectSettings } from '../catalog.ts';
-import { parseTemplate, secretText, wholeReference } from '../references.ts';
+import { parseTemplate, secretText, settingText, wholeReference } from '../references.ts';
 import type { ParsedTemplate, Reference } from '../references.ts';
 import type { JsonObject, JsonValue } from './asl.ts';
 import { CompileError } from './graph.ts';
@@ -29,8 +33,41 @@ export interface PayloadScope {
   template?: (text: string) => ParsedTemplate;
 }
 
-/** A value in a Parameters template: a literal, a JSONPath or intrinsic ("key.$"), or an object holding some. */
-export type Template = { literal: JsonValue } | { path: string } | { object: JsonObject };
+/**
+ * A value in a Parameters template: a literal, a JSONPath or intrinsic ("key.$"), or an object holding some; with
+ * `secrets`, the places inside the value (paths relative to it) where the task names a secret.
+ */
+export type Template = ({ literal: JsonValue } | { path: string } | { object: JsonObject }) & { secrets?: SecretMark[] };
+
+/** The marks of a value, moved under `key` (a field name or a list index). */
+function marksUnder(key: string | number, t: Template): SecretMark[] {
+  return (t.secrets ?? []).map((mark) => ({ path: [key, ...mark.path], text: mark.text }));
+}
+
+function withMarks<T extends Template>(t: T, marks: SecretMark[]): T {
+  if (marks.length > 0) t.secrets = marks;
+  return t;
+}
+
+/**
+ * The marks of a project setting's value (settings are the operator's, trusted like the task): every string of it
+ * that names a secret, read as settings are (settingText).
+ */
+export function settingMarks(value: unknown, path: readonly (string | number)[] = []): SecretMark[] {
+  if (typeof value === 'string') {
+    const text = settingText(value);
+    return parseTemplate(text).parts.some((p) => typeof p !== 'string' && p.root === 'secret') ? [{ path: [...path], text }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => settingMarks(item, [...path, i]));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => settingMarks(v, [...path, k]));
+  return [];
+}
+
+/** The text of a mark, built piece by piece: a piece opening with `${` after a `$` would read as `$${` (a literal). */
+function appendMarkText(text: string, piece: string, source: string): string {
+  if (text.endsWith('$') && piece.startsWith('${')) throw new CompileError(`"${source}": a secret may not follow a "$" directly`);
+  return text + piece;
+}
 
 /** `'it\'s \{x\}'`: a string literal inside an intrinsic function (' { } \\ escaped, as ASL requires). */
 export function intrinsicString(text: string): string {
@@ -92,21 +129,42 @@ export function stringTemplate(text: string, scope: PayloadScope, shell = false)
   if (parsed.parts.length === 1 && typeof parsed.parts[0] === 'string') return { literal: parsed.parts[0] };
   if (shell) return shellTemplate(parsed.parts, scope);
   const whole = wholeReference(parsed);
-  if (whole) return resolveReference(whole, scope);
+  if (whole) {
+    const resolved = resolveReference(whole, scope);
+    if (whole.root === 'secret') return withMarks(resolved, [{ path: [], text: secretText(whole.secret!) }]);
+    if (whole.root === 'project') return withMarks(resolved, settingMarks((resolved as { literal: JsonValue }).literal));
+    return resolved;
+  }
   let format = '';
   let literal = '';
+  // The string in the task language, for a mark: literal text with `${` escaped, secrets as references.
+  let markText = '';
+  let secret = false;
   const args: string[] = [];
   for (const part of parsed.parts) {
     const resolved = typeof part === 'string' ? { literal: part } : resolveReference(part, scope);
     if ('literal' in resolved) {
-      literal += asText(resolved.literal);
-      format += asText(resolved.literal).replace(/[\\'{}]/g, (c) => `\\${c}`);
+      const piece = asText(resolved.literal);
+      literal += piece;
+      format += piece.replace(/[\\'{}]/g, (c) => `\\${c}`);
+      if (typeof part === 'string') markText = appendMarkText(markText, piece.replaceAll('${', () => '$${'), text);
+      else if (part.root === 'secret') {
+        markText = appendMarkText(markText, piece, text);
+        secret = true;
+      } else {
+        const setting = settingText(piece);
+        markText = appendMarkText(markText, setting, text);
+        secret ||= settingMarks(setting).length > 0;
+      }
     } else {
       format += '{}';
       args.push(resolved.path);
     }
   }
-  if (args.length === 0) return { literal };
+  if (args.length === 0) return withMarks({ literal }, secret ? [{ path: [], text: markText }] : []);
+  if (secret) {
+    throw new CompileError(`"${text}" names a secret and a run-time reference in one string: give the secret a string of its own (in a shell command, the values are kept apart and may be mixed)`);
+  }
   return { path: `States.Format('${format}', ${args.join(', ')})` };
 }
 
@@ -117,6 +175,7 @@ export function stringTemplate(text: string, scope: PayloadScope, shell = false)
 function shellTemplate(parts: readonly (string | Reference)[], scope: PayloadScope): Template {
   let template = '';
   const values: JsonObject = {};
+  const marks: SecretMark[] = [];
   let n = 0;
   for (const part of parts) {
     if (typeof part === 'string') {
@@ -125,14 +184,17 @@ function shellTemplate(parts: readonly (string | Reference)[], scope: PayloadSco
     }
     const key = String(n++);
     template += `{{${key}${part.raw ? ':raw' : ''}}}`;
-    // A secret travels as its reference text among the values: the provider resolves it there, then quotes it
-    // like any other value (pasted into the command text, its value would be read as shell syntax).
+    // A secret travels as its reference text among the values, its place marked: the provider resolves it there,
+    // then quotes it like any other value (pasted into the command text, its value would be read as shell syntax).
     const resolved = part.root === 'secret' ? { literal: secretText(part.secret!) } : resolveReference(part, scope);
-    if ('literal' in resolved) values[key] = resolved.literal;
-    else values[`${key}.$`] = resolved.path;
+    if ('literal' in resolved) {
+      values[key] = resolved.literal;
+      if (part.root === 'secret') marks.push({ path: ['values', key], text: secretText(part.secret!) });
+      else if (part.root === 'project') marks.push(...settingMarks(resolved.literal, ['values', key]));
+    } else values[`${key}.$`] = resolved.path;
   }
   if (n === 0) return { literal: template };
-  return { object: { template, values } };
+  return withMarks({ object: { template, values } }, marks);
 }
 
 /** Any JSON-like value from a task. */
@@ -141,21 +203,24 @@ export function valueTemplate(value: unknown, scope: PayloadScope, shell = false
   if (Array.isArray(value)) return listTemplate(value, scope);
   if (value !== null && typeof value === 'object') {
     const object: JsonObject = {};
+    const marks: SecretMark[] = [];
     let dynamic = false;
     for (const [key, v] of Object.entries(value)) {
       const t = valueTemplate(v, scope);
       dynamic ||= !('literal' in t);
       setKey(object, key, t);
+      marks.push(...marksUnder(key, t));
     }
-    return dynamic ? { object } : { literal: object };
+    return withMarks(dynamic ? { object } : { literal: object }, marks);
   }
   return { literal: (value ?? null) as JsonValue };
 }
 
 function listTemplate(items: readonly unknown[], scope: PayloadScope): Template {
   const templates = items.map((item) => valueTemplate(item, scope));
-  if (templates.every((t) => 'literal' in t)) return { literal: templates.map((t) => (t as { literal: JsonValue }).literal) };
-  return { path: `States.Array(${templates.map(intrinsicArgument).join(', ')})` };
+  const marks = templates.flatMap((t, i) => marksUnder(i, t));
+  if (templates.every((t) => 'literal' in t)) return withMarks({ literal: templates.map((t) => (t as { literal: JsonValue }).literal) }, marks);
+  return withMarks({ path: `States.Array(${templates.map(intrinsicArgument).join(', ')})` }, marks);
 }
 
 function intrinsicArgument(t: Template): string {
@@ -185,26 +250,40 @@ function settingFields(spec: ActionSpec): string[] {
   return fields;
 }
 
+/** An action's input as a Parameters template, and the places in it where the task or its settings name secrets. */
+export interface InputTemplate {
+  input: JsonObject;
+  secrets: SecretMark[];
+}
+
 /** The action's input: the task's `with`, then project settings for the setting fields it leaves out. */
-export function inputTemplate(values: Record<string, unknown> | undefined, spec: ActionSpec | undefined, scope: PayloadScope): JsonObject {
+export function inputTemplate(values: Record<string, unknown> | undefined, spec: ActionSpec | undefined, scope: PayloadScope): InputTemplate {
   const input: JsonObject = {};
+  const secrets: SecretMark[] = [];
   const given = values ?? {};
   for (const key of Object.keys(given)) {
-    setKey(input, key, valueTemplate(given[key], scope, spec?.input[key]?.shell === true));
+    const t = valueTemplate(given[key], scope, spec?.input[key]?.shell === true);
+    setKey(input, key, t);
+    if (t.secrets) secrets.push(...marksUnder(key, t));
   }
   if (spec && hasAny(scope.settings)) {
     for (const field of settingFields(spec)) {
       const setting = (scope.settings as Record<string, unknown>)[field];
-      if (!Object.hasOwn(given, field) && setting !== undefined) input[field] = setting as JsonValue;
+      if (!Object.hasOwn(given, field) && setting !== undefined) {
+        input[field] = setting as JsonValue;
+        secrets.push(...settingMarks(setting, [field]));
+      }
     }
   }
-  return input;
+  return { input, secrets };
 }
 
 export interface EventOptions {
   henchman: string;
   action: string;
   input: JsonObject;
+  /** The places of `input` that hold the secrets the task names (see InputTemplate). */
+  secrets?: readonly SecretMark[];
   phase: 'do' | 'undo' | 'poll';
   /** With phase "poll": the JSONPath of the state the action asked to be handed back. */
   pollPath?: string;
@@ -224,6 +303,7 @@ export function eventTemplate(o: EventOptions, scope: PayloadScope): JsonObject 
   if (scope.item) context['item.$'] = STATE.itemIndex;
   if (scope.maxText !== undefined) context.maxText = scope.maxText;
   const event: JsonObject = { action: o.action, input: o.input, phase: o.phase };
+  if (o.secrets && o.secrets.length > 0) event.secrets = o.secrets as unknown as JsonValue;
   if (o.pollPath) event['poll.$'] = o.pollPath;
   event.context = context;
   return event;

@@ -34,6 +34,8 @@ export interface PollingMoveOptions {
   functionName: string;
   /** The provider event as a Parameters template, or the JSONPath of one ("$.event" inside a Map). */
   event: JsonObject | string;
+  /** With `event` a JSONPath: whether that event carries `secrets` (the marks travel to the polls with it). */
+  marked?: boolean;
   /** Where `{ answer: { Payload } }` lives while the move waits. */
   slot: string;
   /**
@@ -69,10 +71,15 @@ export function waitingRetrier(every: number, bound: number, firstWait = every):
   return { ErrorEquals: [ERRORS.waiting], IntervalSeconds: every, MaxAttempts: Math.max(1, Math.ceil((bound - firstWait) / every)), BackoffRate: 1 };
 }
 
-/** The provider event of a poll: the move's own event, with phase "poll" and the state the action handed back. */
-function pollEvent(event: JsonObject | string, state: string): JsonObject {
+/**
+ * The provider event of a poll: the move's own event, with phase "poll" and the state the action handed back. Its
+ * secret marks are the move's own: a literal of the definition, or (inside a Map) the item's event, itself built
+ * from literals by the ItemSelector.
+ */
+function pollEvent(event: JsonObject | string, state: string, marked = false): JsonObject {
   if (typeof event === 'string') {
-    return { 'action.$': `${event}.action`, 'input.$': `${event}.input`, phase: 'poll', 'poll.$': state, 'context.$': `${event}.context` };
+    const marks: JsonObject = marked ? { 'secrets.$': `${event}.secrets` } : {};
+    return { 'action.$': `${event}.action`, 'input.$': `${event}.input`, ...marks, phase: 'poll', 'poll.$': state, 'context.$': `${event}.context` };
   }
   return { ...event, phase: 'poll', 'poll.$': state };
 }
@@ -112,7 +119,7 @@ export function pollingMove(graph: StateGraph, o: PollingMoveOptions): PollNames
     names.poll,
     invoke({
       functionName: o.functionName,
-      payload: pollEvent(o.event, `${answer}.poll.state`),
+      payload: pollEvent(o.event, `${answer}.poll.state`, o.marked),
       resultSelector: { 'Payload.$': '$.Payload' },
       resultPath: `${o.slot}.answer`,
       timeoutSeconds: o.timeoutSeconds,

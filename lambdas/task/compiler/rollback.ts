@@ -67,7 +67,7 @@ function undoPolling(h: Henchman, plan: UndoPlan): { polls?: PollSpec; timeout: 
 function undoStates(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[], next: string): void {
   const plan = undoPlan(h, ctx.scope);
   const functionName = ctx.functionName(h.provider as ProviderName);
-  const event = eventTemplate({ henchman: h.name, action: plan.action, input: plan.input, phase: 'undo' }, ctx.scope);
+  const event = eventTemplate({ henchman: h.name, action: plan.action, input: plan.input, secrets: plan.secrets, phase: 'undo' }, ctx.scope);
   const timeoutSeconds = h.timeout ? seconds(h.timeout) : undefined;
   const { polls, timeout } = undoPolling(h, plan);
   if (!polls) {
@@ -98,6 +98,7 @@ function undoStates(h: Henchman, name: string, ctx: PlotContext, catchers: Catch
 function undoMap(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[], next: string): State {
   const itemScope = { ...ctx.scope, item: STATE.itemValue };
   const plan = undoPlan(h, itemScope, STATE.itemValue);
+  const event = eventTemplate({ henchman: h.name, action: plan.action, input: plan.input, secrets: plan.secrets, phase: 'undo' }, itemScope);
   const item = `${name} item`;
   const { polls, timeout } = undoPolling(h, plan);
   const inner = new StateGraph();
@@ -108,6 +109,7 @@ function undoMap(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[
       first: item,
       functionName,
       event: '$.event',
+      marked: 'secrets' in event,
       slot: '$.poll',
       bound: seconds(timeout),
       every: polls.every,
@@ -123,7 +125,7 @@ function undoMap(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[
   return {
     Type: 'Map',
     ItemsPath: outputPath(h.name),
-    ItemSelector: { event: eventTemplate({ henchman: h.name, action: plan.action, input: plan.input, phase: 'undo' }, itemScope) },
+    ItemSelector: { event },
     ...(h.concurrency ? { MaxConcurrency: h.concurrency } : {}),
     ItemProcessor: {
       ProcessorConfig: { Mode: 'INLINE' },

@@ -8,6 +8,7 @@
  */
 import { findAction } from '../catalog.ts';
 import type { Henchman } from '../schema.ts';
+import type { SecretMark } from '#providers/contract';
 import type { JsonObject } from './asl.ts';
 import { CompileError } from './graph.ts';
 import { outputPath } from './layout.ts';
@@ -17,6 +18,8 @@ import type { PayloadScope } from './payload.ts';
 export interface UndoPlan {
   action: string;
   input: JsonObject;
+  /** The places of `input` where the task's undo or the project settings name secrets (never the output's). */
+  secrets: SecretMark[];
 }
 
 /** The henchmen whose completed moves can be taken back: an undo, and an output to take back (not fire). */
@@ -31,7 +34,7 @@ export function undoable(h: Henchman): boolean {
 export function undoPlan(h: Henchman, scope: PayloadScope, own: string = outputPath(h.name)): UndoPlan {
   if (h.undo === undefined) throw new CompileError(`${h.name} has no undo`);
   if (typeof h.undo !== 'string') {
-    return { action: h.undo.action, input: inputTemplate(h.undo.with, findAction(h.provider, h.undo.action), scope) };
+    return { action: h.undo.action, ...inputTemplate(h.undo.with, findAction(h.provider, h.undo.action), scope) };
   }
   const doSpec = findAction(h.provider, h.action);
   const undoSpec = findAction(h.provider, h.undo);
@@ -44,11 +47,21 @@ export function undoPlan(h: Henchman, scope: PayloadScope, own: string = outputP
     for (const field of candidates) if (field !== keep) fromOutput.delete(field);
   }
   const input: JsonObject = {};
+  const secrets: SecretMark[] = [];
   for (const field of Object.keys(undoSpec.input)) {
+    // The henchman's output is run-time data: it is never marked, whatever text it holds.
     if (fromOutput.has(field)) input[`${field}.$`] = `${own}.${field}`;
-    else if (Object.hasOwn(given, field)) setKey(input, field, valueTemplate(given[field], scope, undoSpec.input[field]?.shell === true));
+    else if (Object.hasOwn(given, field)) {
+      const t = valueTemplate(given[field], scope, undoSpec.input[field]?.shell === true);
+      setKey(input, field, t);
+      for (const mark of t.secrets ?? []) secrets.push({ path: [field, ...mark.path], text: mark.text });
+    }
   }
   const settings = inputTemplate(undefined, undoSpec, scope);
-  for (const [field, value] of Object.entries(settings)) if (!(field in input) && !(`${field}.$` in input)) input[field] = value;
-  return { action: h.undo, input };
+  for (const [field, value] of Object.entries(settings.input)) {
+    if (field in input || `${field}.$` in input) continue;
+    input[field] = value;
+    secrets.push(...settings.secrets.filter((mark) => mark.path[0] === field));
+  }
+  return { action: h.undo, input, secrets };
 }

@@ -10,6 +10,8 @@ import type { Flow } from '../flow.ts';
 import { parseTemplate, templatesOf, walkStrings, wholeReference } from '../references.ts';
 import type { ParsedTemplate, Reference } from '../references.ts';
 import type { Henchman, ParamType, Task } from '../schema.ts';
+import { DEFAULT_SECRET_LAYOUT } from '../secret-layout.ts';
+import type { SecretLayout } from '../secret-layout.ts';
 
 export interface RuleContext {
   readonly task: Task;
@@ -20,16 +22,34 @@ export interface RuleContext {
   readonly henchmen: ReadonlyMap<string, { henchman: Henchman; index: number }>;
   /** parseTemplate, each string parsed once for the task (see templatesOf). */
   readonly template: (text: string) => ParsedTemplate;
+  /** The project the task runs in: the one it is saved in, else its `project`, else "default". */
+  readonly projectName: string;
+  /** Where the project's secrets may lie (../secret-layout.ts). */
+  readonly secretLayout: SecretLayout;
+}
+
+/** What a rule context may be told besides the task. */
+export interface ContextOptions {
+  readonly projectName?: string;
+  readonly secretLayout?: SecretLayout;
 }
 
 export type Rule = (task: Task, ctx: RuleContext) => TaskError[];
 
-export function makeContext(task: Task, project?: ProjectSettings): RuleContext {
+export function makeContext(task: Task, project?: ProjectSettings, options: ContextOptions = {}): RuleContext {
   const henchmen = new Map<string, { henchman: Henchman; index: number }>();
   task.plot.forEach((henchman, index) => {
     if (!henchmen.has(henchman.name)) henchmen.set(henchman.name, { henchman, index });
   });
-  return { task, project, flow: flowOf(task), henchmen, template: templatesOf(task) };
+  return {
+    task,
+    project,
+    flow: flowOf(task),
+    henchmen,
+    template: templatesOf(task),
+    projectName: options.projectName ?? (typeof task.project === 'string' ? task.project : 'default'),
+    secretLayout: options.secretLayout ?? DEFAULT_SECRET_LAYOUT,
+  };
 }
 
 /** The henchman's action in the catalog, when provider and action exist. */

@@ -18,6 +18,8 @@ import { outputGuaranteed } from './output-guaranteed.ts';
 import { params } from './params.ts';
 import { providers } from './providers.ts';
 import { references } from './references.ts';
+import { secretMixed } from './secret-mixed.ts';
+import { secretScope } from './secret-scope.ts';
 import { secrets } from './secrets.ts';
 import { shell } from './shell.ts';
 import { undo } from './undo.ts';
@@ -33,6 +35,8 @@ export const rules: readonly { name: string; check: Rule }[] = [
   { name: 'inputs', check: inputs },
   { name: 'input-types', check: inputTypes },
   { name: 'secrets', check: secrets },
+  { name: 'secret-scope', check: secretScope },
+  { name: 'secret-mixed', check: secretMixed },
   { name: 'shell', check: shell },
   { name: 'undo', check: undo },
   { name: 'expect', check: expect },

@@ -9,7 +9,7 @@ import type { TaskError } from '../errors.ts';
 import { stringSites } from './context.ts';
 import type { Rule } from './context.ts';
 
-export const secrets: Rule = (task) => {
+export const secrets: Rule = (task, ctx) => {
   const errors: TaskError[] = [];
   for (const site of stringSites(task)) {
     if (!site.input?.field?.secret || site.parsed.errors.length > 0) continue;
@@ -19,7 +19,7 @@ export const secrets: Rule = (task) => {
       taskError(
         'secret-not-reference',
         site.path,
-        `the input '${site.input.name}' of henchman '${site.henchman.name}' holds a secret, so it must be a reference such as \${secret:/mastermind/${site.input.name}} (an SSM SecureString), not text written in the task`,
+        `the input '${site.input.name}' of henchman '${site.henchman.name}' holds a secret, so it must be a reference such as \${secret:${ctx.secretLayout.path}${ctx.projectName}/${site.input.name}} (an SSM SecureString), not text written in the task`,
       ),
     );
   }

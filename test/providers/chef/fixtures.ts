@@ -8,6 +8,7 @@ import { ChefApi } from '#providers/chef/client';
 import type { NodeSettings } from '#providers/chef/node-setup';
 import { createProviderHandler } from '#providers/runtime';
 import { SecretResolver } from '#providers/secrets';
+import { marksOf } from '../../support/secret-marks.ts';
 import type { ProviderEvent } from '#providers/contract';
 import type { Goiardi } from '../../support/goiardi.ts';
 
@@ -42,6 +43,7 @@ export function chefEvent(action: string, input: Record<string, unknown>, phase:
   return {
     action,
     input,
+    secrets: marksOf(input),
     phase,
     context: { project: 'web', task: 'scale-out', version: 1, execution: 'exec-1', henchman: 'configure', attempt: 1 },
   };

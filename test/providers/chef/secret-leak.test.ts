@@ -35,10 +35,10 @@ describe('the chef provider keeps secrets out of results, errors and logs', () =
     await chmod(join(root, 'bin', 'chef-client'), 0o755);
     await createNode(adminApi(goiardi), { name: 'web-1', ip: '10.0.0.1', runList: ['role[web]'] });
     secrets = {
-      '/chef/admin-key': goiardi.adminKey,
-      '/chef/wrong-key': wrongChefKey,
-      '/chef/not-a-key': 'correct-horse-battery-staple-0123456789',
-      '/ssh/key': sshd.privateKey,
+      '/mastermind/web/chef-admin-key': goiardi.adminKey,
+      '/mastermind/web/chef-wrong-key': wrongChefKey,
+      '/mastermind/web/chef-not-a-key': 'correct-horse-battery-staple-0123456789',
+      '/mastermind/web/ssh-key': sshd.privateKey,
     };
   });
   afterAll(async () => {
@@ -66,19 +66,19 @@ describe('the chef provider keeps secrets out of results, errors and logs', () =
       secrets: new SecretResolver(() => new SSMClient({ region: 'us-east-1' })),
     });
     const chef = (key: string) => ({ chefServerUrl: goiardi.url, chefClientName: 'admin', chefClientKey: `\${secret:${key}}` });
-    const ssh = { host: sshd.host, port: sshd.port, user: sshd.user, key: '${secret:/ssh/key}', hostKey: sshd.hostKeyFingerprint };
+    const ssh = { host: sshd.host, port: sshd.port, user: sshd.user, key: '${secret:/mastermind/web/ssh-key}', hostKey: sshd.hostKeyFingerprint };
     const events = [
-      chefEvent('bootstrap', { ...ssh, ...chef('/chef/admin-key'), nodeName: 'web-1', runList: ['role[web]'], installCommand: 'false' }),
-      chefEvent('bootstrap', { ...ssh, ...chef('/chef/admin-key'), nodeName: 'web-2', runList: ['recipe[broken]'], installCommand: 'false' }),
+      chefEvent('bootstrap', { ...ssh, ...chef('/mastermind/web/chef-admin-key'), nodeName: 'web-1', runList: ['role[web]'], installCommand: 'false' }),
+      chefEvent('bootstrap', { ...ssh, ...chef('/mastermind/web/chef-admin-key'), nodeName: 'web-2', runList: ['recipe[broken]'], installCommand: 'false' }),
       chefEvent('converge', { ...ssh }),
       chefEvent('converge', { ...ssh, runList: ['recipe[broken]'] }),
-      chefEvent('search', { ...chef('/chef/admin-key'), query: 'name:*' }),
-      chefEvent('search', { ...chef('/chef/wrong-key'), query: 'name:*' }),
-      chefEvent('search', { ...chef('/chef/not-a-key'), query: 'name:*' }),
-      chefEvent('set-run-list', { ...chef('/chef/admin-key'), nodeName: 'web-1', runList: ['role[db]'] }),
-      chefEvent('set-run-list', { ...chef('/chef/admin-key'), nodeName: 'ghost', runList: ['role[db]'] }),
-      chefEvent('deregister', { ...chef('/chef/admin-key'), nodeName: 'web-1' }),
-      chefEvent('deregister', { ...chef('/chef/wrong-key'), nodeName: 'web-1' }),
+      chefEvent('search', { ...chef('/mastermind/web/chef-admin-key'), query: 'name:*' }),
+      chefEvent('search', { ...chef('/mastermind/web/chef-wrong-key'), query: 'name:*' }),
+      chefEvent('search', { ...chef('/mastermind/web/chef-not-a-key'), query: 'name:*' }),
+      chefEvent('set-run-list', { ...chef('/mastermind/web/chef-admin-key'), nodeName: 'web-1', runList: ['role[db]'] }),
+      chefEvent('set-run-list', { ...chef('/mastermind/web/chef-admin-key'), nodeName: 'ghost', runList: ['role[db]'] }),
+      chefEvent('deregister', { ...chef('/mastermind/web/chef-admin-key'), nodeName: 'web-1' }),
+      chefEvent('deregister', { ...chef('/mastermind/web/chef-wrong-key'), nodeName: 'web-1' }),
     ];
 
     // Act

@@ -9,6 +9,7 @@ import { createEc2Actions } from '#providers/ec2/actions';
 import { handler } from '#providers/ec2/handler';
 import { createProviderHandler } from '#providers/runtime';
 import { SecretResolver } from '#providers/secrets';
+import { marksOf } from '../../support/secret-marks.ts';
 import { context, ec2Failure, instance, mockedEc2, reservations } from './fixtures.ts';
 
 const ID = 'i-0123456789abcdef0';
@@ -40,7 +41,7 @@ function setUp() {
 }
 
 function launchEvent(input: Record<string, unknown>, phase: ProviderEvent['phase'] = 'do', poll?: unknown): ProviderEvent {
-  return { action: 'launch', phase, input, context, ...(poll === undefined ? {} : { poll }) };
+  return { action: 'launch', phase, input, secrets: marksOf(input), context, ...(poll === undefined ? {} : { poll }) };
 }
 
 describe('the ec2 provider handler', () => {

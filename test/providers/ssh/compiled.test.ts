@@ -48,8 +48,8 @@ plot:
       port: ${sshd.port}
       user: ${sshd.user}
       hostKey: "${sshd.hostKeyFingerprint}"
-      key: "\${secret:/ops/ssh-key}"
-      command: "printf '%s|' \${params.note} \${secret:/ops/token}; printf %s \${secret:/ops/token} > \${params.out}"
+      key: "\${secret:/mastermind/default/ssh-key}"
+      command: "printf '%s|' \${params.note} \${secret:/mastermind/default/token}; printf %s \${secret:/mastermind/default/token} > \${params.out}"
 `;
 }
 
@@ -61,11 +61,11 @@ describe('a compiled ssh command, run by the real ssh provider', () => {
     const note = `$(touch ${paramMarker}); '"`;
     const token = `pw; touch ${secretMarker}; '`;
     const out = join(sshd.dir, 'token written');
-    ssm.on(GetParameterCommand, { Name: '/ops/ssh-key', WithDecryption: true }).resolves({
-      Parameter: { Name: '/ops/ssh-key', Type: 'SecureString', Value: sshd.privateKey },
+    ssm.on(GetParameterCommand, { Name: '/mastermind/default/ssh-key', WithDecryption: true }).resolves({
+      Parameter: { Name: '/mastermind/default/ssh-key', Type: 'SecureString', Value: sshd.privateKey },
     });
-    ssm.on(GetParameterCommand, { Name: '/ops/token', WithDecryption: true }).resolves({
-      Parameter: { Name: '/ops/token', Type: 'SecureString', Value: token },
+    ssm.on(GetParameterCommand, { Name: '/mastermind/default/token', WithDecryption: true }).resolves({
+      Parameter: { Name: '/mastermind/default/token', Type: 'SecureString', Value: token },
     });
     const definition = compileTask(taskSchema.parse(parse(taskYaml())));
     const ssh = createProviderHandler('ssh', actions, {
@@ -85,7 +85,7 @@ describe('a compiled ssh command, run by the real ssh provider', () => {
     expect(events.map((event) => event.input.command)).toStrictEqual([
       {
         template: "printf '%s|' {{0}} {{1}}; printf %s {{2}} > {{3}}",
-        values: { 0: note, 1: '${secret:/ops/token}', 2: '${secret:/ops/token}', 3: out },
+        values: { 0: note, 1: '${secret:/mastermind/default/token}', 2: '${secret:/mastermind/default/token}', 3: out },
       },
     ]);
     expect({ status: result.status, error: result.error, cause: result.cause }).toStrictEqual({

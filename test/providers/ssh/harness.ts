@@ -1,11 +1,13 @@
 /**
  * Calls the ssh provider the way a Task state does: through createProviderHandler with the real actions,
- * a quiet logger, and (when a test wants it) a secret resolver of its own.
+ * a quiet logger, the secret marks the compiler would send (test/support/secret-marks.ts), and (when a test wants it)
+ * a secret resolver of its own.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Phase, ProviderResult } from '#providers/contract';
 import { createProviderHandler, type ProviderDependencies } from '#providers/runtime';
 import { actions } from '#providers/ssh/actions';
+import { marksOf } from '../../support/secret-marks.ts';
 import type { Sshd } from '../../support/sshd.ts';
 
 export const context = {
@@ -34,7 +36,7 @@ export async function callSsh(
 ): Promise<ProviderResult | Error> {
   const handler = createProviderHandler('ssh', actions, { logger: quietLogger(), ...options.dependencies });
   try {
-    return await handler({ action, input, phase: options.phase ?? 'do', poll: options.poll, context });
+    return await handler({ action, input, secrets: marksOf(input), phase: options.phase ?? 'do', poll: options.poll, context });
   } catch (error) {
     return error as Error;
   }

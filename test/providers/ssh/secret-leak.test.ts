@@ -8,7 +8,7 @@ import { startSshd, type Sshd } from '../../support/sshd.ts';
 import { callSsh, connection } from './harness.ts';
 
 let sshd: Sshd;
-const KEY_PARAMETER = '/mastermind/ssh/user-key';
+const KEY_PARAMETER = '/mastermind/default/user-key';
 
 beforeAll(async () => {
   sshd = await startSshd();

@@ -46,6 +46,7 @@ plot:
             Payload: {
               action: 'run',
               input: { 'host.$': '$.params.host', user: 'u', key: '${secret:/keys/u}', command: 'uptime' },
+              secrets: [{ path: ['key'], text: '${secret:/keys/u}' }],
               phase: 'do',
               context: CONTEXT('hello'),
             },
@@ -94,6 +95,7 @@ plot:
         Payload: {
           action: 'deregister',
           input: { nodeName: 'n', chefServerUrl: 'https://chef', chefClientName: 'mm', chefClientKey: '${secret:/chef/key}' },
+          secrets: [{ path: ['chefClientKey'], text: '${secret:/chef/key}' }],
           phase: 'do',
           context: { ...CONTEXT('a'), project: 'web', version: 7 },
         },
@@ -391,6 +393,7 @@ plot:
           Payload: {
             action: 'deregister',
             input: { 'nodeName.$': '$.out.first.output.nodeName', chefServerUrl: 'u', chefClientName: 'c', chefClientKey: '${secret:/c}' },
+            secrets: [{ path: ['chefClientKey'], text: '${secret:/c}' }],
             phase: 'undo',
             context: CONTEXT('first'),
           },
@@ -426,6 +429,7 @@ plot:
         event: {
           action: 'run',
           input: { 'host.$': '$$.Map.Item.Value', user: 'u', key: '${secret:/k}', command: 'systemctl restart app' },
+          secrets: [{ path: ['key'], text: '${secret:/k}' }],
           phase: 'do',
           context: { ...CONTEXT('restart'), 'item.$': '$$.Map.Item.Index', maxText: 819 },
         },

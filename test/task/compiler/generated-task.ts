@@ -24,10 +24,10 @@ import type { Condition } from '#task/schema';
 export const PROJECT: ProjectSettings = {
   region: 'eu-west-1',
   user: 'ubuntu',
-  key: '${secret:/project/ssh-key}',
+  key: '${secret:/mastermind/default/ssh-key}',
   chefServerUrl: 'https://chef.example.com/organizations/acme',
   chefClientName: 'mastermind',
-  chefClientKey: '${secret:/project/chef-key}',
+  chefClientKey: '${secret:/mastermind/default/chef-key}',
 };
 
 const ACTIONS: readonly { provider: ProviderName; action: string; spec: ActionSpec }[] = PROVIDER_NAMES.flatMap((provider) =>
@@ -187,7 +187,7 @@ export function buildTask(drafts: readonly Draft[], rollback: boolean): unknown 
       }
     };
     const value = (field: string, input: InputField): unknown => {
-      if (input.secret) return input.projectSetting && choose().pick % 2 === 0 ? `\${project.${field}}` : `\${secret:/mastermind/${field}}`;
+      if (input.secret) return input.projectSetting && choose().pick % 2 === 0 ? `\${project.${field}}` : `\${secret:/mastermind/default/${field}}`;
       if (input.shell) return `run ${text(field, true)} \${raw:params.name} --then "${text(field, true)}"`;
       if (input.enum) return input.enum[choose().pick % input.enum.length];
       switch (input.type) {

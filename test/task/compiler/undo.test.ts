@@ -18,16 +18,33 @@ describe('undoPlan', () => {
     // Act
     const plan = undoPlan(h, scope);
     // Assess
-    expect(plan).toStrictEqual({ action: 'start', input });
+    expect(plan).toStrictEqual({ action: 'start', input, secrets: [] });
   });
 
   it('takes the first output field of a oneOf group when the henchman was given none of them (launch → terminate)', () => {
     const plan = undoPlan(henchman('{ name: p, provider: ec2, action: launch, with: { imageId: ami-1 }, undo: terminate }'), scope);
-    expect(plan).toStrictEqual({ action: 'terminate', input: { 'instanceId.$': '$.out.p.output.instanceId', region: 'us-east-1' } });
+    expect(plan).toStrictEqual({ action: 'terminate', input: { 'instanceId.$': '$.out.p.output.instanceId', region: 'us-east-1' }, secrets: [] });
   });
 
   it('resolves the references of an explicit undo like those of `with`', () => {
     const h = henchman('{ name: p, provider: ec2, action: associate-address, with: { instanceId: i-1, allocationId: a-1 }, undo: { action: disassociate-address, with: { associationId: "${p.associationId}" } } }');
-    expect(undoPlan(h, scope)).toStrictEqual({ action: 'disassociate-address', input: { 'associationId.$': '$.out.p.output.associationId', region: 'us-east-1' } });
+    expect(undoPlan(h, scope)).toStrictEqual({ action: 'disassociate-address', input: { 'associationId.$': '$.out.p.output.associationId', region: 'us-east-1' }, secrets: [] });
+  });
+
+  it('marks the secrets the undo names and those of the settings, never the output fed to it', () => {
+    // Prepare
+    const keyed: PayloadScope = { ...scope, settings: { key: '${secret:/mastermind/default/ssh-key}' } };
+    const fed = henchman('{ name: p, provider: ssh, action: run, with: { host: h, command: "true" }, undo: run }');
+    const explicit = henchman('{ name: p, provider: ssh, action: run, with: { host: h, command: "true" }, undo: { action: run, with: { host: h, command: "revoke ${secret:/mastermind/default/token}" } } }');
+    // Act
+    const plans = [undoPlan(fed, keyed), undoPlan(explicit, keyed)];
+    // Assess
+    expect(plans.map((plan) => plan.secrets)).toStrictEqual([
+      [{ path: ['key'], text: '${secret:/mastermind/default/ssh-key}' }],
+      [
+        { path: ['command', 'values', '0'], text: '${secret:/mastermind/default/token}' },
+        { path: ['key'], text: '${secret:/mastermind/default/ssh-key}' },
+      ],
+    ]);
   });
 });

@@ -23,7 +23,7 @@ describe('secrets rule', () => {
         code: 'secret-not-reference',
         place: 'plot[0].with.key',
         message:
-          "the input 'key' of henchman 'connect' holds a secret, so it must be a reference such as ${secret:/mastermind/key} (an SSM SecureString), not text written in the task",
+          "the input 'key' of henchman 'connect' holds a secret, so it must be a reference such as ${secret:/mastermind/default/key} (an SSM SecureString), not text written in the task",
       },
     ]);
   });
