@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { route } from '../../lambdas/api/router.ts';
+import { hashToken } from '#service/hooks';
 import type { ServiceDeps } from '#service/deps';
 import { startDynalite } from '../support/dynalite.ts';
 import type { LocalDynamo } from '../support/dynalite.ts';
@@ -286,6 +287,36 @@ describe('hooks', () => {
     expect(revoked.statusCode).toBe(200);
     expect([newToken.statusCode, bodyOf(newToken)]).toStrictEqual([404, { error: 'NotFound', message: 'There is no such hook.', details: [] }]);
     expect(JSON.stringify(await dynamo.store.doc.send(new (await import('@aws-sdk/lib-dynamodb')).ScanCommand({ TableName: dynamo.store.table })))).not.toContain(token);
+  });
+
+  it('revokes the token for good when the task is saved without the hook: re-enabled, the old token stays dead and only a new one works', async () => {
+    // Prepare
+    const save = (triggers: string) =>
+      call('PUT', '/projects/hooked/tasks/toggled', { body: triggeredTaskSource('toggled', triggers), headers: yaml });
+    await save('{ hook: true, whenRunning: allow }');
+    const old = bodyOf(await call('POST', '/projects/hooked/tasks/toggled/hook')).token as string;
+
+    // Act
+    const off = await save('{ hook: false }');
+    const whileOff = await call('POST', `/hooks/${old}`);
+    const on = await save('{ hook: true, whenRunning: allow }');
+    const viewOn = bodyOf(await call('GET', '/projects/hooked/tasks/toggled'));
+    const oldAfter = await call('POST', `/hooks/${old}`);
+    const fresh = bodyOf(await call('POST', '/projects/hooked/tasks/toggled/hook')).token as string;
+    const freshCalled = await call('POST', `/hooks/${fresh}`);
+    const oldAtLast = await call('POST', `/hooks/${old}`);
+
+    // Assess
+    const noHook = { error: 'NotFound', message: 'There is no such hook.', details: [] };
+    expect([off.statusCode, on.statusCode]).toStrictEqual([200, 200]);
+    expect([whileOff.statusCode, bodyOf(whileOff)]).toStrictEqual([404, noHook]);
+    expect([viewOn.hook, viewOn.hookActive]).toStrictEqual([true, false]);
+    expect([oldAfter.statusCode, bodyOf(oldAfter)]).toStrictEqual([404, noHook]);
+    expect([freshCalled.statusCode, bodyOf(freshCalled).outcome]).toStrictEqual([202, 'started']);
+    expect([oldAtLast.statusCode, bodyOf(oldAtLast)]).toStrictEqual([404, noHook]);
+    expect(fake.mock).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+    const items = JSON.stringify(await dynamo.store.doc.send(new (await import('@aws-sdk/lib-dynamodb')).ScanCommand({ TableName: dynamo.store.table })));
+    expect(items).not.toContain(hashToken(old));
   });
 
   it('refuses a hook for a task that does not allow one', async () => {
