@@ -132,7 +132,7 @@ export class Providers extends Construct {
         sid: 'TagOnLaunch',
         actions: ['ec2:CreateTags'],
         resources: [ec2Arn('instance'), ec2Arn('volume'), ec2Arn('network-interface')],
-        conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+        conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' }, Null: { [`aws:RequestTag/${PROJECT_TAG}`]: 'false' } },
       }),
       new PolicyStatement({
         sid: 'ActOnTaggedInstances',

@@ -57,7 +57,7 @@ describe('Providers', () => {
       },
       {
         Action: 'ec2:CreateTags',
-        Condition: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+        Condition: { Null: { 'aws:RequestTag/mastermind:project': 'false' }, StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
         Effect: 'Allow',
         Resource: [ec2('instance'), ec2('volume'), ec2('network-interface')],
         Sid: 'TagOnLaunch',
