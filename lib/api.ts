@@ -3,6 +3,11 @@
  * does its own routing (a proxy integration). Every method takes IAM (SigV4) auth except
  * `POST /hooks/{token}`, which outside monitors call: the token in its path is the secret, checked by
  * the API Lambda against the stored hash.
+ *
+ * Every route that concerns one project carries it in its path (/projects/<project>/...), and the execute-api ARN
+ * IAM checks carries the request path even behind `{proxy+}`
+ * (arn:aws:execute-api:<region>:<account>:<api id>/<stage>/<METHOD>/projects/web/tasks/...), so a policy on one
+ * project's paths grants that project and no other: {@link Api.grantProject}.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import {
@@ -15,10 +20,12 @@ import {
   RequestValidator,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge } from './nag.ts';
+import { NAME_PATTERN } from '../lambdas/task/names.ts';
+import { acknowledge, acknowledgeWildcards } from './nag.ts';
 
 export interface Throttle {
   /** Steady-state requests per second. */
@@ -43,6 +50,11 @@ export interface ApiProps {
    * already has one (AWS::ApiGateway::Account is one per account and region). @default true
    */
   readonly cloudWatchRole?: boolean;
+}
+
+export interface ProjectGrantOptions {
+  /** GET only: the project, its tasks, versions and executions, nothing that changes or starts anything. @default false */
+  readonly readOnly?: boolean;
 }
 
 export class Api extends Construct {
@@ -135,5 +147,27 @@ export class Api extends Construct {
         'The account-wide API Gateway logging role uses AmazonAPIGatewayPushToCloudWatchLogs, the policy API Gateway documents for it.',
       );
     }
+  }
+
+  /**
+   * Lets a principal call the routes of one project (execute-api:Invoke on `/projects/<project>` and
+   * `/projects/<project>/*` of this API's stage): every method (an operator: settings, tasks, starts, stops,
+   * hooks), or GET only with `readOnly` (a viewer). Nothing of another project, whatever its name starts with.
+   */
+  grantProject(grantee: IGrantable, project: string, options: ProjectGrantOptions = {}): Grant {
+    if (!NAME_PATTERN.test(project)) {
+      throw new Error(`${project} is not a project name (lower-case letters, digits and dashes, at most 64 characters)`);
+    }
+    const method = options.readOnly ? 'GET' : '*';
+    const stage = this.restApi.deploymentStage.stageName;
+    const grant = Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: [`/projects/${project}`, `/projects/${project}/*`].map((path) => this.restApi.arnForExecuteApi(method, path, stage)),
+    });
+    if (Construct.isConstruct(grantee)) {
+      acknowledgeWildcards(grantee, grant.principalStatements, `The wildcards stay inside project ${project}'s paths of this API's stage (${options.readOnly ? 'GET' : 'every method'}).`);
+    }
+    return grant;
   }
 }

@@ -5,7 +5,8 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { Api, type Throttle } from './api.ts';
+import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Api, type ProjectGrantOptions, type Throttle } from './api.ts';
 import { MastermindFunction } from './function.ts';
 import { importNetwork, type NetworkIds } from './network.ts';
 import { Providers, type ProvidersProps } from './providers.ts';
@@ -105,5 +106,10 @@ export class MastermindStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the Mastermind API', value: this.api.url });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'SNS topic for CloudWatch alarm actions', value: this.triggers.alarmTopic.topicArn });
     new CfnOutput(this, 'TableName', { description: 'The Mastermind store', value: this.store.table.tableName });
+  }
+
+  /** Lets a principal call one project's routes of the API (all methods, or GET only): see {@link Api.grantProject}. */
+  grantProject(grantee: IGrantable, project: string, options?: ProjectGrantOptions): Grant {
+    return this.api.grantProject(grantee, project, options);
   }
 }

@@ -32,8 +32,9 @@ export interface ProvidersProps {
   /** SSM parameter path of the secrets every project may name. @default `<secretsPath>_shared/` */
   readonly sharedSecretsPath?: string;
   /**
-   * Roles the ec2 provider may hand to instances it launches (launch's `iamInstanceProfile`), passed to
-   * ec2.amazonaws.com only. @default every role of the account
+   * Roles the ec2 provider may hand to instances it launches (launch's `iamInstanceProfile`: the role of that
+   * profile must be listed), passed to ec2.amazonaws.com only. A launch with any other profile fails and names this
+   * prop. @default none: launch cannot give an instance a role
    */
   readonly instanceRoleArns?: string[];
   /**
@@ -126,11 +127,13 @@ export class Providers extends Construct {
     // A task picks its region (launch's `region`), so EC2 resources are matched in every region.
     const ec2Arn = (resource: string, account = stack.account) =>
       stack.formatArn({ service: 'ec2', region: '*', account, resource, resourceName: '*' });
+    // One role serves every project, so IAM can only insist that the project tag is there; that it names the move's
+    // own project is checked by the provider before every change (lambdas/providers/ec2/ownership.ts).
     const tagged = { Null: { [`aws:ResourceTag/${PROJECT_TAG}`]: 'false' } };
     const statements = [
       new PolicyStatement({
         sid: 'Describe',
-        actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceStatus', 'ec2:DescribeAddresses'],
+        actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceStatus', 'ec2:DescribeAddresses', 'ec2:DescribeTags'],
         resources: ['*'],
       }),
       new PolicyStatement({
@@ -155,7 +158,7 @@ export class Providers extends Construct {
         sid: 'TagOnLaunch',
         actions: ['ec2:CreateTags'],
         resources: [ec2Arn('instance'), ec2Arn('volume'), ec2Arn('network-interface')],
-        conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+        conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' }, Null: { [`aws:RequestTag/${PROJECT_TAG}`]: 'false' } },
       }),
       new PolicyStatement({
         sid: 'ActOnTaggedInstances',
@@ -164,7 +167,6 @@ export class Providers extends Construct {
           'ec2:StopInstances',
           'ec2:RebootInstances',
           'ec2:TerminateInstances',
-          'ec2:CreateTags',
           'ec2:AssociateAddress',
           'ec2:DisassociateAddress',
         ],
@@ -172,21 +174,35 @@ export class Providers extends Construct {
         conditions: tagged,
       }),
       new PolicyStatement({
+        // The tag action, on tagged instances, never on the project tag itself: only launch sets it.
+        sid: 'TagTaggedInstances',
+        actions: ['ec2:CreateTags'],
+        resources: [ec2Arn('instance')],
+        conditions: { ...tagged, 'ForAllValues:StringNotEqualsIgnoreCase': { 'aws:TagKeys': [PROJECT_TAG] } },
+      }),
+      new PolicyStatement({
         sid: 'Addresses',
         actions: ['ec2:AssociateAddress', 'ec2:DisassociateAddress'],
         resources: [ec2Arn('elastic-ip'), ec2Arn('network-interface')],
       }),
-      new PolicyStatement({
-        sid: 'PassInstanceRole',
-        actions: ['iam:PassRole'],
-        resources: instanceRoleArns ?? [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: '*' })],
-        conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
-      }),
     ];
+    const roles = instanceRoleArns ?? [];
+    if (roles.length > 0) {
+      statements.push(
+        new PolicyStatement({
+          sid: 'PassInstanceRole',
+          actions: ['iam:PassRole'],
+          resources: roles,
+          conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+        }),
+      );
+    }
+    // launch refuses an instance profile at once when no role may be passed, and names the prop when one is refused.
+    this.ec2.lambda.addEnvironment('MASTERMIND_INSTANCE_ROLE_ARNS', roles.join(','));
     this.ec2.addPolicy(
       'Instances',
       statements,
-      'Describe* take no resource-level permissions; instances are limited by the mastermind:project tag, the other launch resources (AMI, subnet, groups, volumes, key pair, addresses) are the task\'s choice in any region; instance roles go to EC2 only.',
+      'Describe* take no resource-level permissions; instances are limited by the mastermind:project tag, the other launch resources (AMI, subnet, groups, volumes, key pair, addresses) are the task\'s choice in any region; instance roles (only those listed) go to EC2 only.',
     );
   }
 }

@@ -3,7 +3,7 @@ import { brief, UsageError, type Command } from './io.ts';
 import { readExecution } from './remote.ts';
 import type { MoveView } from './remote.ts';
 
-export const usage = 'mastermind history <execution ARN> [--url <API URL>]';
+export const usage = 'mastermind history <project>/<task>/<execution> | <execution ARN> [--url <API URL>]';
 
 function result(move: MoveView): string {
   if (move.error) return `${move.error.error}${move.error.cause ? `: ${move.error.cause}` : ''}`;

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { apiOf, ApiUnreachable, callApi, describeApiError } from './client.ts';
 import type { Api, ApiAnswer, ApiRequest } from './client.ts';
+import { executionIdOf, executionPath } from './execution-id.ts';
 import type { Io } from './io.ts';
 
 export const URL_OPTION = { url: { type: 'string' } } as const;
@@ -28,11 +29,6 @@ export async function ask(api: Api, request: ApiRequest, ok: readonly number[], 
 
 export { apiOf };
 
-/** The path of an execution's routes: /executions/<its ARN, encoded>. */
-export function executionPath(id: string): string {
-  return `/executions/${encodeURIComponent(id)}`;
-}
-
 export interface MoveView {
   state: string;
   phase: string;
@@ -46,12 +42,13 @@ export interface MoveView {
   pollAfter?: number;
 }
 
-/** What GET /executions/{id} answers (lambdas/service/executions.ts ExecutionView). */
+/** What GET /projects/{project}/tasks/{task}/executions/{execution} answers (lambdas/service/executions.ts ExecutionView). */
 export interface ExecutionView {
   executionArn: string;
   name: string;
-  project?: string;
-  task?: string;
+  path: string;
+  project: string;
+  task: string;
   version?: number;
   status: string;
   startDate: string;
@@ -67,7 +64,8 @@ export interface ExecutionView {
 export async function readExecution(args: string[], io: Io, command: string, usageError: (message: string) => Error): Promise<ExecutionView | undefined> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: URL_OPTION });
   const [id, ...extra] = positionals;
-  if (!id || extra.length > 0) throw usageError('give one execution ARN');
-  const answer = await ask(apiOf({ url: values.url }), { method: 'GET', path: executionPath(id) }, [200], io, command);
+  if (!id || extra.length > 0) throw usageError('give one execution: <project>/<task>/<name> or its ARN');
+  const execution = executionIdOf(id);
+  const answer = await ask(apiOf({ url: values.url }), { method: 'GET', path: executionPath(execution) }, [200], io, command);
   return answer?.body as ExecutionView | undefined;
 }

@@ -66,7 +66,7 @@ export async function serveUntil(args: string[], io: Io, stopped: () => Promise<
   io.stdout(
     [
       `mastermind local mode on ${local.url}`,
-      `  API            ${local.url}/projects, /executions, /hooks (no signature asked)`,
+      `  API            ${local.url}/projects, /hooks (no signature asked)`,
       `  alarms         POST ${local.url}${ALARMS_PATH} (an SNS notification, a CloudWatch alarm message or an EventBridge alarm state change)`,
       `  store          embedded DynamoDB (dynalite, in memory: gone when this stops)`,
       `  executions     on the local Step Functions engine, providers in-process`,

@@ -1,11 +1,15 @@
 /** `mastermind start`: starts an execution of a stored task through the API. */
 import { parseArgs } from 'node:util';
 import { readDocument, UsageError, type Command } from './io.ts';
+import { shortExecutionId } from './execution-id.ts';
 import { apiOf, ask, URL_OPTION } from './remote.ts';
 
 export const usage = 'mastermind start <project>/<task> [--params <json or file>] [--key <idempotency key>] [--url <API URL>]';
 
 interface Started {
+  project: string;
+  task: string;
+  name: string;
   executionArn: string;
   version: number;
   started: boolean;
@@ -41,6 +45,9 @@ export const start: Command = async (args, io) => {
   );
   if (!answer) return 1;
   const started = answer.body as Started;
-  io.stdout(`${started.started ? 'started' : 'already started'} ${started.executionArn} (version ${started.version})\nconsole ${started.consoleUrl}\n`);
+  io.stdout(
+    `${started.started ? 'started' : 'already started'} ${shortExecutionId(started)} (version ${started.version})\n` +
+      `arn     ${started.executionArn}\nconsole ${started.consoleUrl}\n`,
+  );
   return 0;
 };

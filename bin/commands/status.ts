@@ -2,14 +2,14 @@
 import { UsageError, type Command } from './io.ts';
 import { readExecution } from './remote.ts';
 
-export const usage = 'mastermind status <execution ARN> [--url <API URL>]';
+export const usage = 'mastermind status <project>/<task>/<execution> | <execution ARN> [--url <API URL>]';
 
 export const status: Command = async (args, io) => {
   const view = await readExecution(args, io, 'status', (message) => new UsageError(message));
   if (!view) return 1;
-  const task = view.task ? `${view.project ?? 'default'}/${view.task}${view.version !== undefined ? ` version ${view.version}` : ''}` : '';
+  const task = `${view.project}/${view.task}${view.version !== undefined ? ` version ${view.version}` : ''}`;
   const lines = [
-    `execution ${view.name}${task ? `  (${task})` : ''}`,
+    `execution ${view.name}  (${task})`,
     `status    ${view.status}`,
     `started   ${view.startDate}${view.stopDate ? `   stopped ${view.stopDate}` : ''}`,
     ...(view.error !== undefined ? [`error     ${view.error}${view.cause ? `: ${view.cause}` : ''}`] : []),

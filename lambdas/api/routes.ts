@@ -1,12 +1,17 @@
 /**
  * The API's routes: method, path template and what each does. The OpenAPI document (schema/openapi.json)
  * lists exactly these; a test keeps the two in step.
+ *
+ * Every route that concerns one project carries it in its path (/projects/{project}/...), executions included,
+ * so an IAM policy on execute-api paths can grant one project and nothing else (README, "Granting one project").
+ * Only POST /hooks/{token} lies outside: it needs no signature, its token is the grant.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { NAME_PATTERN } from '#task/names';
 import type { ServiceDeps } from '#service/deps';
 import { ServiceError } from '#service/errors';
 import { describeExecution, executionNameFromKey, listExecutions, redriveExecution, startExecution, stopExecution } from '#service/executions';
+import type { ExecutionRef } from '#service/executions';
 import { callHook, createHook, revokeHook } from '#service/hooks';
 import { readProject, saveProject } from '#service/projects';
 import { deleteTask, getTaskVersion, listProjectTasks, listTaskVersions, MAX_SOURCE_BYTES, saveTask, validateTask } from '#service/tasks';
@@ -42,6 +47,11 @@ function name(params: Readonly<Record<string, string>>, key: 'project' | 'task')
     ]);
   }
   return value;
+}
+
+/** The execution a route names: its project, task and name (the service answers 404 for a name not of that task). */
+function executionRef(params: Readonly<Record<string, string>>): ExecutionRef {
+  return { project: name(params, 'project'), task: name(params, 'task'), name: params.execution! };
 }
 
 function page(event: APIGatewayProxyEvent): { limit?: number; next?: string } {
@@ -170,26 +180,28 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET',
-    path: '/executions/{id}',
-    run: async ({ params, deps }) => json(200, await describeExecution(deps, params.id!)),
+    path: '/projects/{project}/tasks/{task}/executions/{execution}',
+    run: async ({ params, deps }) => json(200, await describeExecution(deps, executionRef(params))),
   },
   {
     method: 'POST',
-    path: '/executions/{id}/stop',
+    path: '/projects/{project}/tasks/{task}/executions/{execution}/stop',
     run: async ({ event, params, deps }) => {
+      const ref = executionRef(params);
       const { reason } = objectBody(event, MAX_JSON_BYTES, ['reason']);
       if (reason !== undefined && typeof reason !== 'string') {
         throw new ServiceError('BadRequest', 'reason must be text.', [{ place: 'body.reason', message: 'must be a string' }]);
       }
-      return json(200, await stopExecution(deps, params.id!, reason));
+      return json(200, await stopExecution(deps, ref, reason));
     },
   },
   {
     method: 'POST',
-    path: '/executions/{id}/redrive',
+    path: '/projects/{project}/tasks/{task}/executions/{execution}/redrive',
     run: async ({ event, params, deps }) => {
+      const ref = executionRef(params);
       objectBody(event, MAX_JSON_BYTES, []);
-      return json(200, await redriveExecution(deps, params.id!));
+      return json(200, await redriveExecution(deps, ref));
     },
   },
   {

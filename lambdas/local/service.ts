@@ -28,7 +28,7 @@ import { apiListener, BodyTooLarge, listen, readBody } from './http.ts';
 import { localProviders } from './providers.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 
-/** Where an alarm notification is posted; outside the API's routes (they start with /projects, /executions, /hooks). */
+/** Where an alarm notification is posted; outside the API's routes (they start with /projects and /hooks). */
 export const ALARMS_PATH = '/local/alarms';
 /** The largest alarm notification taken (SNS messages are at most 256 KB). */
 export const MAX_ALARM_BYTES = 256 * 1024;

@@ -2,6 +2,18 @@
  * Executions of tasks: start (params checked first; an idempotency key or the trigger names the execution so
  * one key or one alarm state change never starts twice), list, describe with a per-henchman summary, stop,
  * and redrive from the failed move. Executions start on the published version the task's head names.
+ *
+ * An execution is reached only through its task: {@link ExecutionRef} (project, task, execution name) and the
+ * path /projects/<project>/tasks/<task>/executions/<name>, so an IAM grant on one project's paths covers its
+ * executions and no other's. The ARN acted on is built from the task's own state machine and the name; no
+ * caller-supplied ARN is ever used, so no id can reach an execution of another task.
+ *
+ * | what is asked                                          | answer                                         |
+ * | ------------------------------------------------------ | ---------------------------------------------- |
+ * | a name Mastermind could not have given (":", "/", ...) | NotFound (404)                                 |
+ * | a name the task's state machine has no execution of    | NotFound (404), whatever other task has one    |
+ * | redrive of an execution that cannot be redriven        | Conflict (409)                                 |
+ * | Step Functions fails otherwise                         | UpstreamFailure                                |
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
@@ -18,7 +30,7 @@ import { notFound, ServiceError } from './errors.ts';
 import { causeMessage, executionContext, summarizeHistory } from './history.ts';
 import type { HenchmanSummary } from './history.ts';
 import { checkParams } from './params.ts';
-import { stateMachineNameOf } from './state-machines.ts';
+import { stateMachineArn, stateMachineName } from './state-machines.ts';
 import type { Page, PageOptions, TaskRecord } from './store.ts';
 import { readTask } from './store.ts';
 
@@ -51,12 +63,37 @@ function upstream(step: string, error: unknown): ServiceError {
   return new ServiceError('UpstreamFailure', `Step Functions failed to ${step}: ${errorName(error)}: ${(error as Error).message}`, [], { cause: error });
 }
 
+/** One execution, as the API names it: the task it belongs to and its name. */
+export interface ExecutionRef {
+  readonly project: string;
+  readonly task: string;
+  /** The execution's name (the last part of its ARN). */
+  readonly name: string;
+}
+
+/** The API path of an execution: /projects/<project>/tasks/<task>/executions/<name>. */
+export function executionPath(ref: ExecutionRef): string {
+  return `/projects/${encodeURIComponent(ref.project)}/tasks/${encodeURIComponent(ref.task)}/executions/${encodeURIComponent(ref.name)}`;
+}
+
+/**
+ * The ARN of an execution of the task's state machine; NotFound for a name Step Functions could not have given
+ * to an execution Mastermind started (so it cannot point anywhere else either).
+ */
+export function executionArnOf(deps: ServiceDeps, ref: ExecutionRef): string {
+  if (!NAME.test(ref.name)) throw notFound(`Task ${ref.project}/${ref.task} has no execution ${ref.name}.`);
+  const machine = stateMachineArn(deps.config, stateMachineName(deps.config.stateMachinePrefix, ref.project, ref.task));
+  return executionArnFor(machine, ref.name);
+}
+
 export interface Started {
   readonly project: string;
   readonly task: string;
   readonly version: number;
   readonly executionArn: string;
   readonly name: string;
+  /** Where the execution's routes are (GET it, POST .../stop, POST .../redrive). */
+  readonly path: string;
   readonly startDate: string;
   /** False when the name had started an execution before: that one is answered, nothing new starts. */
   readonly started: boolean;
@@ -91,7 +128,7 @@ export async function startExecution(deps: ServiceDeps, request: StartRequest, k
   const params = checkParams(head.params, request.params);
   const name = request.name ?? randomUUID();
   const input = JSON.stringify({ params, trigger: request.trigger });
-  const base = { project: head.project, task: head.task, version: head.version, name };
+  const base = { project: head.project, task: head.task, version: head.version, name, path: executionPath({ project: head.project, task: head.task, name }) };
   const executionArn = executionArnFor(head.stateMachineArn, name);
   const replayed = (earlier: { input?: string; startDate?: Date }): Started => {
     if ((request.replay ?? 'same-input') === 'same-input' && !sameInput(earlier.input, input)) {
@@ -161,6 +198,7 @@ export async function startTriggered(deps: ServiceDeps, head: TaskRecord, reques
 export interface ExecutionItem {
   readonly executionArn: string;
   readonly name: string;
+  readonly path: string;
   readonly status: string;
   readonly startDate: string;
   readonly stopDate?: string;
@@ -198,6 +236,7 @@ export async function listExecutions(
   const items = (result.executions ?? []).map((e) => ({
     executionArn: e.executionArn!,
     name: e.name!,
+    path: executionPath({ project, task, name: e.name! }),
     status: e.status!,
     startDate: e.startDate!.toISOString(),
     ...(e.stopDate ? { stopDate: e.stopDate.toISOString() } : {}),
@@ -206,25 +245,13 @@ export async function listExecutions(
   return result.nextToken ? { items, next: result.nextToken } : { items };
 }
 
-/**
- * Checks that an id is the ARN of an execution of one of Mastermind's state machines; anything else is
- * "no such execution", never a look into other state machines.
- */
-export function checkExecutionArn(deps: ServiceDeps, id: string): string {
-  const parts = id.split(':');
-  const name = stateMachineNameOf(id);
-  if (parts.length !== 8 || parts[5] !== 'execution' || !name?.startsWith(`${deps.config.stateMachinePrefix}-`) || !parts[7]) {
-    throw notFound(`There is no execution ${id}.`);
-  }
-  return id;
-}
-
-async function execution<T>(step: string, id: string, call: () => Promise<T>): Promise<T> {
+async function execution<T>(step: string, ref: ExecutionRef, call: () => Promise<T>): Promise<T> {
+  const id = `${ref.project}/${ref.task}/${ref.name}`;
   try {
     return await call();
   } catch (error) {
     const name = errorName(error);
-    if (name === 'ExecutionDoesNotExist' || name === 'InvalidArn') throw notFound(`There is no execution ${id}.`);
+    if (name === 'ExecutionDoesNotExist' || name === 'InvalidArn') throw notFound(`Task ${ref.project}/${ref.task} has no execution ${ref.name}.`);
     if (name === 'ExecutionNotRedrivable') throw new ServiceError('Conflict', `Execution ${id} cannot be redriven: ${(error as Error).message}`);
     if (name === 'ExecutionLimitExceeded') throw new ServiceError('Conflict', `Execution ${id} cannot be redriven now: ${(error as Error).message}`);
     throw upstream(step, error);
@@ -234,8 +261,9 @@ async function execution<T>(step: string, id: string, call: () => Promise<T>): P
 export interface ExecutionView {
   readonly executionArn: string;
   readonly name: string;
-  readonly project?: string;
-  readonly task?: string;
+  readonly path: string;
+  readonly project: string;
+  readonly task: string;
   readonly version?: number;
   readonly status: string;
   readonly startDate: string;
@@ -255,14 +283,14 @@ export interface ExecutionView {
 /** At most this many history pages (1000 events each) are read for a summary. */
 const MAX_HISTORY_PAGES = 5;
 
-export async function describeExecution(deps: ServiceDeps, id: string): Promise<ExecutionView> {
-  const executionArn = checkExecutionArn(deps, id);
-  const described = await execution('describe the execution', id, () => deps.sfn.send(new DescribeExecutionCommand({ executionArn })));
+export async function describeExecution(deps: ServiceDeps, ref: ExecutionRef): Promise<ExecutionView> {
+  const executionArn = executionArnOf(deps, ref);
+  const described = await execution('describe the execution', ref, () => deps.sfn.send(new DescribeExecutionCommand({ executionArn })));
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   let pages = 0;
   do {
-    const page = await execution('read the execution history', id, () =>
+    const page = await execution('read the execution history', ref, () =>
       deps.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) })),
     );
     events.push(...(page.events ?? []));
@@ -270,7 +298,7 @@ export async function describeExecution(deps: ServiceDeps, id: string): Promise<
     pages += 1;
   } while (nextToken && pages < MAX_HISTORY_PAGES);
 
-  const context = executionContext(events);
+  const { version } = executionContext(events);
   const parse = (text: string | undefined) => {
     if (text === undefined) return undefined;
     try {
@@ -281,8 +309,11 @@ export async function describeExecution(deps: ServiceDeps, id: string): Promise<
   };
   const view: ExecutionView = {
     executionArn,
-    name: described.name ?? executionArn.split(':')[7]!,
-    ...context,
+    name: ref.name,
+    path: executionPath(ref),
+    project: ref.project,
+    task: ref.task,
+    ...(version !== undefined ? { version } : {}),
     status: described.status!,
     startDate: described.startDate!.toISOString(),
     ...(described.stopDate ? { stopDate: described.stopDate.toISOString() } : {}),
@@ -299,9 +330,9 @@ export async function describeExecution(deps: ServiceDeps, id: string): Promise<
   return view;
 }
 
-export async function stopExecution(deps: ServiceDeps, id: string, reason?: string): Promise<{ executionArn: string; stopDate: string }> {
-  const executionArn = checkExecutionArn(deps, id);
-  const result = await execution('stop the execution', id, () =>
+export async function stopExecution(deps: ServiceDeps, ref: ExecutionRef, reason?: string): Promise<{ executionArn: string; path: string; stopDate: string }> {
+  const executionArn = executionArnOf(deps, ref);
+  const result = await execution('stop the execution', ref, () =>
     deps.sfn.send(
       new StopExecutionCommand({
         executionArn,
@@ -310,11 +341,14 @@ export async function stopExecution(deps: ServiceDeps, id: string, reason?: stri
       }),
     ),
   );
-  return { executionArn, stopDate: (result.stopDate ?? deps.now()).toISOString() };
+  return { executionArn, path: executionPath(ref), stopDate: (result.stopDate ?? deps.now()).toISOString() };
 }
 
-export async function redriveExecution(deps: ServiceDeps, id: string): Promise<{ executionArn: string; redriveDate: string; consoleUrl: string }> {
-  const executionArn = checkExecutionArn(deps, id);
-  const result = await execution('redrive the execution', id, () => deps.sfn.send(new RedriveExecutionCommand({ executionArn })));
-  return { executionArn, redriveDate: (result.redriveDate ?? deps.now()).toISOString(), consoleUrl: consoleUrl(executionArn) };
+export async function redriveExecution(
+  deps: ServiceDeps,
+  ref: ExecutionRef,
+): Promise<{ executionArn: string; path: string; redriveDate: string; consoleUrl: string }> {
+  const executionArn = executionArnOf(deps, ref);
+  const result = await execution('redrive the execution', ref, () => deps.sfn.send(new RedriveExecutionCommand({ executionArn })));
+  return { executionArn, path: executionPath(ref), redriveDate: (result.redriveDate ?? deps.now()).toISOString(), consoleUrl: consoleUrl(executionArn) };
 }

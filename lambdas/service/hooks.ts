@@ -1,6 +1,7 @@
 /**
  * Hooks: a secret URL per task that outside monitors call to start it. The token is random, shown once when
- * it is created or rotated, and stored only as its sha256; revoking it removes it.
+ * it is created or rotated, and stored only as its sha256; revoking it removes it. Saving the task without
+ * `triggers.hook: true` revokes it too, for good: turning the hook on again needs a new token (createHook).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ServiceDeps } from './deps.ts';
@@ -29,7 +30,7 @@ export async function createHook(deps: ServiceDeps, project: string, task: strin
   await putHookToken(deps.store, hash, project, task, deps.now().toISOString());
   if (!(await swapHookHash(deps.store, project, task, head.hookHash, hash))) {
     await deleteHookToken(deps.store, hash);
-    throw new ServiceError('Conflict', `The hook of task ${project}/${task} changed meanwhile, or the task was deleted; try again.`);
+    throw new ServiceError('Conflict', `The hook of task ${project}/${task} changed meanwhile, or a save turned it off, or the task was deleted; try again.`);
   }
   if (head.hookHash) await deleteHookToken(deps.store, head.hookHash);
   return { token, path: `/hooks/${token}` };

@@ -321,7 +321,9 @@ export async function listVersions(
 
 /**
  * Moves a task's head to a new version, only if it still points at `expected` (undefined: the task must not
- * exist yet). Keeps the hook token, which its own routes change. Throws VersionConflictError otherwise.
+ * exist yet). A head that allows a hook keeps its hook token, which its own routes change; a head that does not
+ * allow one loses it in the same write, for good (turning the hook on again needs a new token). Throws
+ * VersionConflictError otherwise.
  */
 export async function moveHead(
   store: Store,
@@ -344,6 +346,7 @@ export async function moveHead(
   };
   const set = Object.entries(fields).filter(([, value]) => value !== undefined);
   const remove = Object.entries(fields).filter(([, value]) => value === undefined);
+  if (!head.hook) remove.push(['hookHash', undefined]);
   const names: Record<string, string> = { '#createdAt': 'createdAt', '#version': 'version' };
   const values: Record<string, unknown> = { ':now': head.updatedAt };
   const assignments = set.map(([key, value]) => {
@@ -521,8 +524,9 @@ export async function deleteHookToken(store: Store, hash: string): Promise<void>
 }
 
 /**
- * Points a task at a new hook token hash (or none), only if it still has `expected` (undefined: none).
- * Returns false when the task is gone or its token changed meanwhile.
+ * Points a task at a new hook token hash (or none), only if it still has `expected` (undefined: none) and, for a
+ * new hash, only if the task still allows a hook. Returns false when the task is gone, its token changed
+ * meanwhile, or a save turned its hook off.
  */
 export async function swapHookHash(
   store: Store,
@@ -538,7 +542,11 @@ export async function swapHookHash(
     condition += 'hookHash = :expected';
     values[':expected'] = expected;
   }
-  if (next !== undefined) values[':next'] = next;
+  if (next !== undefined) {
+    condition += ' AND #hook = :allowed';
+    values[':next'] = next;
+    values[':allowed'] = true;
+  }
   try {
     await store.doc.send(
       new UpdateCommand({
@@ -546,6 +554,7 @@ export async function swapHookHash(
         Key: taskKey(project, task),
         UpdateExpression: next === undefined ? 'REMOVE hookHash' : 'SET hookHash = :next',
         ConditionExpression: condition,
+        ...(next !== undefined ? { ExpressionAttributeNames: { '#hook': 'hook' } } : {}),
         ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
       }),
     );

@@ -6,6 +6,7 @@
  * fails at any step, or loses a race, leaves the previous version in force. Every save then puts the head's
  * definition back as the state machine's current one (what a start from the AWS console runs), and a save
  * that wins prunes published state machine versions 50 or more behind its own; the store keeps every version.
+ * A save whose task does not allow a hook (no `triggers.hook: true`) revokes its hook token for good.
  */
 import type { TaskError } from '#task/errors';
 import type { Task } from '#task/schema';
@@ -236,6 +237,8 @@ export async function saveTask(deps: ServiceDeps, request: SaveRequest): Promise
     tagVersion(sfn, published.stateMachineArn, publish),
     settleStateMachine(deps, project, name, published.stateMachineArn, { version, definition: definitionText }),
     pruneStateMachineVersions(sfn, published.stateMachineArn, published.stateMachineVersionArn),
+    // A save without the hook trigger revoked the token (moveHead dropped its hash): its item goes too.
+    !moved.hook && head?.hookHash ? deleteHookToken(store, head.hookHash) : Promise.resolve(),
   ]);
   logRejections(deps, 'follow-up after a save', followUps);
 

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { route } from '../../lambdas/api/router.ts';
+import { hashToken } from '#service/hooks';
 import type { ServiceDeps } from '#service/deps';
 import { startDynalite } from '../support/dynalite.ts';
 import type { LocalDynamo } from '../support/dynalite.ts';
@@ -158,6 +159,7 @@ describe('executions', () => {
       task: t,
       version: 1,
       name: 'deploy-42',
+      path: `/projects/run/tasks/${t}/executions/deploy-42`,
       executionArn: arn,
       startDate: '2025-03-04T05:06:07.000Z',
       started: true,
@@ -218,13 +220,14 @@ describe('executions', () => {
     fake.mock.on(RedriveExecutionCommand).resolves({ redriveDate: new Date('2025-03-04T07:00:00.000Z') });
 
     // Act
-    const redriven = await call('POST', `/executions/${encodeURIComponent(arn)}/redrive`);
+    const redriven = await call('POST', `${started.path as string}/redrive`);
 
     // Assess
     expect([redriven.statusCode, bodyOf(redriven)]).toStrictEqual([
       200,
       {
         executionArn: arn,
+        path: `/projects/run/tasks/${t}/executions/${started.name as string}`,
         redriveDate: '2025-03-04T07:00:00.000Z',
         consoleUrl: `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${arn}`,
       },
@@ -236,23 +239,69 @@ describe('executions', () => {
     // Prepare
     const t = await anyTask();
     const started = bodyOf(await call('POST', `/projects/run/tasks/${t}/executions`, { body: '{"params":{"count":1}}', headers: jsonType }));
-    const id = encodeURIComponent(started.executionArn as string);
+    const path = `/projects/run/tasks/${t}/executions/${started.name as string}`;
     fake.mock.on(GetExecutionHistoryCommand).resolves({ events: [] });
     fake.mock.on(StopExecutionCommand).resolves({ stopDate: new Date('2025-03-04T06:00:00.000Z') });
     fake.mock.on(RedriveExecutionCommand).rejects(new ExecutionNotRedrivable({ message: 'Execution is RUNNING', $metadata: {} }));
 
     // Act
     const listed = await call('GET', `/projects/run/tasks/${t}/executions`, { query: { status: 'RUNNING' } });
-    const described = await call('GET', `/executions/${id}`);
-    const stopped = await call('POST', `/executions/${id}/stop`, { body: '{"reason":"enough"}', headers: jsonType });
-    const redriven = await call('POST', `/executions/${id}/redrive`);
+    const described = await call('GET', path);
+    const stopped = await call('POST', `${path}/stop`, { body: '{"reason":"enough"}', headers: jsonType });
+    const redriven = await call('POST', `${path}/redrive`);
 
     // Assess
-    expect((bodyOf(listed).items as { executionArn: string }[]).map((e) => e.executionArn)).toStrictEqual([started.executionArn]);
+    expect((bodyOf(listed).items as { executionArn: string; path: string }[]).map((e) => [e.executionArn, e.path])).toStrictEqual([[started.executionArn, path]]);
+    expect([started.path, bodyOf(described).path]).toStrictEqual([path, path]);
     expect([described.statusCode, bodyOf(described).status, bodyOf(described).henchmen]).toStrictEqual([200, 'RUNNING', []]);
-    expect([stopped.statusCode, bodyOf(stopped)]).toStrictEqual([200, { executionArn: started.executionArn, stopDate: '2025-03-04T06:00:00.000Z' }]);
+    expect([stopped.statusCode, bodyOf(stopped)]).toStrictEqual([200, { executionArn: started.executionArn, path, stopDate: '2025-03-04T06:00:00.000Z' }]);
     expect(fake.mock).toHaveReceivedCommandWith(StopExecutionCommand, { executionArn: started.executionArn as string, error: 'Mastermind.Stopped', cause: 'enough' });
     expect([redriven.statusCode, bodyOf(redriven).error]).toStrictEqual([409, 'Conflict']);
+  });
+});
+
+describe('executions are reached through their project and task only', () => {
+  beforeAll(async () => {
+    deps = serviceDeps(dynamo.store, fakeStepFunctions().sfn);
+    await project('apart-a');
+    await project('apart-b');
+    await task('apart-a', 'deploy');
+    await task('apart-b', 'deploy');
+  });
+
+  it('answers 404 for an execution of project apart-a asked for under project apart-b (or another task), and touches it not', async () => {
+    // Prepare
+    const started = bodyOf(await call('POST', '/projects/apart-a/tasks/deploy/executions', { body: '{"params":{"count":1}}', headers: jsonType }));
+    const name = started.name as string;
+    const arn = encodeURIComponent(started.executionArn as string);
+
+    // Act
+    const answers = await Promise.all([
+      call('GET', `/projects/apart-b/tasks/deploy/executions/${name}`),
+      call('POST', `/projects/apart-b/tasks/deploy/executions/${name}/stop`, { body: '{}', headers: jsonType }),
+      call('POST', `/projects/apart-b/tasks/deploy/executions/${name}/redrive`),
+      call('GET', `/projects/apart-a/tasks/other/executions/${name}`),
+      call('GET', `/projects/apart-b/tasks/deploy/executions/${arn}`),
+      call('POST', `/projects/apart-b/tasks/deploy/executions/${arn}/stop`),
+    ]);
+
+    // Assess
+    expect(answers.map((a) => [a.statusCode, bodyOf(a).error])).toStrictEqual(Array(6).fill([404, 'NotFound']));
+    expect(fake.executions.get(started.executionArn as string)?.status).toBe('RUNNING');
+    const touched = [...fake.mock.commandCalls(StopExecutionCommand), ...fake.mock.commandCalls(RedriveExecutionCommand)].map((c) => c.args[0].input.executionArn);
+    expect(touched).toStrictEqual([
+      `arn:aws:states:eu-west-1:123456789012:execution:mastermind-apart-b_deploy:${name}`,
+      `arn:aws:states:eu-west-1:123456789012:execution:mastermind-apart-b_deploy:${name}`,
+    ]);
+  });
+
+  it.each([
+    ['GET', '/executions/x'],
+    ['POST', '/executions/x/stop'],
+    ['POST', '/executions/x/redrive'],
+  ])('has no project-less execution route: %s %s is 404', async (method, path) => {
+    const result = await call(method, path);
+    expect([result.statusCode, bodyOf(result)]).toStrictEqual([404, { error: 'NotFound', message: `There is no route ${path}.`, details: [] }]);
   });
 });
 
@@ -288,6 +337,36 @@ describe('hooks', () => {
     expect(JSON.stringify(await dynamo.store.doc.send(new (await import('@aws-sdk/lib-dynamodb')).ScanCommand({ TableName: dynamo.store.table })))).not.toContain(token);
   });
 
+  it('revokes the token for good when the task is saved without the hook: re-enabled, the old token stays dead and only a new one works', async () => {
+    // Prepare
+    const save = (triggers: string) =>
+      call('PUT', '/projects/hooked/tasks/toggled', { body: triggeredTaskSource('toggled', triggers), headers: yaml });
+    await save('{ hook: true, whenRunning: allow }');
+    const old = bodyOf(await call('POST', '/projects/hooked/tasks/toggled/hook')).token as string;
+
+    // Act
+    const off = await save('{ hook: false }');
+    const whileOff = await call('POST', `/hooks/${old}`);
+    const on = await save('{ hook: true, whenRunning: allow }');
+    const viewOn = bodyOf(await call('GET', '/projects/hooked/tasks/toggled'));
+    const oldAfter = await call('POST', `/hooks/${old}`);
+    const fresh = bodyOf(await call('POST', '/projects/hooked/tasks/toggled/hook')).token as string;
+    const freshCalled = await call('POST', `/hooks/${fresh}`);
+    const oldAtLast = await call('POST', `/hooks/${old}`);
+
+    // Assess
+    const noHook = { error: 'NotFound', message: 'There is no such hook.', details: [] };
+    expect([off.statusCode, on.statusCode]).toStrictEqual([200, 200]);
+    expect([whileOff.statusCode, bodyOf(whileOff)]).toStrictEqual([404, noHook]);
+    expect([viewOn.hook, viewOn.hookActive]).toStrictEqual([true, false]);
+    expect([oldAfter.statusCode, bodyOf(oldAfter)]).toStrictEqual([404, noHook]);
+    expect([freshCalled.statusCode, bodyOf(freshCalled).outcome]).toStrictEqual([202, 'started']);
+    expect([oldAtLast.statusCode, bodyOf(oldAtLast)]).toStrictEqual([404, noHook]);
+    expect(fake.mock).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+    const items = JSON.stringify(await dynamo.store.doc.send(new (await import('@aws-sdk/lib-dynamodb')).ScanCommand({ TableName: dynamo.store.table })));
+    expect(items).not.toContain(hashToken(old));
+  });
+
   it('refuses a hook for a task that does not allow one', async () => {
     await task('hooked', 'closed');
     const created = await call('POST', '/projects/hooked/tasks/closed/hook');
@@ -302,7 +381,7 @@ describe('bad input, route by route: always a 4xx with { error, message, details
     await call('PUT', '/projects/bad/tasks/known', { body: taskSource('known', 'triggers: { hook: true }\n'), headers: yaml });
   });
   const foreignArn = encodeURIComponent('arn:aws:states:eu-west-1:123456789012:execution:someone-else:x');
-  const missingArn = encodeURIComponent('arn:aws:states:eu-west-1:123456789012:execution:mastermind-bad_known:nope');
+  const known = '/projects/bad/tasks/known/executions';
   const big = 'x'.repeat(200 * 1024);
   const token = (key: object) => Buffer.from(JSON.stringify(key)).toString('base64url');
 
@@ -355,13 +434,16 @@ describe('bad input, route by route: always a 4xx with { error, message, details
     ['GET executions unknown task', 'GET', '/projects/bad/tasks/unknown/executions', {}, 404, 'NotFound'],
     ['POST hook unknown task', 'POST', '/projects/bad/tasks/unknown/hook', {}, 404, 'NotFound'],
     ['DELETE hook never created', 'DELETE', '/projects/bad/tasks/known/hook', {}, 404, 'NotFound'],
-    ['GET execution not an ARN', 'GET', '/executions/hello', {}, 404, 'NotFound'],
-    ['GET execution of a foreign state machine', 'GET', `/executions/${foreignArn}`, {}, 404, 'NotFound'],
-    ['GET execution that does not exist', 'GET', `/executions/${missingArn}`, {}, 404, 'NotFound'],
-    ['GET execution with a broken escape', 'GET', '/executions/%E0%A4%A', {}, 404, 'NotFound'],
-    ['POST stop unknown execution', 'POST', `/executions/${foreignArn}/stop`, {}, 404, 'NotFound'],
-    ['POST stop reason not text', 'POST', `/executions/${missingArn}/stop`, { body: '{"reason":5}', headers: jsonType }, 400, 'BadRequest'],
-    ['POST redrive unknown execution', 'POST', `/executions/${foreignArn}/redrive`, {}, 404, 'NotFound'],
+    ['GET execution given as an ARN', 'GET', `${known}/${foreignArn}`, {}, 404, 'NotFound'],
+    ['GET execution that does not exist', 'GET', `${known}/nope`, {}, 404, 'NotFound'],
+    ['GET execution with a broken escape', 'GET', `${known}/%E0%A4%A`, {}, 404, 'NotFound'],
+    ['GET execution with a bad project name', 'GET', '/projects/Bad_Name/tasks/known/executions/x', {}, 400, 'BadRequest'],
+    ['POST stop unknown execution', 'POST', `${known}/nope/stop`, {}, 404, 'NotFound'],
+    ['POST stop execution given as an ARN', 'POST', `${known}/${foreignArn}/stop`, {}, 404, 'NotFound'],
+    ['POST stop reason not text', 'POST', `${known}/nope/stop`, { body: '{"reason":5}', headers: jsonType }, 400, 'BadRequest'],
+    ['POST stop malformed JSON', 'POST', `${known}/nope/stop`, { body: '{', headers: jsonType }, 400, 'BadRequest'],
+    ['POST redrive unknown execution', 'POST', `${known}/nope/redrive`, {}, 404, 'NotFound'],
+    ['POST redrive execution given as an ARN', 'POST', `${known}/${foreignArn}/redrive`, {}, 404, 'NotFound'],
     ['POST hook malformed token', 'POST', '/hooks/short', {}, 404, 'NotFound'],
     ['POST hook unknown token', 'POST', `/hooks/${'A'.repeat(43)}`, {}, 404, 'NotFound'],
     ['POST hook oversize', 'POST', `/hooks/${'A'.repeat(43)}`, { body: big }, 413, 'PayloadTooLarge'],

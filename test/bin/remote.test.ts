@@ -91,7 +91,7 @@ describe('mastermind push', () => {
 });
 
 describe('mastermind start, status, history and stop', () => {
-  it('starts an execution with params, then shows its status and every move, then stops it', async () => {
+  it('starts an execution with params and prints its short id; status and history take it, stop takes the ARN', async () => {
     // Prepare
     await run(['push', await taskFile('relaunch.yaml', `project: web\n${taskSource('relaunch')}`)]);
     const arn = 'arn:aws:states:eu-west-1:123456789012:execution:mastermind-web_relaunch:run-1';
@@ -110,12 +110,16 @@ describe('mastermind start, status, history and stop', () => {
 
     // Act
     const started = await run(['start', 'web/relaunch', '--params', '{"count":2}', '--key', 'run-1']);
-    const status = await run(['status', arn]);
-    const history = await run(['history', arn]);
+    const status = await run(['status', 'web/relaunch/run-1']);
+    const history = await run(['history', 'web/relaunch/run-1']);
     const stopped = await run(['stop', arn, '--reason', 'enough']);
 
     // Assess
-    expect(started.out).toBe(`started ${arn} (version 1)\nconsole https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${arn}\n`);
+    expect(started).toStrictEqual({
+      code: 0,
+      out: `started web/relaunch/run-1 (version 1)\narn     ${arn}\nconsole https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${arn}\n`,
+      err: '',
+    });
     expect(JSON.parse(fake.executions.get(arn)!.input)).toMatchObject({ params: { count: 2 } });
     expect(status).toStrictEqual({
       code: 0,
@@ -134,19 +138,29 @@ describe('mastermind start, status, history and stop', () => {
       out: 'run-1: RUNNING, 1 move\nrelaunch  do    run             succeeded  ×2    2025-03-04T05:06:01.000Z → 2025-03-04T05:06:05.000Z  {"exitCode":0}\n',
       err: '',
     });
-    expect(stopped).toStrictEqual({ code: 0, out: `stopped ${arn} at 2025-03-04T05:06:09.000Z\n`, err: '' });
+    expect(stopped).toStrictEqual({ code: 0, out: `stopped web/relaunch/run-1 at 2025-03-04T05:06:09.000Z\narn     ${arn}\n`, err: '' });
     expect(fake.mock.commandCalls(StopExecutionCommand).map((c) => c.args[0].input)).toStrictEqual([{ executionArn: arn, error: 'Mastermind.Stopped', cause: 'enough' }]);
   });
 
   it('says the execution is not there (404) and exits 1', async () => {
     // Act
-    const result = await run(['status', 'arn:aws:states:eu-west-1:123456789012:execution:other:x']);
+    const result = await run(['status', 'arn:aws:states:eu-west-1:123456789012:execution:mastermind-web_relaunch:nope']);
+    // Assess
+    expect(result).toStrictEqual({ code: 1, out: '', err: 'mastermind status: Task web/relaunch has no execution nope. (404 NotFound)\n' });
+  });
+
+  it('refuses an ARN of a state machine that is not a Mastermind task\'s, before calling the API (exit 2)', async () => {
+    // Act
+    const result = await run(['stop', 'arn:aws:states:eu-west-1:123456789012:execution:other:x']);
     // Assess
     expect(result).toStrictEqual({
-      code: 1,
+      code: 2,
       out: '',
-      err: 'mastermind status: There is no execution arn:aws:states:eu-west-1:123456789012:execution:other:x. (404 NotFound)\n',
+      err:
+        'mastermind stop: arn:aws:states:eu-west-1:123456789012:execution:other:x is not an execution of a Mastermind task: its state machine other is not named mastermind-<project>_<task> (set MASTERMIND_STATE_MACHINE_PREFIX to the stack\'s prefix, or give the execution as <project>/<task>/<name>)\n' +
+        'usage: mastermind stop <project>/<task>/<execution> | <execution ARN> [--reason <text>] [--url <API URL>]\n',
     });
+    expect(fake.mock.commandCalls(StopExecutionCommand)).toStrictEqual([]);
   });
 });
 
@@ -156,12 +170,12 @@ describe('the API a command talks to', () => {
     vi.stubEnv('MASTERMIND_URL', '');
     const io = capture();
     // Act
-    const code = await main(['status', 'x'], io);
+    const code = await main(['status', 'web/relaunch/x'], io);
     vi.unstubAllEnvs();
     // Assess
     expect(code).toBe(2);
     expect(io.err()).toBe(
-      'mastermind status: give the API URL with --url or MASTERMIND_URL (`mastermind serve` prints a local one)\nusage: mastermind status <execution ARN> [--url <API URL>]\n',
+      'mastermind status: give the API URL with --url or MASTERMIND_URL (`mastermind serve` prints a local one)\nusage: mastermind status <project>/<task>/<execution> | <execution ARN> [--url <API URL>]\n',
     );
   });
 
@@ -170,10 +184,10 @@ describe('the API a command talks to', () => {
     vi.stubEnv('MASTERMIND_URL', server.url);
     const io = capture();
     // Act
-    const code = await main(['status', 'arn:aws:states:eu-west-1:123456789012:execution:other:x'], io);
+    const code = await main(['status', 'web/relaunch/x'], io);
     vi.unstubAllEnvs();
     // Assess
-    expect([code, io.err()]).toStrictEqual([1, 'mastermind status: There is no execution arn:aws:states:eu-west-1:123456789012:execution:other:x. (404 NotFound)\n']);
+    expect([code, io.err()]).toStrictEqual([1, 'mastermind status: Task web/relaunch has no execution x. (404 NotFound)\n']);
   });
 
   it('says so when nothing answers at the URL, and exits 1', async () => {
@@ -182,7 +196,7 @@ describe('the API a command talks to', () => {
     await closed.close();
     // Act
     const io = capture();
-    const code = await main(['status', 'x', '--url', closed.url], io);
+    const code = await main(['status', 'web/relaunch/x', '--url', closed.url], io);
     // Assess
     expect(code).toBe(1);
     expect(io.err()).toMatch(new RegExp(`^mastermind status: ${closed.url.replaceAll('.', '\\.')} cannot be reached: .+\\n$`));

@@ -86,13 +86,13 @@ async function call(method: string, path: string, body?: unknown, contentType = 
 }
 
 /** Polls the execution through the API until it is no longer RUNNING (at most 300 rounds of 50 ms). */
-async function finished(executionArn: string): Promise<ExecutionView> {
+async function finished(path: string): Promise<ExecutionView> {
   for (let round = 0; round < 300; round++) {
-    const { json } = await call('GET', `/executions/${encodeURIComponent(executionArn)}`);
+    const { json } = await call('GET', path);
     if (json.status !== 'RUNNING') return json as ExecutionView;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`execution ${executionArn} still running`);
+  throw new Error(`execution ${path} still running`);
 }
 
 describe('a local end-to-end run', () => {
@@ -111,12 +111,13 @@ describe('a local end-to-end run', () => {
     // Act: the alarm goes off.
     const alarm = await call('POST', '/local/alarms', snsEvent(alarmJson('web-cpu-high')));
     const listed = await call('GET', '/projects/web/tasks/scale-out/executions');
-    const view = await finished(listed.json.items[0].executionArn);
+    const view = await finished(listed.json.items[0].path);
 
     // Assess: what the API said.
     expect([project.status, saved.status, saved.json.version]).toStrictEqual([201, 201, 1]);
     expect([alarm.status, alarm.json]).toStrictEqual([200, { started: 1, alreadyStarted: 0, skippedRunning: 0, ignored: 0, failed: 0 }]);
     expect(listed.json.items).toHaveLength(1);
+    expect([listed.json.items[0].path, view.path]).toStrictEqual(Array(2).fill(`/projects/web/tasks/scale-out/executions/${listed.json.items[0].name}`));
     expect({ status: view.status, project: view.project, task: view.task, version: view.version, trigger: (view.input as { trigger: object }).trigger }).toStrictEqual({
       status: 'SUCCEEDED',
       project: 'web',

@@ -1,10 +1,18 @@
 import { App, Stack } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { MastermindStack } from '../../lib/mastermind-stack.ts';
 import { describe, expect, it } from 'vitest';
 import { secretsParameterArn } from '../../lib/providers.ts';
 import { ACCOUNT, REGION, arn, policyStatements, synth } from './synth.ts';
 
 const ec2 = (resource: string, account: string = ACCOUNT) => arn(`:ec2:*:${account}:${resource}/*`);
 const tagged = { Null: { 'aws:ResourceTag/mastermind:project': 'false' } };
+
+/** The environment of the ec2 provider's function. */
+function ec2Environment(template: Template, stack: MastermindStack): Record<string, unknown> {
+  const id = stack.getLogicalId(stack.providers.ec2.lambda.node.defaultChild as never);
+  return (template.toJSON().Resources[id] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+}
 
 describe('Providers', () => {
   const { stack, template } = synth();
@@ -52,7 +60,7 @@ describe('Providers', () => {
 
   it('lets the ec2 provider launch and act on instances tagged mastermind:project only', () => {
     expect(policyStatements(template, stack, 'Providers/Ec2/Instances')).toStrictEqual([
-      { Action: ['ec2:DescribeInstances', 'ec2:DescribeInstanceStatus', 'ec2:DescribeAddresses'], Effect: 'Allow', Resource: '*', Sid: 'Describe' },
+      { Action: ['ec2:DescribeInstances', 'ec2:DescribeInstanceStatus', 'ec2:DescribeAddresses', 'ec2:DescribeTags'], Effect: 'Allow', Resource: '*', Sid: 'Describe' },
       {
         Action: 'ec2:RunInstances',
         Condition: { Null: { 'aws:RequestTag/mastermind:project': 'false' } },
@@ -68,7 +76,7 @@ describe('Providers', () => {
       },
       {
         Action: 'ec2:CreateTags',
-        Condition: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+        Condition: { Null: { 'aws:RequestTag/mastermind:project': 'false' }, StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
         Effect: 'Allow',
         Resource: [ec2('instance'), ec2('volume'), ec2('network-interface')],
         Sid: 'TagOnLaunch',
@@ -79,7 +87,6 @@ describe('Providers', () => {
           'ec2:StopInstances',
           'ec2:RebootInstances',
           'ec2:TerminateInstances',
-          'ec2:CreateTags',
           'ec2:AssociateAddress',
           'ec2:DisassociateAddress',
         ],
@@ -89,32 +96,46 @@ describe('Providers', () => {
         Sid: 'ActOnTaggedInstances',
       },
       {
+        Action: 'ec2:CreateTags',
+        Condition: { ...tagged, 'ForAllValues:StringNotEqualsIgnoreCase': { 'aws:TagKeys': ['mastermind:project'] } },
+        Effect: 'Allow',
+        Resource: ec2('instance'),
+        Sid: 'TagTaggedInstances',
+      },
+      {
         Action: ['ec2:AssociateAddress', 'ec2:DisassociateAddress'],
         Effect: 'Allow',
         Resource: [ec2('elastic-ip'), ec2('network-interface')],
         Sid: 'Addresses',
       },
+    ]);
+  });
+
+  it('lets the ec2 provider pass no role by default, and tells it so', () => {
+    const everyStatement = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Condition?: object }[] } } }).Properties.PolicyDocument.Statement,
+    );
+    const passToEc2 = everyStatement.filter((s) => [s.Action].flat().includes('iam:PassRole') && JSON.stringify(s.Condition ?? {}).includes('ec2.amazonaws.com'));
+
+    expect(passToEc2).toStrictEqual([]);
+    expect(ec2Environment(template, stack).MASTERMIND_INSTANCE_ROLE_ARNS).toBe('');
+  });
+
+  it('passes exactly the configured instance roles, to EC2 only, and tells the ec2 provider which', () => {
+    const roles = [`arn:aws:iam::${ACCOUNT}:role/web-instance`, `arn:aws:iam::${ACCOUNT}:role/db-instance`];
+    const custom = synth({ instanceRoleArns: roles });
+
+    const statements = policyStatements(custom.template, custom.stack, 'Providers/Ec2/Instances');
+    expect(statements.filter((s) => (s as { Action: unknown }).Action === 'iam:PassRole')).toStrictEqual([
       {
         Action: 'iam:PassRole',
         Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
         Effect: 'Allow',
-        Resource: arn(`:iam::${ACCOUNT}:role/*`),
+        Resource: roles,
         Sid: 'PassInstanceRole',
       },
     ]);
-  });
-
-  it('passes only the configured instance roles, to EC2 only', () => {
-    const roles = [`arn:aws:iam::${ACCOUNT}:role/web-instance`];
-    const custom = synth({ instanceRoleArns: roles });
-
-    expect(policyStatements(custom.template, custom.stack, 'Providers/Ec2/Instances').at(-1)).toStrictEqual({
-      Action: 'iam:PassRole',
-      Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
-      Effect: 'Allow',
-      Resource: roles[0],
-      Sid: 'PassInstanceRole',
-    });
+    expect(ec2Environment(custom.template, custom.stack).MASTERMIND_INSTANCE_ROLE_ARNS).toBe(roles.join(','));
   });
 
   it('gives the ssh and chef providers no EC2 permissions', () => {

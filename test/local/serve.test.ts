@@ -43,7 +43,7 @@ describe('mastermind serve', () => {
     // Assess
     expect([code, answered.status]).toStrictEqual([0, 201]);
     expect(io.out().split('\n').slice(1)).toStrictEqual([
-      `  API            ${url}/projects, /executions, /hooks (no signature asked)`,
+      `  API            ${url}/projects, /hooks (no signature asked)`,
       `  alarms         POST ${url}/local/alarms (an SNS notification, a CloudWatch alarm message or an EventBridge alarm state change)`,
       '  store          embedded DynamoDB (dynalite, in memory: gone when this stops)',
       '  executions     on the local Step Functions engine, providers in-process',

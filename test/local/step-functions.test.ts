@@ -74,6 +74,11 @@ async function untilHistoryHas(executionArn: string, type: string): Promise<void
  * Local Step Functions whose provider never finds the host reachable, and an execution of WAITING started on it;
  * resolves once the execution has polled at least once.
  */
+/** The execution of task deploy with this ARN, as the service names it. */
+function deployExecution(executionArn: string) {
+  return { project, task: 'deploy', name: executionArn.split(':')[7]! };
+}
+
 async function startWaiting(): Promise<string> {
   let polled!: () => void;
   const firstPoll = new Promise<void>((resolve) => (polled = resolve));
@@ -135,7 +140,7 @@ describe('local Step Functions under the service', () => {
     // Act
     const started = await startExecution(deps, { project, task: 'deploy', params: { release: 'r7' }, trigger: { type: 'api' }, name: 'run-1' });
     await local.idle();
-    const view = await describeExecution(deps, started.executionArn);
+    const view = await describeExecution(deps, started);
 
     // Assess
     expect(started).toMatchObject({ executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:mastermind-${project}_deploy:run-1`, started: true, version: 1 });
@@ -223,8 +228,8 @@ describe('local Step Functions under the service', () => {
     // Act
     const started = await startExecution(deps, { project, task: 'deploy', trigger: { type: 'api' } });
     await local.idle();
-    const view = await describeExecution(deps, started.executionArn);
-    const redrive = await redriveExecution(deps, started.executionArn).catch((e: unknown) => e);
+    const view = await describeExecution(deps, started);
+    const redrive = await redriveExecution(deps, started).catch((e: unknown) => e);
 
     // Assess
     expect([view.status, view.error, view.cause]).toStrictEqual(['FAILED', 'Mastermind.Failed', 'restart exited 1']);
@@ -241,9 +246,9 @@ describe('local Step Functions under the service', () => {
     await untilHistoryHas(executionArn, 'TaskFailed');
 
     // Act
-    const stopped = await stopExecution(deps, executionArn, 'not needed any more');
+    const stopped = await stopExecution(deps, deployExecution(executionArn), 'not needed any more');
     await local.idle();
-    const view = await describeExecution(deps, executionArn);
+    const view = await describeExecution(deps, deployExecution(executionArn));
     const history = await deps.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 2 }));
 
     // Assess
@@ -303,7 +308,7 @@ describe('local Step Functions under the service', () => {
 
     // Act
     const machine = await deps.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `${MACHINE}` })).catch((e: unknown) => e);
-    const execution = await describeExecution(deps, `arn:aws:states:${REGION}:${ACCOUNT}:execution:mastermind-${project}_deploy:none`).catch((e: unknown) => e);
+    const execution = await describeExecution(deps, { project, task: 'deploy', name: 'none' }).catch((e: unknown) => e);
     const start = await deps.sfn.send(new StartExecutionCommand({ stateMachineArn: `${MACHINE}:9` })).catch((e: unknown) => e);
 
     // Assess

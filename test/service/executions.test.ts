@@ -5,13 +5,15 @@ import {
   GetExecutionHistoryCommand,
   RedriveExecutionCommand,
   StartExecutionCommand,
+  StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { describeExecution, executionNameFromKey, redriveExecution, startExecution } from '#service/executions';
+import { describeExecution, executionNameFromKey, redriveExecution, startExecution, stopExecution } from '#service/executions';
 import { fakeStepFunctions, serviceDeps } from './fixtures.ts';
 import type { Store, TaskRecord } from '#service/store';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:mastermind-web_scale-out:run-1';
+const RUN_1 = { project: 'web', task: 'scale-out', name: 'run-1' };
 const scheduled = (id: number, previous: number) => ({
   id,
   previousEventId: previous,
@@ -55,12 +57,13 @@ describe('describing an execution', () => {
       });
 
     // Act
-    const view = await describeExecution(deps, ARN);
+    const view = await describeExecution(deps, RUN_1);
 
     // Assess
     expect(view).toStrictEqual({
       executionArn: ARN,
       name: 'run-1',
+      path: '/projects/web/tasks/scale-out/executions/run-1',
       project: 'web',
       task: 'scale-out',
       version: 4,
@@ -98,13 +101,75 @@ describe('describing an execution', () => {
   it('redrives a failed execution from the failed move', async () => {
     const fake = fakeStepFunctions();
     fake.mock.on(RedriveExecutionCommand).resolves({ redriveDate: new Date('2025-03-04T07:00:00.000Z') });
-    const result = await redriveExecution(serviceDeps({} as Store, fake.sfn), ARN);
+    const result = await redriveExecution(serviceDeps({} as Store, fake.sfn), RUN_1);
     expect(result).toStrictEqual({
       executionArn: ARN,
+      path: '/projects/web/tasks/scale-out/executions/run-1',
       redriveDate: '2025-03-04T07:00:00.000Z',
       consoleUrl: `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${ARN}`,
     });
     expect(fake.mock).toHaveReceivedCommandWith(RedriveExecutionCommand, { executionArn: ARN });
+  });
+});
+
+describe('reaching an execution through its task only', () => {
+  it('acts on the execution of the task named in the ref: the ARN is built from that task\'s state machine', async () => {
+    // Prepare
+    const fake = fakeStepFunctions();
+    fake.mock.on(StopExecutionCommand).resolves({ stopDate: new Date('2025-03-04T06:00:00.000Z') });
+
+    // Act
+    const stopped = await stopExecution(serviceDeps({} as Store, fake.sfn), { project: 'db', task: 'failover', name: 'run-1' }, 'enough');
+
+    // Assess
+    expect(stopped).toStrictEqual({
+      executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:mastermind-db_failover:run-1',
+      path: '/projects/db/tasks/failover/executions/run-1',
+      stopDate: '2025-03-04T06:00:00.000Z',
+    });
+    expect(fake.mock).toHaveReceivedCommandWith(StopExecutionCommand, {
+      executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:mastermind-db_failover:run-1',
+    });
+  });
+
+  it.each([
+    ['an ARN of another project\'s execution', 'arn:aws:states:eu-west-1:123456789012:execution:mastermind-db_failover:run-1'],
+    ['a path into another task', '../../db/tasks/failover/executions/run-1'],
+    ['a name with a colon', 'mastermind-db_failover:run-1'],
+    ['an empty name', ''],
+    ['a name longer than 80 characters', 'x'.repeat(81)],
+  ])('answers 404 without asking Step Functions for %s', async (_, name) => {
+    // Prepare
+    const fake = fakeStepFunctions();
+    const deps = serviceDeps({} as Store, fake.sfn);
+    const ref = { project: 'web', task: 'scale-out', name };
+
+    // Act
+    const results = await Promise.all([
+      describeExecution(deps, ref).catch((e: unknown) => e),
+      stopExecution(deps, ref).catch((e: unknown) => e),
+      redriveExecution(deps, ref).catch((e: unknown) => e),
+    ]);
+
+    // Assess
+    for (const result of results) {
+      expect(result).toMatchObject({ code: 'NotFound', message: `Task web/scale-out has no execution ${name}.` });
+    }
+    expect(fake.mock.calls()).toStrictEqual([]);
+  });
+
+  it('answers 404 when the task\'s state machine has no execution of that name, whatever another task has', async () => {
+    // Prepare
+    const fake = fakeStepFunctions();
+    const arn = 'arn:aws:states:eu-west-1:123456789012:execution:mastermind-web_scale-out:run-9';
+    fake.mock.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${arn}'`, $metadata: {} }));
+
+    // Act
+    const result = await describeExecution(serviceDeps({} as Store, fake.sfn), { project: 'web', task: 'scale-out', name: 'run-9' }).catch((e: unknown) => e);
+
+    // Assess
+    expect(result).toMatchObject({ code: 'NotFound', message: 'Task web/scale-out has no execution run-9.' });
+    expect(fake.mock).toHaveReceivedCommandWith(DescribeExecutionCommand, { executionArn: arn });
   });
 });
 
@@ -141,6 +206,7 @@ describe('starting a named execution', () => {
       task: 'scale-out',
       version: 3,
       name: 'run-1',
+      path: '/projects/web/tasks/scale-out/executions/run-1',
       executionArn: RUN,
       startDate: '2025-03-04T05:06:07.000Z',
       started: false,

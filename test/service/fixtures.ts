@@ -12,12 +12,16 @@ import {
   DescribeStateMachineCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
+  ExecutionNotRedrivable,
+  GetExecutionHistoryCommand,
   ListExecutionsCommand,
   ListStateMachineVersionsCommand,
+  RedriveExecutionCommand,
   SFNClient,
   StartExecutionCommand,
   StateMachineAlreadyExists,
   StateMachineDoesNotExist,
+  StopExecutionCommand,
   TagResourceCommand,
   UpdateStateMachineCommand,
   ValidateStateMachineDefinitionCommand,
@@ -217,6 +221,22 @@ export function fakeStepFunctions(): FakeStepFunctions {
       redriveCount: 0,
       redriveStatus: 'NOT_REDRIVABLE',
     };
+  });
+  const known = (executionArn: string) => {
+    const e = executions.get(executionArn);
+    if (!e) throw new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${executionArn}'`, ...meta });
+    return e;
+  };
+  mock.on(GetExecutionHistoryCommand).callsFake((input: { executionArn: string }) => (known(input.executionArn), { events: [] }));
+  mock.on(StopExecutionCommand).callsFake((input: { executionArn: string }) => {
+    known(input.executionArn).status = 'ABORTED';
+    return { stopDate: START };
+  });
+  mock.on(RedriveExecutionCommand).callsFake((input: { executionArn: string }) => {
+    const e = known(input.executionArn);
+    if (e.status !== 'FAILED') throw new ExecutionNotRedrivable({ message: `Execution is ${e.status} and cannot be redriven`, ...meta });
+    e.status = 'RUNNING';
+    return { redriveDate: START };
   });
   return { sfn, mock, stateMachines, executions };
 }

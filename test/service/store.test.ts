@@ -137,16 +137,31 @@ describe('conditional saves', () => {
     expect((await getTask(store, 'p1', 'race'))?.version).toBe(winning);
   });
 
-  it('keeps the hook token when a save moves the head', async () => {
+  it('keeps the hook token when a save moves the head of a task that allows a hook', async () => {
     // Prepare
-    await moveHead(store, head('p1', 'hooked', 1), undefined);
+    await moveHead(store, { ...head('p1', 'hooked', 1), hook: true }, undefined);
     await swapHookHash(store, 'p1', 'hooked', undefined, 'abc');
 
     // Act
-    await moveHead(store, head('p1', 'hooked', 2), 1);
+    await moveHead(store, { ...head('p1', 'hooked', 2), hook: true }, 1);
 
     // Assess
     expect((await getTask(store, 'p1', 'hooked'))?.hookHash).toBe('abc');
+  });
+
+  it('drops the hook token when a save moves the head to a version without the hook: it does not come back', async () => {
+    // Prepare
+    await moveHead(store, { ...head('p1', 'unhooked', 1), hook: true }, undefined);
+    await swapHookHash(store, 'p1', 'unhooked', undefined, 'abc');
+
+    // Act
+    await moveHead(store, head('p1', 'unhooked', 2), 1);
+    const off = await getTask(store, 'p1', 'unhooked');
+    await moveHead(store, { ...head('p1', 'unhooked', 3), hook: true }, 2);
+
+    // Assess
+    expect([off?.hook, off?.hookHash]).toStrictEqual([false, undefined]);
+    expect((await getTask(store, 'p1', 'unhooked'))?.hookHash).toBeUndefined();
   });
 });
 
@@ -310,7 +325,7 @@ describe('alarm index', () => {
 describe('hook hashes', () => {
   it('swaps a hook hash only from the expected one', async () => {
     // Prepare
-    await moveHead(store, head('p7', 'h', 1), undefined);
+    await moveHead(store, { ...head('p7', 'h', 1), hook: true }, undefined);
 
     // Act
     const created = await swapHookHash(store, 'p7', 'h', undefined, 'one');
@@ -322,5 +337,17 @@ describe('hook hashes', () => {
     // Assess
     expect([created, raced, rotated, revoked, missing]).toStrictEqual([true, false, true, true, false]);
     expect((await getTask(store, 'p7', 'h'))?.hookHash).toBeUndefined();
+  });
+
+  it('puts no hook hash on a task whose hook a save turned off', async () => {
+    // Prepare
+    await moveHead(store, head('p7', 'closed', 1), undefined);
+
+    // Act
+    const created = await swapHookHash(store, 'p7', 'closed', undefined, 'one');
+
+    // Assess
+    expect(created).toBe(false);
+    expect((await getTask(store, 'p7', 'closed'))?.hookHash).toBeUndefined();
   });
 });

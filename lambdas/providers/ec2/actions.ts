@@ -4,7 +4,7 @@ import { associateAddressAction } from './associate-address.ts';
 import { ec2ClientFor, type Ec2ClientFor } from './clients.ts';
 import { describeAction } from './describe.ts';
 import { disassociateAddressAction } from './disassociate-address.ts';
-import { launchAction } from './launch.ts';
+import { instanceRolesFromEnv, launchAction } from './launch.ts';
 import { rebootAction } from './reboot.ts';
 import { startAction } from './start.ts';
 import { stopAction } from './stop.ts';
@@ -12,10 +12,13 @@ import { tagAction } from './tag.ts';
 import { terminateAction } from './terminate.ts';
 import { waitAction } from './wait.ts';
 
-/** Every ec2 action, acting through the clients `clientFor` gives (tests pass a mocked one). */
-export function createEc2Actions(clientFor: Ec2ClientFor = ec2ClientFor): ProviderActions {
+/**
+ * Every ec2 action, acting through the clients `clientFor` gives (tests pass a mocked one); `instanceRoles` are the
+ * roles launch may hand to instances (launch.ts), from the environment by default.
+ */
+export function createEc2Actions(clientFor: Ec2ClientFor = ec2ClientFor, instanceRoles = instanceRolesFromEnv()): ProviderActions {
   return {
-    launch: launchAction(clientFor),
+    launch: launchAction(clientFor, instanceRoles),
     terminate: terminateAction(clientFor),
     stop: stopAction(clientFor),
     start: startAction(clientFor),

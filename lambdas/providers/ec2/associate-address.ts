@@ -7,6 +7,7 @@
  *
  * | error                                                  | result                                          |
  * | ------------------------------------------------------ | ----------------------------------------------- |
+ * | the instance is another project's, untagged, or gone   | Failed, naming it and its project               |
  * | the address is associated with another instance        | Failed, naming that instance                    |
  * | Resource.AlreadyAssociated                             | Failed                                          |
  * | InvalidAllocationID.*                                  | Invalid                                         |
@@ -19,12 +20,14 @@ import type { Action } from '../runtime.ts';
 import type { Ec2ClientFor } from './clients.ts';
 import { callEc2 } from './errors.ts';
 import { regionOf } from './instances.ts';
+import { checkOwnedAndThere } from './ownership.ts';
 
 export function associateAddressAction(clientFor: Ec2ClientFor): Action {
-  return async (input) => {
+  return async (input, call) => {
     const instanceId = input.instanceId as string;
     const allocationId = input.allocationId as string;
     const client = clientFor(regionOf(input));
+    await checkOwnedAndThere(client, [instanceId], call.context.project);
     const described = await callEc2('DescribeAddresses', () =>
       client.send(new DescribeAddressesCommand({ AllocationIds: [allocationId] })),
     );

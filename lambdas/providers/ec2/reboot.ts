@@ -14,6 +14,7 @@
  *
  * | condition                                   | result                                                   |
  * | ------------------------------------------- | -------------------------------------------------------- |
+ * | another project's, untagged, or gone        | Failed, naming it and its project; none rebooted         |
  * | IncorrectInstanceState (e.g. stopped)       | Failed                                                   |
  * | a status check `impaired` after the reboot  | Failed, naming the check                                 |
  * | terminated / shutting-down while waiting    | Failed                                                   |
@@ -26,6 +27,7 @@ import type { Action } from '../runtime.ts';
 import type { Ec2ClientFor } from './clients.ts';
 import { callEc2 } from './errors.ts';
 import { regionOf, targetIds } from './instances.ts';
+import { checkOwnedAndThere } from './ownership.ts';
 import { readStateWait, stateWait } from './state-wait.ts';
 import { checkStatusOk } from './wait.ts';
 
@@ -40,7 +42,9 @@ export function rebootAction(clientFor: Ec2ClientFor): Action {
     }
     const ids = targetIds(input);
     const region = regionOf(input);
-    await callEc2('RebootInstances', () => clientFor(region).send(new RebootInstancesCommand({ InstanceIds: [...ids] })));
+    const client = clientFor(region);
+    await checkOwnedAndThere(client, ids, call.context.project);
+    await callEc2('RebootInstances', () => client.send(new RebootInstancesCommand({ InstanceIds: [...ids] })));
     return { poll: { after: REBOOT_SETTLE_SECONDS, state: stateWait(ids, region, 'status-ok') } };
   };
 }

@@ -5,6 +5,7 @@
  *
  * | error                                                   | result                                     |
  * | ------------------------------------------------------- | ------------------------------------------ |
+ * | another project's, untagged, or gone                    | Failed, naming it; none started            |
  * | InsufficientInstanceCapacity, IncorrectInstanceState    | Failed                                     |
  * | back to stopped for lack of capacity while waiting      | Failed, with the instance's state reason   |
  * | terminated / shutting-down while waiting                | Failed, with the instance's state reason   |

@@ -5,6 +5,7 @@
  *
  * | error                                     | result                                                   |
  * | ----------------------------------------- | -------------------------------------------------------- |
+ * | another project's, untagged, or gone      | Failed, naming it and its project; none stopped          |
  * | IncorrectInstanceState (e.g. terminated)  | Failed                                                   |
  * | terminated / shutting-down while waiting  | Failed, with the instance's state reason                 |
  * | anything else                             | as in errors.ts (throttling → Transient, ...)            |

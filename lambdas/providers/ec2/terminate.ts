@@ -1,11 +1,13 @@
 /**
  * ec2 terminate: TerminateInstances, then wait until every instance is `terminated`. It is launch's undo, so an
- * instance that is already gone is fine.
+ * instance that is already gone is fine. Only instances of the move's project are terminated (ownership.ts).
  *
  * Input: instanceId or instanceIds, region. Output: instanceId (the first), instanceIds, state (terminated).
  *
  * | error                                     | result                                                   |
  * | ----------------------------------------- | -------------------------------------------------------- |
+ * | an instance of another project, untagged  | Failed, naming it and its project; nothing terminated    |
+ * | an instance EC2 no longer knows           | counts as terminated; not asked for                      |
  * | InvalidInstanceID.NotFound                | that instance counts as terminated (the others go on)    |
  * | anything else                             | as in errors.ts (throttling → Transient, ...)            |
  */
@@ -32,5 +34,5 @@ async function terminateInstances(client: EC2Client, ids: readonly string[]): Pr
 }
 
 export function terminateAction(clientFor: Ec2ClientFor): Action {
-  return stateChangeAction(clientFor, { target: 'terminated', change: terminateInstances });
+  return stateChangeAction(clientFor, { target: 'terminated', change: terminateInstances, goneIsReached: true });
 }

@@ -4,7 +4,14 @@
  */
 import 'aws-sdk-client-mock-vitest/extend';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { EC2Client, EC2ServiceException, type Instance, type InstanceStateName } from '@aws-sdk/client-ec2';
+import {
+  DescribeTagsCommand,
+  type DescribeTagsCommandInput,
+  EC2Client,
+  EC2ServiceException,
+  type Instance,
+  type InstanceStateName,
+} from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Phase, ProviderContext } from '#providers/contract';
 import type { ActionCall } from '#providers/runtime';
@@ -20,10 +27,18 @@ export const context: ProviderContext = {
   attempt: 1,
 };
 
-/** An EC2 client whose calls the returned mock answers; `clientFor` hands it out for every region. */
+/**
+ * An EC2 client whose calls the returned mock answers; `clientFor` hands it out for every region. DescribeTags
+ * answers every instance asked for as tagged mastermind:project=web (the project of `context`) unless a test says
+ * otherwise ({@link projectTags}).
+ */
 export function mockedEc2() {
   const client = new EC2Client({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } });
   const ec2 = mockClient(client);
+  ec2.on(DescribeTagsCommand).callsFake((input: DescribeTagsCommandInput) => {
+    const ids = input.Filters?.find((f) => f.Name === 'resource-id')?.Values ?? [];
+    return projectTags(Object.fromEntries(ids.map((id) => [id, context.project])));
+  });
   const regions: (string | undefined)[] = [];
   const clientFor = (region: string | undefined) => {
     regions.push(region);
@@ -66,6 +81,14 @@ export function instance(id: string, state: InstanceStateName, extra: Partial<In
   }
   if (state === 'pending') base.StateReason = { Code: 'pending', Message: 'pending' };
   return { ...base, ...extra };
+}
+
+/** A DescribeTags answer (resource-id and key filters): the mastermind:project tag of each instance given. */
+export function projectTags(owners: Record<string, string>, NextToken?: string) {
+  return {
+    Tags: Object.entries(owners).map(([ResourceId, Value]) => ({ Key: 'mastermind:project', ResourceId, ResourceType: 'instance' as const, Value })),
+    ...(NextToken ? { NextToken } : {}),
+  };
 }
 
 /** A DescribeInstances answer holding these instances in one reservation. */

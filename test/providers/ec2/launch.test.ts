@@ -21,8 +21,8 @@ const input = {
 
 const mastermindTags = [
   { Key: 'role', Value: 'web' },
-  { Key: 'mastermind:task', Value: 'scale-out' },
   { Key: 'mastermind:project', Value: 'web' },
+  { Key: 'mastermind:task', Value: 'scale-out' },
   { Key: 'mastermind:execution', Value: context.execution },
   { Key: 'mastermind:henchman', Value: 'provision' },
 ];

@@ -116,22 +116,54 @@ describe('ec2 associate-address', () => {
 });
 
 describe('ec2 disassociate-address', () => {
-  it('takes the address off', async () => {
+  /** DescribeAddresses (association-id filter) as EC2 answers it for an address on instance A. */
+  const onA = {
+    Addresses: [
+      {
+        AllocationId: ALLOCATION,
+        AssociationId: ASSOCIATION,
+        Domain: 'vpc' as const,
+        InstanceId: A,
+        NetworkInterfaceId: 'eni-0123456789abcdef0',
+        NetworkInterfaceOwnerId: '123456789012',
+        PrivateIpAddress: '10.0.1.23',
+        PublicIp: '198.51.100.7',
+      },
+    ],
+  };
+
+  it('takes the address off an instance of the project, after looking the association up', async () => {
     // Prepare
     const { ec2, clientFor } = mockedEc2();
+    ec2.on(DescribeAddressesCommand).resolves(onA);
     ec2.on(DisassociateAddressCommand).resolves({});
 
     // Act
     const result = await disassociateAddressAction(clientFor)({ associationId: ASSOCIATION }, actionCall('undo'));
 
     // Assess
+    expect(ec2).toHaveReceivedCommandWith(DescribeAddressesCommand, { Filters: [{ Name: 'association-id', Values: [ASSOCIATION] }] });
     expect(ec2).toHaveReceivedCommandExactlyOnceWith(DisassociateAddressCommand, { AssociationId: ASSOCIATION });
     expect(result).toStrictEqual({ output: { associationId: ASSOCIATION } });
   });
 
-  it('is done when the association no longer exists', async () => {
+  it('is done without a call when the association no longer exists', async () => {
     // Prepare
     const { ec2, clientFor } = mockedEc2();
+    ec2.on(DescribeAddressesCommand).resolves({ Addresses: [] });
+
+    // Act
+    const result = await disassociateAddressAction(clientFor)({ associationId: ASSOCIATION }, actionCall('undo'));
+
+    // Assess
+    expect(result).toStrictEqual({ output: { associationId: ASSOCIATION } });
+    expect(ec2).toHaveReceivedCommandTimes(DisassociateAddressCommand, 0);
+  });
+
+  it('is done when the association goes between the look and the call (InvalidAssociationID.NotFound)', async () => {
+    // Prepare
+    const { ec2, clientFor } = mockedEc2();
+    ec2.on(DescribeAddressesCommand).resolves(onA);
     ec2.on(DisassociateAddressCommand).rejects(ec2Failure('InvalidAssociationID.NotFound', `The association ID '${ASSOCIATION}' does not exist`));
 
     // Act
@@ -144,6 +176,7 @@ describe('ec2 disassociate-address', () => {
   it('passes other errors on, mapped', async () => {
     // Prepare
     const { ec2, clientFor } = mockedEc2();
+    ec2.on(DescribeAddressesCommand).resolves(onA);
     ec2.on(DisassociateAddressCommand).rejects(ec2Failure('RequestLimitExceeded', 'Request limit exceeded.', 503));
 
     // Act
