@@ -20,6 +20,7 @@ import {
   type ProviderEvent,
   type ProviderResult,
 } from './contract.ts';
+import { deadlineOf, type MoveDeadline } from './deadline.ts';
 import { checkInput } from './inputs.ts';
 import { SecretResolver, redact, redactValue } from './secrets.ts';
 
@@ -30,6 +31,8 @@ export interface ActionCall {
   readonly poll?: unknown;
   readonly context: ProviderContext;
   readonly logger: Logger;
+  /** In phase do or undo of a move with a timeout (context.timeout): when its time is up (see ./deadline.ts). */
+  readonly deadline?: MoveDeadline;
 }
 
 /** One action of a provider: input already checked (defaults applied) and secrets resolved. */
@@ -147,7 +150,13 @@ export function createProviderHandler(
       secretValues = resolved.secrets;
       const actionLogger = actionLoggerOf(logger, keys, secretValues);
       const result = checkResult(
-        await run(resolved.value, { phase: checked.phase, poll: checked.poll, context: checked.context, logger: actionLogger }),
+        await run(resolved.value, {
+          phase: checked.phase,
+          poll: checked.poll,
+          context: checked.context,
+          logger: actionLogger,
+          deadline: deadlineOf(checked.phase, checked.context, started),
+        }),
       );
       const limit = textLimit(checked.context);
       const clean = redactValue(limit === undefined ? result : cutText(result, limit), secretValues);

@@ -3,7 +3,7 @@
  * a quiet logger, and (when a test wants it) a secret resolver of its own.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Phase, ProviderResult } from '#providers/contract';
+import type { Phase, ProviderContext, ProviderResult } from '#providers/contract';
 import { createProviderHandler, type ProviderDependencies } from '#providers/runtime';
 import { actions } from '#providers/ssh/actions';
 import type { Sshd } from '../../support/sshd.ts';
@@ -30,11 +30,11 @@ export function connection(sshd: Sshd): Record<string, unknown> {
 export async function callSsh(
   action: string,
   input: Record<string, unknown>,
-  options: { phase?: Phase; poll?: unknown; dependencies?: ProviderDependencies } = {},
+  options: { phase?: Phase; poll?: unknown; dependencies?: ProviderDependencies; context?: Partial<ProviderContext> } = {},
 ): Promise<ProviderResult | Error> {
   const handler = createProviderHandler('ssh', actions, { logger: quietLogger(), ...options.dependencies });
   try {
-    return await handler({ action, input, phase: options.phase ?? 'do', poll: options.poll, context });
+    return await handler({ action, input, phase: options.phase ?? 'do', poll: options.poll, context: { ...context, ...options.context } });
   } catch (error) {
     return error as Error;
   }
