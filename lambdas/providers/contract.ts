@@ -22,9 +22,9 @@ export interface ProviderContext {
    */
   readonly maxText?: number;
   /**
-   * The seconds the state machine gives this move (the henchman's timeout; for a detached move the smaller of it and
-   * the command's own timeout), set by the compiler (../task/compiler/deadline.ts). The provider ends its remote work
-   * within it and fails the move with Mastermind.Timeout; the Task state waits a grace longer.
+   * The henchman's timeout in seconds, set by the compiler (../task/compiler/deadline.ts) for moves that do not wait
+   * for the world. The provider ends its remote work within it and fails the move with Mastermind.Timeout; the Task
+   * state (or a detached move's poll loop) waits a grace longer.
    */
   readonly timeout?: number;
   /** The move is compiled to poll: a command runs detached on the host and the action answers `{ poll }`. */

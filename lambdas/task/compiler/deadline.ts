@@ -5,12 +5,13 @@
  * | the move                                  | context              | Task TimeoutSeconds          | states        |
  * | ----------------------------------------- | -------------------- | ---------------------------- | ------------- |
  * | waits for the world (catalog `polls`)     | —                    | the henchman's timeout       | poll loop     |
- * | runs detached on the host                 | timeout: L, detach   | min(L, budget) + grace       | poll loop,    |
+ * | runs detached on the host                 | timeout: T, detach   | min(L, budget) + grace       | poll loop,    |
  * |                                           |                      |                              | bound L+grace |
  * | anything else, with a henchman timeout T  | timeout: T           | min(T, budget) + grace       | one Task      |
  * | anything else, no henchman timeout        | —                    | — (the Lambda's own timeout) | one Task      |
  *
- * L is the smaller of the henchman's timeout and the command's own `timeout`. With `context.timeout` the provider
+ * T is the henchman's timeout (left out when it gives none); L the smaller of T and the command's own `timeout`, the
+ * watchdog's limit on the host, which the poll loop waits out with the grace. With `context.timeout` the provider
  * ends the remote command at the limit (the watchdog on the host kills its process group) and fails the move with
  * Mastermind.Timeout, within the grace: the provider's own end always comes before the state machine's.
  */
@@ -41,7 +42,7 @@ export function moveTiming(move: MoveShape, spec: ActionSpec | undefined, defaul
   if (detached) {
     const limit = Math.max(1, Math.ceil(detached.limitSeconds));
     return {
-      contextTimeout: limit,
+      ...(henchman === undefined ? {} : { contextTimeout: henchman }),
       detach: true,
       taskTimeoutSeconds: invocationTimeoutSeconds(limit),
       polls: { spec: detached.polls, bound: limit + DEADLINE_GRACE_SECONDS, timeout: `${limit}s` },
