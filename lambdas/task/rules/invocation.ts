@@ -47,7 +47,7 @@ function mustFit(
   if (spec.polls || spec.detaches) return;
   if (beyondBudget(h.timeout)) {
     errors.push(
-      taskError(CODE, ['plot', index, 'timeout'], `henchman '${h.name}' has timeout ${h.timeout}, but ${what} (${h.provider} ${action}) runs in one provider invocation and ${WHY}: give a timeout of ${BUDGET} or less`),
+      taskError(CODE, ['plot', index, 'timeout'], `henchman '${h.name}' has timeout ${h.timeout}, but ${what === `henchman '${h.name}'` ? `${h.provider} ${action}` : `its undo (${h.provider} ${action})`} runs in one provider invocation and ${WHY}: give a timeout of ${BUDGET} or less`),
     );
   }
   const timeout = given && Object.hasOwn(given, 'timeout') ? given.timeout : undefined;
