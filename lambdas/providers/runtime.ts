@@ -149,15 +149,9 @@ export function createProviderHandler(
       const resolved = await secrets.resolve(input);
       secretValues = resolved.secrets;
       const actionLogger = actionLoggerOf(logger, keys, secretValues);
-      const result = checkResult(
-        await run(resolved.value, {
-          phase: checked.phase,
-          poll: checked.poll,
-          context: checked.context,
-          logger: actionLogger,
-          deadline: deadlineOf(checked.phase, checked.context, started),
-        }),
-      );
+      const deadline = deadlineOf(checked.phase, checked.context, started);
+      const call: ActionCall = { phase: checked.phase, poll: checked.poll, context: checked.context, logger: actionLogger, ...(deadline ? { deadline } : {}) };
+      const result = checkResult(await run(resolved.value, call));
       const limit = textLimit(checked.context);
       const clean = redactValue(limit === undefined ? result : cutText(result, limit), secretValues);
       const waiting = checked.phase === 'poll' && 'poll' in clean;

@@ -136,7 +136,6 @@ const ssh = {
 /** The `detach` input of the actions that may run detached on the host (catalog `detaches`). */
 const detach: InputField = {
   type: 'boolean',
-  default: false,
   description:
     'Run the command detached on the host and poll it until it ends. Done by itself when the timeout is beyond one provider invocation (14m); written as true or false, never a reference.',
 };
