@@ -15,7 +15,8 @@
  *            ( sleep N; : > timedout; kill -KILL 0 ) &                    the watchdog: the whole group at the limit
  *            wait; echo $? > status                                      stopped when the command ends
  *
- * Starting twice is harmless: the directory is made with mkdir, so a retried start finds the job already there.
+ * Starting twice is harmless: the directory is made with mkdir, so a retried start finds the job already there (a
+ * start whose connection is lost is Mastermind.Transient: the move is tried again).
  *
  * A poll looks at the directory:
  *
@@ -31,9 +32,13 @@
  * | neither, limit passed by {@link KILL_SLACK_SECONDS} | the watchdog did not act: the provider kills the group |
  * |                                                     | itself, then as timedout                               |
  * | no directory                                        | Mastermind.Failed: the job is gone (it may have run)   |
+ * | the look itself failed (connection lost)            | Mastermind.Transient: one more round of waiting        |
+ *
+ * Where setsid is missing (nohup), the runner does not lead a process group of its own: the watchdog still ends the
+ * whole group at the limit, but the provider's own kill past the limit reaches only the runner.
  */
 import { DETACHED_POLLS } from '#task/invocation';
-import { FailedError, type ProviderContext, type ProviderResult } from '../contract.ts';
+import { FailedError, TransientError, type ProviderContext, type ProviderResult } from '../contract.ts';
 import { timeoutError, type CommandLimit } from '../deadline.ts';
 import { shellQuote } from '../shell.ts';
 import { CommandTimeoutError, outputTail, withSession, type CommandResult, type SshSession, type SshTarget } from './connection.ts';
@@ -149,7 +154,11 @@ export async function startDetached(
   o: { command: string; limit: CommandLimit; context: ProviderContext; phase: string; data?: Record<string, unknown>; files?: string[] },
 ): Promise<ProviderResult> {
   const dir = jobDirectory(o.context, o.phase);
-  const started = await session.exec(startCommand(dir, o.limit.seconds), { timeoutSeconds: LOOK_SECONDS, stdin: o.command });
+  // Starting is idempotent (mkdir): when the connection is lost meanwhile, the move is tried again (Transient), and a
+  // job started by the lost try is found and polled.
+  const started = await session.exec(startCommand(dir, o.limit.seconds), { timeoutSeconds: LOOK_SECONDS, stdin: o.command }).catch((error: unknown) => {
+    throw new TransientError(`the connection was lost while starting the command detached in ~/${dir}: ${(error as Error).message}`);
+  });
   if (started.exitCode !== 0) {
     throw new FailedError(`could not start the command detached in ~/${dir}: exit code ${started.exitCode}; ${outputTail(started.stderr || started.stdout)}`);
   }
@@ -191,17 +200,24 @@ export function jobOf(state: unknown): DetachedJob {
 export async function lookDetached(target: SshTarget, job: DetachedJob, now = Date.now): Promise<CommandResult | 'running'> {
   return withSession(target, async (session) => {
     const where = `${target.user}@${target.host}:${target.port}`;
-    let seen = (await session.exec(lookCommand(job.dir), { timeoutSeconds: LOOK_SECONDS })).stdout.trim();
+    // A look that fails (the connection lost) changes nothing on the host: it is one more round of waiting
+    // (Mastermind.Transient, which a poll takes as "not yet"); the host's watchdog bounds the job meanwhile.
+    const look = (command: string) =>
+      session.exec(command, { timeoutSeconds: LOOK_SECONDS }).catch((error: unknown) => {
+        throw new TransientError(`could not look at the detached command on ${where}: ${(error as Error).message}`);
+      });
+    let seen = (await look(lookCommand(job.dir))).stdout.trim();
     if (seen === 'running') {
       if (now() < job.until + KILL_SLACK_SECONDS * 1000) return 'running';
-      await session.exec(killCommand(job.dir), { timeoutSeconds: LOOK_SECONDS });
+      await look(killCommand(job.dir));
       seen = 'timedout';
     }
     if (seen === 'gone') {
       throw new FailedError(`the detached command's directory ~/${job.dir} is gone from ${where}: it may or may not have finished`);
     }
-    const tails = await session.exec(tailsCommand(job.dir), { timeoutSeconds: LOOK_SECONDS });
-    await session.exec(removeCommand(job.dir, job.files), { timeoutSeconds: LOOK_SECONDS });
+    const tails = await look(tailsCommand(job.dir));
+    // The result is in hand: a failure to remove the files does not change it.
+    await session.exec(removeCommand(job.dir, job.files), { timeoutSeconds: LOOK_SECONDS }).catch(() => undefined);
     const status = /^exit (\d+)$/.exec(seen);
     if (!status) {
       const tail = tails.stderr.trim() ? `; stderr: ${outputTail(tails.stderr)}` : '';
