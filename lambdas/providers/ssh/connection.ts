@@ -302,7 +302,7 @@ class Session implements SshSession {
           const timeoutError = () => {
             const err = stderr.text().text;
             const tail = err.trim() ? `; stderr: ${outputTail(err)}` : '';
-            return new CommandTimeoutError(`the command did not finish within ${timeoutSeconds}s on ${to} and was ended${tail}`, to, tail);
+            return new CommandTimeoutError(`the command did not finish within ${Number(timeoutSeconds.toFixed(1))}s on ${to} and was ended${tail}`, to, tail);
           };
           const backstop = setTimeout(() => {
             channel.close();

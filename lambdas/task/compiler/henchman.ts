@@ -3,8 +3,8 @@
  *
  *   plain        "X" (Task) ─────────────────────────────────────────────→ next        one transition
  *   expect       "X" → "X: check" ─met→ next, else "X: unexpected" → failure route
- *   polls, or   "X" → "X: poll?" ─output→ "X: output" → next
- *   detached
+ *   polls or     "X" → "X: poll?" ─output→ "X: output" → next
+ *   detached     (waits for the world, or a command run detached on the host: ./deadline.ts)
  *                           └─else→ "X: wait" → "X: poll" ─output→ "X: output" → next     (./poll.ts)
  *                                               (retried every N s while waiting; at the timeout
  *                                                "X: timed out" → failure route)
