@@ -90,7 +90,7 @@ describe('ssh run within the henchman timeout', () => {
 
 describe('ssh run and script detached', () => {
   it('starts the command detached, answers poll until it ends, then gives the attached output and removes its files', async () => {
-    // Prepare
+    // Prepare: the henchman's 60 s, less than the command's own 5m, set the limit (byDeadline)
     const context = contextOf({ detach: true, timeout: 60 });
     const input = { ...connection(sshd), command: 'sleep 1; echo out; echo err >&2; exit 3', allowExitCodes: [3] };
 
