@@ -21,6 +21,14 @@ export interface ProviderContext {
    * moves together could otherwise fill the execution state (256 KB).
    */
   readonly maxText?: number;
+  /**
+   * The henchman's timeout in seconds, set by the compiler (../task/compiler/deadline.ts) for moves that do not wait
+   * for the world. The provider ends its remote work within it and fails the move with Mastermind.Timeout; the Task
+   * state (or a detached move's poll loop) waits a grace longer.
+   */
+  readonly timeout?: number;
+  /** The move is compiled to poll: a command runs detached on the host and the action answers `{ poll }`. */
+  readonly detach?: boolean;
 }
 
 /**
@@ -65,6 +73,7 @@ export const ERROR_NAMES = {
   failed: 'Mastermind.Failed',
   invalid: 'Mastermind.Invalid',
   waiting: 'Mastermind.Waiting',
+  timeout: 'Mastermind.Timeout',
 } as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
@@ -98,6 +107,16 @@ export class FailedError extends ProviderError {
 export class InvalidError extends ProviderError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ERROR_NAMES.invalid, message, options);
+  }
+}
+
+/**
+ * The henchman's timeout ran out (context.timeout): the provider ended the remote work on the host before it threw
+ * this, so nothing the move started lands after the failure route has begun. Never retried; the failure route takes it.
+ */
+export class TimeoutError extends ProviderError {
+  constructor(message: string) {
+    super(ERROR_NAMES.timeout, message);
   }
 }
 

@@ -21,6 +21,7 @@ import {
   type ProviderResult,
   type SecretMark,
 } from './contract.ts';
+import { deadlineOf, type MoveDeadline } from './deadline.ts';
 import { checkInput } from './inputs.ts';
 import { secretLayoutFromEnv, type SecretLayout } from '#task/secret-layout';
 import { SecretResolver, redact, redactValue } from './secrets.ts';
@@ -32,6 +33,8 @@ export interface ActionCall {
   readonly poll?: unknown;
   readonly context: ProviderContext;
   readonly logger: Logger;
+  /** In phase do or undo of a move with a timeout (context.timeout): when its time is up (see ./deadline.ts). */
+  readonly deadline?: MoveDeadline;
 }
 
 /** One action of a provider: input already checked (defaults applied) and secrets resolved. */
@@ -170,9 +173,9 @@ export function createProviderHandler(
       const resolved = await secrets.resolve(input, marks, { project: checked.context.project, layout });
       secretValues = resolved.secrets;
       const actionLogger = actionLoggerOf(logger, keys, secretValues);
-      const result = checkResult(
-        await run(resolved.value, { phase: checked.phase, poll: checked.poll, context: checked.context, logger: actionLogger }),
-      );
+      const deadline = deadlineOf(checked.phase, checked.context, started);
+      const call: ActionCall = { phase: checked.phase, poll: checked.poll, context: checked.context, logger: actionLogger, ...(deadline ? { deadline } : {}) };
+      const result = checkResult(await run(resolved.value, call));
       const limit = textLimit(checked.context);
       const clean = redactValue(limit === undefined ? result : cutText(result, limit), secretValues);
       const waiting = checked.phase === 'poll' && 'poll' in clean;

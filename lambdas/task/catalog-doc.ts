@@ -1,5 +1,6 @@
 /** The provider catalog as Markdown: the reference users read (the README's Providers section, `mastermind providers`). */
 import { catalog, type InputField, type ProviderName } from './catalog.ts';
+import { INVOCATION_BUDGET_SECONDS } from './invocation.ts';
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -35,6 +36,7 @@ export function catalogMarkdown(): string {
       const traits = [
         action.undoneBy ? `undo: \`${action.undoneBy}\`` : '',
         action.polls ? `waits (polls every ${action.polls.every} s)` : '',
+        action.detaches ? `runs detached on the host beyond ${INVOCATION_BUDGET_SECONDS / 60}m, or with \`detach: true\`` : '',
       ].filter(Boolean);
       const title = `**${actionName}**: ${action.description}${traits.length ? ` (${traits.join('; ')})` : ''}`;
       parts.push(`| ${cell(title)} | ${cell([inputs, ...oneOf].filter(Boolean).join('<br>'))} | ${cell(outputs)} |`);

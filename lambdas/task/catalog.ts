@@ -56,6 +56,11 @@ export interface ActionSpec {
    * the first wait, asks again every `every` seconds until the action answers or the henchman's timeout is up.
    */
   readonly polls?: PollSpec;
+  /**
+   * The action runs a command on a host that may outlive one provider invocation: with `detach: true`, or a limit
+   * beyond the budget, it runs detached on the host and the move polls it (see ./invocation.ts).
+   */
+  readonly detaches?: boolean;
 }
 
 export interface PollSpec {
@@ -128,9 +133,21 @@ const ssh = {
   },
 } as const satisfies Record<string, InputField>;
 
+/** The `detach` input of the actions that may run detached on the host (catalog `detaches`). */
+const detach: InputField = {
+  type: 'boolean',
+  description:
+    'Run the command detached on the host and poll it until it ends. Done by itself when the timeout is beyond one provider invocation (14m); written as true or false, never a reference.',
+};
+
 const commandRun = {
-  timeout: { type: 'duration', default: '5m', description: 'How long the command may run; then it is ended and the move fails.' },
+  timeout: {
+    type: 'duration',
+    default: '5m',
+    description: 'How long the command may run; then it is ended on the host and the move fails. Beyond 14m the command runs detached.',
+  },
   allowExitCodes: { type: 'integer[]', default: [0], description: 'Exit codes that count as success.' },
+  detach,
 } as const satisfies Record<string, InputField>;
 
 const commandOutput = {
@@ -279,6 +296,7 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
           ...commandRun,
         },
         output: commandOutput,
+        detaches: true,
       },
       script: {
         description: 'Upload a multi-line script by SFTP, run it, then remove it.',
@@ -289,6 +307,7 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
           ...commandRun,
         },
         output: commandOutput,
+        detaches: true,
       },
       upload: {
         description: 'Write a file on the host by SFTP.',
@@ -330,7 +349,11 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
             default: 'curl -fsSL https://omnitruck.chef.io/install.sh | sudo bash',
             description: 'How to install chef-client when it is missing.',
           },
-          timeout: { type: 'duration', default: '14m', description: 'How long the first chef-client run may take (a Lambda runs at most 15 minutes).' },
+          timeout: {
+            type: 'duration',
+            default: '14m',
+            description: 'How long the install (when needed) and the first chef-client run may take together; at most 14m, what one provider invocation may spend.',
+          },
           ...chefServer,
         },
         output: {
@@ -346,9 +369,15 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
           ...ssh,
           nodeName: { type: 'string', description: 'The node name (for the record).' },
           runList: { type: 'string[]', description: 'An override run list for this run only.' },
-          timeout: { type: 'duration', default: '14m', description: 'How long chef-client may run (a Lambda runs at most 15 minutes).' },
+          timeout: {
+            type: 'duration',
+            default: '14m',
+            description: 'How long chef-client may run; then it is ended on the node and the move fails. Beyond 14m it runs detached.',
+          },
+          detach,
         },
         output: { nodeName: { type: 'string', description: 'The node name.' }, ...commandOutput },
+        detaches: true,
       },
       'set-run-list': {
         description: 'Replace a node\'s run list on the Chef server.',

@@ -44,6 +44,29 @@ async function outcome(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('createProviderHandler', () => {
+  it('hands the action the move\'s deadline: context.timeout from the start of a do or undo, none in phase poll or without a timeout', async () => {
+    // Prepare
+    const deadlines: unknown[] = [];
+    const { handler } = handlerWith(async (_given, call) => {
+      deadlines.push(call.deadline);
+      return { output: { exitCode: 0 } };
+    });
+    const before = Date.now();
+
+    // Act
+    await handler(event({ context: { ...context, timeout: 90 } }));
+    const after = Date.now();
+    await handler(event({ phase: 'undo', context: { ...context, timeout: 90 } }));
+    await handler(event({ phase: 'poll', poll: {}, context: { ...context, timeout: 90 } }));
+    await handler(event());
+
+    // Assess
+    const first = deadlines[0] as { at: number; seconds: number; henchman: string };
+    expect({ ...first, at: 0 }).toStrictEqual({ at: 0, seconds: 90, henchman: 'connect' });
+    expect(first.at >= before + 90_000 && first.at <= after + 90_000).toBe(true);
+    expect(deadlines.slice(1).map((d) => (d === undefined ? undefined : 'set'))).toStrictEqual(['set', undefined, undefined]);
+  });
+
   it('calls the action with the checked input, secrets resolved, and logs one line', async () => {
     // Prepare
     const calls: [Record<string, unknown>, Omit<ActionCall, 'logger'>][] = [];

@@ -12,7 +12,8 @@
  *    user other than root), every value shell-quoted.
  *
  * Input: host, port, user, key, hostKey, nodeName (the host's `hostname -f` when left out), runList, environment,
- * installCommand, timeout (for the install and for the first run each), chefServerUrl, chefClientName, chefClientKey.
+ * installCommand, timeout (for the install and the first run together: at most one invocation's budget, 14m),
+ * chefServerUrl, chefClientName, chefClientKey.
  * Output: { nodeName, runList, exitCode }. Undone by deregister.
  *
  * | case                                                | error                                      |
@@ -23,10 +24,13 @@
  * | chef-client exits non-zero                          | Failed, with the tail of its stderr        |
  * | Chef server refuses the signature (401/403)         | Failed                                     |
  * | Chef server unreachable, 5xx                        | Transient                                  |
+ * | the timeout used up before the first run            | Failed (the first run is not started)      |
+ * | the henchman's timeout ends install or first run    | Mastermind.Timeout (../deadline.ts)        |
  * | SSH errors (unreachable, host key, auth, timeout)   | as the ssh provider maps them              |
  */
 import { parseDuration } from '#task/duration';
 import { FailedError } from '../contract.ts';
+import { attachedLimit, commandLimit, type CommandLimit, type MoveDeadline } from '../deadline.ts';
 import type { Action } from '../runtime.ts';
 import { withSession } from '../ssh/connection.ts';
 import { ChefApi } from './client.ts';
@@ -35,14 +39,28 @@ import { ChefNode, commandFailed } from './node-session.ts';
 import { clientRb, configFiles, firstBootJson, firstRunCommand, type NodeSettings } from './node-setup.ts';
 import { checkNames, chefServerOf, registerClient } from './nodes.ts';
 
+/**
+ * What is left of the bootstrap's own timeout (install and first run together), bounded by the henchman's deadline.
+ * Past its own timeout, nothing more is started.
+ */
+function remaining(until: number, timeoutSeconds: number, host: string, deadline: MoveDeadline | undefined): CommandLimit {
+  const left = (until - Date.now()) / 1000;
+  if (left <= 0) throw new FailedError(`the bootstrap of ${host} used up its timeout (${timeoutSeconds}s) before the first chef-client run`);
+  return commandLimit(left, deadline);
+}
+
 export function bootstrapAction(settings: NodeSettings): Action {
-  return async (input, { logger }) => {
+  return async (input, { logger, deadline }) => {
     const givenName = input.nodeName as string | undefined;
     const runList = input.runList as string[];
     const environment = input.environment as string;
     checkNames({ nodeName: givenName, environment });
     const installCommand = shellTextOf(input, 'installCommand');
     const timeoutSeconds = parseDuration(input.timeout as string)!;
+    // The install and the first run share one timeout, which must fit one invocation (validation sees to it for a
+    // literal timeout; one from a reference is refused here before anything runs).
+    attachedLimit(timeoutSeconds, deadline);
+    const until = Date.now() + timeoutSeconds * 1000;
     const api = new ChefApi(chefServerOf(input));
     const target = targetOf(input);
     const files = configFiles(settings);
@@ -55,7 +73,7 @@ export function bootstrapAction(settings: NodeSettings): Action {
       let chefClient = await node.findChefClient();
       if (!chefClient) {
         logger.info('installing chef-client', { host: target.host });
-        await node.install(installCommand, timeoutSeconds);
+        await node.install(installCommand, remaining(until, timeoutSeconds, target.host, deadline), deadline);
         chefClient = await node.findChefClient();
         if (!chefClient) {
           throw new FailedError(`installCommand ran on ${target.host}, but chef-client is still not on its PATH`);
@@ -65,7 +83,7 @@ export function bootstrapAction(settings: NodeSettings): Action {
       await node.writeFile(files.clientPem, clientKey, 0o600);
       await node.writeFile(files.clientRb, clientRb({ chefServerUrl: input.chefServerUrl as string, nodeName, environment }, settings), 0o644);
       await node.writeFile(files.firstBoot, firstBootJson(runList), 0o644);
-      const run = await node.run(firstRunCommand(chefClient, environment, settings), timeoutSeconds);
+      const run = await node.run(firstRunCommand(chefClient, environment, settings), remaining(until, timeoutSeconds, target.host, deadline), deadline);
       if (run.exitCode !== 0) throw commandFailed(`the first chef-client run on ${target.host}`, run);
       return { nodeName, exitCode: run.exitCode };
     });

@@ -3,7 +3,8 @@
  * install it, write files as root and turn a failed command into a Failed error with the tail of its output.
  */
 import { FailedError, keepTail } from '../contract.ts';
-import type { CommandResult, SshSession, SshTarget } from '../ssh/connection.ts';
+import type { CommandLimit, MoveDeadline } from '../deadline.ts';
+import { execWithin, type CommandResult, type SshSession, type SshTarget } from '../ssh/connection.ts';
 import { FIND_CHEF_CLIENT, asRoot, withPath, writeFileCommand, type NodeSettings } from './node-setup.ts';
 
 /** How long a small command (find, write a file) may take. */
@@ -25,9 +26,9 @@ export class ChefNode {
     return found.exitCode === 0 && path ? path : undefined;
   }
 
-  /** Runs the install command (as the SSH user: the command says itself when it needs sudo). */
-  async install(command: string, timeoutSeconds: number): Promise<void> {
-    const result = await this.session.exec(withPath(command, this.settings), { timeoutSeconds });
+  /** Runs the install command (as the SSH user: the command says itself when it needs sudo) within `limit`. */
+  async install(command: string, limit: CommandLimit, deadline?: MoveDeadline): Promise<void> {
+    const result = await execWithin(this.session, withPath(command, this.settings), limit, deadline);
     if (result.exitCode !== 0) throw commandFailed(`installing chef-client on ${this.target.host}`, result);
   }
 
@@ -40,9 +41,9 @@ export class ChefNode {
     if (result.exitCode !== 0) throw commandFailed(`writing ${path} on ${this.target.host}`, result);
   }
 
-  /** Runs a command as root and hands back its result, whatever its exit code. */
-  run(command: string, timeoutSeconds: number): Promise<CommandResult> {
-    return this.session.exec(asRoot(withPath(command, this.settings), this.target.user), { timeoutSeconds });
+  /** Runs a command as root within `limit` and hands back its result, whatever its exit code. */
+  run(command: string, limit: CommandLimit, deadline?: MoveDeadline): Promise<CommandResult> {
+    return execWithin(this.session, asRoot(withPath(command, this.settings), this.target.user), limit, deadline);
   }
 
   /** Runs a command as the SSH user and hands back its standard output, trimmed ('' on a non-zero exit). */

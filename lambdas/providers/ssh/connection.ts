@@ -33,6 +33,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import ssh2, { type ClientChannel, type SFTPWrapper } from 'ssh2';
 import { FailedError, InvalidError, ProviderError, TransientError } from '../contract.ts';
+import { timeoutError, type CommandLimit, type MoveDeadline } from '../deadline.ts';
 import { TailBuffer } from './tail-buffer.ts';
 import { guardCommand } from './watchdog.ts';
 
@@ -79,6 +80,39 @@ export interface SshSession {
   writeFile(path: string, content: string | Buffer, mode?: number, options?: WriteOptions): Promise<void>;
   /** Removes a file by SFTP; a file that is not there is fine. */
   removeFile(path: string): Promise<void>;
+}
+
+/** A command ended on the host at its limit (Mastermind.Failed); `where` and `tail` let a caller say it otherwise. */
+export class CommandTimeoutError extends FailedError {
+  constructor(
+    message: string,
+    readonly where: string,
+    /** "; stderr: <tail>", or '' when the command wrote nothing to stderr. */
+    readonly tail: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Runs a command within `limit` (./deadline.ts): when the henchman's deadline set the limit and the command is ended
+ * there, the move fails with Mastermind.Timeout naming the henchman; at the command's own timeout, as exec says.
+ */
+export async function execWithin(
+  session: SshSession,
+  command: string,
+  limit: CommandLimit,
+  deadline: MoveDeadline | undefined,
+  stdin?: string,
+): Promise<CommandResult> {
+  try {
+    return await session.exec(command, { timeoutSeconds: limit.seconds, ...(stdin === undefined ? {} : { stdin }) });
+  } catch (error) {
+    if (error instanceof CommandTimeoutError && limit.byDeadline && deadline) {
+      throw timeoutError(deadline, `the command was ended on ${error.where}${error.tail}`);
+    }
+    throw error;
+  }
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 20;
@@ -268,7 +302,7 @@ class Session implements SshSession {
           const timeoutError = () => {
             const err = stderr.text().text;
             const tail = err.trim() ? `; stderr: ${outputTail(err)}` : '';
-            return new FailedError(`the command did not finish within ${timeoutSeconds}s on ${to} and was ended${tail}`);
+            return new CommandTimeoutError(`the command did not finish within ${Number(timeoutSeconds.toFixed(1))}s on ${to} and was ended${tail}`, to, tail);
           };
           const backstop = setTimeout(() => {
             channel.close();

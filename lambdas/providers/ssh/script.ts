@@ -9,7 +9,8 @@
  * The script goes to a fresh, unguessable path under /tmp, created exclusively (an existing file or link
  * there is never followed) with mode 0700, and is removed afterwards whatever happened (exit code, timeout).
  * If removing it fails (the connection is gone), the move's own result or error stands and a warning is
- * logged with the path.
+ * logged with the path. Detached (context.detach, see run.ts and ./detached.ts), the script is removed with the job's
+ * directory once a poll has seen the job end. The henchman's timeout ending it first: Mastermind.Timeout.
  *
  * | what happened                                        | error                                     |
  * | ---------------------------------------------------- | ----------------------------------------- |
@@ -24,7 +25,9 @@
 import { InvalidError } from '../contract.ts';
 import type { Action } from '../runtime.ts';
 import { shellQuote } from '../shell.ts';
-import { temporaryPath, withSession } from './connection.ts';
+import { attachedLimit, commandLimit } from '../deadline.ts';
+import { execWithin, temporaryPath, withSession } from './connection.ts';
+import { pollDetached, startDetached } from './detached.ts';
 import { describeTarget, judgeExitCode } from './exit-codes.ts';
 import { shellTextOf, targetOf, timeoutSecondsOf } from './target.ts';
 
@@ -35,21 +38,32 @@ export function interpreterCommand(interpreter: string): string {
   return words.map(shellQuote).join(' ');
 }
 
-export const script: Action = async (input, { logger }) => {
+export const script: Action = async (input, call) => {
+  const target = targetOf(input);
+  const judge = (result: Parameters<typeof judgeExitCode>[0]) => judgeExitCode(result, input.allowExitCodes as number[], describeTarget(target));
+  if (call.phase === 'poll') return pollDetached(target, call.poll, judge);
   const text = shellTextOf(input, 'script');
   const interpreter = interpreterCommand(input.interpreter as string);
   const timeoutSeconds = timeoutSecondsOf(input);
-  const target = targetOf(input);
   const path = temporaryPath('/tmp', 'mastermind-script-');
+  if (call.context.detach) {
+    // The script stays until the job is looked at for the last time, and goes with the job's directory.
+    const limit = commandLimit(timeoutSeconds, call.deadline);
+    return withSession(target, async (session) => {
+      await session.writeFile(path, text, 0o700, { exclusive: true });
+      return startDetached(session, { command: `${interpreter} ${shellQuote(path)}`, limit, context: call.context, phase: call.phase, files: [path] });
+    });
+  }
+  const limit = attachedLimit(timeoutSeconds, call.deadline);
   const result = await withSession(target, async (session) => {
     await session.writeFile(path, text, 0o700, { exclusive: true });
     try {
-      return await session.exec(`${interpreter} ${shellQuote(path)}`, { timeoutSeconds });
+      return await execWithin(session, `${interpreter} ${shellQuote(path)}`, limit, call.deadline);
     } finally {
       await session.removeFile(path).catch((error: unknown) =>
-        logger.warn('the script could not be removed', { path, reason: (error as Error).message }),
+        call.logger.warn('the script could not be removed', { path, reason: (error as Error).message }),
       );
     }
   });
-  return judgeExitCode(result, input.allowExitCodes as number[], describeTarget(target));
+  return judge(result);
 };

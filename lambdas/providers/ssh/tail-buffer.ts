@@ -5,7 +5,8 @@
  */
 import { keepTail, MAX_TEXT } from '../contract.ts';
 
-const BYTES_KEPT = MAX_TEXT * 4 + 4;
+/** The bytes of a stream kept: enough for its last MAX_TEXT characters. */
+export const BYTES_KEPT = MAX_TEXT * 4 + 4;
 
 export class TailBuffer {
   private chunks: Buffer[] = [];

@@ -3,7 +3,8 @@
  *
  *   plain        "X" (Task) ─────────────────────────────────────────────→ next        one transition
  *   expect       "X" → "X: check" ─met→ next, else "X: unexpected" → failure route
- *   polls        "X" → "X: poll?" ─output→ "X: output" → next
+ *   polls or     "X" → "X: poll?" ─output→ "X: output" → next
+ *   detached     (waits for the world, or a command run detached on the host: ./deadline.ts)
  *                           └─else→ "X: wait" → "X: poll" ─output→ "X: output" → next     (./poll.ts)
  *                                               (retried every N s while waiting; at the timeout
  *                                                "X: timed out" → failure route)
@@ -27,7 +28,8 @@ import { MAX_EACH_ITEMS, NAMES, pollPath, recordPath, STATE } from './layout.ts'
 import { eventTemplate, inputTemplate, resolveReference } from './payload.ts';
 import type { PayloadScope } from './payload.ts';
 import { DEFAULT_POLL_TIMEOUT, pollingMove, timeoutFailure } from './poll.ts';
-import { catchAll, choice, choiceTarget, ERRORS, fail, invoke, pass, retriers, seconds, succeed, transition } from './states.ts';
+import { moveTiming } from './deadline.ts';
+import { catchAll, choice, choiceTarget, ERRORS, fail, invoke, pass, retriers, succeed, transition } from './states.ts';
 import type { Target } from './states.ts';
 
 export interface PlotContext {
@@ -64,7 +66,8 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
   const spec = actionOf(h);
   const sink = failureSink(h, ctx);
   const functionName = ctx.functionName(h.provider as ProviderName);
-  const timeoutSeconds = h.timeout ? seconds(h.timeout) : undefined;
+  const timing = moveTiming(h, spec, DEFAULT_POLL_TIMEOUT);
+  const timeoutSeconds = timing.taskTimeoutSeconds;
 
   if (onFailureKind(h) === 'continue') {
     graph.add(
@@ -85,9 +88,13 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
     return;
   }
 
-  const event = eventTemplate({ henchman: name, action: h.action, ...inputTemplate(h.with, spec, scope), phase: 'do' }, scope);
+  const event = eventTemplate(
+    { henchman: name, action: h.action, ...inputTemplate(h.with, spec, scope), phase: 'do', timeout: timing.contextTimeout, detach: timing.detach },
+    scope,
+  );
 
   if (h.fire) {
+    if (timing.detach) throw new CompileError(`${name}: a fired move cannot run detached (nothing polls it)`);
     graph.add(
       name,
       invoke({
@@ -104,18 +111,18 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
   }
 
   const afterOutput: Target = h.expect ? NAMES.check(name) : ctx.advance(h);
-  if (spec.polls) {
+  if (timing.polls) {
     const slot = pollPath(name);
-    const timeout = h.timeout ?? DEFAULT_POLL_TIMEOUT;
+    const { spec: polls, bound, timeout } = timing.polls;
     pollingMove(graph, {
       first: name,
       functionName,
       event,
       slot,
       within: recordPath(name),
-      bound: seconds(timeout),
-      every: spec.polls.every,
-      firstWait: spec.polls.firstWait,
+      bound,
+      every: polls.every,
+      firstWait: polls.firstWait,
       timeoutSeconds,
       retry: retriers(h.retry),
       catch: catchAll(sink),
@@ -176,25 +183,29 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
   const name = h.name;
   const itemScope: PayloadScope = { ...ctx.scope, item: STATE.itemValue };
   const functionName = ctx.functionName(h.provider as ProviderName);
-  const timeoutSeconds = h.timeout ? seconds(h.timeout) : undefined;
+  const timing = moveTiming(h, spec, DEFAULT_POLL_TIMEOUT);
+  const timeoutSeconds = timing.taskTimeoutSeconds;
   const inner = new StateGraph();
   const item = NAMES.item(name);
   const n = { check: `${item} check`, met: `${item} met`, unexpected: `${item} unexpected` };
   const afterOutput: Target = h.expect && !h.fire ? n.check : null;
-  const event = eventTemplate({ henchman: name, action: h.action, ...inputTemplate(h.with, spec, itemScope), phase: 'do' }, itemScope);
+  const event = eventTemplate(
+    { henchman: name, action: h.action, ...inputTemplate(h.with, spec, itemScope), phase: 'do', timeout: timing.contextTimeout, detach: timing.detach },
+    itemScope,
+  );
   if (h.fire) {
     inner.add(item, invoke({ functionName, payload: '$.event', fire: true, resultSelector: { fired: true }, target: null }));
-  } else if (spec.polls) {
-    const timeout = h.timeout ?? DEFAULT_POLL_TIMEOUT;
+  } else if (timing.polls) {
+    const { spec: polls, bound, timeout } = timing.polls;
     pollingMove(inner, {
       first: item,
       functionName,
       event: '$.event',
       marked: 'secrets' in event,
       slot: '$.poll',
-      bound: seconds(timeout),
-      every: spec.polls.every,
-      firstWait: spec.polls.firstWait,
+      bound,
+      every: polls.every,
+      firstWait: polls.firstWait,
       timeoutSeconds,
       retry: retriers(h.retry),
       output: pass({ inputPath: '$.poll.answer.Payload.output', target: afterOutput }),

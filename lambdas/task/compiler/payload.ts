@@ -287,6 +287,10 @@ export interface EventOptions {
   phase: 'do' | 'undo' | 'poll';
   /** With phase "poll": the JSONPath of the state the action asked to be handed back. */
   pollPath?: string;
+  /** The move's limit in seconds (context.timeout): the provider ends its remote work within it (../invocation.ts). */
+  timeout?: number;
+  /** The move runs detached on the host and is polled (context.detach). */
+  detach?: boolean;
 }
 
 /** The provider event { action, input, phase, poll?, context } as a Parameters template. */
@@ -302,6 +306,8 @@ export function eventTemplate(o: EventOptions, scope: PayloadScope): JsonObject 
   };
   if (scope.item) context['item.$'] = STATE.itemIndex;
   if (scope.maxText !== undefined) context.maxText = scope.maxText;
+  if (o.timeout !== undefined) context.timeout = o.timeout;
+  if (o.detach) context.detach = true;
   const event: JsonObject = { action: o.action, input: o.input, phase: o.phase };
   if (o.secrets && o.secrets.length > 0) event.secrets = o.secrets as unknown as JsonValue;
   if (o.pollPath) event['poll.$'] = o.pollPath;

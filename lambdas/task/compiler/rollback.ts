@@ -11,7 +11,7 @@
  * and the rollback goes on; then the "task: aborted" Fail state fails the execution with $.failure.
  */
 import { findAction } from '../catalog.ts';
-import type { PollSpec, ProviderName } from '../catalog.ts';
+import type { ProviderName } from '../catalog.ts';
 import type { Henchman, Task } from '../schema.ts';
 import type { Catcher, State } from './asl.ts';
 import { isPresent } from './expect.ts';
@@ -20,7 +20,9 @@ import type { PlotContext } from './henchman.ts';
 import { NAMES, outputPath, recordPath, STATE, undoPollPath } from './layout.ts';
 import { eventTemplate } from './payload.ts';
 import { DEFAULT_POLL_TIMEOUT, pollingMove, timeoutFailure } from './poll.ts';
-import { choice, ERRORS, fail, invoke, pass, retriers, seconds, succeed } from './states.ts';
+import { moveTiming } from './deadline.ts';
+import type { MoveTiming } from './deadline.ts';
+import { choice, ERRORS, fail, invoke, pass, retriers, succeed } from './states.ts';
 import { undoable, undoPlan } from './undo.ts';
 import type { UndoPlan } from './undo.ts';
 
@@ -54,9 +56,10 @@ export function undoChain(
   return next;
 }
 
-/** The undo action of a henchman, and whether it waits for the world. */
-function undoPolling(h: Henchman, plan: UndoPlan): { polls?: PollSpec; timeout: string } {
-  return { polls: findAction(h.provider, plan.action)?.polls, timeout: h.timeout ?? DEFAULT_POLL_TIMEOUT };
+/** How long the undo of a henchman may take, and whether it waits (for the world, or for a detached command). */
+function undoTiming(h: Henchman, plan: UndoPlan): MoveTiming {
+  const given = typeof h.undo === 'object' ? h.undo.with : h.with;
+  return moveTiming({ provider: h.provider, action: plan.action, with: given, timeout: h.timeout }, findAction(h.provider, plan.action), DEFAULT_POLL_TIMEOUT);
 }
 
 /**
@@ -67,10 +70,13 @@ function undoPolling(h: Henchman, plan: UndoPlan): { polls?: PollSpec; timeout: 
 function undoStates(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[], next: string): void {
   const plan = undoPlan(h, ctx.scope);
   const functionName = ctx.functionName(h.provider as ProviderName);
-  const event = eventTemplate({ henchman: h.name, action: plan.action, input: plan.input, secrets: plan.secrets, phase: 'undo' }, ctx.scope);
-  const timeoutSeconds = h.timeout ? seconds(h.timeout) : undefined;
-  const { polls, timeout } = undoPolling(h, plan);
-  if (!polls) {
+  const timing = undoTiming(h, plan);
+  const event = eventTemplate(
+    { henchman: h.name, action: plan.action, input: plan.input, secrets: plan.secrets, phase: 'undo', timeout: timing.contextTimeout, detach: timing.detach },
+    ctx.scope,
+  );
+  const timeoutSeconds = timing.taskTimeoutSeconds;
+  if (!timing.polls) {
     ctx.graph.add(
       name,
       invoke({ functionName, payload: event, resultSelector: { undone: true }, resultPath: recordPath(h.name), timeoutSeconds, retry: retriers(h.retry), catch: catchers, target: next }),
@@ -78,12 +84,13 @@ function undoStates(h: Henchman, name: string, ctx: PlotContext, catchers: Catch
     return;
   }
   const caught = catchers[0]!;
+  const { spec: polls, bound, timeout } = timing.polls;
   pollingMove(ctx.graph, {
     first: name,
     functionName,
     event,
     slot: undoPollPath(h.name),
-    bound: seconds(timeout),
+    bound,
     every: polls.every,
     firstWait: polls.firstWait,
     timeoutSeconds,
@@ -98,20 +105,24 @@ function undoStates(h: Henchman, name: string, ctx: PlotContext, catchers: Catch
 function undoMap(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[], next: string): State {
   const itemScope = { ...ctx.scope, item: STATE.itemValue };
   const plan = undoPlan(h, itemScope, STATE.itemValue);
-  const event = eventTemplate({ henchman: h.name, action: plan.action, input: plan.input, secrets: plan.secrets, phase: 'undo' }, itemScope);
+  const timing = undoTiming(h, plan);
+  const event = eventTemplate(
+    { henchman: h.name, action: plan.action, input: plan.input, secrets: plan.secrets, phase: 'undo', timeout: timing.contextTimeout, detach: timing.detach },
+    itemScope,
+  );
   const item = `${name} item`;
-  const { polls, timeout } = undoPolling(h, plan);
   const inner = new StateGraph();
   const functionName = ctx.functionName(h.provider as ProviderName);
-  const timeoutSeconds = h.timeout ? seconds(h.timeout) : undefined;
-  if (polls) {
+  const timeoutSeconds = timing.taskTimeoutSeconds;
+  if (timing.polls) {
+    const { spec: polls, bound, timeout } = timing.polls;
     pollingMove(inner, {
       first: item,
       functionName,
       event: '$.event',
       marked: 'secrets' in event,
       slot: '$.poll',
-      bound: seconds(timeout),
+      bound,
       every: polls.every,
       firstWait: polls.firstWait,
       timeoutSeconds,

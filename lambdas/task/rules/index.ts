@@ -12,6 +12,7 @@ import { flowTargets } from './flow-targets.ts';
 import { formattedReferences } from './formatted-references.ts';
 import { inputTypes } from './input-types.ts';
 import { inputs } from './inputs.ts';
+import { invocation } from './invocation.ts';
 import { boundedLoops } from './loops.ts';
 import { names } from './names.ts';
 import { outputGuaranteed } from './output-guaranteed.ts';
@@ -42,6 +43,7 @@ export const rules: readonly { name: string; check: Rule }[] = [
   { name: 'expect', check: expect },
   { name: 'each', check: each },
   { name: 'fire', check: fire },
+  { name: 'invocation', check: invocation },
   { name: 'references', check: references },
   { name: 'formatted-references', check: formattedReferences },
   { name: 'flow-targets', check: flowTargets },

@@ -244,4 +244,29 @@ describe('chef bootstrap over SSH, against goiardi', () => {
       message: 'installCommand ran on 127.0.0.1, but chef-client is still not on its PATH',
     });
   });
+
+  it('ends a slow install on the host when the henchman timeout runs out, before anything is registered (Mastermind.Timeout)', async () => {
+    // Prepare
+    const handler = chefHandler({ configDir, path: join(root, 'empty-bin') });
+    const marker = join(root, 'installed-late');
+    const event = chefEvent('bootstrap', {
+      ...sshInputs(),
+      ...adminInputs(goiardi),
+      nodeName: 'web-8',
+      installCommand: { template: 'sleep 3; touch {{0}}', values: { 0: marker } },
+    });
+
+    // Act
+    const started = Date.now();
+    const failure = await handler({ ...event, context: { ...event.context, timeout: 1 } }).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 4000 - Date.now()))); // past the sleep
+
+    // Assess
+    expect(failure).toMatchObject({
+      name: 'Mastermind.Timeout',
+      message: `henchman 'configure' ran out of its timeout (1s): the command was ended on ${sshd.user}@127.0.0.1:${sshd.port}`,
+    });
+    expect(await exists(marker)).toBe(false);
+    expect((await adminApi(goiardi).get('/clients/web-8', { accept: [404] })).status).toBe(404);
+  });
 });

@@ -119,4 +119,34 @@ describe('chef converge over SSH', () => {
     // Assess
     expect(failure).toMatchObject({ name: 'Mastermind.Failed', message: 'chef-client is not installed on 127.0.0.1: bootstrap it first' });
   });
+
+  it('runs chef-client detached when the event says so, polls it, and answers as an attached run does', async () => {
+    // Prepare
+    const handler = chefHandler(settings);
+    const base = chefEvent('converge', { ...sshInputs() });
+    const event = { ...base, context: { ...base.context, execution: `exec-converge-${Date.now()}`, detach: true } };
+
+    // Act
+    const first = await handler(event);
+    let answer: unknown = first;
+    for (let round = 0; round < 40 && answer && typeof answer === 'object' && 'poll' in answer; round += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      answer = await handler({ ...event, phase: 'poll', poll: (first as { poll: { state: unknown } }).poll.state }).catch((error: Error) =>
+        error.name === 'Mastermind.Waiting' ? first : error,
+      );
+    }
+
+    // Assess
+    expect(first).toMatchObject({ poll: { after: 2, state: { data: { nodeName: 'web-7' } } } });
+    expect(answer).toStrictEqual({
+      output: {
+        nodeName: 'web-7',
+        exitCode: 0,
+        stdout: 'Starting Chef Client (stand-in)\nChef Client finished\n',
+        stderr: '',
+        truncated: false,
+      },
+    });
+    expect(await recordedArgs()).toStrictEqual([join(root, 'bin', 'chef-client'), '-c', join(settings.configDir, 'client.rb')]);
+  });
 });

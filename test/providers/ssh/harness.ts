@@ -4,7 +4,7 @@
  * a secret resolver of its own.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Phase, ProviderResult } from '#providers/contract';
+import type { Phase, ProviderContext, ProviderResult } from '#providers/contract';
 import { createProviderHandler, type ProviderDependencies } from '#providers/runtime';
 import { actions } from '#providers/ssh/actions';
 import { marksOf } from '../../support/secret-marks.ts';
@@ -32,11 +32,11 @@ export function connection(sshd: Sshd): Record<string, unknown> {
 export async function callSsh(
   action: string,
   input: Record<string, unknown>,
-  options: { phase?: Phase; poll?: unknown; dependencies?: ProviderDependencies } = {},
+  options: { phase?: Phase; poll?: unknown; dependencies?: ProviderDependencies; context?: Partial<ProviderContext> } = {},
 ): Promise<ProviderResult | Error> {
   const handler = createProviderHandler('ssh', actions, { logger: quietLogger(), ...options.dependencies });
   try {
-    return await handler({ action, input, secrets: marksOf(input), phase: options.phase ?? 'do', poll: options.poll, context });
+    return await handler({ action, input, secrets: marksOf(input), phase: options.phase ?? 'do', poll: options.poll, context: { ...context, ...options.context } });
   } catch (error) {
     return error as Error;
   }

@@ -97,12 +97,14 @@ plot:
           input: { nodeName: 'n', chefServerUrl: 'https://chef', chefClientName: 'mm', chefClientKey: '${secret:/chef/key}' },
           secrets: [{ path: ['chefClientKey'], text: '${secret:/chef/key}' }],
           phase: 'do',
-          context: { ...CONTEXT('a'), project: 'web', version: 7 },
+          // The henchman's timeout: the provider ends its remote work within it (lambdas/task/compiler/deadline.ts).
+          context: { ...CONTEXT('a'), project: 'web', version: 7, timeout: 90 },
         },
       },
       ResultSelector: { 'output.$': '$.Payload.output' },
       ResultPath: '$.out.a',
-      TimeoutSeconds: 90,
+      // 90 s and the grace (30 s) in which the provider reports its own end first.
+      TimeoutSeconds: 120,
       Retry: [
         LAMBDA_RETRY,
         { ErrorEquals: ['Mastermind.Transient'], IntervalSeconds: 5, MaxAttempts: 4, BackoffRate: 3, MaxDelaySeconds: 60, JitterStrategy: 'FULL' },

@@ -199,7 +199,8 @@ export function buildTask(drafts: readonly Draft[], rollback: boolean): unknown 
         case 'number':
           return 22;
         case 'boolean':
-          return true;
+          // A fired move is never polled, so it cannot run detached (rules/invocation.ts).
+          return !(field === 'detach' && shape.fire);
         case 'string[]':
           return [text(field), 'literal'];
         case 'integer[]':

@@ -59,7 +59,7 @@ describe('inputs rule', () => {
       {
         code: 'unknown-input',
         place: 'plot[0].with.comand',
-        message: `${where} has no input 'comand' (did you mean 'command'?); its inputs are 'host', 'port', 'user', 'key', 'hostKey', 'command', 'timeout' and 'allowExitCodes'`,
+        message: `${where} has no input 'comand' (did you mean 'command'?); its inputs are 'host', 'port', 'user', 'key', 'hostKey', 'command', 'timeout', 'allowExitCodes' and 'detach'`,
       },
     ]);
   });

@@ -1,0 +1,133 @@
+/**
+ * What the compiler makes of a move's time (lambdas/task/compiler/deadline.ts): a plain command stays one Task state,
+ * its TimeoutSeconds the henchman's timeout and the grace, the timeout in the event's context; a command beyond one
+ * invocation (or with detach: true) becomes a poll loop bounded by its limit and the grace.
+ */
+import { describe, expect, it } from 'vitest';
+import { compileTask } from '#task/compile';
+import { aslErrors, CATCH_TO, CONTEXT, LAMBDA_RETRY, SSH, task, TRANSIENT_RETRY } from './support.ts';
+
+const INPUT = { host: 'web-1', user: 'ops', key: '${secret:/ssh/key}' };
+
+function compiled(henchman: string) {
+  const definition = compileTask(
+    task(`
+task: t
+plot:
+  - name: run
+    provider: ssh
+    action: run
+${henchman}
+`),
+  );
+  const { ['start: input']: _i, ['start: params']: _p, ...states } = definition.States;
+  return { definition, states };
+}
+
+describe('compiling a move\'s time', () => {
+  it('keeps a plain run at one Task state, without TimeoutSeconds when the henchman gives no timeout', async () => {
+    // Act
+    const { definition, states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/ssh/key}", command: uptime }');
+
+    // Assess
+    expect(states).toStrictEqual({
+      run: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: SSH, Payload: { action: 'run', input: { ...INPUT, command: 'uptime' }, phase: 'do', context: CONTEXT('run') } },
+        ResultSelector: { 'output.$': '$.Payload.output' },
+        ResultPath: '$.out.run',
+        Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
+        Catch: CATCH_TO('task: aborted'),
+        End: true,
+      },
+      'task: aborted': { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
+    });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  it('gives a run with a henchman timeout one Task state whose TimeoutSeconds is the timeout and the 30 s grace, the timeout in the context', async () => {
+    // Act
+    const { definition, states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/ssh/key}", command: "sleep 60" }\n    timeout: 2s');
+
+    // Assess
+    expect(states.run).toStrictEqual({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: SSH, Payload: { action: 'run', input: { ...INPUT, command: 'sleep 60' }, phase: 'do', context: { ...CONTEXT('run'), timeout: 2 } } },
+      ResultSelector: { 'output.$': '$.Payload.output' },
+      ResultPath: '$.out.run',
+      TimeoutSeconds: 32,
+      Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
+      Catch: CATCH_TO('task: aborted'),
+      End: true,
+    });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  it('compiles a 2h command to a detached move: a poll loop bounded by 2h and the grace, each invocation at most 14m and the grace', async () => {
+    // Act
+    const { definition, states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/ssh/key}", command: "make world", timeout: 2h }');
+
+    // Assess
+    const payload = { action: 'run', input: { ...INPUT, command: 'make world', timeout: '2h' }, phase: 'do', context: { ...CONTEXT('run'), detach: true } };
+    expect(states).toStrictEqual({
+      run: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: SSH, Payload: payload },
+        ResultSelector: { polling: { answer: { 'Payload.$': '$.Payload' } } },
+        ResultPath: '$.out.run',
+        TimeoutSeconds: 870,
+        Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
+        Catch: CATCH_TO('task: aborted'),
+        Next: 'run: poll?',
+      },
+      'run: poll?': {
+        Type: 'Choice',
+        Choices: [{ Not: { Variable: '$.out.run.polling.answer.Payload.poll', IsPresent: true }, Next: 'run: output' }],
+        Default: 'run: wait',
+      },
+      'run: wait': { Type: 'Wait', SecondsPath: '$.out.run.polling.answer.Payload.poll.after', Next: 'run: poll' },
+      'run: poll': {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: SSH, Payload: { ...payload, phase: 'poll', 'poll.$': '$.out.run.polling.answer.Payload.poll.state' } },
+        ResultSelector: { 'Payload.$': '$.Payload' },
+        ResultPath: '$.out.run.polling.answer',
+        TimeoutSeconds: 870,
+        // The first look after 2 s, then every 5 s until 2h and the 30 s grace: ⌈(7230 − 2) / 5⌉ = 1446 rounds.
+        Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 5, MaxAttempts: 1446, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
+        Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'run: timed out' }, ...CATCH_TO('task: aborted')],
+        Next: 'run: output',
+      },
+      'run: output': { Type: 'Pass', Parameters: { 'output.$': '$.out.run.polling.answer.Payload.output' }, ResultPath: '$.out.run', End: true },
+      'run: timed out': {
+        Type: 'Pass',
+        Result: { Error: 'States.Timeout', Cause: 'run was still waiting after 7200s' },
+        ResultPath: '$.failure',
+        Next: 'task: aborted',
+      },
+      'task: aborted': { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
+    });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  it('compiles detach: true to the same loop, bounded by the smaller of the henchman timeout and the command timeout, the henchman timeout in the context', async () => {
+    // Act
+    const { states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/ssh/key}", command: "make", timeout: 1h, detach: true }\n    timeout: 20s');
+
+    // Assess
+    expect(states.run).toMatchObject({ TimeoutSeconds: 50, Parameters: { Payload: { context: { ...CONTEXT('run'), timeout: 20, detach: true } } } });
+    expect(states['run: poll']).toMatchObject({ TimeoutSeconds: 50, Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 5, MaxAttempts: 10, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY] });
+  });
+
+  it('keeps a command whose limit fits one invocation attached, even with a henchman timeout beyond it', () => {
+    // Act
+    const { states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/ssh/key}", command: make, timeout: 10m }\n    timeout: 2h');
+
+    // Assess
+    expect(Object.keys(states)).toStrictEqual(['run', 'task: aborted']);
+    expect(states.run).toMatchObject({ TimeoutSeconds: 870, Parameters: { Payload: { context: { ...CONTEXT('run'), timeout: 7200 } } } });
+  });
+});
