@@ -30,7 +30,7 @@ afterAll(async () => {
 
 /** A task: "mark" (undone by "undo") then `last`, a henchman given as YAML lines; every ssh input filled in. */
 function taskOf(log: string, last: string): string {
-  const connection = `host: ${sshd.host}, port: ${sshd.port}, user: ${sshd.user}, key: "\${secret:/ssh/key}", hostKey: "${sshd.hostKeyFingerprint}"`;
+  const connection = `host: ${sshd.host}, port: ${sshd.port}, user: ${sshd.user}, key: "\${secret:/mastermind/default/ssh-key}", hostKey: "${sshd.hostKeyFingerprint}"`;
   return `
 task: long-moves
 rollback: true
@@ -50,7 +50,7 @@ async function play(yaml: string) {
   const definition = compileTask(task!);
   const ssh = createProviderHandler('ssh', actions, {
     logger: quietLogger(),
-    secrets: new LocalSecrets({ '/ssh/key': sshd.privateKey }),
+    secrets: new LocalSecrets({ '/mastermind/default/ssh-key': sshd.privateKey }),
   });
   const result = await runTask(definition, {}, { handler: (event) => ssh(event), executionId: `local:${randomUUID()}` });
   return { definition, result };

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { compileTask } from '#task/compile';
 import { aslErrors, CATCH_TO, CONTEXT, LAMBDA_RETRY, SSH, task, TRANSIENT_RETRY } from './support.ts';
 
-const INPUT = { host: 'web-1', user: 'ops', key: '${secret:/ssh/key}' };
+const INPUT = { host: 'web-1', user: 'ops', key: '${secret:/mastermind/default/ssh-key}' };
+/** The place of the ssh key, marked as the task's own secret. */
+const SECRETS = [{ path: ['key'], text: '${secret:/mastermind/default/ssh-key}' }];
 
 function compiled(henchman: string) {
   const definition = compileTask(
@@ -27,14 +29,14 @@ ${henchman}
 describe('compiling a move\'s time', () => {
   it('keeps a plain run at one Task state, without TimeoutSeconds when the henchman gives no timeout', async () => {
     // Act
-    const { definition, states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/ssh/key}", command: uptime }');
+    const { definition, states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/mastermind/default/ssh-key}", command: uptime }');
 
     // Assess
     expect(states).toStrictEqual({
       run: {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke',
-        Parameters: { FunctionName: SSH, Payload: { action: 'run', input: { ...INPUT, command: 'uptime' }, phase: 'do', context: CONTEXT('run') } },
+        Parameters: { FunctionName: SSH, Payload: { action: 'run', input: { ...INPUT, command: 'uptime' }, secrets: SECRETS, phase: 'do', context: CONTEXT('run') } },
         ResultSelector: { 'output.$': '$.Payload.output' },
         ResultPath: '$.out.run',
         Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
@@ -48,13 +50,13 @@ describe('compiling a move\'s time', () => {
 
   it('gives a run with a henchman timeout one Task state whose TimeoutSeconds is the timeout and the 30 s grace, the timeout in the context', async () => {
     // Act
-    const { definition, states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/ssh/key}", command: "sleep 60" }\n    timeout: 2s');
+    const { definition, states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/mastermind/default/ssh-key}", command: "sleep 60" }\n    timeout: 2s');
 
     // Assess
     expect(states.run).toStrictEqual({
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke',
-      Parameters: { FunctionName: SSH, Payload: { action: 'run', input: { ...INPUT, command: 'sleep 60' }, phase: 'do', context: { ...CONTEXT('run'), timeout: 2 } } },
+      Parameters: { FunctionName: SSH, Payload: { action: 'run', input: { ...INPUT, command: 'sleep 60' }, secrets: SECRETS, phase: 'do', context: { ...CONTEXT('run'), timeout: 2 } } },
       ResultSelector: { 'output.$': '$.Payload.output' },
       ResultPath: '$.out.run',
       TimeoutSeconds: 32,
@@ -67,10 +69,10 @@ describe('compiling a move\'s time', () => {
 
   it('compiles a 2h command to a detached move: a poll loop bounded by 2h and the grace, each invocation at most 14m and the grace', async () => {
     // Act
-    const { definition, states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/ssh/key}", command: "make world", timeout: 2h }');
+    const { definition, states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/mastermind/default/ssh-key}", command: "make world", timeout: 2h }');
 
     // Assess
-    const payload = { action: 'run', input: { ...INPUT, command: 'make world', timeout: '2h' }, phase: 'do', context: { ...CONTEXT('run'), detach: true } };
+    const payload = { action: 'run', input: { ...INPUT, command: 'make world', timeout: '2h' }, secrets: SECRETS, phase: 'do', context: { ...CONTEXT('run'), detach: true } };
     expect(states).toStrictEqual({
       run: {
         Type: 'Task',
@@ -115,7 +117,7 @@ describe('compiling a move\'s time', () => {
 
   it('compiles detach: true to the same loop, bounded by the smaller of the henchman timeout and the command timeout, the henchman timeout in the context', async () => {
     // Act
-    const { states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/ssh/key}", command: "make", timeout: 1h, detach: true }\n    timeout: 20s');
+    const { states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/mastermind/default/ssh-key}", command: "make", timeout: 1h, detach: true }\n    timeout: 20s');
 
     // Assess
     expect(states.run).toMatchObject({ TimeoutSeconds: 50, Parameters: { Payload: { context: { ...CONTEXT('run'), timeout: 20, detach: true } } } });
@@ -124,7 +126,7 @@ describe('compiling a move\'s time', () => {
 
   it('keeps a command whose limit fits one invocation attached, even with a henchman timeout beyond it', () => {
     // Act
-    const { states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/ssh/key}", command: make, timeout: 10m }\n    timeout: 2h');
+    const { states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/mastermind/default/ssh-key}", command: make, timeout: 10m }\n    timeout: 2h');
 
     // Assess
     expect(Object.keys(states)).toStrictEqual(['run', 'task: aborted']);
