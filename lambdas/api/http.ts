@@ -67,9 +67,10 @@ export function jsonBody(event: APIGatewayProxyEvent, max: number): unknown {
   }
 }
 
-/** A JSON object body with only the fields given; `{}` when empty. */
+/** A JSON object body with only the fields given; `{}` when empty (`null` is no object). */
 export function objectBody(event: APIGatewayProxyEvent, max: number, fields: readonly string[]): Record<string, unknown> {
-  const value = jsonBody(event, max) ?? {};
+  const body = jsonBody(event, max);
+  const value = body === undefined ? {} : body;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ServiceError('BadRequest', 'The body must be a JSON object.', [{ place: 'body', message: 'must be a JSON object' }]);
   }
