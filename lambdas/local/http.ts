@@ -9,7 +9,7 @@
  *   Host not the loopback address and port listened on     403 ForeignHost   (DNS rebinding)
  *   Origin present and not the served origin itself        403 ForeignOrigin (cross-origin browser requests)
  *   a body that is not JSON or YAML by its Content-Type    415 UnsupportedMediaType (a form or text/plain
- *     (hooks aside: their bodies may be any text)              body needs no preflight; JSON and YAML do)
+ *     (public routes aside: a hook's body may be any text)     body needs no preflight; JSON and YAML do)
  *   a request target that is not a path (`*`, absolute)    400 BadRequest
  *
  * Requests without Origin (the CLI, curl) pass. No request can stop the process: paths are read without
@@ -21,7 +21,8 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { errorResponse } from '../api/errors.ts';
 import { HttpError } from '../api/http.ts';
-import { route } from '../api/router.ts';
+import { matchPath, route } from '../api/router.ts';
+import { ROUTES } from '../api/routes.ts';
 import type { ServiceDeps } from '#service/deps';
 
 /** API Gateway's payload limit. */
@@ -63,8 +64,10 @@ export function requestTarget(target: string | undefined): { path: string; query
 /** The YAML and JSON media types a body may have in local mode (lambdas/api/http.ts reads the same). */
 const BODY_TYPES = new Set(['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml']);
 
-/** The paths whose bodies may be any text: hooks, called by monitors with a secret token in the path. */
-const ANY_BODY = /^\/hooks\//;
+/** Whether a path's bodies may be any text: the public routes (hooks, called by monitors with a secret token in the path). */
+function takesAnyBody(path: string): boolean {
+  return ROUTES.some((r) => r.public === true && matchPath(r.path, path) !== undefined);
+}
 
 /** The origins and Host values a server listening on `host:port` answers. */
 export function servedHosts(host: string, port: number): { hosts: Set<string>; origins: Set<string> } {
@@ -86,8 +89,8 @@ export function refusal(request: IncomingMessage, served: { hosts: Set<string>; 
   const target = requestTarget(request.url);
   if (!target) return new HttpError(400, 'BadRequest', 'The request target must be a path such as /projects/web.');
   const hasBody = (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0') || request.headers['transfer-encoding'] !== undefined;
-  if (hasBody && !ANY_BODY.test(target.path)) {
-    const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (hasBody && !takesAnyBody(target.path)) {
+    const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() || undefined;
     if (type === undefined || !(BODY_TYPES.has(type) || type.endsWith('+json'))) {
       return new HttpError(415, 'UnsupportedMediaType', `A body is sent as application/json or application/yaml, not ${type === undefined ? 'without a Content-Type' : type.slice(0, 100)}.`);
     }

@@ -11,6 +11,7 @@ import type { LocalService } from '#local/service';
 let local: LocalService;
 let port: number;
 let host: string;
+let hookPath: string;
 
 beforeAll(async () => {
   const handler: ProviderHandler = async () => ({ output: { exitCode: 0, stdout: '', stderr: '', truncated: false } });
@@ -18,6 +19,9 @@ beforeAll(async () => {
   port = Number(new URL(local.url).port);
   host = `127.0.0.1:${port}`;
   await fetch(`${local.url}/projects/ops`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  const task = 'task: restart\ntriggers: { hook: true }\nplot:\n  - { name: a, provider: ssh, action: run, with: { host: h, user: u, key: "${secret:/k}", command: x } }\n';
+  await fetch(`${local.url}/projects/ops/tasks/restart`, { method: 'PUT', headers: { 'Content-Type': 'application/yaml' }, body: task });
+  hookPath = ((await (await fetch(`${local.url}/projects/ops/tasks/restart/hook`, { method: 'POST' })).json()) as { path: string }).path;
 });
 afterAll(async () => {
   await local.close();
@@ -106,6 +110,15 @@ describe('local mode refuses requests a web page could make', () => {
     expect([task.status, await task.json()]).toStrictEqual([415, refused]);
     expect([alarm.status, await alarm.json()]).toStrictEqual([415, refused]);
     expect((await fetch(`${local.url}/projects/ops/tasks/evil`)).status).toBe(404);
+  });
+
+  it('takes any text to a hook (its URL holds its secret token), but not from a foreign Origin', async () => {
+    // Act
+    const text = await fetch(`${local.url}${hookPath}`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'disk full' });
+    const foreign = await fetch(`${local.url}${hookPath}`, { method: 'POST', headers: { 'Content-Type': 'text/plain', Origin: 'https://evil.example' }, body: 'x' });
+    // Assess
+    expect([text.status, ((await text.json()) as { outcome: string }).outcome]).toStrictEqual([202, 'started']);
+    expect(foreign.status).toBe(403);
   });
 
   it.each(['text/yaml', 'application/x-yaml', 'application/yaml; charset=utf-8', 'application/json'])(
