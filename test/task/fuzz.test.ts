@@ -89,7 +89,10 @@ function mutate(original: unknown, steps: readonly Step[]): unknown {
       case 'rename':
         if (!Array.isArray(parent)) {
           delete parent[last];
-          Object.defineProperty(parent, step.kind.length % 2 === 0 ? step.key : `${String(last)}${step.key}`, { value: target, enumerable: true, writable: true, configurable: true });
+          // The new name: the key alone (`__proto__`, `constructor`...) or appended to the old one. defineProperty,
+          // since assigning `__proto__` would set the prototype instead of making a field.
+          const renamed = step.target % 2 === 0 ? step.key : `${String(last)}${step.key}`;
+          Object.defineProperty(parent, renamed, { value: target, enumerable: true, writable: true, configurable: true });
         }
         break;
       default:

@@ -80,6 +80,19 @@ describe('expect', () => {
     ]);
   });
 
+  it('refuses a field that is not names and positions joined by dots (it becomes a JSONPath), and compiles one that is', () => {
+    // Act
+    const refused = validateTask({ task: 't', plot: [run({ expect: { "exitCode.?a)'": 0 } }), run({ name: 'b', expect: [{ field: 'stdout..x', exists: true }] })] });
+    const accepted = validateTask({ task: 't', plot: [run({ expect: { 'stdout.a-b_c.0': 'x' } })] });
+    // Assess
+    const rule = 'a field is written as output field names and list positions joined by dots (letters, digits, _ and -), such as stdout or nodes.0.name';
+    expect(refused.errors).toStrictEqual([
+      { code: 'unknown-expect-field', place: 'plot[0].expect["exitCode.?a)\'"]', message: `henchman 'restart' expects 'exitCode.?a)\'', but ${rule}` },
+      { code: 'unknown-expect-field', place: 'plot[1].expect[0].field', message: `henchman 'b' expects 'stdout..x', but ${rule}` },
+    ]);
+    expect(checkAsl(compileTask(accepted.task!))).toStrictEqual({ isValid: true, errors: [] });
+  });
+
   it.each([{ all: [] }, { any: [] }])('refuses %j with its place', (condition) => {
     // Act
     const errors = codesAndPlaces({ task: 't', plot: [run({ expect: [condition] })] });

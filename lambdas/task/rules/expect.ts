@@ -1,7 +1,7 @@
 /**
  * `expect` judges the action's output: its fields are output fields, each condition compares something, with a
  * value of a type it can compare (equals: text, number, true/false or null; an order: number or text), and the
- * map form names at least one field.
+ * map form names at least one field. A field is output field names and list positions joined by dots.
  */
 import { COMPARISONS } from '../schema.ts';
 import type { Condition } from '../schema.ts';
@@ -9,6 +9,9 @@ import { describeValue, didYouMean, listWords, taskError } from '../errors.ts';
 import type { TaskError } from '../errors.ts';
 import { actionOf } from './context.ts';
 import type { Rule } from './context.ts';
+
+/** A field: names and list positions joined by dots; it becomes a JSONPath (compiler/expect.ts, fieldPath). */
+const FIELD_PATH = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 
 /** What equals can compare a field with. */
 function scalar(value: unknown): boolean {
@@ -27,7 +30,15 @@ export const expect: Rule = (task) => {
     const outputs = Object.keys(action.output);
     const checkField = (field: string, path: (string | number)[]) => {
       const head = field.split('.')[0]!;
-      if (!outputs.includes(head)) {
+      if (!FIELD_PATH.test(field)) {
+        errors.push(
+          taskError(
+            'unknown-expect-field',
+            path,
+            `henchman '${henchman.name}' expects '${field}', but a field is written as output field names and list positions joined by dots (letters, digits, _ and -), such as stdout or nodes.0.name`,
+          ),
+        );
+      } else if (!outputs.includes(head)) {
         errors.push(
           taskError(
             'unknown-expect-field',
