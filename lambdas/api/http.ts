@@ -4,6 +4,7 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ServiceError } from '#service/errors';
+import { jsonTextDepth, MAX_DEPTH } from '#task/depth';
 import type { SourceFormat } from '#service/store';
 
 export class HttpError extends Error {
@@ -55,6 +56,10 @@ export function jsonBody(event: APIGatewayProxyEvent, max: number): unknown {
   }
   const text = bodyText(event, max);
   if (text.trim() === '') return undefined;
+  // Deeper JSON would overflow the stack of JSON.stringify and of every walk after the parse.
+  if (jsonTextDepth(text) > MAX_DEPTH) {
+    throw new ServiceError('BadRequest', `The body nests deeper than ${MAX_DEPTH} levels.`, [{ place: 'body', message: `nested deeper than ${MAX_DEPTH} levels` }]);
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
@@ -62,9 +67,10 @@ export function jsonBody(event: APIGatewayProxyEvent, max: number): unknown {
   }
 }
 
-/** A JSON object body with only the fields given; `{}` when empty. */
+/** A JSON object body with only the fields given; `{}` when empty (`null` is no object). */
 export function objectBody(event: APIGatewayProxyEvent, max: number, fields: readonly string[]): Record<string, unknown> {
-  const value = jsonBody(event, max) ?? {};
+  const body = jsonBody(event, max);
+  const value = body === undefined ? {} : body;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ServiceError('BadRequest', 'The body must be a JSON object.', [{ place: 'body', message: 'must be a JSON object' }]);
   }

@@ -89,7 +89,8 @@ export const ROUTES: readonly Route[] = [
     path: '/projects/{project}',
     run: async ({ event, params, deps }) => {
       const project = name(params, 'project');
-      const settings = jsonBody(event, MAX_JSON_BYTES) ?? {};
+      const body = jsonBody(event, MAX_JSON_BYTES);
+      const settings = body === undefined ? {} : body;
       const { record, created } = await saveProject(deps.store, project, settings, caller(event), deps.config.secrets);
       return json(created ? 201 : 200, record);
     },

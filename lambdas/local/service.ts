@@ -22,9 +22,10 @@ import type { ServiceConfig } from '#service/config';
 import { DEFAULT_SECRET_LAYOUT, type SecretLayout } from '#task/secret-layout';
 import type { Log, ServiceDeps } from '#service/deps';
 import { tableDefinition } from '#service/store';
+import { jsonTextDepth, MAX_DEPTH } from '#task/depth';
 import type { SecretResolver } from '#providers/secrets';
 import { handleAlarmEvent } from '../triggers/start.ts';
-import { apiListener, BodyTooLarge, listen, readBody } from './http.ts';
+import { answering, apiListener, BodyTooLarge, listen, readBody, requestTarget } from './http.ts';
 import { localProviders } from './providers.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 
@@ -121,8 +122,10 @@ async function readJson(request: IncomingMessage): Promise<{ value: unknown } | 
     if (error instanceof BodyTooLarge) return { status: 413, error: `The notification is larger than ${MAX_ALARM_BYTES} bytes.` };
     return { status: 400, error: 'The notification could not be read.' };
   }
+  const text = body.toString('utf8');
+  if (jsonTextDepth(text) > MAX_DEPTH) return { status: 400, error: `The notification nests deeper than ${MAX_DEPTH} levels.` };
   try {
-    return { value: JSON.parse(body.toString('utf8')) };
+    return { value: JSON.parse(text) };
   } catch {
     return { status: 400, error: 'The notification is not JSON.' };
   }
@@ -132,9 +135,8 @@ async function readJson(request: IncomingMessage): Promise<{ value: unknown } | 
 export function localListener(deps: ServiceDeps): RequestListener {
   const api = apiListener(deps);
   return (request, response) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path !== ALARMS_PATH) return api(request, response);
-    void (async () => {
+    if (requestTarget(request.url)?.path !== ALARMS_PATH) return api(request, response);
+    answering(response, deps.log, async () => {
       if (request.method !== 'POST') {
         request.resume();
         return reply(response, 405, { error: 'MethodNotAllowed', message: `${ALARMS_PATH} takes POST only.`, details: [] });
@@ -150,7 +152,7 @@ export function localListener(deps: ServiceDeps): RequestListener {
         // A passing failure: the trigger Lambda would be retried; here the caller posts again.
         reply(response, 503, { error: 'ServiceUnavailable', message: (error as Error).message, details: [] });
       }
-    })();
+    });
   };
 }
 

@@ -177,8 +177,13 @@ export function definitionProblems(definition: string): { message: string; locat
   return [];
 }
 
+/** How many definitions' verdicts are kept: a save validates, then creates or updates, with the same text. */
+const CHECKED_DEFINITIONS = 16;
+
 export class LocalStepFunctions {
   private readonly machines = new Map<string, Machine>();
+  /** definitionProblems by definition text, newest last: asl-validator takes 150-350 ms on the event loop. */
+  private readonly checked = new Map<string, { message: string; location?: string }[]>();
   private readonly executions = new Map<string, Execution>();
   /** Set by close(): no execution starts after it. */
   private closed = false;
@@ -232,7 +237,7 @@ export class LocalStepFunctions {
   // --- state machines ---
 
   private validateStateMachineDefinition(input: ValidateStateMachineDefinitionCommandInput): ValidateStateMachineDefinitionCommandOutput {
-    const problems = definitionProblems(input.definition ?? '');
+    const problems = this.problems(input.definition ?? '');
     return {
       result: problems.length === 0 ? 'OK' : 'FAIL',
       diagnostics: problems.map((p) => ({ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: p.message, ...(p.location ? { location: p.location } : {}) })),
@@ -241,8 +246,21 @@ export class LocalStepFunctions {
     };
   }
 
+  /** definitionProblems, run once per definition text among the last CHECKED_DEFINITIONS. */
+  private problems(definition: string): { message: string; location?: string }[] {
+    let problems = this.checked.get(definition);
+    if (problems) {
+      this.checked.delete(definition);
+    } else {
+      problems = definitionProblems(definition);
+      if (this.checked.size >= CHECKED_DEFINITIONS) this.checked.delete(this.checked.keys().next().value!);
+    }
+    this.checked.set(definition, problems);
+    return problems;
+  }
+
   private checkDefinition(definition: string | undefined): string {
-    const problems = definitionProblems(definition ?? '');
+    const problems = this.problems(definition ?? '');
     if (problems.length > 0) throw new InvalidDefinition({ message: `Invalid State Machine Definition: '${problems.map((p) => p.message).join('; ')}'`, ...meta });
     return definition!;
   }

@@ -414,7 +414,14 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
 
 export const PROVIDER_NAMES = Object.keys(catalog) as ProviderName[];
 
+/** The action a provider and an action name (user text) name; own members only, never Object.prototype's. */
 export function findAction(provider: string, action: string): ActionSpec | undefined {
-  const spec = (catalog as Record<string, ProviderSpec>)[provider];
-  return spec && Object.hasOwn(spec.actions, action) ? spec.actions[action] : undefined;
+  if (typeof provider !== 'string' || !Object.hasOwn(catalog, provider)) return undefined;
+  const spec = (catalog as Record<string, ProviderSpec>)[provider]!;
+  return typeof action === 'string' && Object.hasOwn(spec.actions, action) ? spec.actions[action] : undefined;
+}
+
+/** An action's input field by name (user text): own members only. */
+export function inputField(spec: ActionSpec | undefined, name: string): InputField | undefined {
+  return spec && Object.hasOwn(spec.input, name) ? spec.input[name] : undefined;
 }

@@ -75,18 +75,28 @@ export function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+/**
+ * How many candidates "did you mean" looks at, and how many words a list shows: a task with thousands of
+ * names and as many errors would otherwise take quadratic time (and text) to report.
+ */
+export const MAX_SUGGESTION_CANDIDATES = 256;
+export const MAX_LISTED_WORDS = 20;
+
 /** The closest candidate when it is close enough to be a typo, else undefined. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
+  const allowed = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  let seen = 0;
   for (const candidate of candidates) {
+    if (++seen > MAX_SUGGESTION_CANDIDATES) break;
+    if (Math.abs(candidate.length - word.length) > allowed) continue; // farther than a typo, whatever the letters
     const distance = candidate.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, candidate);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  const allowed = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
   return bestDistance <= allowed ? best : undefined;
 }
 
@@ -96,8 +106,11 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   return best === undefined ? '' : ` (did you mean '${best}'?)`;
 }
 
-/** "'a', 'b' or 'c'" (or "... and 'c'"). */
+/** "'a', 'b' or 'c'" (or "... and 'c'"); past MAX_LISTED_WORDS, "'a', 'b', ... and 20 more". */
 export function listWords(words: readonly string[], joiner: 'or' | 'and' = 'or'): string {
+  if (words.length > MAX_LISTED_WORDS) {
+    return `${words.slice(0, MAX_LISTED_WORDS).map((w) => `'${w}'`).join(', ')} ${joiner} ${words.length - MAX_LISTED_WORDS} more`;
+  }
   const shown = words.map((w) => `'${w}'`);
   if (shown.length <= 1) return shown.join('');
   return `${shown.slice(0, -1).join(', ')} ${joiner} ${shown[shown.length - 1]}`;

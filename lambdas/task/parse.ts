@@ -9,6 +9,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
+import { jsonTextDepth, MAX_DEPTH, yamlTextDepth } from './depth.ts';
 import type { TaskError } from './errors.ts';
 import { quickYamlValue } from './quick-yaml.ts';
 
@@ -61,6 +62,10 @@ export function parseTask(source: string, options: ParseOptions = {}): ParsedSou
     return offset === undefined ? undefined : position(offset);
   };
 
+  // Deeper documents would overflow the stack of the parsers and of every walk after them: refused unread.
+  const depth = format === 'json' ? jsonTextDepth(source) : yamlTextDepth(source);
+  if (depth > MAX_DEPTH) return { errors: [tooDeep(format)], locate: () => undefined };
+
   if (format === 'json') {
     try {
       const value: unknown = JSON.parse(source);
@@ -106,6 +111,16 @@ export function parseTask(source: string, options: ParseOptions = {}): ParsedSou
       locate: () => undefined,
     };
   }
+}
+
+function tooDeep(format: SourceFormat): TaskError {
+  return {
+    code: 'too-deep',
+    place: '',
+    line: 1,
+    column: 1,
+    message: `the ${format === 'json' ? 'JSON' : 'YAML'} nests deeper than ${MAX_DEPTH} levels: a task needs far fewer`,
+  };
 }
 
 function lowerFirst(text: string): string {

@@ -23,7 +23,7 @@ export const paramSchema = z.strictObject({
 });
 
 export const triggersSchema = z.strictObject({
-  alarms: z.array(z.string().min(1)).optional().describe('CloudWatch alarm names that start the task when they go into ALARM.'),
+  alarms: z.array(z.string().min(1).max(255)).optional().describe('CloudWatch alarm names (at most 255 characters) that start the task when they go into ALARM.'),
   hook: z.boolean().optional().describe('A secret URL that outside monitors can call.'),
   whenRunning: z
     .enum(['skip', 'allow'])

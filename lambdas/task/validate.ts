@@ -5,6 +5,7 @@
  *   validateTask(value) = schema errors + rule errors (rules run on what could be salvaged when the shape is wrong)
  */
 import type { ProjectSettings } from './catalog.ts';
+import { MAX_DEPTH, valueDepth } from './depth.ts';
 import { parsePlace } from './errors.ts';
 import type { TaskError } from './errors.ts';
 import { parseTask } from './parse.ts';
@@ -31,21 +32,28 @@ export interface Validation {
 }
 
 export function validateTask(value: unknown, options: ValidateOptions = {}): Validation {
+  if (valueDepth(value) > MAX_DEPTH) {
+    return { errors: [{ code: 'too-deep', place: '', message: `the task nests deeper than ${MAX_DEPTH} levels: a task needs far fewer` }] };
+  }
   const shape = checkShape(value);
   const shapeErrors = shape.errors;
   const task = shape.task ?? salvageTask(value);
   if (!task) return { errors: shapeErrors };
   const ctx = makeContext(task, options.project, { projectName: options.projectName, secretLayout: options.secrets });
   const ruleErrors = rules.flatMap(({ check }) => check(task, ctx));
-  const reported = shapeErrors.map((e) => e.place);
-  const errors = [...shapeErrors, ...ruleErrors.filter((e) => !reported.some((place) => within(e.place, place)))];
+  const reported = new Set(shapeErrors.map((e) => e.place));
+  const errors = [...shapeErrors, ...ruleErrors.filter((e) => !withinAny(e.place, reported))];
   return errors.length === 0 ? { task, errors } : { errors };
 }
 
-/** Whether `place` is `outer` or lies inside it. */
-function within(place: string, outer: string): boolean {
-  if (outer === '') return true;
-  return place === outer || place.startsWith(`${outer}.`) || place.startsWith(`${outer}[`);
+/** Whether `place` is one of `outer` or lies inside one: its prefixes are looked up, not every place compared. */
+function withinAny(place: string, outer: ReadonlySet<string>): boolean {
+  if (outer.size === 0) return false;
+  if (outer.has('') || outer.has(place)) return true;
+  for (let i = 1; i < place.length; i++) {
+    if ((place[i] === '.' || place[i] === '[') && outer.has(place.slice(0, i))) return true;
+  }
+  return false;
 }
 
 export function checkTask(source: string, options: ValidateOptions & { format?: SourceFormat } = {}): Validation {

@@ -57,7 +57,7 @@ describe('the API over node:http (local mode)', () => {
 
   it('refuses a body larger than API Gateway takes with 413, before any route', async () => {
     // Act
-    const response = await fetch(`${server.url}/projects/web`, { method: 'PUT', body: 'x'.repeat(MAX_BODY_BYTES + 1) });
+    const response = await fetch(`${server.url}/projects/web`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: 'x'.repeat(MAX_BODY_BYTES + 1) });
     // Assess
     expect([response.status, await response.json()]).toStrictEqual([
       413,

@@ -31,7 +31,7 @@ afterAll(async () => {
   await local.close();
 });
 
-const post = (body: string) => fetch(`${local.url}/local/alarms`, { method: 'POST', body });
+const post = (body: string) => fetch(`${local.url}/local/alarms`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
 
 describe('the local service', () => {
   it('runs the service with ARNs in a made-up account, and the providers named in the function names', () => {
@@ -77,7 +77,7 @@ describe('the local service', () => {
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
 
     // Act
-    socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"Records": [`);
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"Records": [`);
     await new Promise((resolve) => setTimeout(resolve, 50));
     socket.destroy();
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -2,7 +2,7 @@
  * What every validation rule is handed: the task (its shape already checked by the schema), the project
  * settings when known, the flow graph, and helpers to look henchmen, actions and references up.
  */
-import { catalog, findAction, PROJECT_SETTING_NAMES } from '../catalog.ts';
+import { catalog, findAction, inputField, PROJECT_SETTING_NAMES } from '../catalog.ts';
 import type { ActionSpec, FieldType, InputField, ProjectSettings } from '../catalog.ts';
 import type { TaskError } from '../errors.ts';
 import { flowOf } from '../flow.ts';
@@ -104,7 +104,7 @@ export function referenceType(reference: Reference, ctx: RuleContext, at?: Hench
     case 'secret':
       return 'string';
     case 'params': {
-      const param = typeof first === 'string' ? ctx.task.params?.[first] : undefined;
+      const param = typeof first === 'string' && ctx.task.params && Object.hasOwn(ctx.task.params, first) ? ctx.task.params[first] : undefined;
       if (!param || rest.length > 0) return 'unknown';
       return PARAM_TYPES[param.type] ?? 'unknown';
     }
@@ -181,14 +181,14 @@ export function stringSites(task: Task): readonly StringSite[] {
     const action = actionOf(henchman);
     const given = henchman.with ?? {};
     for (const name of Object.keys(given)) {
-      addSites(sites, template, at, 'with', given[name], ['plot', index, 'with', name], { name, field: action?.input[name], action });
+      addSites(sites, template, at, 'with', given[name], ['plot', index, 'with', name], { name, field: inputField(action, name), action });
     }
     if (henchman.each !== undefined) addSites(sites, template, at, 'each', henchman.each, ['plot', index, 'each']);
     if (henchman.undo !== undefined && typeof henchman.undo === 'object') {
       const undoAction = findAction(henchman.provider, henchman.undo.action);
       const undoGiven = henchman.undo.with ?? {};
       for (const name of Object.keys(undoGiven)) {
-        addSites(sites, template, at, 'undo', undoGiven[name], ['plot', index, 'undo', 'with', name], { name, field: undoAction?.input[name], action: undoAction });
+        addSites(sites, template, at, 'undo', undoGiven[name], ['plot', index, 'undo', 'with', name], { name, field: inputField(undoAction, name), action: undoAction });
       }
     }
     if (henchman.expect !== undefined) {

@@ -1,6 +1,8 @@
 /**
  * Durations: the task's and each henchman's timeout, retry interval and maxDelay, and every literal input of
- * type duration, are written as a whole number and a unit (ms, s, m, h, d) and are longer than nothing.
+ * type duration, are written as a whole number and a unit (ms, s, m, h, d) and are longer than nothing. The
+ * task's and henchmen's own durations become numbers in the state machine, so they are written literally: a
+ * reference there is an error (an input's duration may be a reference: the provider reads it when it runs).
  */
 import { findAction } from '../catalog.ts';
 import type { InputField } from '../catalog.ts';
@@ -14,9 +16,13 @@ import type { Rule } from './context.ts';
 type Parse = (text: string) => ParsedTemplate;
 
 /** The error of a duration, if any; `where` gives its place and words, built only for an error. */
-function durationError(parse: Parse, text: unknown, where: () => [(string | number)[], string]): TaskError | undefined {
+function durationError(parse: Parse, text: unknown, where: () => [(string | number)[], string], literal = false): TaskError | undefined {
   if (typeof text !== 'string') return undefined;
-  if (parse(text).parts.some((part) => typeof part !== 'string')) return undefined; // known only when it runs
+  if (parse(text).parts.some((part) => typeof part !== 'string')) {
+    if (!literal) return undefined; // known only when it runs
+    const [path, what] = where();
+    return taskError('bad-duration', path, `${what} '${text}' holds a reference: it is fixed when the task is saved, so write it literally, such as 30s, 10m, 1h or 1d`);
+  }
   const seconds = parseDuration(text);
   if (seconds !== undefined && seconds > 0) return undefined;
   const [path, what] = where();
@@ -48,13 +54,13 @@ export const durations: Rule = (task, ctx) => {
   const found = (error: TaskError | undefined) => {
     if (error) errors.push(error);
   };
-  found(durationError(parse, task.timeout, () => [['timeout'], 'the task timeout']));
+  found(durationError(parse, task.timeout, () => [['timeout'], 'the task timeout'], true));
   // Places and messages are built only for an error: this runs for every henchman.
   task.plot.forEach((henchman, index) => {
-    found(durationError(parse, henchman.timeout, () => [['plot', index, 'timeout'], `the timeout of henchman '${henchman.name}'`]));
+    found(durationError(parse, henchman.timeout, () => [['plot', index, 'timeout'], `the timeout of henchman '${henchman.name}'`], true));
     if (henchman.retry) {
-      found(durationError(parse, henchman.retry.interval, () => [['plot', index, 'retry', 'interval'], `the retry interval of henchman '${henchman.name}'`]));
-      found(durationError(parse, henchman.retry.maxDelay, () => [['plot', index, 'retry', 'maxDelay'], `the retry maxDelay of henchman '${henchman.name}'`]));
+      found(durationError(parse, henchman.retry.interval, () => [['plot', index, 'retry', 'interval'], `the retry interval of henchman '${henchman.name}'`], true));
+      found(durationError(parse, henchman.retry.maxDelay, () => [['plot', index, 'retry', 'maxDelay'], `the retry maxDelay of henchman '${henchman.name}'`], true));
     }
     const action = actionOf(henchman);
     if (action) inputDurations(errors, parse, henchman.with, action.input, ['plot', index, 'with'], () => `henchman '${henchman.name}'`);

@@ -17,6 +17,7 @@ import { boundedLoops } from './loops.ts';
 import { names } from './names.ts';
 import { outputGuaranteed } from './output-guaranteed.ts';
 import { params } from './params.ts';
+import { payloadKeys } from './payload-keys.ts';
 import { providers } from './providers.ts';
 import { references } from './references.ts';
 import { secretMixed } from './secret-mixed.ts';
@@ -35,6 +36,7 @@ export const rules: readonly { name: string; check: Rule }[] = [
   { name: 'providers', check: providers },
   { name: 'inputs', check: inputs },
   { name: 'input-types', check: inputTypes },
+  { name: 'payload-keys', check: payloadKeys },
   { name: 'secrets', check: secrets },
   { name: 'secret-scope', check: secretScope },
   { name: 'secret-mixed', check: secretMixed },

@@ -28,6 +28,10 @@ export const names: Rule = (task) => {
       errors.push(
         taskError('reserved-name', path, `a henchman cannot be called '${henchman.name}': that word already has a meaning in references or in next/onFailure`),
       );
+    } else if (henchman.name in Object.prototype) {
+      errors.push(
+        taskError('reserved-name', path, `a henchman cannot be called '${henchman.name}': the name of a member of every JavaScript object confuses the tools that check state machines`),
+      );
     }
   });
   for (const name of Object.keys(task.params ?? {})) {

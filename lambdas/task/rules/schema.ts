@@ -65,6 +65,9 @@ function issueErrors(issue: Issue, base: PlacePath, root: unknown): TaskError[] 
         const what = path[path.length - 1] === 'plot' ? 'henchman' : 'item';
         return [taskError('out-of-range', path, `${fieldName(path)} needs ${small ? 'at least' : 'at most'} ${bound} ${what}${Number(bound) === 1 ? '' : 's'}`)];
       }
+      if (issue.origin === 'string' && typeof input === 'string') {
+        return [taskError('out-of-range', path, `${fieldName(path)} must be ${small ? 'at least' : 'at most'} ${bound} characters long, not ${input.length}`)];
+      }
       return [taskError('out-of-range', path, `${fieldName(path)} must be ${small ? 'at least' : 'at most'} ${bound}, not ${describeValue(input)}`)];
     }
     case 'invalid_union': {

@@ -3,7 +3,7 @@ import { durations } from '#task/rules/durations';
 import { check, launch, run, taskOf } from '../fixtures/tasks.ts';
 
 describe('durations rule', () => {
-  it('accepts durations everywhere they are written, and durations given by reference', () => {
+  it('accepts durations everywhere they are written, and input durations given by reference', () => {
     // Prepare
     const task = {
       ...taskOf(launch({ timeout: '10m', retry: { attempts: 2, interval: '500ms', maxDelay: '1h' } }), run({ with: { ...run().with, timeout: '${params.wait}' } })),
@@ -31,6 +31,24 @@ describe('durations rule', () => {
       { code: 'bad-duration', place: 'plot[0].retry.interval', message: "the retry interval of henchman 'provision' '0s' is no time at all: give a duration longer than 0" },
       { code: 'bad-duration', place: 'plot[0].retry.maxDelay', message: `the retry maxDelay of henchman 'provision' '1.5h' ${syntax}` },
       { code: 'bad-duration', place: 'plot[1].with.timeout', message: `the input 'timeout' of henchman 'connect' '5min' ${syntax}` },
+    ]);
+  });
+
+  it('refuses a reference where the state machine needs a literal duration (task and henchman timeout, retry interval and maxDelay)', () => {
+    // Prepare
+    const task = {
+      ...taskOf(launch({ timeout: '${params.wait}', retry: { attempts: 2, interval: '${trigger.alarmName}', maxDelay: '${execution.name}s' } })),
+      timeout: '${project.region}',
+    };
+    // Act
+    const errors = check(durations, task);
+    // Assess
+    const literal = 'holds a reference: it is fixed when the task is saved, so write it literally, such as 30s, 10m, 1h or 1d';
+    expect(errors).toStrictEqual([
+      { code: 'bad-duration', place: 'timeout', message: `the task timeout '\${project.region}' ${literal}` },
+      { code: 'bad-duration', place: 'plot[0].timeout', message: `the timeout of henchman 'provision' '\${params.wait}' ${literal}` },
+      { code: 'bad-duration', place: 'plot[0].retry.interval', message: `the retry interval of henchman 'provision' '\${trigger.alarmName}' ${literal}` },
+      { code: 'bad-duration', place: 'plot[0].retry.maxDelay', message: `the retry maxDelay of henchman 'provision' '\${execution.name}s' ${literal}` },
     ]);
   });
 });
