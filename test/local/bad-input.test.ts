@@ -19,7 +19,7 @@ plot:
   - name: restart
     provider: ssh
     action: run
-    with: { host: api-1, user: ops, key: "\${secret:/ops/key}", command: "systemctl restart api" }
+    with: { host: api-1, user: ops, key: "\${secret:/mastermind/ops/ops-key}", command: "systemctl restart api" }
 `;
 
 let local: LocalService;
@@ -31,10 +31,13 @@ beforeAll(async () => {
   local = await startLocalService({ handler });
   const json = { 'Content-Type': 'application/json' };
   await fetch(`${local.url}/projects/ops`, { method: 'PUT', headers: json, body: '{}' });
-  await fetch(`${local.url}/projects/ops/tasks/restart`, { method: 'PUT', headers: { 'Content-Type': 'application/yaml' }, body: TASK });
+  const saved = await fetch(`${local.url}/projects/ops/tasks/restart`, { method: 'PUT', headers: { 'Content-Type': 'application/yaml' }, body: TASK });
+  // The matrix hits a real task, hook and execution: the setup must have made them.
+  expect(saved.status).toBe(201);
   const hook = (await (await fetch(`${local.url}/projects/ops/tasks/restart/hook`, { method: 'POST', headers: json, body: '{}' })).json()) as { token: string };
   good.token = hook.token;
   const started = (await (await fetch(`${local.url}/projects/ops/tasks/restart/executions`, { method: 'POST', headers: json, body: '{}' })).json()) as Record<string, string>;
+  expect(started.executionArn).toMatch(/^arn:aws:states:/);
   good.id = started.executionArn!;
   good.execution = started.executionName ?? started.name ?? started.executionArn!;
 });

@@ -19,7 +19,7 @@ beforeAll(async () => {
   port = Number(new URL(local.url).port);
   host = `127.0.0.1:${port}`;
   await fetch(`${local.url}/projects/ops`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{}' });
-  const task = 'task: restart\ntriggers: { hook: true }\nplot:\n  - { name: a, provider: ssh, action: run, with: { host: h, user: u, key: "${secret:/k}", command: x } }\n';
+  const task = 'task: restart\ntriggers: { hook: true }\nplot:\n  - { name: a, provider: ssh, action: run, with: { host: h, user: u, key: "${secret:/mastermind/ops/k}", command: x } }\n';
   await fetch(`${local.url}/projects/ops/tasks/restart`, { method: 'PUT', headers: { 'Content-Type': 'application/yaml' }, body: task });
   hookPath = ((await (await fetch(`${local.url}/projects/ops/tasks/restart/hook`, { method: 'POST' })).json()) as { path: string }).path;
 });
@@ -125,7 +125,7 @@ describe('local mode refuses requests a web page could make', () => {
     'takes a task as %s from a client that sends no Origin (the CLI, curl)',
     async (type) => {
       // Prepare
-      const task = { task: 'fine', plot: [{ name: 'a', provider: 'ssh', action: 'wait-reachable', with: { host: 'h', user: 'u', key: '${secret:/ops/key}' } }] };
+      const task = { task: 'fine', plot: [{ name: 'a', provider: 'ssh', action: 'wait-reachable', with: { host: 'h', user: 'u', key: '${secret:/mastermind/ops/ops-key}' } }] };
       // Act
       const response = await fetch(`${local.url}/projects/ops/tasks/fine/validate`, { method: 'POST', headers: { 'Content-Type': type }, body: JSON.stringify(task) });
       // Assess

@@ -14,7 +14,7 @@ const run = (extra: Record<string, unknown> = {}) => ({
   name: 'restart',
   provider: 'ssh',
   action: 'run',
-  with: { host: 'api-1', user: 'ops', key: '${secret:/ops/key}', command: 'systemctl restart api' },
+  with: { host: 'api-1', user: 'ops', key: '${secret:/mastermind/default/ops-key}', command: 'systemctl restart api' },
   ...extra,
 });
 
@@ -179,7 +179,7 @@ describe('many errors', () => {
   it('reports 8,000 unknown fields and 8,000 unknown references, each once and located', () => {
     // Prepare
     let source = 'task: t\nplot:\n';
-    for (let i = 0; i < 8000; i++) source += `  - { name: h${i}, provider: ssh, action: run, bogus: 1, with: { host: "\${nope${i}.x}", user: u, key: "\${secret:/k}", command: x } }\n`;
+    for (let i = 0; i < 8000; i++) source += `  - { name: h${i}, provider: ssh, action: run, bogus: 1, with: { host: "\${nope${i}.x}", user: u, key: "\${secret:/mastermind/default/k}", command: x } }\n`;
     // Act
     const { errors } = checkTask(source);
     // Assess
