@@ -153,7 +153,9 @@ export async function runTask(
     if (state.Type === 'Map' && options.skipWaits) retries[name] = 0;
   }
 
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  // A copy: the engine writes into the definition it runs (JsonMerge merges into a Pass state's Result, for one), and
+  // the caller's definition must stay as compiled for the next run.
+  const machine = new StateMachine(structuredClone(definition) as never, { validationOptions: { checkArn: true, checkPaths: true } });
   const id = options.executionId ?? `local:${randomUUID()}`;
   // Passed as given: the start states fill in what is left out, as they do for a run started from the console.
   const given = { ...(input.params ? { params: input.params } : {}), ...(input.trigger ? { trigger: input.trigger } : {}) };

@@ -15,7 +15,7 @@ import { MAX_EACH_ITEMS, NAMES, TEXT_BUDGET } from './compiler/layout.ts';
 import type { PayloadScope } from './compiler/payload.ts';
 import { abortEntry, abortRoute } from './compiler/rollback.ts';
 import { retreatOf, retreatStates } from './compiler/retreat.ts';
-import { startStates } from './compiler/start.ts';
+import { startEntry, startStates } from './compiler/start.ts';
 import { seconds, succeed } from './compiler/states.ts';
 import type { TaskError } from './errors.ts';
 import type { SourceFormat } from './parse.ts';
@@ -120,9 +120,9 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
   graph.add(NAMES.done, succeed());
   return {
     Comment: task.description ? `${task.task}: ${task.description}` : task.task,
-    StartAt: NAMES.input,
+    StartAt: startEntry(task),
     ...(task.timeout ? { TimeoutSeconds: seconds(task.timeout) } : {}),
-    States: graph.render(NAMES.input),
+    States: graph.render(startEntry(task)),
   };
 }
 

@@ -57,6 +57,8 @@ export const pollPath = (henchman: string): string => `$.out.${henchman}.polling
 export const undoPollPath = (henchman: string): string => `$.out.${henchman}.undoing`;
 
 export const NAMES = {
+  /** Only for params whose defaults hold a backslash or a quote: the defaults as data (./start.ts). */
+  defaults: 'start: defaults',
   input: 'start: input',
   params: 'start: params',
   done: 'task: done',

@@ -13,10 +13,12 @@ import type { Rule } from './context.ts';
 /** A field: names and list positions joined by dots; it becomes a JSONPath (compiler/expect.ts, fieldPath). */
 const FIELD_PATH = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 
-/** What equals can compare a field with. */
+/** What equals can compare a field with (a number that JSON can hold: not NaN or infinite, as YAML's .nan and .inf are). */
 function scalar(value: unknown): boolean {
-  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+  return value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean';
 }
+
+const ORDERINGS = ['lessThan', 'lessThanOrEquals', 'greaterThan', 'greaterThanOrEquals'] as const;
 
 function notComparable(path: (string | number)[], value: unknown): TaskError {
   return taskError('bad-condition', path, `expect can compare a field with a text, a number, true/false or null, not ${describeValue(value)}`);
@@ -56,6 +58,12 @@ export const expect: Rule = (task) => {
         checkField(condition.field, [...path, 'field']);
         for (const comparison of ['equals', 'notEquals'] as const) {
           if (condition[comparison] !== undefined && !scalar(condition[comparison])) errors.push(notComparable([...path, comparison], condition[comparison]));
+        }
+        for (const comparison of ORDERINGS) {
+          const value = condition[comparison] as unknown;
+          if (typeof value === 'number' && !Number.isFinite(value)) {
+            errors.push(taskError('bad-condition', [...path, comparison], `expect can order a field against a number JSON can hold, not ${describeValue(value)}`));
+          }
         }
         if (!COMPARISONS.some((c) => condition[c] !== undefined)) {
           errors.push(

@@ -2,6 +2,7 @@
  * The validation rules, in the order their errors are listed. The schema rule (./schema.ts) runs before
  * these, on the raw value; these run on the task (or on what could be salvaged of it).
  */
+import { backslashWithReference } from './backslash-with-reference.ts';
 import type { Rule } from './context.ts';
 import { duplicateNames } from './duplicate-names.ts';
 import { durations } from './durations.ts';
@@ -40,6 +41,7 @@ export const rules: readonly { name: string; check: Rule }[] = [
   { name: 'secrets', check: secrets },
   { name: 'secret-scope', check: secretScope },
   { name: 'secret-mixed', check: secretMixed },
+  { name: 'backslash-with-reference', check: backslashWithReference },
   { name: 'shell', check: shell },
   { name: 'undo', check: undo },
   { name: 'expect', check: expect },

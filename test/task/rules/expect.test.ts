@@ -47,4 +47,16 @@ describe('expect rule', () => {
       },
     ]);
   });
+
+  it('reports numbers JSON cannot hold (YAML .nan and .inf) as values to compare or order against', () => {
+    // Prepare
+    const task = taskOf(run({ expect: [{ field: 'exitCode', equals: Number.NaN }, { field: 'exitCode', lessThan: Number.POSITIVE_INFINITY }] }));
+    // Act
+    const errors = check(expectRule, task);
+    // Assess
+    expect(errors).toStrictEqual([
+      { code: 'bad-condition', place: 'plot[0].expect[0].equals', message: 'expect can compare a field with a text, a number, true/false or null, not the number NaN' },
+      { code: 'bad-condition', place: 'plot[0].expect[1].lessThan', message: 'expect can order a field against a number JSON can hold, not the number Infinity' },
+    ]);
+  });
 });
