@@ -65,6 +65,7 @@ export const ERROR_NAMES = {
   failed: 'Mastermind.Failed',
   invalid: 'Mastermind.Invalid',
   waiting: 'Mastermind.Waiting',
+  cancelled: 'Mastermind.Cancelled',
 } as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
@@ -98,6 +99,17 @@ export class FailedError extends ProviderError {
 export class InvalidError extends ProviderError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ERROR_NAMES.invalid, message, options);
+  }
+}
+
+/**
+ * Someone asked to cancel the execution (POST .../cancel): thrown by the provider runtime before a do or poll,
+ * never before an undo. The state machine takes the abort route (rollback included), whatever the henchman's
+ * onFailure says; the message names who cancelled, when and why.
+ */
+export class CancelledError extends ProviderError {
+  constructor(message: string) {
+    super(ERROR_NAMES.cancelled, message);
   }
 }
 

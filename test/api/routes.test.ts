@@ -9,6 +9,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { route } from '../../lambdas/api/router.ts';
 import { hashToken } from '#service/hooks';
+import { STOP_MESSAGE } from '#service/executions';
 import type { ServiceDeps } from '#service/deps';
 import { startDynalite } from '../support/dynalite.ts';
 import type { LocalDynamo } from '../support/dynalite.ts';
@@ -254,7 +255,7 @@ describe('executions', () => {
     expect((bodyOf(listed).items as { executionArn: string; path: string }[]).map((e) => [e.executionArn, e.path])).toStrictEqual([[started.executionArn, path]]);
     expect([started.path, bodyOf(described).path]).toStrictEqual([path, path]);
     expect([described.statusCode, bodyOf(described).status, bodyOf(described).henchmen]).toStrictEqual([200, 'RUNNING', []]);
-    expect([stopped.statusCode, bodyOf(stopped)]).toStrictEqual([200, { executionArn: started.executionArn, path, stopDate: '2025-03-04T06:00:00.000Z' }]);
+    expect([stopped.statusCode, bodyOf(stopped)]).toStrictEqual([200, { executionArn: started.executionArn, path, stopDate: '2025-03-04T06:00:00.000Z', message: STOP_MESSAGE }]);
     expect(fake.mock).toHaveReceivedCommandWith(StopExecutionCommand, { executionArn: started.executionArn as string, error: 'Mastermind.Stopped', cause: 'enough' });
     expect([redriven.statusCode, bodyOf(redriven).error]).toStrictEqual([409, 'Conflict']);
   });

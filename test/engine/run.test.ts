@@ -29,14 +29,15 @@ async function rehearse(taskYaml: string, scenarioYaml = 'henchmen: {}', params?
     events.push(event);
     return rehearsal(event, provider);
   };
-  const result = await runTask(definition, { params }, { handler, skipWaits: true, executionId: 'local:exec-1' });
+  // Started as the API starts it: params and trigger given (a console start with {} takes one transition more).
+  const result = await runTask(definition, { params: params ?? {}, trigger: {} }, { handler, skipWaits: true, executionId: 'local:exec-1' });
   return { ...result, events, trail: trail(result.moves) };
 }
 
 const out = (result: { output?: unknown }) => (result.output as { out: Record<string, unknown> }).out;
 
 describe('runTask on the local engine', () => {
-  it('plays the happy path: every henchman once, one transition each plus the two start states (input {})', async () => {
+  it('plays the happy path: every henchman once, one transition each plus the two start states (API input)', async () => {
     const r = await rehearse(`task: t\nplot:${SSH('a')}${SSH('b')}${SSH('c')}`);
     expect(r.status).toBe('SUCCEEDED');
     expect(r.trail).toStrictEqual(['a:do', 'b:do', 'c:do']);
@@ -450,9 +451,9 @@ plot:
       ['poll', { instanceId: 'i-1' }, { terminating: 'i-1' }],
     ]);
     expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-2', privateIp: '10.0.0.2' } });
-    // 2 start + 3 provision (Task, poll?, output) + configure + retreat? + undo guard + undo + poll? + wait + poll
-    // + 1 retry of the poll + undo output + retreat + 3 provision + configure
-    expect(r.transitions).toBe(19);
+    // 3 start (a console start: input {}) + 3 provision (Task, poll?, output) + configure + retreat? + undo guard + undo
+    // + poll? + wait + poll + 1 retry of the poll + undo output + retreat + 3 provision + configure
+    expect(r.transitions).toBe(20);
   });
 
   it('takes the abort route when a polling undo is still waiting at the henchman timeout during a retreat', async () => {

@@ -1,19 +1,30 @@
 /**
- * The two states every execution starts with (the fixed overhead: exactly two transitions).
+ * The states every execution starts with. The fixed overhead of an execution started through the API is two
+ * transitions (a Choice and "start: params"); one started from the console with `{}` takes one more.
+ *
+ *   "start: input?"  ─$.resume present→ "start: resume" → "resume: from?" ─from = <h>→ <h>'s first state
+ *                    │                                                  └─else→ "resume: no such henchman" (Fail)
+ *                    ├─params or trigger missing→ "start: input" → "start: params"
+ *                    └─else→ "start: params" → the first henchman
  *
  *   "start: input"   { params: {}, trigger: {} } merged under the execution input, so a run started from
  *                    the console with `{}` behaves like one started through the API
  *   "start: params"  the params' defaults merged under the given params, the trigger's defaults (every field,
  *                    "" where it does not apply: lambdas/task/trigger.ts) under the given trigger; empty out,
  *                    the counters
+ *   "start: resume"  a resumed execution (lambdas/service/resume.ts): params and trigger as the execution it
+ *                    resumes had them (defaults already in), `out` and `count` carried over from it
+ *   "resume: from?"  to the first state of the henchman named by $.resume.from (only henchmen an ordinary
+ *                    execution can reach are listed)
  */
-import type { Task } from '../schema.ts';
-import type { JsonObject, PassState } from './asl.ts';
-import { NAMES } from './layout.ts';
+import type { Henchman, Task } from '../schema.ts';
+import type { ChoiceState, FailState, JsonObject, PassState } from './asl.ts';
+import { isPresent } from './expect.ts';
+import { NAMES, STATE } from './layout.ts';
 import { TRIGGER_DEFAULTS } from '../trigger.ts';
 import { intrinsicLiteral } from './payload.ts';
 import { initialCount } from './retreat.ts';
-import { pass } from './states.ts';
+import { choice, ERRORS, fail, pass } from './states.ts';
 
 export function paramDefaults(task: Task): Record<string, unknown> {
   return Object.fromEntries(
@@ -23,25 +34,49 @@ export function paramDefaults(task: Task): Record<string, unknown> {
   );
 }
 
-export function startStates(task: Task, first: string): Record<string, PassState> {
+export function startStates(task: Task, first: string): Record<string, PassState | ChoiceState> {
   const defaults = paramDefaults(task);
   const params: JsonObject =
     Object.keys(defaults).length === 0
-      ? { 'params.$': '$.input.params' }
-      : { 'params.$': `States.JsonMerge(${intrinsicLiteral(defaults as JsonObject)}, $.input.params, false)` };
+      ? { 'params.$': STATE.params }
+      : { 'params.$': `States.JsonMerge(${intrinsicLiteral(defaults as JsonObject)}, ${STATE.params}, false)` };
   return {
+    [NAMES.start]: choice(
+      [
+        { rule: isPresent(STATE.resume), next: NAMES.resume },
+        // Not(IsPresent) rather than IsPresent: false, which the local engine reads wrongly.
+        { rule: { Or: [isPresent(STATE.params, false), isPresent(STATE.trigger, false)] }, next: NAMES.input },
+      ],
+      NAMES.params,
+    ),
     [NAMES.input]: pass({
       parameters: { 'input.$': `States.JsonMerge(${intrinsicLiteral({ params: {}, trigger: {} })}, $, false)` },
+      outputPath: '$.input',
       target: NAMES.params,
     }),
     [NAMES.params]: pass({
       parameters: {
         ...params,
-        'trigger.$': `States.JsonMerge(${intrinsicLiteral(TRIGGER_DEFAULTS as unknown as JsonObject)}, $.input.trigger, false)`,
+        'trigger.$': `States.JsonMerge(${intrinsicLiteral(TRIGGER_DEFAULTS as unknown as JsonObject)}, ${STATE.trigger}, false)`,
         out: {},
         count: initialCount(task),
       },
       target: first,
     }),
+  };
+}
+
+/** The states of a resumed execution: "start: resume", then "resume: from?" over the henchmen given. */
+export function resumeStates(henchmen: readonly Henchman[], entry: (h: Henchman) => string): Record<string, PassState | ChoiceState | FailState> {
+  return {
+    [NAMES.resume]: pass({
+      parameters: { 'params.$': STATE.params, 'trigger.$': STATE.trigger, 'out.$': `${STATE.resume}.out`, 'count.$': `${STATE.resume}.count` },
+      target: NAMES.resumeFrom,
+    }),
+    [NAMES.resumeFrom]: choice(
+      henchmen.map((h) => ({ rule: { Variable: `${STATE.resume}.from`, StringEquals: h.name }, next: entry(h) })),
+      NAMES.resumeUnknown,
+    ),
+    [NAMES.resumeUnknown]: fail({ error: ERRORS.invalid, cause: 'resume.from names no henchman of this task version that an execution can reach' }),
   };
 }
