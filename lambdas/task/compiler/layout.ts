@@ -12,7 +12,8 @@
  *   }
  *
  * A resumed execution's input also holds `resume: { of, from, out, count }`: the execution it resumes, the
- * henchman it begins at, and the `out` and `count` it carries over (./start.ts).
+ * henchman it begins at, and the `out` and `count` it carries over (./start.ts); its state keeps
+ * `resume: { of, from }`.
  *
  * A henchman's record in `out` is one of
  *   { output: {...} }                        it completed (its provider's output; a list for `each`)

@@ -13,7 +13,8 @@
  *                    "" where it does not apply: lambdas/task/trigger.ts) under the given trigger; empty out,
  *                    the counters
  *   "start: resume"  a resumed execution (lambdas/service/resume.ts): params and trigger as the execution it
- *                    resumes had them (defaults already in), `out` and `count` carried over from it
+ *                    resumes had them (defaults already in), `out` and `count` carried over from it, and
+ *                    `resume: { of, from }` kept in the state
  *   "resume: from?"  to the first state of the henchman named by $.resume.from (only henchmen an ordinary
  *                    execution can reach are listed)
  */
@@ -70,7 +71,14 @@ export function startStates(task: Task, first: string): Record<string, PassState
 export function resumeStates(henchmen: readonly Henchman[], entry: (h: Henchman) => string): Record<string, PassState | ChoiceState | FailState> {
   return {
     [NAMES.resume]: pass({
-      parameters: { 'params.$': STATE.params, 'trigger.$': STATE.trigger, 'out.$': `${STATE.resume}.out`, 'count.$': `${STATE.resume}.count` },
+      parameters: {
+        'params.$': STATE.params,
+        'trigger.$': STATE.trigger,
+        'out.$': `${STATE.resume}.out`,
+        'count.$': `${STATE.resume}.count`,
+        // What it resumes stays in the state (small: the outputs moved to `out`); "resume: from?" reads it.
+        resume: { 'of.$': `${STATE.resume}.of`, 'from.$': `${STATE.resume}.from` },
+      },
       target: NAMES.resumeFrom,
     }),
     [NAMES.resumeFrom]: choice(

@@ -41,7 +41,13 @@ export const MOVE_CATCH = (next: string, abort = 'task: aborted') => [{ ErrorEqu
 export const RESUME_STATES = (entries: Record<string, string>) => ({
   'start: resume': {
     Type: 'Pass',
-    Parameters: { 'params.$': '$.params', 'trigger.$': '$.trigger', 'out.$': '$.resume.out', 'count.$': '$.resume.count' },
+    Parameters: {
+      'params.$': '$.params',
+      'trigger.$': '$.trigger',
+      'out.$': '$.resume.out',
+      'count.$': '$.resume.count',
+      resume: { 'of.$': '$.resume.of', 'from.$': '$.resume.from' },
+    },
     Next: 'resume: from?',
   },
   'resume: from?': {
