@@ -3,6 +3,7 @@
  * executions on the local engine, the ssh provider in-process against the loopback sshd. Each task's commands append
  * to a file on the host, so the tests read there what ran and in which order.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -69,7 +70,7 @@ plot:
   - name: second
     provider: ssh
     action: run
-    with: ${run(`sleep 2; echo second >> ${log}`)}
+    with: ${run(`echo second-start >> ${log}; sleep 2; echo second >> ${log}`)}
   - name: third
     provider: ssh
     action: run
@@ -80,7 +81,7 @@ plot:
     const path = started.json.path as string;
 
     // Act: cancel while second runs (its sleep under way), twice; then once more after the end.
-    await until(path, (view) => view.henchmen.some((h) => h.henchman === 'second' && h.status === 'running'));
+    await until(path, () => existsSync(log) && readFileSync(log, 'utf8').includes('second-start'));
     const cancelled = await call('POST', `${path}/cancel`, { reason: 'the change window closed' });
     const again = await call('POST', `${path}/cancel`, {});
     const view = await until(path, ended);
@@ -125,7 +126,7 @@ plot:
       ['third', ['third do failed']],
     ]);
     // On the host: second ended, third never ran, then the undo.
-    expect(await readFile(log, 'utf8')).toBe('first\nsecond\nundo-first\n');
+    expect(await readFile(log, 'utf8')).toBe('first\nsecond-start\nsecond\nundo-first\n');
   }, 60_000);
 
   it('answers stop with what it does: nothing is undone', async () => {
