@@ -61,6 +61,8 @@ export class MastermindStack extends Stack {
 
     this.store = new Store(this, 'Store');
     this.providers = new Providers(this, 'Providers', { ...props, ...network, logRetention, logLevel });
+    // The providers look up cancel requests before every do and poll, and read nothing else of the store.
+    for (const fn of this.providers.all) this.store.grantCancelRead(fn);
     this.stateMachineRole = new StateMachineRole(this, 'StateMachines', {
       providers: this.providers.all.map((fn) => fn.lambda),
       prefix: props.stateMachinePrefix ?? statesPrefixOf(this.stackName),

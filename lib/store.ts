@@ -6,7 +6,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+
+/** The key prefix of cancel requests (lambdas/service/cancels.ts CANCEL_KEY_PREFIX; lib/ stays infrastructure only). */
+export const CANCEL_KEY_PREFIX = 'CANCEL#';
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -33,6 +37,21 @@ export class Store extends Construct {
   /** Item reads and queries of the table (what the service calls: GetItem, Query). */
   grantRead(grantee: IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: READ_ACTIONS, resources: [this.table.tableArn] }));
+  }
+
+  /**
+   * What a provider Lambda reads of the store: GetItem of the cancel requests only (items whose key starts with
+   * CANCEL#, lambdas/service/cancels.ts), and the table's name in MASTERMIND_TABLE.
+   */
+  grantCancelRead(fn: { readonly lambda: LambdaFunction }): void {
+    fn.lambda.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${CANCEL_KEY_PREFIX}*`] } },
+      }),
+    );
+    fn.lambda.addEnvironment('MASTERMIND_TABLE', this.table.tableName);
   }
 
   /** Reads as in grantRead, plus single-item and batch writes of the table. */

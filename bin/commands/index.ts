@@ -1,4 +1,5 @@
 /** The CLI's commands, by name, and how to run one. */
+import * as cancel from './cancel.ts';
 import * as compile from './compile.ts';
 import * as graph from './graph.ts';
 import * as history from './history.ts';
@@ -6,6 +7,7 @@ import { UsageError, type Command, type Io } from './io.ts';
 import * as providers from './providers.ts';
 import * as push from './push.ts';
 import * as rehearse from './rehearse.ts';
+import * as resume from './resume.ts';
 import * as schema from './schema.ts';
 import * as serve from './serve.ts';
 import * as start from './start.ts';
@@ -24,7 +26,9 @@ export const commands: Readonly<Record<string, { run: Command; usage: string; su
   start: { run: start.start, usage: start.usage, summary: 'start an execution of a stored task' },
   status: { run: status.status, usage: status.usage, summary: "an execution's status, and where each henchman stands" },
   history: { run: history.history, usage: history.usage, summary: 'every move of an execution' },
-  stop: { run: stop.stop, usage: stop.usage, summary: 'stop a running execution' },
+  cancel: { run: cancel.cancel, usage: cancel.usage, summary: 'cancel a running execution: its abort route, rollback included, at the next move boundary' },
+  stop: { run: stop.stop, usage: stop.usage, summary: 'stop a running execution at once (the hard stop: nothing is undone)' },
+  resume: { run: resume.resume, usage: resume.usage, summary: 'start an ended execution again at its failed move, completed outputs carried over' },
   serve: { run: serve.serve, usage: serve.usage, summary: 'run the API locally: embedded store, local Step Functions, providers in-process' },
 };
 

@@ -1,4 +1,4 @@
-/** `mastermind stop`: stops a running execution through the API. */
+/** `mastermind stop`: stops a running execution at once through the API (the hard stop: nothing is undone). */
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from './io.ts';
 import { executionIdOf, executionPath, shortExecutionId } from './execution-id.ts';
@@ -26,6 +26,6 @@ export const stop: Command = async (args, io) => {
   );
   if (!answer) return 1;
   const stopped = answer.body as { executionArn: string; stopDate: string };
-  io.stdout(`stopped ${shortExecutionId(execution)} at ${stopped.stopDate}\narn     ${stopped.executionArn}\n`);
+  io.stdout(`stopped ${shortExecutionId(execution)} at ${stopped.stopDate}: nothing was undone (cancel takes the abort route, rollback included)\narn     ${stopped.executionArn}\n`);
   return 0;
 };

@@ -12,7 +12,9 @@ import type { ServiceDeps } from '#service/deps';
 import { ServiceError } from '#service/errors';
 import { describeExecution, executionNameFromKey, listExecutions, redriveExecution, startExecution, stopExecution } from '#service/executions';
 import type { ExecutionRef } from '#service/executions';
+import { cancelExecution } from '#service/cancel';
 import { callHook, createHook, revokeHook } from '#service/hooks';
+import { resumeExecution } from '#service/resume';
 import { readProject, saveProject } from '#service/projects';
 import { deleteTask, getTaskVersion, listProjectTasks, listTaskVersions, MAX_SOURCE_BYTES, saveTask, validateTask } from '#service/tasks';
 import { bodyText, caller, header, ifMatch, json, jsonBody, objectBody, positiveInteger, query, sourceFormat } from './http.ts';
@@ -53,6 +55,19 @@ function name(params: Readonly<Record<string, string>>, key: 'project' | 'task')
 function executionRef(params: Readonly<Record<string, string>>): ExecutionRef {
   return { project: name(params, 'project'), task: name(params, 'task'), name: params.execution! };
 }
+
+/** The optional `reason` of a stop or a cancel: text of at most MAX_REASON characters. */
+function reasonOf(reason: unknown): string | undefined {
+  if (reason === undefined) return undefined;
+  if (typeof reason !== 'string') throw new ServiceError('BadRequest', 'reason must be text.', [{ place: 'body.reason', message: 'must be a string' }]);
+  if (reason.length > MAX_REASON) {
+    throw new ServiceError('BadRequest', `reason must be at most ${MAX_REASON} characters.`, [{ place: 'body.reason', message: `longer than ${MAX_REASON} characters` }]);
+  }
+  return reason;
+}
+
+/** The longest reason a stop or cancel takes (it becomes the execution's cause). */
+export const MAX_REASON = 1024;
 
 function page(event: APIGatewayProxyEvent): { limit?: number; next?: string } {
   const limit = positiveInteger(event, 'limit', 100);
@@ -190,10 +205,28 @@ export const ROUTES: readonly Route[] = [
     run: async ({ event, params, deps }) => {
       const ref = executionRef(params);
       const { reason } = objectBody(event, MAX_JSON_BYTES, ['reason']);
-      if (reason !== undefined && typeof reason !== 'string') {
-        throw new ServiceError('BadRequest', 'reason must be text.', [{ place: 'body.reason', message: 'must be a string' }]);
+      return json(200, await stopExecution(deps, ref, reasonOf(reason)));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/projects/{project}/tasks/{task}/executions/{execution}/cancel',
+    run: async ({ event, params, deps }) => {
+      const ref = executionRef(params);
+      const { reason } = objectBody(event, MAX_JSON_BYTES, ['reason']);
+      return json(202, await cancelExecution(deps, ref, { by: caller(event), ...(reasonOf(reason) !== undefined ? { reason: reasonOf(reason)! } : {}) }));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/projects/{project}/tasks/{task}/executions/{execution}/resume',
+    run: async ({ event, params, deps }) => {
+      const ref = executionRef(params);
+      const { from } = objectBody(event, MAX_JSON_BYTES, ['from']);
+      if (from !== undefined && (typeof from !== 'string' || !NAME_PATTERN.test(from))) {
+        throw new ServiceError('BadRequest', 'from must name a henchman.', [{ place: 'body.from', message: 'must be a henchman name: lower-case letters, digits and dashes' }]);
       }
-      return json(200, await stopExecution(deps, ref, reason));
+      return json(201, await resumeExecution(deps, ref, from === undefined ? {} : { from }));
     },
   },
   {

@@ -96,7 +96,7 @@ function errorOf(error: unknown): { name: string; message: string } {
 
 export async function runTask(
   definition: StateMachineDefinition,
-  input: { params?: object; trigger?: object },
+  input: { params?: object; trigger?: object; resume?: object },
   options: RunOptions,
 ): Promise<RunResult> {
   const moves: Move[] = [];
@@ -158,7 +158,11 @@ export async function runTask(
   const machine = new StateMachine(structuredClone(definition) as never, { validationOptions: { checkArn: true, checkPaths: true } });
   const id = options.executionId ?? `local:${randomUUID()}`;
   // Passed as given: the start states fill in what is left out, as they do for a run started from the console.
-  const given = { ...(input.params ? { params: input.params } : {}), ...(input.trigger ? { trigger: input.trigger } : {}) };
+  const given = {
+    ...(input.params ? { params: input.params } : {}),
+    ...(input.trigger ? { trigger: input.trigger } : {}),
+    ...(input.resume ? { resume: input.resume } : {}),
+  };
   const execution = machine.run(given as never, {
     overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides: waits, retryIntervalOverrides: retries },
     context: { Execution: { Id: id, Name: id.split(':').pop(), StartTime: new Date().toISOString(), Input: input as never } },

@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { ProviderHandler } from '#engine/run';
+import type { CancelCheck } from '#service/cancels';
 import type { ProviderName } from '#task/catalog';
 import { chefActions } from '#providers/chef/actions';
 import type { NodeSettings } from '#providers/chef/node-setup';
@@ -87,6 +88,8 @@ export interface LocalProvidersOptions {
   readonly layout?: SecretLayout;
   /** The chef node settings; read from the environment when left out. */
   readonly chef?: NodeSettings;
+  /** Looks up cancel requests before every do and poll (lambdas/service/cancels.ts): local mode's store. None when left out. */
+  readonly cancels?: CancelCheck;
   /** Replaces a provider's actions (tests). */
   readonly actions?: Partial<Record<ProviderName, ProviderActions>>;
   readonly logger?: Logger;
@@ -98,6 +101,7 @@ export function localProviders(options: LocalProvidersOptions = {}): ProviderHan
   const dependencies = (provider: ProviderName) => ({
     secrets,
     ...(options.layout ? { layout: options.layout } : {}),
+    cancels: options.cancels ?? null,
     logger: options.logger ?? new Logger({ serviceName: `mastermind-${provider}` }),
   });
   const handlers: Record<ProviderName, (event: ProviderEvent) => Promise<ProviderResult>> = {

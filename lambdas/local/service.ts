@@ -21,6 +21,7 @@ import type { ProviderHandler } from '#engine/run';
 import type { ServiceConfig } from '#service/config';
 import { DEFAULT_SECRET_LAYOUT, type SecretLayout } from '#task/secret-layout';
 import type { Log, ServiceDeps } from '#service/deps';
+import { cancelCheck } from '#service/cancels';
 import { tableDefinition } from '#service/store';
 import { jsonTextDepth, MAX_DEPTH } from '#task/depth';
 import type { SecretResolver } from '#providers/secrets';
@@ -159,23 +160,27 @@ export function localListener(deps: ServiceDeps): RequestListener {
 export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
   const config = localConfig(LOCAL_REGION, LOCAL_ACCOUNT, options.secretLayout);
   const log = options.log ?? quiet;
-  const store = await startDynalite();
-  const dynamo = new DynamoDBClient({ endpoint: store.endpoint, region: config.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const closers: (() => Promise<void>)[] = [async () => dynamo.destroy(), () => store.close()];
+  const embedded = await startDynalite();
+  const dynamo = new DynamoDBClient({ endpoint: embedded.endpoint, region: config.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const closers: (() => Promise<void>)[] = [async () => dynamo.destroy(), () => embedded.close()];
   const closeAll = async () => {
     for (const close of closers.splice(0).reverse()) await close();
   };
   try {
     await dynamo.send(new CreateTableCommand(tableDefinition(config.table)));
+    const store = { doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), table: config.table };
     const stepFunctions = new LocalStepFunctions({
-      handler: options.handler ?? localProviders({ layout: config.secrets, ...(options.secrets ? { secrets: options.secrets } : {}) }),
+      // The providers look up cancel requests in the same store the API writes them to.
+      handler:
+        options.handler ??
+        localProviders({ layout: config.secrets, cancels: cancelCheck(store), ...(options.secrets ? { secrets: options.secrets } : {}) }),
       region: config.region,
       account: LOCAL_ACCOUNT,
       log,
       ...(options.now ? { now: options.now } : {}),
     });
     const deps: ServiceDeps = {
-      store: { doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), table: config.table },
+      store,
       sfn: stepFunctions.client(),
       config,
       log,

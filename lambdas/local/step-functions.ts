@@ -5,8 +5,8 @@
  * local engine (lambdas/engine/run.ts) in the background, with the provider calls answered by the handler it is
  * given, and keeps its status, output, error and a history in Step Functions' event format (./execution-history.ts).
  *
- * What it does not do: redrive (the local engine cannot resume an execution: RedriveExecution answers
- * ExecutionNotRedrivable), aliases, Express workflows, logging and tracing (their settings are kept, not acted on).
+ * What it does not do: redrive (the local engine cannot re-enter an execution: RedriveExecution answers
+ * ExecutionNotRedrivable; Mastermind's own resume, lambdas/service/resume.ts, works here), aliases, Express workflows, logging and tracing (their settings are kept, not acted on).
  *
  *   const local = new LocalStepFunctions({ handler, region: 'us-east-1', account: '000000000000' });
  *   const deps = { ..., sfn: local.client() };
@@ -462,7 +462,7 @@ export class LocalStepFunctions {
     this.executions.set(executionArn, execution);
     history.started({ input: text, roleArn: version?.roleArn ?? machine.roleArn, stateMachineArn: machine.arn, ...(version ? { stateMachineVersionArn: version.arn } : {}) });
 
-    const given = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as { params?: object; trigger?: object }) : {};
+    const given = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as { params?: object; trigger?: object; resume?: object }) : {};
     const handler: ProviderHandler = (event, provider, call) => {
       const answer = () => this.options.handler(event, provider, call);
       return call ? history.call(call, event, answer) : answer();
@@ -568,7 +568,7 @@ export class LocalStepFunctions {
   private redriveExecution(input: RedriveExecutionCommandInput): object {
     const e = this.execution(input.executionArn);
     throw new ExecutionNotRedrivable({
-      message: e.status === 'RUNNING' ? `Execution is RUNNING and cannot be redriven: '${e.executionArn}'` : 'Local mode cannot redrive executions: start the task again.',
+      message: e.status === 'RUNNING' ? `Execution is RUNNING and cannot be redriven: '${e.executionArn}'` : 'Local mode cannot redrive executions: resume it instead (POST .../resume), or start the task again.',
       ...meta,
     });
   }

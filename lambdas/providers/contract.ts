@@ -74,6 +74,7 @@ export const ERROR_NAMES = {
   invalid: 'Mastermind.Invalid',
   waiting: 'Mastermind.Waiting',
   timeout: 'Mastermind.Timeout',
+  cancelled: 'Mastermind.Cancelled',
 } as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
@@ -117,6 +118,17 @@ export class InvalidError extends ProviderError {
 export class TimeoutError extends ProviderError {
   constructor(message: string) {
     super(ERROR_NAMES.timeout, message);
+  }
+}
+
+/**
+ * Someone asked to cancel the execution (POST .../cancel): thrown by the provider runtime before a do or poll,
+ * never before an undo. The state machine takes the abort route (rollback included), whatever the henchman's
+ * onFailure says; the message names who cancelled, when and why.
+ */
+export class CancelledError extends ProviderError {
+  constructor(message: string) {
+    super(ERROR_NAMES.cancelled, message);
   }
 }
 

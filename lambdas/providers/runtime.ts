@@ -6,7 +6,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { findAction, type ProviderName } from '#task/catalog';
+import { cancelCheckFromEnv, cancelMessage, type CancelCheck } from '#service/cancels';
 import {
+  CancelledError,
   FailedError,
   keepTail,
   MAX_ITEM_TEXT,
@@ -47,6 +49,11 @@ export interface ProviderDependencies {
   readonly secrets?: SecretResolver;
   /** Where each project's secrets lie; the stack's (MASTERMIND_SECRETS_PATH, ...) when left out. */
   readonly layout?: SecretLayout;
+  /**
+   * Looks up a cancel request before every do and poll (lambdas/service/cancels.ts); the table MASTERMIND_TABLE
+   * names when left out, none when that is not set. `null`: never look.
+   */
+  readonly cancels?: CancelCheck | null;
 }
 
 const PHASES: readonly Phase[] = ['do', 'undo', 'poll'];
@@ -132,6 +139,21 @@ function textLimit(context: ProviderContext): number | undefined {
   return Math.min(given ?? MAX_ITEM_TEXT, MAX_ITEM_TEXT);
 }
 
+/**
+ * Throws Mastermind.Cancelled when a cancel request stands for the execution. A look that fails is logged and the
+ * move played: the next move boundary looks again.
+ */
+async function refuseIfCancelled(cancels: CancelCheck, execution: string, logger: Logger, keys: Record<string, unknown>): Promise<void> {
+  let request;
+  try {
+    request = await cancels(execution);
+  } catch (error) {
+    logger.warn('cancel look-up failed', { ...keys, reason: (error as Error).message });
+    return;
+  }
+  if (request) throw new CancelledError(cancelMessage(request));
+}
+
 /** A Lambda handler for one provider, dispatching to its actions. */
 export function createProviderHandler(
   provider: ProviderName,
@@ -141,6 +163,7 @@ export function createProviderHandler(
   const logger = dependencies.logger ?? new Logger({ serviceName: `mastermind-${provider}` });
   const secrets = dependencies.secrets ?? sharedSecrets;
   const layout = dependencies.layout ?? secretLayoutFromEnv();
+  const cancels = dependencies.cancels === undefined ? cancelCheckFromEnv() : (dependencies.cancels ?? undefined);
 
   return async (raw: ProviderEvent): Promise<ProviderResult> => {
     const started = Date.now();
@@ -156,6 +179,7 @@ export function createProviderHandler(
     };
     try {
       const checked = checkEvent(raw);
+      if (cancels && checked.phase !== 'undo') await refuseIfCancelled(cancels, checked.context.execution, logger, keys);
       const spec = findAction(provider, checked.action);
       const run = Object.hasOwn(actions, checked.action) ? actions[checked.action] : undefined;
       if (!spec || !run) {

@@ -1,7 +1,8 @@
 /**
  * Executions of tasks: start (params checked first; an idempotency key or the trigger names the execution so
- * one key or one alarm state change never starts twice), list, describe with a per-henchman summary, stop,
- * and redrive from the failed move. Executions start on the published version the task's head names.
+ * one key or one alarm state change never starts twice), list, describe with a per-henchman summary, stop (the
+ * hard stop: nothing is undone), and AWS's redrive. Cancel with rollback is ./cancel.ts, resume from the failed
+ * move ./resume.ts. Executions start on the published version the task's head names.
  *
  * An execution is reached only through its task: {@link ExecutionRef} (project, task, execution name) and the
  * path /projects/<project>/tasks/<task>/executions/<name>, so an IAM grant on one project's paths covers its
@@ -59,7 +60,7 @@ function errorName(error: unknown): string {
   return (error as { name?: string } | undefined)?.name ?? 'Error';
 }
 
-function upstream(step: string, error: unknown): ServiceError {
+export function upstream(step: string, error: unknown): ServiceError {
   return new ServiceError('UpstreamFailure', `Step Functions failed to ${step}: ${errorName(error)}: ${(error as Error).message}`, [], { cause: error });
 }
 
@@ -245,7 +246,8 @@ export async function listExecutions(
   return result.nextToken ? { items, next: result.nextToken } : { items };
 }
 
-async function execution<T>(step: string, ref: ExecutionRef, call: () => Promise<T>): Promise<T> {
+/** Runs a Step Functions call on one execution, its errors as the service's (NotFound, Conflict, UpstreamFailure). */
+export async function execution<T>(step: string, ref: ExecutionRef, call: () => Promise<T>): Promise<T> {
   const id = `${ref.project}/${ref.task}/${ref.name}`;
   try {
     return await call();
@@ -330,7 +332,14 @@ export async function describeExecution(deps: ServiceDeps, ref: ExecutionRef): P
   return view;
 }
 
-export async function stopExecution(deps: ServiceDeps, ref: ExecutionRef, reason?: string): Promise<{ executionArn: string; path: string; stopDate: string }> {
+/** What a stop says it did: the hard stop undoes nothing. */
+export const STOP_MESSAGE = 'Stopped at once: the move under way was cut short and nothing is undone (no rollback runs). To end an execution through its abort route, rollback included, cancel it instead.';
+
+export async function stopExecution(
+  deps: ServiceDeps,
+  ref: ExecutionRef,
+  reason?: string,
+): Promise<{ executionArn: string; path: string; stopDate: string; message: string }> {
   const executionArn = executionArnOf(deps, ref);
   const result = await execution('stop the execution', ref, () =>
     deps.sfn.send(
@@ -341,7 +350,7 @@ export async function stopExecution(deps: ServiceDeps, ref: ExecutionRef, reason
       }),
     ),
   );
-  return { executionArn, path: executionPath(ref), stopDate: (result.stopDate ?? deps.now()).toISOString() };
+  return { executionArn, path: executionPath(ref), stopDate: (result.stopDate ?? deps.now()).toISOString(), message: STOP_MESSAGE };
 }
 
 export async function redriveExecution(

@@ -1,7 +1,8 @@
 /**
  * The compiler's entry: a valid task (plus project settings) → Amazon States Language. Pure.
  *
- *   start states → per henchman: its states, its retreat → the abort route (rollback) → graph → definition
+ *   start states → per henchman: its states, its retreat → the abort route (rollback) → the resume states
+ *   (every henchman an ordinary start reaches) → graph → definition
  *
  * The layout of the execution state and the names of helper states: ./compiler/layout.ts.
  */
@@ -15,7 +16,7 @@ import { MAX_EACH_ITEMS, NAMES, TEXT_BUDGET } from './compiler/layout.ts';
 import type { PayloadScope } from './compiler/payload.ts';
 import { abortEntry, abortRoute } from './compiler/rollback.ts';
 import { retreatOf, retreatStates } from './compiler/retreat.ts';
-import { startEntry, startStates } from './compiler/start.ts';
+import { resumeStates, startStates } from './compiler/start.ts';
 import { seconds, succeed } from './compiler/states.ts';
 import type { TaskError } from './errors.ts';
 import type { SourceFormat } from './parse.ts';
@@ -110,6 +111,7 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
       return abortFirst;
     },
     entry,
+    abortEntry: abortFirst,
   };
   for (const [name, state] of Object.entries(startStates(task, entryOf(plot[0]!)))) graph.add(name, state);
   for (const h of plot) {
@@ -118,11 +120,15 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
   }
   abortRoute(task, ctx);
   graph.add(NAMES.done, succeed());
+  // A resume may begin at any henchman an ordinary execution reaches (one it never reaches stays out).
+  const played = graph.reachable(NAMES.params);
+  const resumable = plot.filter((h) => byName.get(h.name) === h && played.has(entryOf(h)));
+  for (const [name, state] of Object.entries(resumeStates(resumable, entryOf))) graph.add(name, state);
   return {
     Comment: task.description ? `${task.task}: ${task.description}` : task.task,
-    StartAt: startEntry(task),
+    StartAt: NAMES.start,
     ...(task.timeout ? { TimeoutSeconds: seconds(task.timeout) } : {}),
-    States: graph.render(startEntry(task)),
+    States: graph.render(NAMES.start),
   };
 }
 

@@ -9,6 +9,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { route } from '../../lambdas/api/router.ts';
 import { hashToken } from '#service/hooks';
+import { STOP_MESSAGE } from '#service/executions';
 import type { ServiceDeps } from '#service/deps';
 import { startDynalite } from '../support/dynalite.ts';
 import type { LocalDynamo } from '../support/dynalite.ts';
@@ -254,7 +255,7 @@ describe('executions', () => {
     expect((bodyOf(listed).items as { executionArn: string; path: string }[]).map((e) => [e.executionArn, e.path])).toStrictEqual([[started.executionArn, path]]);
     expect([started.path, bodyOf(described).path]).toStrictEqual([path, path]);
     expect([described.statusCode, bodyOf(described).status, bodyOf(described).henchmen]).toStrictEqual([200, 'RUNNING', []]);
-    expect([stopped.statusCode, bodyOf(stopped)]).toStrictEqual([200, { executionArn: started.executionArn, path, stopDate: '2025-03-04T06:00:00.000Z' }]);
+    expect([stopped.statusCode, bodyOf(stopped)]).toStrictEqual([200, { executionArn: started.executionArn, path, stopDate: '2025-03-04T06:00:00.000Z', message: STOP_MESSAGE }]);
     expect(fake.mock).toHaveReceivedCommandWith(StopExecutionCommand, { executionArn: started.executionArn as string, error: 'Mastermind.Stopped', cause: 'enough' });
     expect([redriven.statusCode, bodyOf(redriven).error]).toStrictEqual([409, 'Conflict']);
   });
@@ -442,6 +443,14 @@ describe('bad input, route by route: always a 4xx with { error, message, details
     ['POST stop execution given as an ARN', 'POST', `${known}/${foreignArn}/stop`, {}, 404, 'NotFound'],
     ['POST stop reason not text', 'POST', `${known}/nope/stop`, { body: '{"reason":5}', headers: jsonType }, 400, 'BadRequest'],
     ['POST stop malformed JSON', 'POST', `${known}/nope/stop`, { body: '{', headers: jsonType }, 400, 'BadRequest'],
+    ['POST cancel unknown execution', 'POST', `${known}/nope/cancel`, {}, 404, 'NotFound'],
+    ['POST cancel execution given as an ARN', 'POST', `${known}/${foreignArn}/cancel`, {}, 404, 'NotFound'],
+    ['POST cancel reason not text', 'POST', `${known}/nope/cancel`, { body: '{"reason":["x"]}', headers: jsonType }, 400, 'BadRequest'],
+    ['POST cancel reason too long', 'POST', `${known}/nope/cancel`, { body: JSON.stringify({ reason: 'x'.repeat(1025) }), headers: jsonType }, 400, 'BadRequest'],
+    ['POST cancel unknown field', 'POST', `${known}/nope/cancel`, { body: '{"why":"x"}', headers: jsonType }, 400, 'BadRequest'],
+    ['POST resume unknown execution', 'POST', `${known}/nope/resume`, {}, 404, 'NotFound'],
+    ['POST resume from not a henchman name', 'POST', `${known}/nope/resume`, { body: '{"from":"Not A Name"}', headers: jsonType }, 400, 'BadRequest'],
+    ['POST resume from not text', 'POST', `${known}/nope/resume`, { body: '{"from":3}', headers: jsonType }, 400, 'BadRequest'],
     ['POST redrive unknown execution', 'POST', `${known}/nope/redrive`, {}, 404, 'NotFound'],
     ['POST redrive execution given as an ARN', 'POST', `${known}/${foreignArn}/redrive`, {}, 404, 'NotFound'],
     ['POST hook malformed token', 'POST', '/hooks/short', {}, 404, 'NotFound'],

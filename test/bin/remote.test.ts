@@ -138,7 +138,7 @@ describe('mastermind start, status, history and stop', () => {
       out: 'run-1: RUNNING, 1 move\nrelaunch  do    run             succeeded  ×2    2025-03-04T05:06:01.000Z → 2025-03-04T05:06:05.000Z  {"exitCode":0}\n',
       err: '',
     });
-    expect(stopped).toStrictEqual({ code: 0, out: `stopped web/relaunch/run-1 at 2025-03-04T05:06:09.000Z\narn     ${arn}\n`, err: '' });
+    expect(stopped).toStrictEqual({ code: 0, out: `stopped web/relaunch/run-1 at 2025-03-04T05:06:09.000Z: nothing was undone (cancel takes the abort route, rollback included)\narn     ${arn}\n`, err: '' });
     expect(fake.mock.commandCalls(StopExecutionCommand).map((c) => c.args[0].input)).toStrictEqual([{ executionArn: arn, error: 'Mastermind.Stopped', cause: 'enough' }]);
   });
 

@@ -29,14 +29,15 @@ async function rehearse(taskYaml: string, scenarioYaml = 'henchmen: {}', params?
     events.push(event);
     return rehearsal(event, provider);
   };
-  const result = await runTask(definition, { params }, { handler, skipWaits: true, executionId: 'local:exec-1' });
+  // Started as the API starts it: params and trigger given (a console start with {} takes one transition more).
+  const result = await runTask(definition, { params: params ?? {}, trigger: {} }, { handler, skipWaits: true, executionId: 'local:exec-1' });
   return { ...result, events, trail: trail(result.moves) };
 }
 
 const out = (result: { output?: unknown }) => (result.output as { out: Record<string, unknown> }).out;
 
 describe('runTask on the local engine', () => {
-  it('plays the happy path: every henchman once, one transition each plus the two start states (input {})', async () => {
+  it('plays the happy path: every henchman once, one transition each plus the two start states (API input)', async () => {
     const r = await rehearse(`task: t\nplot:${SSH('a')}${SSH('b')}${SSH('c')}`);
     expect(r.status).toBe('SUCCEEDED');
     expect(r.trail).toStrictEqual(['a:do', 'b:do', 'c:do']);
@@ -450,9 +451,9 @@ plot:
       ['poll', { instanceId: 'i-1' }, { terminating: 'i-1' }],
     ]);
     expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-2', privateIp: '10.0.0.2' } });
-    // 2 start + 3 provision (Task, poll?, output) + configure + retreat? + undo guard + undo + poll? + wait + poll
-    // + 1 retry of the poll + undo output + retreat + 3 provision + configure
-    expect(r.transitions).toBe(19);
+    // 3 start (a console start: input {}) + 3 provision (Task, poll?, output) + configure + retreat? + undo guard + undo
+    // + poll? + wait + poll + 1 retry of the poll + undo output + retreat + 3 provision + configure
+    expect(r.transitions).toBe(20);
   });
 
   it('takes the abort route when a polling undo is still waiting at the henchman timeout during a retreat', async () => {
@@ -513,5 +514,100 @@ ${SSH('boom')}
       ['stop', { instanceId: 'i-2' }, { stopping: 'i-2' }, 1],
     ]);
     expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Failed', cause: 'broken' });
+  });
+});
+
+describe('runTask on the start: API input, console input, resume', () => {
+  const chain = `task: t
+plot:${SSH('a')}
+  - name: b
+    provider: ssh
+    action: run
+    with: { host: h, user: u, key: "\${secret:/mastermind/default/k}", command: "echo \${a.stdout}" }
+${SSH('c')}`;
+  const played = (handler: ProviderHandler, events: ProviderEvent[]): ProviderHandler => (event, provider) => (events.push(event), handler(event, provider));
+  const rehearsed = rehearsalHandler(loadScenario('henchmen: {}'));
+
+  it('costs one transition more for a console start with {} than for an API start, and plays the same', async () => {
+    // Prepare
+    const { definition } = compileSource(`task: t\nplot:${SSH('a')}`);
+    // Act
+    const api = await runTask(definition!, { params: {}, trigger: {} }, { handler: rehearsed, skipWaits: true });
+    const console = await runTask(definition!, {}, { handler: rehearsed, skipWaits: true });
+    // Assess
+    expect([api.status, api.transitions, console.status, console.transitions]).toStrictEqual(['SUCCEEDED', 2 + 1, 'SUCCEEDED', 3 + 1]);
+    expect(console.output).toStrictEqual(api.output);
+  });
+
+  it('begins a resume at the henchman it names, with the outputs carried over, playing none before it', async () => {
+    // Prepare
+    const { definition } = compileSource(chain);
+    const events: ProviderEvent[] = [];
+    const resume = {
+      of: 'arn:aws:states:us-east-1:000000000000:execution:mastermind-default_t:run-1',
+      from: 'b',
+      out: { a: { output: { exitCode: 0, stdout: 'from-a', stderr: '', truncated: false } } },
+      count: { plays: { a: 1, b: 1, c: 1 }, retreats: {} },
+    };
+    // Act
+    const r = await runTask(definition!, { params: { x: 1 }, trigger: { type: 'api' }, resume }, { handler: played(rehearsed, events), skipWaits: true });
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    expect(trail(r.moves)).toStrictEqual(['b:do', 'c:do']);
+    expect((events[0]!.input.command as { values: unknown }).values).toStrictEqual({ 0: 'from-a' });
+    expect(r.output).toMatchObject({ params: { x: 1 }, trigger: { type: 'api' }, resume: { of: resume.of, from: 'b' }, out: { a: resume.out.a } });
+    // The fixed cost of a resume: the Choice, "start: resume", "resume: from?".
+    expect(r.transitions).toBe(3 + 2);
+  });
+
+  it('fails a resume naming no henchman of the task with Mastermind.Invalid, playing nothing', async () => {
+    const { definition } = compileSource(chain);
+    const r = await runTask(definition!, { params: {}, trigger: {}, resume: { of: 'x', from: 'z', out: {}, count: {} } }, { handler: rehearsed, skipWaits: true });
+    expect([r.status, r.error, r.cause, r.moves]).toStrictEqual([
+      'FAILED',
+      'Mastermind.Invalid',
+      'resume.from names no henchman of this task version that an execution can reach',
+      [],
+    ]);
+  });
+});
+
+describe('runTask on a cancel (Mastermind.Cancelled before a do or poll)', () => {
+  const saga = (onFailure: string) => `
+task: t
+rollback: true
+plot:
+  - name: provision
+    provider: ec2
+    action: tag
+    with: { instanceId: i-1, tags: { a: b } }
+    undo: { action: tag, with: { instanceId: i-1, tags: { undone: "yes" } } }
+${SSH('configure', `    onFailure: ${onFailure}`)}
+${SSH('notify')}
+`;
+
+  it.each(['continue', '{ goto: notify }', '{ retreat: provision, times: 2 }', 'abort'])(
+    'takes the abort route with rollback whatever onFailure says (%s), and ends with the cancel as its failure',
+    async (onFailure) => {
+      const r = await rehearse(saga(onFailure), 'henchmen: { configure: { cancel: "cancelled by ops at 2025-03-04T05:06:07.000Z: wrong tier" } }');
+      expect(r.trail).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo']);
+      expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({
+        status: 'FAILED',
+        error: 'Mastermind.Cancelled',
+        cause: 'cancelled by ops at 2025-03-04T05:06:07.000Z: wrong tier',
+      });
+    },
+  );
+
+  it('takes the abort route from a poll round, and from an each item', async () => {
+    // Prepare
+    const polling = `task: t\nrollback: true\nplot:\n  - name: provision\n    provider: ec2\n    action: launch\n    with: { imageId: ami-1 }\n    undo: terminate\n  - name: wait\n    provider: ec2\n    action: launch\n    with: { imageId: ami-2 }\n`;
+    const each = `task: t\nrollback: true\nparams:\n  hosts: { type: list, default: [a, b] }\nplot:\n  - name: provision\n    provider: ec2\n    action: launch\n    with: { imageId: ami-1 }\n    undo: terminate\n  - name: restart\n    provider: ssh\n    action: run\n    each: \${params.hosts}\n    with: { host: "\${item}", user: u, key: "\${secret:/mastermind/default/k}", command: "true" }\n`;
+    // Act
+    const poll = await rehearse(polling, 'henchmen: { wait: { do: [{ poll: 1 }], poll: [{ cancel: "cancelled by ops" }] } }');
+    const item = await rehearse(each, 'henchmen: { restart: { cancel: "cancelled by ops" } }');
+    // Assess
+    expect([poll.trail, poll.error]).toStrictEqual([['provision:do', 'wait:do', 'wait:poll failed', 'provision:undo'], 'Mastermind.Cancelled']);
+    expect([item.trail.at(-1), item.error, item.cause]).toStrictEqual(['provision:undo', 'Mastermind.Cancelled', 'cancelled by ops']);
   });
 });

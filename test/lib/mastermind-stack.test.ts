@@ -37,7 +37,7 @@ describe('MastermindStack', () => {
     });
   });
 
-  it('gives the providers only their Powertools settings and where the secrets lie', () => {
+  it('gives the providers only their Powertools settings, where the secrets lie, and the table of cancel requests', () => {
     expect(template.toJSON().Resources[id(stack.providers.chef.lambda)].Properties.Environment).toStrictEqual({
       Variables: {
         POWERTOOLS_SERVICE_NAME: 'mastermind-provider-chef',
@@ -45,6 +45,7 @@ describe('MastermindStack', () => {
         NODE_OPTIONS: '--enable-source-maps',
         MASTERMIND_SECRETS_PATH: '/mastermind/',
         MASTERMIND_SHARED_SECRETS_PATH: '/mastermind/_shared/',
+        MASTERMIND_TABLE: { Ref: id(stack.store.table) },
       },
     });
   });

@@ -1,5 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { CANCEL_KEY_PREFIX as SERVICE_PREFIX } from '#service/cancels';
+import { CANCEL_KEY_PREFIX } from '../../lib/store.ts';
 import { policyStatements, synth } from './synth.ts';
 
 describe('Store', () => {
@@ -40,6 +42,25 @@ describe('Store', () => {
         Resource: tableArn,
       },
     ]);
+  });
+
+  it.each(['Ec2', 'Ssh', 'Chef'])('lets the %s provider get the cancel requests and nothing else of the table, named in MASTERMIND_TABLE', (name) => {
+    // Prepare
+    const fn = stack.providers[name.toLowerCase() as 'ec2' | 'ssh' | 'chef'].lambda;
+    // Act
+    const statements = policyStatements(template, stack, `Providers/${name}/Role/DefaultPolicy`).filter((s) => JSON.stringify(s).includes('dynamodb:'));
+    const environment = template.findResources('AWS::Lambda::Function')[stack.getLogicalId(fn.node.defaultChild as never)]!.Properties.Environment.Variables;
+    // Assess
+    expect(statements).toStrictEqual([
+      {
+        Action: 'dynamodb:GetItem',
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CANCEL#*'] } },
+        Effect: 'Allow',
+        Resource: tableArn,
+      },
+    ]);
+    expect(environment.MASTERMIND_TABLE).toStrictEqual({ Ref: stack.getLogicalId(stack.store.table.node.defaultChild as never) });
+    expect(CANCEL_KEY_PREFIX).toBe(SERVICE_PREFIX);
   });
 
   it('lets the trigger function only read', () => {

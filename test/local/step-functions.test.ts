@@ -172,8 +172,8 @@ describe('local Step Functions under the service', () => {
     const events = history.events!;
     expect(events.map((e) => [e.id, e.previousEventId, e.type])).toStrictEqual([
       [1, undefined, 'ExecutionStarted'],
-      [2, 1, 'PassStateEntered'],
-      [3, 2, 'PassStateExited'],
+      [2, 1, 'ChoiceStateEntered'],
+      [3, 2, 'ChoiceStateExited'],
       [4, 3, 'PassStateEntered'],
       [5, 4, 'PassStateExited'],
       [6, 5, 'TaskStateEntered'],

@@ -126,6 +126,8 @@ describe('reaching an execution through its task only', () => {
       executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:mastermind-db_failover:run-1',
       path: '/projects/db/tasks/failover/executions/run-1',
       stopDate: '2025-03-04T06:00:00.000Z',
+      message:
+        'Stopped at once: the move under way was cut short and nothing is undone (no rollback runs). To end an execution through its abort route, rollback included, cancel it instead.',
     });
     expect(fake.mock).toHaveReceivedCommandWith(StopExecutionCommand, {
       executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:mastermind-db_failover:run-1',

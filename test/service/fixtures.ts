@@ -135,13 +135,18 @@ export function fakeStepFunctions(): FakeStepFunctions {
     machine.definition = input.definition;
     return { updateDate: START, revisionId: `r${machine.lastVersion}`, ...(input.publish ? { stateMachineVersionArn: publish(machine) } : {}) };
   });
+  // A state machine or one of its versions (its ARN ends in :<number>), as the API reference says.
   mock.on(DescribeStateMachineCommand).callsFake((input: { stateMachineArn: string }) => {
-    const machine = machineOf(input.stateMachineArn);
+    const machine = machineOf(input.stateMachineArn.split(':').slice(0, 7).join(':'));
+    const version = input.stateMachineArn.split(':').length === 8 ? machine.versions.find((v) => v.arn === input.stateMachineArn) : undefined;
+    if (input.stateMachineArn.split(':').length === 8 && !version) {
+      throw new StateMachineDoesNotExist({ message: `State Machine Does Not Exist: '${input.stateMachineArn}'`, ...meta });
+    }
     return {
-      stateMachineArn: machine.arn,
+      stateMachineArn: version?.arn ?? machine.arn,
       name: machine.arn.split(':')[6],
       status: 'ACTIVE',
-      definition: machine.definition,
+      definition: version?.definition ?? machine.definition,
       roleArn: machine.roleArn,
       type: 'STANDARD',
       creationDate: START,

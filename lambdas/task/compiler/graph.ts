@@ -41,6 +41,14 @@ export class StateGraph {
 
   /** The states reachable from `startAt`, in the order they were added. */
   render(startAt: string): Record<string, State> {
+    const reachable = this.reachable(startAt);
+    const out: Record<string, State> = {};
+    for (const [name, state] of this.#states) if (reachable.has(name)) out[name] = state;
+    return out;
+  }
+
+  /** The names of the states reachable from `startAt`. */
+  reachable(startAt: string): Set<string> {
     const reachable = new Set<string>();
     // A queue read by index: shifting a long array, and spreading into it, cost more on large tasks.
     const queue = [startAt];
@@ -52,8 +60,6 @@ export class StateGraph {
       reachable.add(name);
       addSuccessors(state, queue);
     }
-    const out: Record<string, State> = {};
-    for (const [name, state] of this.#states) if (reachable.has(name)) out[name] = state;
-    return out;
+    return reachable;
   }
 }

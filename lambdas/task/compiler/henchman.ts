@@ -16,6 +16,8 @@
  *
  * Every failure (errors after retries, expect not met, poll timeout) is recorded in $.failure and goes
  * to the henchman's failure route (retreat?, goto target, or the abort route) — see ./retreat.ts.
+ * A cancel (Mastermind.Cancelled, thrown by the provider runtime before a do or poll) is caught first and goes
+ * to the abort route, whatever onFailure says (moveCatchers in ./states.ts).
  */
 import { findAction } from '../catalog.ts';
 import type { ActionSpec, ProviderName } from '../catalog.ts';
@@ -29,7 +31,7 @@ import { eventTemplate, inputTemplate, resolveReference } from './payload.ts';
 import type { PayloadScope } from './payload.ts';
 import { DEFAULT_POLL_TIMEOUT, pollingMove, timeoutFailure } from './poll.ts';
 import { moveTiming } from './deadline.ts';
-import { catchAll, choice, choiceTarget, ERRORS, fail, invoke, pass, retriers, succeed, transition } from './states.ts';
+import { choice, choiceTarget, ERRORS, fail, invoke, moveCatchers, pass, retriers, succeed, transition } from './states.ts';
 import type { Target } from './states.ts';
 
 export interface PlotContext {
@@ -42,6 +44,8 @@ export interface PlotContext {
   failureRoute(h: Henchman): string;
   /** The first state of the henchman of that name (see entryOf). */
   entry(name: string): string;
+  /** The first state of the abort route, where a cancel goes from every forward move. */
+  readonly abortEntry: string;
 }
 
 function onFailureKind(h: Henchman): 'abort' | 'continue' | 'goto' | 'retreat' {
@@ -103,7 +107,7 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
         fire: true,
         resultSelector: { fired: true },
         resultPath: recordPath(name),
-        catch: catchAll(sink),
+        catch: moveCatchers(sink, ctx.abortEntry),
         target: ctx.advance(h),
       }),
     );
@@ -125,7 +129,7 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
       firstWait: polls.firstWait,
       timeoutSeconds,
       retry: retriers(h.retry),
-      catch: catchAll(sink),
+      catch: moveCatchers(sink, ctx.abortEntry),
       output: pass({ parameters: { 'output.$': `${slot}.answer.Payload.output` }, resultPath: recordPath(name), target: afterOutput }),
       timedOut: pass({ result: timeoutFailure(name, timeout), resultPath: STATE.failure, target: sink }),
     });
@@ -139,7 +143,7 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
         resultPath: recordPath(name),
         timeoutSeconds,
         retry: retriers(h.retry),
-        catch: catchAll(sink),
+        catch: moveCatchers(sink, ctx.abortEntry),
         target: afterOutput,
       }),
     );
@@ -238,7 +242,7 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
     ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: item, States: inner.render(item) },
     ResultSelector: { 'output.$': '$' },
     ResultPath: recordPath(name),
-    Catch: catchAll(sink),
+    Catch: moveCatchers(sink, ctx.abortEntry),
     ...transition(ctx.advance(h)),
   } as State;
 }

@@ -11,6 +11,10 @@
  *     failure: { Error, Cause }              the last failure on a failure route
  *   }
  *
+ * A resumed execution's input also holds `resume: { of, from, out, count }`: the execution it resumes, the
+ * henchman it begins at, and the `out` and `count` it carries over (./start.ts); its state keeps
+ * `resume: { of, from }`.
+ *
  * A henchman's record in `out` is one of
  *   { output: {...} }                        it completed (its provider's output; a list for `each`)
  *   { polling: { answer: { Payload } } }     it is waiting for the world: its action's answer (replaced by
@@ -38,6 +42,8 @@ export const STATE = {
   trigger: '$.trigger',
   failure: '$.failure',
   count: '$.count',
+  /** A resumed execution's input: { of, from, out, count } (lambdas/service/resume.ts). */
+  resume: '$.resume',
   executionId: '$$.Execution.Id',
   itemValue: '$$.Map.Item.Value',
   itemIndex: '$$.Map.Item.Index',
@@ -57,10 +63,15 @@ export const pollPath = (henchman: string): string => `$.out.${henchman}.polling
 export const undoPollPath = (henchman: string): string => `$.out.${henchman}.undoing`;
 
 export const NAMES = {
+  /** The first state: a resume, an input lacking params or trigger, or a complete input. */
+  start: 'start: input?',
   /** Only for params whose defaults hold a backslash or a quote: the defaults as data (./start.ts). */
   defaults: 'start: defaults',
   input: 'start: input',
   params: 'start: params',
+  resume: 'start: resume',
+  resumeFrom: 'resume: from?',
+  resumeUnknown: 'resume: no such henchman',
   done: 'task: done',
   aborted: 'task: aborted',
   check: (h: string) => `${h}: check`,

@@ -1,20 +1,35 @@
 /**
- * The two states every execution starts with (the fixed overhead: exactly two transitions).
+ * The states every execution starts with. The fixed overhead of an execution started through the API is two
+ * transitions (a Choice and "start: params"); one started from the console with `{}` takes one more.
  *
- *   "start: defaults" (only when the params' defaults hold a backslash or a quote) the defaults, as data
+ *   "start: input?"  ─$.resume present→ "start: resume" → "resume: from?" ─from = <h>→ <h>'s first state
+ *                    │                                                  └─else→ "resume: no such henchman" (Fail)
+ *                    ├─params or trigger missing→ "start: input" → "start: params"
+ *                    └─else→ "start: params" → the first henchman
+ *   (when the params' defaults hold a backslash or a quote, "start: defaults" stands before "start: params" on
+ *   both paths: one more transition, for those tasks only)
+ *
  *   "start: input"   { params: {}, trigger: {} } merged under the execution input, so a run started from
  *                    the console with `{}` behaves like one started through the API
+ *   "start: defaults" the defaults as data (a Pass state's Result): no intrinsic string can hold a backslash for
+ *                    every engine (Step Functions wants `\\`, which asl-validator refuses)
  *   "start: params"  the params' defaults merged under the given params, the trigger's defaults (every field,
  *                    "" where it does not apply: lambdas/task/trigger.ts) under the given trigger; empty out,
  *                    the counters
+ *   "start: resume"  a resumed execution (lambdas/service/resume.ts): params and trigger as the execution it
+ *                    resumes had them (defaults already in), `out` and `count` carried over from it, and
+ *                    `resume: { of, from }` kept in the state
+ *   "resume: from?"  to the first state of the henchman named by $.resume.from (only henchmen an ordinary
+ *                    execution can reach are listed)
  */
-import type { Task } from '../schema.ts';
-import type { JsonObject, PassState } from './asl.ts';
-import { NAMES } from './layout.ts';
+import type { Henchman, Task } from '../schema.ts';
+import type { ChoiceState, FailState, JsonObject, PassState } from './asl.ts';
+import { isPresent } from './expect.ts';
+import { NAMES, STATE } from './layout.ts';
 import { TRIGGER_DEFAULTS } from '../trigger.ts';
 import { intrinsicLiteral } from './payload.ts';
 import { initialCount } from './retreat.ts';
-import { pass } from './states.ts';
+import { choice, ERRORS, fail, pass } from './states.ts';
 
 export function paramDefaults(task: Task): Record<string, unknown> {
   return Object.fromEntries(
@@ -24,40 +39,64 @@ export function paramDefaults(task: Task): Record<string, unknown> {
   );
 }
 
-/**
- * Defaults whose JSON text holds a backslash (a backslash or a quote in a value) cannot ride in an intrinsic string:
- * Step Functions wants `\\`, which asl-validator refuses. They travel as data instead: a Pass state's Result.
- */
+/** Defaults whose JSON text holds a backslash (a backslash or a quote in a value) travel as data: "start: defaults". */
 function defaultsAsData(defaults: Record<string, unknown>): boolean {
   return JSON.stringify(defaults).includes('\\');
 }
 
-/** The first state of every execution: "start: defaults" when the defaults travel as data, else "start: input". */
-export function startEntry(task: Task): string {
-  return defaultsAsData(paramDefaults(task)) ? NAMES.defaults : NAMES.input;
-}
-
-export function startStates(task: Task, first: string): Record<string, PassState> {
+export function startStates(task: Task, first: string): Record<string, PassState | ChoiceState> {
   const defaults = paramDefaults(task);
   const asData = defaultsAsData(defaults);
+  const beforeParams = asData ? NAMES.defaults : NAMES.params;
   const params: JsonObject =
     Object.keys(defaults).length === 0
-      ? { 'params.$': '$.input.params' }
-      : { 'params.$': `States.JsonMerge(${asData ? '$.defaults' : intrinsicLiteral(defaults as JsonObject)}, $.input.params, false)` };
-  const input: JsonObject = { 'input.$': `States.JsonMerge(${intrinsicLiteral({ params: {}, trigger: {} })}, $, false)` };
-  if (asData) input['defaults.$'] = '$.defaults';
+      ? { 'params.$': STATE.params }
+      : { 'params.$': `States.JsonMerge(${asData ? '$.defaults' : intrinsicLiteral(defaults as JsonObject)}, ${STATE.params}, false)` };
   return {
-    // One more transition, only for tasks whose defaults hold a backslash or a quote.
-    ...(asData ? { [NAMES.defaults]: pass({ result: defaults as JsonObject, resultPath: '$.defaults', target: NAMES.input }) } : {}),
-    [NAMES.input]: pass({ parameters: input, target: NAMES.params }),
+    [NAMES.start]: choice(
+      [
+        { rule: isPresent(STATE.resume), next: NAMES.resume },
+        // Not(IsPresent) rather than IsPresent: false, which the local engine reads wrongly.
+        { rule: { Or: [isPresent(STATE.params, false), isPresent(STATE.trigger, false)] }, next: NAMES.input },
+      ],
+      beforeParams,
+    ),
+    [NAMES.input]: pass({
+      parameters: { 'input.$': `States.JsonMerge(${intrinsicLiteral({ params: {}, trigger: {} })}, $, false)` },
+      outputPath: '$.input',
+      target: beforeParams,
+    }),
+    ...(asData ? { [NAMES.defaults]: pass({ result: defaults as JsonObject, resultPath: '$.defaults', target: NAMES.params }) } : {}),
     [NAMES.params]: pass({
       parameters: {
         ...params,
-        'trigger.$': `States.JsonMerge(${intrinsicLiteral(TRIGGER_DEFAULTS as unknown as JsonObject)}, $.input.trigger, false)`,
+        'trigger.$': `States.JsonMerge(${intrinsicLiteral(TRIGGER_DEFAULTS as unknown as JsonObject)}, ${STATE.trigger}, false)`,
         out: {},
         count: initialCount(task),
       },
       target: first,
     }),
+  };
+}
+
+/** The states of a resumed execution: "start: resume", then "resume: from?" over the henchmen given. */
+export function resumeStates(henchmen: readonly Henchman[], entry: (h: Henchman) => string): Record<string, PassState | ChoiceState | FailState> {
+  return {
+    [NAMES.resume]: pass({
+      parameters: {
+        'params.$': STATE.params,
+        'trigger.$': STATE.trigger,
+        'out.$': `${STATE.resume}.out`,
+        'count.$': `${STATE.resume}.count`,
+        // What it resumes stays in the state (small: the outputs moved to `out`); "resume: from?" reads it.
+        resume: { 'of.$': `${STATE.resume}.of`, 'from.$': `${STATE.resume}.from` },
+      },
+      target: NAMES.resumeFrom,
+    }),
+    [NAMES.resumeFrom]: choice(
+      henchmen.map((h) => ({ rule: { Variable: `${STATE.resume}.from`, StringEquals: h.name }, next: entry(h) })),
+      NAMES.resumeUnknown,
+    ),
+    [NAMES.resumeUnknown]: fail({ error: ERRORS.invalid, cause: 'resume.from names no henchman of this task version that an execution can reach' }),
   };
 }

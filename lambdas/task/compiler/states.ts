@@ -28,6 +28,8 @@ export const ERRORS = {
   /** An output that does not meet the henchman's `expect`. */
   unexpected: 'Mastermind.Unexpected',
   timeout: 'States.Timeout',
+  /** A cancel request seen by the provider runtime before a do or poll (lambdas/service/cancels.ts): the abort route. */
+  cancelled: 'Mastermind.Cancelled',
 } as const;
 
 export const LAMBDA_RETRIER: Retrier = { ErrorEquals: LAMBDA_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 };
@@ -75,6 +77,14 @@ export function retriers(retry: Retry | undefined): Retrier[] {
 /** Every error left after the retries goes to `next`, recorded at `resultPath` ($.failure by default). */
 export function catchAll(next: string, resultPath: string = STATE.failure): Catcher[] {
   return [{ ErrorEquals: ['States.ALL'], ResultPath: resultPath, Next: next }];
+}
+
+/**
+ * The Catch of a forward move (a henchman's Task state, its poll, its Map): a cancel goes to the abort route
+ * (`abort`), whatever the henchman's onFailure says; every other error to `next`, recorded in $.failure.
+ */
+export function moveCatchers(next: string, abort: string): Catcher[] {
+  return [{ ErrorEquals: [ERRORS.cancelled], ResultPath: STATE.failure, Next: abort }, ...catchAll(next)];
 }
 
 export interface InvokeOptions {

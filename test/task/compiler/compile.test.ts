@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileSource, compileTask } from '#task/compile';
-import { aslErrors, CATCH_TO, CHEF, CONTEXT, EC2, LAMBDA_RETRY, SSH, task, TRANSIENT_RETRY } from './support.ts';
+import { aslErrors, CATCH_TO, CHEF, CONTEXT, EC2, LAMBDA_RETRY, MOVE_CATCH, RESUME_NAMES, RESUME_STATES, SSH, START_NAMES, task, TRANSIENT_RETRY } from './support.ts';
 
 describe('compileTask', () => {
   it('compiles a plain henchman to the two start states and one Task state that retries transient errors by default', async () => {
@@ -20,19 +20,28 @@ plot:
     // Assess
     expect(definition).toStrictEqual({
       Comment: 't',
-      StartAt: 'start: input',
+      StartAt: 'start: input?',
       States: {
+        'start: input?': {
+          Type: 'Choice',
+          Choices: [
+            { Variable: '$.resume', IsPresent: true, Next: 'start: resume' },
+            { Or: [{ Not: { Variable: '$.params', IsPresent: true } }, { Not: { Variable: '$.trigger', IsPresent: true } }], Next: 'start: input' },
+          ],
+          Default: 'start: params',
+        },
         'start: input': {
           Type: 'Pass',
           Parameters: { 'input.$': "States.JsonMerge(States.StringToJson(States.Format('\\{\"params\":\\{\\},\"trigger\":\\{\\}\\}')), $, false)" },
+          OutputPath: '$.input',
           Next: 'start: params',
         },
         'start: params': {
           Type: 'Pass',
           Parameters: {
-            'params.$': "States.JsonMerge(States.StringToJson(States.Format('\\{\"host\":\"web-1\"\\}')), $.input.params, false)",
+            'params.$': "States.JsonMerge(States.StringToJson(States.Format('\\{\"host\":\"web-1\"\\}')), $.params, false)",
             'trigger.$':
-              "States.JsonMerge(States.StringToJson(States.Format('\\{\"type\":\"console\",\"alarmName\":\"\",\"reason\":\"\",\"time\":\"\",\"region\":\"\",\"account\":\"\",\"body\":\\{\\}\\}')), $.input.trigger, false)",
+              "States.JsonMerge(States.StringToJson(States.Format('\\{\"type\":\"console\",\"alarmName\":\"\",\"reason\":\"\",\"time\":\"\",\"region\":\"\",\"account\":\"\",\"body\":\\{\\}\\}')), $.trigger, false)",
             out: {},
             count: { plays: { hello: 1 }, retreats: {} },
           },
@@ -54,10 +63,11 @@ plot:
           ResultSelector: { 'output.$': '$.Payload.output' },
           ResultPath: '$.out.hello',
           Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
-          Catch: CATCH_TO('task: aborted'),
+          Catch: MOVE_CATCH('task: aborted'),
           End: true,
         },
         'task: aborted': { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
+        ...RESUME_STATES({ hello: 'hello' }),
       },
     });
     expect(await aslErrors(definition)).toStrictEqual([]);
@@ -86,7 +96,9 @@ plot:
       version: 7,
     });
     expect(definition.TimeoutSeconds).toBe(3600);
-    expect(Object.keys(definition.States)).toStrictEqual(['start: input', 'start: params', 'a', 'task: aborted']);
+    // b is never reached (a ends the task): it is left out, from the resume states too.
+    expect(Object.keys(definition.States)).toStrictEqual([...START_NAMES, 'a', 'task: aborted', ...RESUME_NAMES]);
+    expect(definition.States['resume: from?']).toStrictEqual(RESUME_STATES({ a: 'a' })['resume: from?']);
     expect(definition.States.a).toStrictEqual({
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke',
@@ -109,7 +121,7 @@ plot:
         LAMBDA_RETRY,
         { ErrorEquals: ['Mastermind.Transient'], IntervalSeconds: 5, MaxAttempts: 4, BackoffRate: 3, MaxDelaySeconds: 60, JitterStrategy: 'FULL' },
       ],
-      Catch: CATCH_TO('task: aborted'),
+      Catch: MOVE_CATCH('task: aborted'),
       End: true,
     });
     expect(await aslErrors(definition)).toStrictEqual([]);
@@ -127,7 +139,7 @@ plot:
 `);
     const definition = compileTask(t);
     const payload = { action: 'launch', input: { imageId: 'ami-1' }, phase: 'do', context: CONTEXT('provision') };
-    const { ['start: input']: _i, ['start: params']: _p, ...states } = definition.States;
+    const { ['start: input?']: _s, ['start: input']: _i, ['start: params']: _p, ['start: resume']: _r, ['resume: from?']: _f, ['resume: no such henchman']: _n, ...states } = definition.States;
     expect(states).toStrictEqual({
       provision: {
         Type: 'Task',
@@ -137,7 +149,7 @@ plot:
         ResultPath: '$.out.provision',
         TimeoutSeconds: 300,
         Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: CATCH_TO('task: aborted'),
+        Catch: MOVE_CATCH('task: aborted'),
         Next: 'provision: poll?',
       },
       'provision: poll?': {
@@ -155,7 +167,7 @@ plot:
         TimeoutSeconds: 300,
         // ec2 polls every 10 s: after the first wait (10 s), 5m allows 29 retries.
         Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 10, MaxAttempts: 29, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'provision: timed out' }, ...CATCH_TO('task: aborted')],
+        Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'provision: timed out' }, ...MOVE_CATCH('task: aborted')],
         Next: 'provision: output',
       },
       'provision: output': {
@@ -235,7 +247,7 @@ plot:
 
   it('compiles continue to a record of the failure in out.<name>, then the next henchman', async () => {
     const definition = compileTask(task(twoMoves('continue')));
-    expect(definition.States.configure).toMatchObject({ Catch: CATCH_TO('configure: failed'), Next: 'notify' });
+    expect(definition.States.configure).toMatchObject({ Catch: MOVE_CATCH('configure: failed'), Next: 'notify' });
     expect(definition.States['configure: failed']).toStrictEqual({
       Type: 'Pass',
       Parameters: { failed: true, 'error.$': '$.failure.Error', 'cause.$': '$.failure.Cause' },
@@ -247,7 +259,7 @@ plot:
 
   it('compiles goto to a Catch leading to the target henchman', async () => {
     const definition = compileTask(task(twoMoves('{ goto: notify }')));
-    expect(definition.States.configure).toMatchObject({ Catch: CATCH_TO('notify') });
+    expect(definition.States.configure).toMatchObject({ Catch: MOVE_CATCH('notify') });
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
@@ -271,9 +283,9 @@ plot:
     // Act
     const definition = compileTask(t);
     // Assess
-    const { ['start: input']: _i, ['start: params']: params, provision: _p, ['provision: poll?']: _c, ['provision: wait']: _w, ['provision: poll']: _q, ['provision: output']: _o, ['provision: timed out']: _t, configure, ...rest } = definition.States;
+    const { ['start: input?']: _s, ['start: input']: _i, ['start: params']: params, ['start: resume']: _r, ['resume: from?']: _f, ['resume: no such henchman']: _n, provision: _p, ['provision: poll?']: _c, ['provision: wait']: _w, ['provision: poll']: _q, ['provision: output']: _o, ['provision: timed out']: _t, configure, ...rest } = definition.States;
     expect(params).toMatchObject({ Parameters: { count: { plays: { provision: 1, configure: 1 }, retreats: { configure: 0 } } } });
-    expect(configure).toMatchObject({ Catch: CATCH_TO('configure: retreat?') });
+    expect(configure).toMatchObject({ Catch: MOVE_CATCH('configure: retreat?') });
     const terminate = { action: 'terminate', input: { 'instanceId.$': '$.out.provision.output.instanceId', region: 'eu-west-1' }, phase: 'undo', context: CONTEXT('provision') };
     expect(rest).toStrictEqual({
       'configure: retreat?': {
@@ -356,7 +368,7 @@ plot:
     with: { instanceId: i-1, tags: { a: b } }
 `);
     const definition = compileTask(t, { project: { region: 'eu-west-1' } });
-    expect(definition.States.third).toMatchObject({ Catch: CATCH_TO('rollback: second?') });
+    expect(definition.States.third).toMatchObject({ Catch: MOVE_CATCH('rollback: second?', 'rollback: second?') });
     const pick = (...names: string[]) => Object.fromEntries(names.map((n) => [n, definition.States[n]]));
     expect(pick('rollback: second?', 'rollback: second', 'rollback: first?', 'rollback: first')).toStrictEqual({
       'rollback: second?': {
@@ -454,7 +466,7 @@ plot:
       },
       ResultSelector: { 'output.$': '$' },
       ResultPath: '$.out.restart',
-      Catch: CATCH_TO('task: aborted'),
+      Catch: MOVE_CATCH('task: aborted'),
       End: true,
     });
     expect(definition.States['start: params']).toMatchObject({ Next: 'restart: items?' });
@@ -501,7 +513,7 @@ plot:${run('first', '    each: ${params.hosts}\n    onFailure: { goto: third }')
       secondRetreat: pick('second: retreat', 'Next'),
     }).toStrictEqual({
       start: { Next: 'first: items?' },
-      first: { Next: 'second', Catch: CATCH_TO('third: items?') },
+      first: { Next: 'second', Catch: MOVE_CATCH('third: items?') },
       firstTooMany: { Next: 'third: items?' },
       second: { Next: 'third: items?' },
       secondRetreat: { Next: 'first: items?' },
@@ -531,7 +543,7 @@ plot:
       ResultSelector: { fired: true },
       ResultPath: '$.out.announce',
       Retry: [LAMBDA_RETRY],
-      Catch: CATCH_TO('task: aborted'),
+      Catch: MOVE_CATCH('task: aborted'),
       End: true,
     });
     expect(await aslErrors(definition)).toStrictEqual([]);
@@ -554,7 +566,7 @@ plot:
   - { name: a, provider: ec2, action: tag, with: { instanceId: i-1, tags: { a: b } } }
 `);
     expect(result.errors).toStrictEqual([]);
-    expect(Object.keys(result.definition!.States)).toStrictEqual(['start: input', 'start: params', 'a', 'task: aborted']);
+    expect(Object.keys(result.definition!.States)).toStrictEqual([...START_NAMES, 'a', 'task: aborted', ...RESUME_NAMES]);
   });
 
   it('returns the errors of an invalid task and no definition', () => {

@@ -34,6 +34,34 @@ export const TRANSIENT_RETRY = { ErrorEquals: ['Mastermind.Transient'], Interval
 
 export const CATCH_TO = (next: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: next }];
 
+/** The Catch of a forward move: a cancel to the abort route (`abort`), every other error to `next`. */
+export const MOVE_CATCH = (next: string, abort = 'task: aborted') => [{ ErrorEquals: ['Mastermind.Cancelled'], ResultPath: '$.failure', Next: abort }, ...CATCH_TO(next)];
+
+/** The states of a resumed execution, for a task whose henchmen an execution reaches are `entries` (name → first state). */
+export const RESUME_STATES = (entries: Record<string, string>) => ({
+  'start: resume': {
+    Type: 'Pass',
+    Parameters: {
+      'params.$': '$.params',
+      'trigger.$': '$.trigger',
+      'out.$': '$.resume.out',
+      'count.$': '$.resume.count',
+      resume: { 'of.$': '$.resume.of', 'from.$': '$.resume.from' },
+    },
+    Next: 'resume: from?',
+  },
+  'resume: from?': {
+    Type: 'Choice',
+    Choices: Object.entries(entries).map(([name, next]) => ({ Variable: '$.resume.from', StringEquals: name, Next: next })),
+    Default: 'resume: no such henchman',
+  },
+  'resume: no such henchman': { Type: 'Fail', Error: 'Mastermind.Invalid', Cause: 'resume.from names no henchman of this task version that an execution can reach' },
+});
+
+/** The names of the start states, the first of a definition; then the task's, then {@link RESUME_STATES}'. */
+export const START_NAMES = ['start: input?', 'start: input', 'start: params'];
+export const RESUME_NAMES = ['start: resume', 'resume: from?', 'resume: no such henchman'];
+
 /** The event context a henchman's Task state sends, for task "t" in project "default", version 0. */
 export const CONTEXT = (henchman: string, task = 't') => ({
   project: 'default',

@@ -1,0 +1,51 @@
+/**
+ * `mastermind resume`: starts a new execution of the same task version at the move an ended execution failed on
+ * (or at `--from`, an earlier henchman), the outputs of the moves before it carried over, through the API.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError, type Command } from './io.ts';
+import { executionIdOf, executionPath, shortExecutionId } from './execution-id.ts';
+import { apiOf, ask, URL_OPTION } from './remote.ts';
+
+export const usage = 'mastermind resume <project>/<task>/<execution> | <execution ARN> [--from <henchman>] [--json] [--url <API URL>]';
+
+interface Resumed {
+  project: string;
+  task: string;
+  name: string;
+  version?: number;
+  executionArn: string;
+  consoleUrl: string;
+  resumes: { name: string; failed: string; from: string; carried: string[] };
+}
+
+export const resume: Command = async (args, io) => {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...URL_OPTION, from: { type: 'string' }, json: { type: 'boolean' } } });
+  const [id, ...extra] = positionals;
+  if (!id || extra.length > 0) throw new UsageError('give one execution: <project>/<task>/<name> or its ARN');
+  const execution = executionIdOf(id);
+  const answer = await ask(
+    apiOf({ url: values.url }),
+    {
+      method: 'POST',
+      path: `${executionPath(execution)}/resume`,
+      body: JSON.stringify(values.from !== undefined ? { from: values.from } : {}),
+      headers: { 'content-type': 'application/json' },
+    },
+    [201],
+    io,
+    'resume',
+  );
+  if (!answer) return 1;
+  if (values.json) {
+    io.stdout(`${JSON.stringify(answer.body, null, 2)}\n`);
+    return 0;
+  }
+  const r = answer.body as Resumed;
+  const carried = r.resumes.carried.length > 0 ? r.resumes.carried.join(', ') : 'none';
+  io.stdout(
+    `started ${shortExecutionId(r)}${r.version !== undefined ? ` (version ${r.version})` : ''}, resuming ${shortExecutionId({ ...r, name: r.resumes.name })} from ${r.resumes.from}\n` +
+      `carried over (not played again): ${carried}\narn     ${r.executionArn}\nconsole ${r.consoleUrl}\n`,
+  );
+  return 0;
+};
