@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileTask } from '#task/compile';
-import { aslErrors, CATCH_TO, CONTEXT, LAMBDA_RETRY, SSH, task, TRANSIENT_RETRY } from './support.ts';
+import { aslErrors, CONTEXT, MOVE_CATCH, LAMBDA_RETRY, SSH, task, TRANSIENT_RETRY } from './support.ts';
 
 const INPUT = { host: 'web-1', user: 'ops', key: '${secret:/mastermind/default/ssh-key}' };
 /** The place of the ssh key, marked as the task's own secret. */
@@ -22,7 +22,15 @@ plot:
 ${henchman}
 `),
   );
-  const { ['start: input']: _i, ['start: params']: _p, ...states } = definition.States;
+  const {
+    ['start: input?']: _c,
+    ['start: input']: _i,
+    ['start: params']: _p,
+    ['start: resume']: _r,
+    ['resume: from?']: _f,
+    ['resume: no such henchman']: _u,
+    ...states
+  } = definition.States;
   return { definition, states };
 }
 
@@ -40,7 +48,7 @@ describe('compiling a move\'s time', () => {
         ResultSelector: { 'output.$': '$.Payload.output' },
         ResultPath: '$.out.run',
         Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: CATCH_TO('task: aborted'),
+        Catch: MOVE_CATCH('task: aborted'),
         End: true,
       },
       'task: aborted': { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
@@ -61,7 +69,7 @@ describe('compiling a move\'s time', () => {
       ResultPath: '$.out.run',
       TimeoutSeconds: 32,
       Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
-      Catch: CATCH_TO('task: aborted'),
+      Catch: MOVE_CATCH('task: aborted'),
       End: true,
     });
     expect(await aslErrors(definition)).toStrictEqual([]);
@@ -82,7 +90,7 @@ describe('compiling a move\'s time', () => {
         ResultPath: '$.out.run',
         TimeoutSeconds: 870,
         Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: CATCH_TO('task: aborted'),
+        Catch: MOVE_CATCH('task: aborted'),
         Next: 'run: poll?',
       },
       'run: poll?': {
@@ -100,7 +108,7 @@ describe('compiling a move\'s time', () => {
         TimeoutSeconds: 870,
         // The first look after 2 s, then every 5 s until 2h and the 30 s grace: ⌈(7230 − 2) / 5⌉ = 1446 rounds.
         Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 5, MaxAttempts: 1446, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'run: timed out' }, ...CATCH_TO('task: aborted')],
+        Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'run: timed out' }, ...MOVE_CATCH('task: aborted')],
         Next: 'run: output',
       },
       'run: output': { Type: 'Pass', Parameters: { 'output.$': '$.out.run.polling.answer.Payload.output' }, ResultPath: '$.out.run', End: true },

@@ -17,7 +17,10 @@ plot:
 `;
 
 describe('start states', () => {
-  it('sends defaults holding a backslash or a quote as data, and the providers get them exactly', async () => {
+  it.each([
+    ['an API start', { params: { region: 'us-east-2' }, trigger: {} }],
+    ['a console start without a trigger', { params: { region: 'us-east-2' } }],
+  ])('sends defaults holding a backslash or a quote as data, and the providers get them exactly (%s)', async (_what, input) => {
     // Prepare
     const definition = compileTask(
       task(String.raw`task: t
@@ -30,7 +33,7 @@ params:
     const events: ProviderEvent[] = [];
 
     // Act
-    const result = await runTask(definition, { params: { region: 'us-east-2' } }, {
+    const result = await runTask(definition, input, {
       handler: async (event) => {
         events.push(event);
         return { output: { instanceIds: ['i-0123456789abcdef0'], tags: {} } };
@@ -38,23 +41,17 @@ params:
     });
 
     // Assess
-    expect(definition.StartAt).toBe('start: defaults');
+    expect(definition.StartAt).toBe('start: input?');
+    expect((definition.States['start: input?'] as { Default: string }).Default).toBe('start: defaults');
+    expect((definition.States['start: input'] as { Next: string }).Next).toBe('start: defaults');
     expect(definition.States['start: defaults']).toStrictEqual({
       Type: 'Pass',
       Result: { note: String.raw`C:\temp "quoted" é`, region: 'eu-west-1', hosts: [1, null, String.raw`x\y`] },
       ResultPath: '$.defaults',
-      Next: 'start: input',
-    });
-    expect(definition.States['start: input']).toStrictEqual({
-      Type: 'Pass',
-      Parameters: {
-        'input.$': "States.JsonMerge(States.StringToJson(States.Format('\\{\"params\":\\{\\},\"trigger\":\\{\\}\\}')), $, false)",
-        'defaults.$': '$.defaults',
-      },
       Next: 'start: params',
     });
     expect((definition.States['start: params'] as { Parameters: Record<string, unknown> }).Parameters['params.$']).toBe(
-      'States.JsonMerge($.defaults, $.input.params, false)',
+      'States.JsonMerge($.defaults, $.params, false)',
     );
     expect(await aslErrors(definition)).toStrictEqual([]);
     expect(result.status).toBe('SUCCEEDED');
@@ -64,7 +61,7 @@ params:
   it('keeps plain defaults in the intrinsic, with no extra state', () => {
     const definition = compileTask(task('task: t\nparams:\n  note: { type: string, default: hello }\n  region: { type: string, default: eu-west-1 }\n' + PLOT));
 
-    expect(definition.StartAt).toBe('start: input');
-    expect(Object.keys(definition.States).filter((name) => name.startsWith('start: '))).toStrictEqual(['start: input', 'start: params']);
+    expect((definition.States['start: input?'] as { Default: string }).Default).toBe('start: params');
+    expect(Object.keys(definition.States).filter((name) => name.startsWith('start: '))).toStrictEqual(['start: input?', 'start: input', 'start: params', 'start: resume']);
   });
 });
