@@ -23,6 +23,7 @@ import { catalog } from '#task/catalog';
 import type { FieldType, ProviderName } from '#task/catalog';
 import { FailedError, InvalidError, TransientError } from '#providers/contract';
 import type { Phase, ProviderEvent, ProviderResult } from '#providers/contract';
+import { completeOutput } from '#providers/late';
 import type { ProviderHandler } from './run.ts';
 
 const answerSchema = z.union([
@@ -119,7 +120,8 @@ export function rehearsalHandler(scenario: Scenario): ProviderHandler {
 
   function give(answer: Answer | undefined, event: ProviderEvent, provider: ProviderName, key: string): ProviderResult {
     if (answer === undefined) return { output: plausibleOutput(provider, event.action, event.context.henchman) };
-    if ('output' in answer) return { output: answer.output };
+    // As the provider runtime does: every output field the catalog lists is there (null or [] when the scenario leaves it out).
+    if ('output' in answer) return { output: completeOutput(answer.output, catalog[provider]?.actions[event.action]?.output ?? {}) };
     if ('fail' in answer) throw new FailedError(answer.fail);
     if ('invalid' in answer) throw new InvalidError(answer.invalid);
     if ('transient' in answer) throw new TransientError(answer.transient);

@@ -49,6 +49,23 @@ export interface SecretMark {
   readonly text: string;
 }
 
+/**
+ * A place of the input whose value the compiler could not prove present in every execution (a field of a hook's
+ * body, a list index, a key inside a map param or an output typed as an object or list, a field of an `each` item, a
+ * param without default): the state machine passes the part it can prove (the trigger's body, the list, the item)
+ * and the provider walks the rest (./late.ts). A value that is not there fails the move with Mastermind.Invalid
+ * naming the reference, which the henchman's failure route takes (a missing path read by the state machine itself
+ * would be States.Runtime, which no Catch takes):
+ *
+ *   { "path": ["host"], "text": "${trigger.body.host}", "at": ["host"] }      input.host = (trigger.body).host
+ *   { "path": ["url"], "join": true }                                         input.url = its parts, joined as text
+ *
+ * Marks are applied in order (a join comes after the lookups of its parts), before input checks and secrets.
+ */
+export type LateMark =
+  | { readonly path: readonly (string | number)[]; readonly text: string; readonly at: readonly (string | number)[] }
+  | { readonly path: readonly (string | number)[]; readonly join: true };
+
 export interface ProviderEvent {
   readonly action: string;
   /**
@@ -58,6 +75,8 @@ export interface ProviderEvent {
   readonly input: Record<string, unknown>;
   /** The places of `input` that hold secrets (see {@link SecretMark}); left out when there are none. */
   readonly secrets?: readonly SecretMark[];
+  /** The places of `input` the provider completes from the execution's data (see {@link LateMark}); left out when none. */
+  readonly late?: readonly LateMark[];
   readonly phase: Phase;
   /** With phase "poll": the state the action's first answer (phase do or undo) asked to be handed back; every poll gets it. */
   readonly poll?: unknown;

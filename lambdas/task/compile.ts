@@ -75,6 +75,7 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
     task: task.task,
     version: options.version ?? 0,
     settings,
+    params: new Set(Object.entries(task.params ?? {}).flatMap(([name, p]) => (p.default === undefined ? [] : [name]))),
     ...(maxText !== undefined ? { maxText } : {}),
     // The same strings were parsed by the validation of this task object: its parses are reused.
     template: templatesOf(task),

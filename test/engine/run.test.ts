@@ -59,7 +59,8 @@ describe('runTask on the local engine', () => {
     // Assess
     expect(r.status).toBe('SUCCEEDED');
     expect(r.trail).toStrictEqual(['a:do failed', 'a:do', 'b:do']);
-    expect(out(r).a).toStrictEqual({ output: { exitCode: 0 } });
+    // The rehearsal completes the scenario's output with the catalog's other fields, as the provider runtime does.
+    expect(out(r).a).toStrictEqual({ output: { exitCode: 0, stdout: null, stderr: null, truncated: null } });
   });
 
   it('fails with the provider error once the default retries of a transient error are spent', async () => {
@@ -181,11 +182,11 @@ ${SSH('next')}
     // The first poll asked again (Mastermind.Waiting, retried); the second answered.
     expect(r.moves.slice(1, 3).map((m) => m.output)).toStrictEqual([
       { poll: { after: 10, state: { rehearsal: { poll: 2, after: 30 } } } },
-      { output: { instanceId: 'i-9' } },
+      { output: { instanceId: 'i-9', privateIp: null, publicIp: null, privateDns: null, publicDns: null, availabilityZone: null, state: null } },
     ]);
     // 2 start + provision, "poll?", "wait", "poll" + 1 retry of it (the second round) + "output" + next
     expect(r.transitions).toBe(9);
-    expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-9' } });
+    expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-9', privateIp: null, publicIp: null, privateDns: null, publicDns: null, availabilityZone: null, state: null } });
     // The answers waited on lived in out.provision.polling; the output replaced them, no copy is left behind.
     expect(Object.keys(r.output as object)).toStrictEqual(['params', 'trigger', 'out', 'count']);
   });
@@ -198,7 +199,7 @@ ${SSH('next')}
     );
     expect(r.status).toBe('SUCCEEDED');
     expect(r.trail).toStrictEqual(['provision:do', 'provision:poll failed', 'provision:poll failed', 'provision:poll failed', 'provision:poll', 'next:do']);
-    expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-9' } });
+    expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-9', privateIp: null, publicIp: null, privateDns: null, publicDns: null, availabilityZone: null, state: null } });
   });
 
   it('ends a poll loop with States.Timeout once the polls every 10 s (ec2) fill the henchman timeout', async () => {
@@ -230,7 +231,7 @@ plot:
       ['b', { template: 'restart {{0}}', values: { '0': 'b' } }, 1],
       ['c', { template: 'restart {{0}}', values: { '0': 'c' } }, 2],
     ]);
-    expect(out(r).restart).toStrictEqual({ output: [{ exitCode: 0 }, { exitCode: 0 }, { exitCode: 0 }] });
+    expect(out(r).restart).toStrictEqual({ output: [{ exitCode: 0, stdout: null, stderr: null, truncated: null }, { exitCode: 0, stdout: null, stderr: null, truncated: null }, { exitCode: 0, stdout: null, stderr: null, truncated: null }] });
   });
 
   const eachOver = (onFailure: string) => `
@@ -315,10 +316,14 @@ plot:
     expect(r.events[0]!.input.region).toBe('');
   });
 
-  it('fails with States.Runtime when a reference points at nothing in the execution (a hook body field left out)', async () => {
+  it('fails the move with Mastermind.Invalid naming a reference that points at nothing in the execution (a hook body field left out)', async () => {
     const r = await rehearse(references(', region: "${trigger.body.region}"'));
-    expect(r.trail).toStrictEqual([]);
-    expect({ status: r.status, error: r.error }).toStrictEqual({ status: 'FAILED', error: 'States.Runtime' });
+    expect(r.trail).toStrictEqual(['lookup:do failed']);
+    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({
+      status: 'FAILED',
+      error: 'Mastermind.Invalid',
+      cause: 'lookup: ${trigger.body.region} has no value in this execution',
+    });
   });
 
   it('rolls back an each henchman item by item', async () => {

@@ -9,7 +9,8 @@
  *                                               (retried every N s while waiting; at the timeout
  *                                                "X: timed out" → failure route)
  *   fire         "X" (InvocationType Event) → next
- *   each         "X: items?" ─more than MAX_EACH_ITEMS→ "X: too many items" → failure route
+ *   each         "X: items?" ─no value→ "X: no list" → failure route; ─not a list→ "X: not a list" → failure route
+ *                           ─more than MAX_EACH_ITEMS→ "X: too many items" → failure route
  *                           └─else→ "X" (inline Map over the list; the states above per item, inside)
  *                (the henchman's first state is then "X: items?": see entryOf)
  *   continue     every failure → "X: failed" (records { failed, error, cause } in out.X) → next
@@ -22,10 +23,10 @@ import type { ActionSpec, ProviderName } from '../catalog.ts';
 import { parseTemplate, wholeReference } from '../references.ts';
 import type { Henchman } from '../schema.ts';
 import type { JsonObject, State } from './asl.ts';
-import { expectRule, isPresent } from './expect.ts';
+import { any, expectRule, isPresent } from './expect.ts';
 import { CompileError, StateGraph } from './graph.ts';
 import { MAX_EACH_ITEMS, NAMES, pollPath, recordPath, STATE } from './layout.ts';
-import { eventTemplate, inputTemplate, resolveReference } from './payload.ts';
+import { eventTemplate, fullPath, inputTemplate, resolveReference } from './payload.ts';
 import type { PayloadScope } from './payload.ts';
 import { DEFAULT_POLL_TIMEOUT, pollingMove, timeoutFailure } from './poll.ts';
 import { moveTiming } from './deadline.ts';
@@ -82,7 +83,21 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
 
   if (h.each !== undefined) {
     const items = itemsPath(h, scope);
-    graph.add(NAMES.items(name), choice([{ rule: isPresent(`${items}[${MAX_EACH_ITEMS}]`), next: NAMES.tooManyItems(name) }], name));
+    // In this order: a Choice takes the first rule met, so the type tests only see a value that is there.
+    const notAList = any(['IsNull', 'IsString', 'IsNumeric', 'IsBoolean'].map((test) => ({ Variable: items, [test]: true })));
+    graph.add(
+      NAMES.items(name),
+      choice(
+        [
+          { rule: isPresent(items, false), next: NAMES.noList(name) },
+          { rule: notAList, next: NAMES.notAList(name) },
+          { rule: isPresent(`${items}[${MAX_EACH_ITEMS}]`), next: NAMES.tooManyItems(name) },
+        ],
+        name,
+      ),
+    );
+    graph.add(NAMES.noList(name), pass({ result: { Error: ERRORS.invalid, Cause: `${name}: ${h.each} has no value in this execution` }, resultPath: STATE.failure, target: sink }));
+    graph.add(NAMES.notAList(name), pass({ result: { Error: ERRORS.invalid, Cause: `${name}: ${h.each} is not a list in this execution` }, resultPath: STATE.failure, target: sink }));
     graph.add(NAMES.tooManyItems(name), pass({ result: tooManyItemsFailure(h), resultPath: STATE.failure, target: sink }));
     graph.add(name, eachState(h, items, spec, ctx, sink));
     return;
@@ -175,7 +190,8 @@ function itemsPath(h: Henchman, scope: PayloadScope): string {
   const whole = wholeReference(parseTemplate(h.each!));
   const resolved = whole ? resolveReference(whole, scope) : undefined;
   if (!resolved || !('path' in resolved)) throw new CompileError(`${h.name}.each must be one reference to a list in the execution (params, trigger or a henchman's output)`);
-  return resolved.path;
+  // The whole path, late part included: "<h>: items?" tests it before the Map reads it.
+  return fullPath(resolved);
 }
 
 /** `each`: an inline Map whose iterations play the henchman once per item; its output is the list of outputs. */
@@ -202,6 +218,7 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
       functionName,
       event: '$.event',
       marked: 'secrets' in event,
+      late: 'late' in event,
       slot: '$.poll',
       bound,
       every: polls.every,

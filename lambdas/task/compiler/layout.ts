@@ -39,6 +39,7 @@ export const STATE = {
   failure: '$.failure',
   count: '$.count',
   executionId: '$$.Execution.Id',
+  startTime: '$$.Execution.StartTime',
   itemValue: '$$.Map.Item.Value',
   itemIndex: '$$.Map.Item.Index',
 } as const;
@@ -79,6 +80,9 @@ export const NAMES = {
   /** Before the Map of `each`: does the list hold more than MAX_EACH_ITEMS items? The henchman's first state. */
   items: (h: string) => `${h}: items?`,
   tooManyItems: (h: string) => `${h}: too many items`,
+  /** The list of `each` has no value in this execution (a field of the trigger's body, a param left out, ...). */
+  noList: (h: string) => `${h}: no list`,
+  notAList: (h: string) => `${h}: not a list`,
 } as const;
 
 /**

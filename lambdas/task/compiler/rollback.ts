@@ -72,7 +72,7 @@ function undoStates(h: Henchman, name: string, ctx: PlotContext, catchers: Catch
   const functionName = ctx.functionName(h.provider as ProviderName);
   const timing = undoTiming(h, plan);
   const event = eventTemplate(
-    { henchman: h.name, action: plan.action, input: plan.input, secrets: plan.secrets, phase: 'undo', timeout: timing.contextTimeout, detach: timing.detach },
+    { henchman: h.name, action: plan.action, input: plan.input, secrets: plan.secrets, late: plan.late, phase: 'undo', timeout: timing.contextTimeout, detach: timing.detach },
     ctx.scope,
   );
   const timeoutSeconds = timing.taskTimeoutSeconds;
@@ -107,7 +107,7 @@ function undoMap(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[
   const plan = undoPlan(h, itemScope, STATE.itemValue);
   const timing = undoTiming(h, plan);
   const event = eventTemplate(
-    { henchman: h.name, action: plan.action, input: plan.input, secrets: plan.secrets, phase: 'undo', timeout: timing.contextTimeout, detach: timing.detach },
+    { henchman: h.name, action: plan.action, input: plan.input, secrets: plan.secrets, late: plan.late, phase: 'undo', timeout: timing.contextTimeout, detach: timing.detach },
     itemScope,
   );
   const item = `${name} item`;
@@ -121,6 +121,7 @@ function undoMap(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[
       functionName,
       event: '$.event',
       marked: 'secrets' in event,
+      late: 'late' in event,
       slot: '$.poll',
       bound,
       every: polls.every,

@@ -460,8 +460,32 @@ plot:
     expect(definition.States['start: params']).toMatchObject({ Next: 'restart: items?' });
     expect(definition.States['restart: items?']).toStrictEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.params.hosts[100]', IsPresent: true, Next: 'restart: too many items' }],
+      Choices: [
+        { Not: { Variable: '$.params.hosts', IsPresent: true }, Next: 'restart: no list' },
+        {
+          Or: [
+            { Variable: '$.params.hosts', IsNull: true },
+            { Variable: '$.params.hosts', IsString: true },
+            { Variable: '$.params.hosts', IsNumeric: true },
+            { Variable: '$.params.hosts', IsBoolean: true },
+          ],
+          Next: 'restart: not a list',
+        },
+        { Variable: '$.params.hosts[100]', IsPresent: true, Next: 'restart: too many items' },
+      ],
       Default: 'restart',
+    });
+    expect(definition.States['restart: no list']).toStrictEqual({
+      Type: 'Pass',
+      Result: { Error: 'Mastermind.Invalid', Cause: 'restart: ${params.hosts} has no value in this execution' },
+      ResultPath: '$.failure',
+      Next: 'task: aborted',
+    });
+    expect(definition.States['restart: not a list']).toStrictEqual({
+      Type: 'Pass',
+      Result: { Error: 'Mastermind.Invalid', Cause: 'restart: ${params.hosts} is not a list in this execution' },
+      ResultPath: '$.failure',
+      Next: 'task: aborted',
     });
     expect(definition.States['restart: too many items']).toStrictEqual({
       Type: 'Pass',
