@@ -29,6 +29,14 @@ export interface ProviderContext {
   readonly timeout?: number;
   /** The move is compiled to poll: a command runs detached on the host and the action answers `{ poll }`. */
   readonly detach?: boolean;
+  /**
+   * The task's timeout in seconds and when the execution started (ISO 8601, $$.Execution.StartTime), set by the
+   * compiler in phases do and poll of a task with a timeout (never in phase undo: a rollback must run). The provider
+   * ends a move that would outlive the task's deadline at it and fails it with Mastermind.TaskTimeout (./deadline.ts),
+   * which every provider Task state sends to the abort route.
+   */
+  readonly taskTimeout?: number;
+  readonly started?: string;
 }
 
 /**
@@ -93,6 +101,7 @@ export const ERROR_NAMES = {
   invalid: 'Mastermind.Invalid',
   waiting: 'Mastermind.Waiting',
   timeout: 'Mastermind.Timeout',
+  taskTimeout: 'Mastermind.TaskTimeout',
 } as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
@@ -136,6 +145,16 @@ export class InvalidError extends ProviderError {
 export class TimeoutError extends ProviderError {
   constructor(message: string) {
     super(ERROR_NAMES.timeout, message);
+  }
+}
+
+/**
+ * The task's timeout ran out (context.taskTimeout): the move was ended on the host at the task's deadline, or not
+ * started. Never retried; the state machine takes the abort route (rollback included), not the henchman's.
+ */
+export class TaskTimeoutError extends ProviderError {
+  constructor(message: string) {
+    super(ERROR_NAMES.taskTimeout, message);
   }
 }
 

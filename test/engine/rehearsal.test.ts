@@ -34,7 +34,7 @@ henchmen:
 
   it('says where and what is wrong', () => {
     expect(() => loadScenario('henchmen:\n  a: [{ explode: now }]\n')).toThrow(
-      'the scenario is not valid:\n  henchmen.a: an answer is one of { output: {...} }, { fail: text }, { invalid: text }, { transient: text }, { poll: N, after?: seconds }',
+      'the scenario is not valid:\n  henchmen.a: an answer is one of { output: {...} }, { fail: text }, { invalid: text }, { transient: text }, { taskTimeout: text }, { poll: N, after?: seconds }',
     );
     expect(() => loadScenario('henchmen: [')).toThrow(/^the scenario is not YAML or JSON: /);
   });

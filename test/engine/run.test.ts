@@ -355,6 +355,34 @@ ${SSH('boom')}
   });
 });
 
+describe("runTask when the task's timeout runs out", () => {
+  it('takes the abort route with the rollback from a henchman whose onFailure is retreat, and fails with Mastermind.TaskTimeout', async () => {
+    const r = await rehearse(
+      `
+task: t
+timeout: 1m
+rollback: true
+plot:
+${SSH('mark', '    undo: { action: run, with: { host: h, user: u, key: "${secret:/mastermind/default/k}", command: "echo undo" } }')}
+${SSH('slow', '    onFailure: { retreat: mark, times: 3 }')}
+`,
+      "henchmen: { slow: { taskTimeout: \"the task ran out of its timeout (60s) during henchman 'slow': the command was ended\" } }",
+    );
+    expect(r.trail).toStrictEqual(['mark:do', 'slow:do failed', 'mark:undo']);
+    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({
+      status: 'FAILED',
+      error: 'Mastermind.TaskTimeout',
+      cause: "the task ran out of its timeout (60s) during henchman 'slow': the command was ended",
+    });
+    // Do events carry the task's deadline; the undo's never does (the rollback must run).
+    expect(r.events.map((e) => [e.phase, e.context.taskTimeout, typeof e.context.started])).toStrictEqual([
+      ['do', 60, 'string'],
+      ['do', 60, 'string'],
+      ['undo', undefined, 'undefined'],
+    ]);
+  });
+});
+
 describe('runTask on henchmen with dashes in their names, polling inside each', () => {
   it('retreats and counts plays of dashed names, and polls each item', async () => {
     const r = await rehearse(

@@ -30,7 +30,7 @@ import { eventTemplate, fullPath, inputTemplate, resolveReference } from './payl
 import type { PayloadScope } from './payload.ts';
 import { DEFAULT_POLL_TIMEOUT, pollingMove, timeoutFailure } from './poll.ts';
 import { moveTiming } from './deadline.ts';
-import { catchAll, choice, choiceTarget, ERRORS, fail, invoke, pass, retriers, succeed, transition } from './states.ts';
+import { catchers, choice, choiceTarget, ERRORS, fail, invoke, pass, retriers, succeed, transition } from './states.ts';
 import type { Target } from './states.ts';
 
 export interface PlotContext {
@@ -43,6 +43,8 @@ export interface PlotContext {
   failureRoute(h: Henchman): string;
   /** The first state of the henchman of that name (see entryOf). */
   entry(name: string): string;
+  /** The abort route's first state, when the task can raise errors that go straight to it (ABORT_ERRORS: its timeout). */
+  abortOn?: string;
 }
 
 function onFailureKind(h: Henchman): 'abort' | 'continue' | 'goto' | 'retreat' {
@@ -118,7 +120,7 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
         fire: true,
         resultSelector: { fired: true },
         resultPath: recordPath(name),
-        catch: catchAll(sink),
+        catch: catchers(sink, ctx.abortOn),
         target: ctx.advance(h),
       }),
     );
@@ -140,7 +142,7 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
       firstWait: polls.firstWait,
       timeoutSeconds,
       retry: retriers(h.retry),
-      catch: catchAll(sink),
+      catch: catchers(sink, ctx.abortOn),
       output: pass({ parameters: { 'output.$': `${slot}.answer.Payload.output` }, resultPath: recordPath(name), target: afterOutput }),
       timedOut: pass({ result: timeoutFailure(name, timeout), resultPath: STATE.failure, target: sink }),
     });
@@ -154,7 +156,7 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
         resultPath: recordPath(name),
         timeoutSeconds,
         retry: retriers(h.retry),
-        catch: catchAll(sink),
+        catch: catchers(sink, ctx.abortOn),
         target: afterOutput,
       }),
     );
@@ -255,7 +257,7 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
     ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: item, States: inner.render(item) },
     ResultSelector: { 'output.$': '$' },
     ResultPath: recordPath(name),
-    Catch: catchAll(sink),
+    Catch: catchers(sink, ctx.abortOn),
     ...transition(ctx.advance(h)),
   } as State;
 }

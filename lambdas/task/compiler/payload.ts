@@ -38,6 +38,8 @@ export interface PayloadScope {
    * without one may be left out by a start from the console, so its references are late (LateMark). Left out: none.
    */
   params?: ReadonlySet<string>;
+  /** The task's timeout in seconds: into the context of do and poll events (never undo), with the start time. */
+  taskTimeout?: number;
   /** The most characters a text output field may keep (see TEXT_BUDGET in layout.ts); left out when no cut is needed. */
   maxText?: number;
   /** parseTemplate, remembered for the task (templatesOf); parseTemplate itself when left out. */
@@ -373,6 +375,10 @@ export function eventTemplate(o: EventOptions, scope: PayloadScope): JsonObject 
   if (scope.maxText !== undefined) context.maxText = scope.maxText;
   if (o.timeout !== undefined) context.timeout = o.timeout;
   if (o.detach) context.detach = true;
+  if (scope.taskTimeout !== undefined && o.phase !== 'undo') {
+    context.taskTimeout = scope.taskTimeout;
+    context['started.$'] = STATE.startTime;
+  }
   const event: JsonObject = { action: o.action, input: o.input, phase: o.phase };
   if (o.secrets && o.secrets.length > 0) event.secrets = o.secrets as unknown as JsonValue;
   if (o.late && o.late.length > 0) event.late = o.late as unknown as JsonValue;

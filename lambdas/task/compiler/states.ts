@@ -28,7 +28,15 @@ export const ERRORS = {
   /** An output that does not meet the henchman's `expect`. */
   unexpected: 'Mastermind.Unexpected',
   timeout: 'States.Timeout',
+  /** The task's timeout ran out (the provider ended the move at the task's deadline): the abort route. */
+  taskTimeout: 'Mastermind.TaskTimeout',
 } as const;
+
+/**
+ * The errors that skip a henchman's own failure route (retreat, goto, continue) and go straight to the abort route,
+ * rollback included. One list, so that every provider Task state routes them alike.
+ */
+export const ABORT_ERRORS: readonly string[] = [ERRORS.taskTimeout];
 
 export const LAMBDA_RETRIER: Retrier = { ErrorEquals: LAMBDA_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 };
 
@@ -70,6 +78,16 @@ export const DEFAULT_TRANSIENT_RETRIER: Retrier = { ErrorEquals: [ERRORS.transie
 /** The Retry of every provider Task state: the Lambda service's errors, then Mastermind.Transient. */
 export function retriers(retry: Retry | undefined): Retrier[] {
   return [LAMBDA_RETRIER, retry ? transientRetrier(retry) : DEFAULT_TRANSIENT_RETRIER];
+}
+
+/**
+ * The Catch of a provider Task state: the errors of ABORT_ERRORS to `abortEntry` (when the task can raise them: left
+ * out, or when the henchman's failure route is the abort route anyway, they need no catcher of their own), then every
+ * other error left after the retries to `sink`; each recorded in $.failure.
+ */
+export function catchers(sink: string, abortEntry?: string): Catcher[] {
+  if (abortEntry === undefined || abortEntry === sink) return catchAll(sink);
+  return [{ ErrorEquals: [...ABORT_ERRORS], ResultPath: STATE.failure, Next: abortEntry }, ...catchAll(sink)];
 }
 
 /** Every error left after the retries goes to `next`, recorded at `resultPath` ($.failure by default). */

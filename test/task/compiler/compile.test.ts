@@ -85,7 +85,8 @@ plot:
       project: { name: 'web', chefServerUrl: 'https://chef', chefClientName: 'mm', chefClientKey: '${secret:/chef/key}' },
       version: 7,
     });
-    expect(definition.TimeoutSeconds).toBe(3600);
+    // The task's timeout (1h) and the grace in which a provider ends the move under way (30 s): nothing to roll back.
+    expect(definition.TimeoutSeconds).toBe(3630);
     expect(Object.keys(definition.States)).toStrictEqual(['start: input', 'start: params', 'a', 'task: aborted']);
     expect(definition.States.a).toStrictEqual({
       Type: 'Task',
@@ -98,7 +99,8 @@ plot:
           secrets: [{ path: ['chefClientKey'], text: '${secret:/chef/key}' }],
           phase: 'do',
           // The henchman's timeout: the provider ends its remote work within it (lambdas/task/compiler/deadline.ts).
-          context: { ...CONTEXT('a'), project: 'web', version: 7, timeout: 90 },
+          // And the task's: its timeout and the execution's start, so that the provider knows the task's deadline.
+          context: { ...CONTEXT('a'), project: 'web', version: 7, timeout: 90, taskTimeout: 3600, 'started.$': '$$.Execution.StartTime' },
         },
       },
       ResultSelector: { 'output.$': '$.Payload.output' },
@@ -112,6 +114,42 @@ plot:
       Catch: CATCH_TO('task: aborted'),
       End: true,
     });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  it("sends the task's timeout to the abort route from every henchman whatever its onFailure, and keeps the machine's timeout as a last net", async () => {
+    const t = task(`
+task: t
+timeout: 10m
+rollback: true
+plot:
+  - name: a
+    provider: chef
+    action: deregister
+    with: { nodeName: n }
+    undo: { action: deregister, with: { nodeName: n } }
+    timeout: 1m
+  - name: b
+    provider: chef
+    action: deregister
+    with: { nodeName: m }
+    onFailure: { retreat: a, times: 1 }
+  - name: c
+    provider: chef
+    action: deregister
+    with: { nodeName: o }
+    onFailure: continue
+`);
+    const definition = compileTask(t);
+    // 600 s, the grace (30 s), and the rollback: the undo of a, 60 s and its grace.
+    expect(definition.TimeoutSeconds).toBe(600 + 30 + 90);
+    const toAbort = { ErrorEquals: ['Mastermind.TaskTimeout'], ResultPath: '$.failure', Next: 'rollback: a?' };
+    expect((definition.States.a as { Catch: unknown }).Catch).toStrictEqual(CATCH_TO('rollback: a?'));
+    expect((definition.States.b as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('b: retreat?')]);
+    expect((definition.States.c as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('c: failed')]);
+    // The undo is never ended by the task's deadline: its event has no task timeout.
+    const undo = definition.States['rollback: a'] as unknown as { Parameters: { Payload: { context: Record<string, unknown> } } };
+    expect(undo.Parameters.Payload.context).toStrictEqual({ ...CONTEXT('a'), timeout: 60 });
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
