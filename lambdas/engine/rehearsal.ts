@@ -16,7 +16,12 @@
  *     connect:
  *       - cancel: cancelled by ops    #   Mastermind.Cancelled, as when the execution is cancelled before
  *                                     #   this move: the abort route, rollback included
+ *     deploy:
+ *       - taskTimeout: out of time    #   Mastermind.TaskTimeout: the task's timeout ran out during this move
+ *                                     #   (the abort route, rollback included, whatever its onFailure)
  *
+ * A reference with no value in the execution (a hook body field on a manual start, an index past the end of a
+ * list) fails its move with Mastermind.Invalid before any answer is given, as the provider runtime does.
  * Henchmen and phases the scenario leaves out answer with plausible outputs built from the catalog's
  * output fields (strings "<henchman>-<field>", numbers 0, booleans false), so any task rehearses.
  */
@@ -24,8 +29,9 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { catalog } from '#task/catalog';
 import type { FieldType, ProviderName } from '#task/catalog';
-import { CancelledError, FailedError, InvalidError, TransientError } from '#providers/contract';
+import { CancelledError, FailedError, InvalidError, TaskTimeoutError, TransientError } from '#providers/contract';
 import type { Phase, ProviderEvent, ProviderResult } from '#providers/contract';
+import { completeOutput } from '#providers/late';
 import type { ProviderHandler } from './run.ts';
 
 const answerSchema = z.union([
@@ -34,6 +40,7 @@ const answerSchema = z.union([
   z.strictObject({ invalid: z.string() }),
   z.strictObject({ transient: z.string() }),
   z.strictObject({ cancel: z.string() }),
+  z.strictObject({ taskTimeout: z.string() }),
   z.strictObject({ poll: z.number().int().min(1), after: z.number().int().min(1).optional() }),
 ]);
 const answersSchema = z.union([answerSchema.transform((a) => [a]), z.array(answerSchema).min(1)]);
@@ -69,7 +76,7 @@ export function loadScenario(text: string): Scenario {
 }
 
 function explain(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_union') return 'an answer is one of { output: {...} }, { fail: text }, { invalid: text }, { transient: text }, { cancel: text }, { poll: N, after?: seconds }';
+  if (issue.code === 'invalid_union') return 'an answer is one of { output: {...} }, { fail: text }, { invalid: text }, { transient: text }, { cancel: text }, { taskTimeout: text }, { poll: N, after?: seconds }';
   return issue.message;
 }
 
@@ -123,11 +130,13 @@ export function rehearsalHandler(scenario: Scenario): ProviderHandler {
 
   function give(answer: Answer | undefined, event: ProviderEvent, provider: ProviderName, key: string): ProviderResult {
     if (answer === undefined) return { output: plausibleOutput(provider, event.action, event.context.henchman) };
-    if ('output' in answer) return { output: answer.output };
+    // As the provider runtime does: every output field the catalog lists is there (null or [] when the scenario leaves it out).
+    if ('output' in answer) return { output: completeOutput(answer.output, catalog[provider]?.actions[event.action]?.output ?? {}) };
     if ('fail' in answer) throw new FailedError(answer.fail);
     if ('invalid' in answer) throw new InvalidError(answer.invalid);
     if ('transient' in answer) throw new TransientError(answer.transient);
     if ('cancel' in answer) throw new CancelledError(answer.cancel);
+    if ('taskTimeout' in answer) throw new TaskTimeoutError(answer.taskTimeout);
     const after = answer.after ?? DEFAULT_POLL_AFTER;
     waiting.set(key, { left: answer.poll - 1, after, phase: event.phase === 'undo' ? 'undo' : 'do' });
     return { poll: { after, state: { rehearsal: answer } } };

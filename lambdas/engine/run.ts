@@ -10,6 +10,7 @@ import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-
 import type { ProviderName } from '#task/catalog';
 import type { State, StateMachineDefinition } from '#task/compiler/asl';
 import { settlePoll, settlePollError } from '#providers/contract';
+import { resolveLate } from '#providers/late';
 import type { ProviderEvent, ProviderResult } from '#providers/contract';
 
 /** Which Task state made a provider call (local mode's Step Functions records it in the execution's history). */
@@ -105,7 +106,7 @@ export async function runTask(
   const polled = new Map<string, 'do' | 'undo'>();
 
   async function call(request: { FunctionName: string; Payload: ProviderEvent; InvocationType?: string }, state: string): Promise<ProviderResult> {
-    const event = request.Payload;
+    const { late, ...event } = request.Payload;
     const startedAt = new Date();
     const key = `${event.context.henchman}\u0000${event.context.item ?? ''}`;
     if (event.phase !== 'poll') polled.set(key, event.phase);
@@ -117,7 +118,10 @@ export async function runTask(
     };
     let result: ProviderResult;
     try {
-      result = await options.handler(event, providerOf(request.FunctionName, options.providers), {
+      // As the provider runtime does: the values the state machine could not prove present are completed first (a
+      // missing one fails the move with Mastermind.Invalid), so every in-process handler gets a complete input.
+      const input = resolveLate(event.input, late, event.context.henchman);
+      result = await options.handler({ ...event, input }, providerOf(request.FunctionName, options.providers), {
         state,
         functionName: request.FunctionName,
         fired: request.InvocationType === 'Event',

@@ -29,6 +29,14 @@ export interface ProviderContext {
   readonly timeout?: number;
   /** The move is compiled to poll: a command runs detached on the host and the action answers `{ poll }`. */
   readonly detach?: boolean;
+  /**
+   * The task's timeout in seconds and when the execution started (ISO 8601, $$.Execution.StartTime), set by the
+   * compiler in phases do and poll of a task with a timeout (never in phase undo: a rollback must run). The provider
+   * ends a move that would outlive the task's deadline at it and fails it with Mastermind.TaskTimeout (./deadline.ts),
+   * which every provider Task state sends to the abort route.
+   */
+  readonly taskTimeout?: number;
+  readonly started?: string;
 }
 
 /**
@@ -49,6 +57,23 @@ export interface SecretMark {
   readonly text: string;
 }
 
+/**
+ * A place of the input whose value the compiler could not prove present in every execution (a field of a hook's
+ * body, a list index, a key inside a map param or an output typed as an object or list, a field of an `each` item, a
+ * param without default): the state machine passes the part it can prove (the trigger's body, the list, the item)
+ * and the provider walks the rest (./late.ts). A value that is not there fails the move with Mastermind.Invalid
+ * naming the reference, which the henchman's failure route takes (a missing path read by the state machine itself
+ * would be States.Runtime, which no Catch takes):
+ *
+ *   { "path": ["host"], "text": "${trigger.body.host}", "at": ["host"] }      input.host = (trigger.body).host
+ *   { "path": ["url"], "join": true }                                         input.url = its parts, joined as text
+ *
+ * Marks are applied in order (a join comes after the lookups of its parts), before input checks and secrets.
+ */
+export type LateMark =
+  | { readonly path: readonly (string | number)[]; readonly text: string; readonly at: readonly (string | number)[] }
+  | { readonly path: readonly (string | number)[]; readonly join: true };
+
 export interface ProviderEvent {
   readonly action: string;
   /**
@@ -58,6 +83,8 @@ export interface ProviderEvent {
   readonly input: Record<string, unknown>;
   /** The places of `input` that hold secrets (see {@link SecretMark}); left out when there are none. */
   readonly secrets?: readonly SecretMark[];
+  /** The places of `input` the provider completes from the execution's data (see {@link LateMark}); left out when none. */
+  readonly late?: readonly LateMark[];
   readonly phase: Phase;
   /** With phase "poll": the state the action's first answer (phase do or undo) asked to be handed back; every poll gets it. */
   readonly poll?: unknown;
@@ -75,6 +102,7 @@ export const ERROR_NAMES = {
   waiting: 'Mastermind.Waiting',
   timeout: 'Mastermind.Timeout',
   cancelled: 'Mastermind.Cancelled',
+  taskTimeout: 'Mastermind.TaskTimeout',
 } as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
@@ -129,6 +157,16 @@ export class TimeoutError extends ProviderError {
 export class CancelledError extends ProviderError {
   constructor(message: string) {
     super(ERROR_NAMES.cancelled, message);
+  }
+}
+
+/**
+ * The task's timeout ran out (context.taskTimeout): the move was ended on the host at the task's deadline, or not
+ * started. Never retried; the state machine takes the abort route (rollback included), not the henchman's.
+ */
+export class TaskTimeoutError extends ProviderError {
+  constructor(message: string) {
+    super(ERROR_NAMES.taskTimeout, message);
   }
 }
 

@@ -25,6 +25,7 @@ import {
 } from './contract.ts';
 import { deadlineOf, type MoveDeadline } from './deadline.ts';
 import { checkInput } from './inputs.ts';
+import { completeOutput, resolveLate } from './late.ts';
 import { secretLayoutFromEnv, type SecretLayout } from '#task/secret-layout';
 import { SecretResolver, redact, redactValue } from './secrets.ts';
 
@@ -71,6 +72,7 @@ function checkEvent(event: unknown): ProviderEvent {
   if (!e.context || typeof e.context !== 'object') problems.push('context must be an object');
   else if (typeof e.context.project !== 'string') problems.push('context.project must be a string');
   if (e.secrets !== undefined && !validMarks(e.secrets)) problems.push('secrets must be a list of { path, text }');
+  if (e.late !== undefined && !validLateMarks(e.late)) problems.push('late must be a list of { path, text, at } or { path, join }');
   if (problems.length > 0) throw new InvalidError(`invalid provider event: ${problems.join('; ')}`);
   return e as ProviderEvent;
 }
@@ -86,6 +88,27 @@ function validMarks(marks: unknown): marks is SecretMark[] {
         Array.isArray(m.path) &&
         m.path.length > 0 &&
         m.path.every((k: unknown) => typeof k === 'string' || (typeof k === 'number' && Number.isInteger(k) && k >= 0)),
+    )
+  );
+}
+
+function validPath(path: unknown, empty: boolean): boolean {
+  return (
+    Array.isArray(path) &&
+    (empty || path.length > 0) &&
+    path.every((k: unknown) => typeof k === 'string' || (typeof k === 'number' && Number.isInteger(k) && k >= 0))
+  );
+}
+
+function validLateMarks(marks: unknown): boolean {
+  return (
+    Array.isArray(marks) &&
+    marks.every(
+      (m) =>
+        m !== null &&
+        typeof m === 'object' &&
+        validPath(m.path, false) &&
+        (m.join === true || (typeof m.text === 'string' && validPath(m.at, false))),
     )
   );
 }
@@ -187,10 +210,12 @@ export function createProviderHandler(
       }
       // An undo is fed the henchman's own output (launch → terminate gets instanceId, privateIp, ...): only the
       // fields the undo action takes are its input.
+      // References the state machine could not prove present are completed first: a missing one fails the move.
+      const complete = resolveLate(checked.input, checked.late, checked.context.henchman);
       const given =
         checked.phase === 'undo'
-          ? Object.fromEntries(Object.entries(checked.input).filter(([name]) => Object.hasOwn(spec.input, name)))
-          : checked.input;
+          ? Object.fromEntries(Object.entries(complete).filter(([name]) => Object.hasOwn(spec.input, name)))
+          : complete;
       const input = checkInput(provider, checked.action, spec, given);
       // Only the places the compiler marked hold secrets; an undo's marks follow the fields it keeps.
       const marks = (checked.secrets ?? []).filter((mark) => checked.phase !== 'undo' || Object.hasOwn(given, String(mark.path[0])));
@@ -199,7 +224,9 @@ export function createProviderHandler(
       const actionLogger = actionLoggerOf(logger, keys, secretValues);
       const deadline = deadlineOf(checked.phase, checked.context, started);
       const call: ActionCall = { phase: checked.phase, poll: checked.poll, context: checked.context, logger: actionLogger, ...(deadline ? { deadline } : {}) };
-      const result = checkResult(await run(resolved.value, call));
+      const answer = checkResult(await run(resolved.value, call));
+      // Every output field the catalog lists is in the output: the compiler reads them without a guard.
+      const result = 'output' in answer ? { output: completeOutput(answer.output, spec.output) } : answer;
       const limit = textLimit(checked.context);
       const clean = redactValue(limit === undefined ? result : cutText(result, limit), secretValues);
       const waiting = checked.phase === 'poll' && 'poll' in clean;

@@ -14,10 +14,11 @@ import { entryOf, henchmanStates } from './compiler/henchman.ts';
 import type { PlotContext } from './compiler/henchman.ts';
 import { MAX_EACH_ITEMS, NAMES, TEXT_BUDGET } from './compiler/layout.ts';
 import type { PayloadScope } from './compiler/payload.ts';
-import { abortEntry, abortRoute } from './compiler/rollback.ts';
+import { abortEntry, abortRoute, rollbackSeconds } from './compiler/rollback.ts';
+import { DEADLINE_GRACE_SECONDS } from './invocation.ts';
 import { retreatOf, retreatStates } from './compiler/retreat.ts';
 import { resumeStates, startStates } from './compiler/start.ts';
-import { seconds, succeed } from './compiler/states.ts';
+import { abortErrors, succeed } from './compiler/states.ts';
 import type { TaskError } from './errors.ts';
 import type { SourceFormat } from './parse.ts';
 import { templatesOf } from './references.ts';
@@ -76,6 +77,8 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
     task: task.task,
     version: options.version ?? 0,
     settings,
+    ...(task.timeout ? { taskTimeout: seconds(task.timeout) } : {}),
+    params: new Set(Object.entries(task.params ?? {}).flatMap(([name, p]) => (p.default === undefined ? [] : [name]))),
     ...(maxText !== undefined ? { maxText } : {}),
     // The same strings were parsed by the validation of this task object: its parses are reused.
     template: templatesOf(task),
@@ -112,6 +115,7 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
     },
     entry,
     abortEntry: abortFirst,
+    abortErrors: abortErrors(task),
   };
   for (const [name, state] of Object.entries(startStates(task, entryOf(plot[0]!)))) graph.add(name, state);
   for (const h of plot) {
@@ -127,9 +131,19 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
   return {
     Comment: task.description ? `${task.task}: ${task.description}` : task.task,
     StartAt: NAMES.start,
-    ...(task.timeout ? { TimeoutSeconds: seconds(task.timeout) } : {}),
+    ...(task.timeout ? { TimeoutSeconds: machineTimeoutSeconds(task) } : {}),
     States: graph.render(NAMES.start),
   };
+}
+
+/**
+ * The state machine's own TimeoutSeconds, only a last net: the task's timeout, the grace a provider has to end the move
+ * under way at the task's deadline and report it (DEADLINE_GRACE_SECONDS), and the time the rollback may take
+ * (rollbackSeconds). The task's timeout itself is kept by the providers (context.taskTimeout): the move under way is
+ * ended at it and the abort route taken, rollback included.
+ */
+export function machineTimeoutSeconds(task: Task): number {
+  return seconds(task.timeout!) + DEADLINE_GRACE_SECONDS + rollbackSeconds(task);
 }
 
 /** Source text → checked task → definition; every error of the task, or the one the compiler met. */

@@ -34,7 +34,7 @@ henchmen:
 
   it('says where and what is wrong', () => {
     expect(() => loadScenario('henchmen:\n  a: [{ explode: now }]\n')).toThrow(
-      'the scenario is not valid:\n  henchmen.a: an answer is one of { output: {...} }, { fail: text }, { invalid: text }, { transient: text }, { cancel: text }, { poll: N, after?: seconds }',
+      'the scenario is not valid:\n  henchmen.a: an answer is one of { output: {...} }, { fail: text }, { invalid: text }, { transient: text }, { cancel: text }, { taskTimeout: text }, { poll: N, after?: seconds }',
     );
     expect(() => loadScenario('henchmen: [')).toThrow(/^the scenario is not YAML or JSON: /);
   });
@@ -51,8 +51,9 @@ describe('rehearsalHandler', () => {
       'Mastermind.Failed: broken',
       'Mastermind.Transient: slow',
       'Mastermind.Invalid: bad',
-      { output: { ok: true } },
-      { output: { ok: true } },
+      // Completed with the catalog's output fields of ssh run, as the provider runtime does.
+      { output: { ok: true, exitCode: null, stdout: null, stderr: null, truncated: null } },
+      { output: { ok: true, exitCode: null, stdout: null, stderr: null, truncated: null } },
     ]);
   });
 
@@ -66,7 +67,7 @@ describe('rehearsalHandler', () => {
     // Later rounds wait as the state machine does: ec2's 10 s.
     expect(second).toStrictEqual({ poll: { after: 10, state } });
     const third = await handler(event('a', 'poll', 'launch', state), 'ec2');
-    expect(third).toStrictEqual({ output: { state: 'running' } });
+    expect(third).toStrictEqual({ output: { state: 'running', instanceId: null, privateIp: null, publicIp: null, privateDns: null, publicDns: null, availabilityZone: null } });
   });
 
   it('answers an undo that polls from the undo answers, leaving the do answers for the next play', async () => {
@@ -77,11 +78,12 @@ describe('rehearsalHandler', () => {
     const undo = await handler(event('a', 'undo', 'terminate'), 'ec2');
     const undone = await handler(event('a', 'poll', 'terminate', (undo as { poll: { state: unknown } }).poll.state), 'ec2');
     const replayed = await handler(event('a', 'do', 'launch'), 'ec2');
+    const rest = { instanceId: null, privateIp: null, publicIp: null, privateDns: null, publicDns: null, availabilityZone: null };
     expect([played, undo, undone, replayed]).toStrictEqual([
-      { output: { n: 1 } },
+      { output: { n: 1, ...rest, state: null } },
       { poll: { after: 5, state: { rehearsal: { poll: 1 } } } },
-      { output: { state: 'terminated' } },
-      { output: { n: 2 } },
+      { output: { state: 'terminated', instanceId: null, instanceIds: [] } },
+      { output: { n: 2, ...rest, state: null } },
     ]);
   });
 

@@ -60,7 +60,8 @@ describe('runTask on the local engine', () => {
     // Assess
     expect(r.status).toBe('SUCCEEDED');
     expect(r.trail).toStrictEqual(['a:do failed', 'a:do', 'b:do']);
-    expect(out(r).a).toStrictEqual({ output: { exitCode: 0 } });
+    // The rehearsal completes the scenario's output with the catalog's other fields, as the provider runtime does.
+    expect(out(r).a).toStrictEqual({ output: { exitCode: 0, stdout: null, stderr: null, truncated: null } });
   });
 
   it('fails with the provider error once the default retries of a transient error are spent', async () => {
@@ -182,11 +183,11 @@ ${SSH('next')}
     // The first poll asked again (Mastermind.Waiting, retried); the second answered.
     expect(r.moves.slice(1, 3).map((m) => m.output)).toStrictEqual([
       { poll: { after: 10, state: { rehearsal: { poll: 2, after: 30 } } } },
-      { output: { instanceId: 'i-9' } },
+      { output: { instanceId: 'i-9', privateIp: null, publicIp: null, privateDns: null, publicDns: null, availabilityZone: null, state: null } },
     ]);
     // 2 start + provision, "poll?", "wait", "poll" + 1 retry of it (the second round) + "output" + next
     expect(r.transitions).toBe(9);
-    expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-9' } });
+    expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-9', privateIp: null, publicIp: null, privateDns: null, publicDns: null, availabilityZone: null, state: null } });
     // The answers waited on lived in out.provision.polling; the output replaced them, no copy is left behind.
     expect(Object.keys(r.output as object)).toStrictEqual(['params', 'trigger', 'out', 'count']);
   });
@@ -199,7 +200,7 @@ ${SSH('next')}
     );
     expect(r.status).toBe('SUCCEEDED');
     expect(r.trail).toStrictEqual(['provision:do', 'provision:poll failed', 'provision:poll failed', 'provision:poll failed', 'provision:poll', 'next:do']);
-    expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-9' } });
+    expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-9', privateIp: null, publicIp: null, privateDns: null, publicDns: null, availabilityZone: null, state: null } });
   });
 
   it('ends a poll loop with States.Timeout once the polls every 10 s (ec2) fill the henchman timeout', async () => {
@@ -231,7 +232,7 @@ plot:
       ['b', { template: 'restart {{0}}', values: { '0': 'b' } }, 1],
       ['c', { template: 'restart {{0}}', values: { '0': 'c' } }, 2],
     ]);
-    expect(out(r).restart).toStrictEqual({ output: [{ exitCode: 0 }, { exitCode: 0 }, { exitCode: 0 }] });
+    expect(out(r).restart).toStrictEqual({ output: [{ exitCode: 0, stdout: null, stderr: null, truncated: null }, { exitCode: 0, stdout: null, stderr: null, truncated: null }, { exitCode: 0, stdout: null, stderr: null, truncated: null }] });
   });
 
   const eachOver = (onFailure: string) => `
@@ -316,10 +317,14 @@ plot:
     expect(r.events[0]!.input.region).toBe('');
   });
 
-  it('fails with States.Runtime when a reference points at nothing in the execution (a hook body field left out)', async () => {
+  it('fails the move with Mastermind.Invalid naming a reference that points at nothing in the execution (a hook body field left out)', async () => {
     const r = await rehearse(references(', region: "${trigger.body.region}"'));
-    expect(r.trail).toStrictEqual([]);
-    expect({ status: r.status, error: r.error }).toStrictEqual({ status: 'FAILED', error: 'States.Runtime' });
+    expect(r.trail).toStrictEqual(['lookup:do failed']);
+    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({
+      status: 'FAILED',
+      error: 'Mastermind.Invalid',
+      cause: 'lookup: ${trigger.body.region} has no value in this execution',
+    });
   });
 
   it('rolls back an each henchman item by item', async () => {
@@ -348,6 +353,34 @@ ${SSH('boom')}
     ]);
     expect(r.output).toBeUndefined();
     expect({ status: r.status, error: r.error }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Failed' });
+  });
+});
+
+describe("runTask when the task's timeout runs out", () => {
+  it('takes the abort route with the rollback from a henchman whose onFailure is retreat, and fails with Mastermind.TaskTimeout', async () => {
+    const r = await rehearse(
+      `
+task: t
+timeout: 1m
+rollback: true
+plot:
+${SSH('mark', '    undo: { action: run, with: { host: h, user: u, key: "${secret:/mastermind/default/k}", command: "echo undo" } }')}
+${SSH('slow', '    onFailure: { retreat: mark, times: 3 }')}
+`,
+      "henchmen: { slow: { taskTimeout: \"the task ran out of its timeout (60s) during henchman 'slow': the command was ended\" } }",
+    );
+    expect(r.trail).toStrictEqual(['mark:do', 'slow:do failed', 'mark:undo']);
+    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({
+      status: 'FAILED',
+      error: 'Mastermind.TaskTimeout',
+      cause: "the task ran out of its timeout (60s) during henchman 'slow': the command was ended",
+    });
+    // Do events carry the task's deadline; the undo's never does (the rollback must run).
+    expect(r.events.map((e) => [e.phase, e.context.taskTimeout, typeof e.context.started])).toStrictEqual([
+      ['do', 60, 'string'],
+      ['do', 60, 'string'],
+      ['undo', undefined, 'undefined'],
+    ]);
   });
 });
 

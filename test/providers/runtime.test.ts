@@ -79,7 +79,8 @@ describe('createProviderHandler', () => {
     const result = await handler(event({ phase: 'poll', poll: { tries: 1 } }));
 
     // Assess
-    expect(result).toStrictEqual({ output: { exitCode: 0 } });
+    // The runtime completes the output with the catalog's other output fields.
+    expect(result).toStrictEqual({ output: { exitCode: 0, stdout: null, stderr: null, truncated: null } });
     expect(calls).toStrictEqual([
       [
         { ...input, key: 'PRIVATE-KEY-TEXT-1234567890', port: 22, timeout: '5m', allowExitCodes: [0] },
@@ -114,7 +115,7 @@ describe('createProviderHandler', () => {
     const error = await outcome(failing.handler(event()));
 
     // Assess
-    expect(result).toStrictEqual({ output: { stdout: 'key is ***' } });
+    expect(result).toStrictEqual({ output: { stdout: 'key is ***', exitCode: null, stderr: null, truncated: null } });
     expect(error).toStrictEqual({ name: 'Mastermind.Failed', message: 'could not use ***' });
     expect(JSON.stringify(failing.logs())).not.toContain('PRIVATE-KEY-TEXT');
   });

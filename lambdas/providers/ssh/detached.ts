@@ -60,6 +60,8 @@ export interface DetachedJob {
   readonly seconds: number;
   /** The henchman's timeout (context.timeout), not the command's own, set the limit. */
   readonly byDeadline: boolean;
+  /** The task's deadline set the limit: the task's timeout in seconds (Mastermind.TaskTimeout when it is reached). */
+  readonly task?: number;
   readonly henchman: string;
   /** The henchman's timeout, for the message when it set the limit. */
   readonly timeout?: number;
@@ -167,6 +169,7 @@ export async function startDetached(
     until: Date.now() + o.limit.seconds * 1000,
     seconds: Math.round(o.limit.seconds),
     byDeadline: o.limit.byDeadline,
+    ...(o.limit.task === undefined ? {} : { task: o.limit.task }),
     henchman: o.context.henchman,
     ...(o.context.timeout === undefined ? {} : { timeout: o.context.timeout }),
     ...(o.data ? { data: o.data } : {}),
@@ -221,7 +224,7 @@ export async function lookDetached(target: SshTarget, job: DetachedJob, now = Da
     const status = /^exit (\d+)$/.exec(seen);
     if (!status) {
       const tail = tails.stderr.trim() ? `; stderr: ${outputTail(tails.stderr)}` : '';
-      if (job.byDeadline) throw timeoutError({ henchman: job.henchman, seconds: job.timeout ?? job.seconds }, `the command was ended on ${where}${tail}`);
+      if (job.byDeadline) throw timeoutError({ henchman: job.henchman, seconds: job.timeout ?? job.seconds, task: job.task }, `the command was ended on ${where}${tail}`);
       throw new CommandTimeoutError(`the command did not finish within ${job.seconds}s on ${where} and was ended${tail}`, where, tail);
     }
     return { exitCode: Number(status[1]), stdout: tails.stdout, stderr: tails.stderr, truncated: tails.truncated };

@@ -9,7 +9,8 @@
  *                                               (retried every N s while waiting; at the timeout
  *                                                "X: timed out" → failure route)
  *   fire         "X" (InvocationType Event) → next
- *   each         "X: items?" ─more than MAX_EACH_ITEMS→ "X: too many items" → failure route
+ *   each         "X: items?" ─no value→ "X: no list" → failure route; ─not a list→ "X: not a list" → failure route
+ *                           ─more than MAX_EACH_ITEMS→ "X: too many items" → failure route
  *                           └─else→ "X" (inline Map over the list; the states above per item, inside)
  *                (the henchman's first state is then "X: items?": see entryOf)
  *   continue     every failure → "X: failed" (records { failed, error, cause } in out.X) → next
@@ -24,10 +25,10 @@ import type { ActionSpec, ProviderName } from '../catalog.ts';
 import { parseTemplate, wholeReference } from '../references.ts';
 import type { Henchman } from '../schema.ts';
 import type { JsonObject, State } from './asl.ts';
-import { expectRule, isPresent } from './expect.ts';
+import { any, expectRule, isPresent } from './expect.ts';
 import { CompileError, StateGraph } from './graph.ts';
 import { MAX_EACH_ITEMS, NAMES, pollPath, recordPath, STATE } from './layout.ts';
-import { eventTemplate, inputTemplate, resolveReference } from './payload.ts';
+import { eventTemplate, fullPath, inputTemplate, resolveReference } from './payload.ts';
 import type { PayloadScope } from './payload.ts';
 import { DEFAULT_POLL_TIMEOUT, pollingMove, timeoutFailure } from './poll.ts';
 import { moveTiming } from './deadline.ts';
@@ -46,6 +47,8 @@ export interface PlotContext {
   entry(name: string): string;
   /** The first state of the abort route, where a cancel goes from every forward move. */
   readonly abortEntry: string;
+  /** The errors that go straight to the abort route from every forward move (states.ts abortErrors). */
+  readonly abortErrors: readonly string[];
 }
 
 function onFailureKind(h: Henchman): 'abort' | 'continue' | 'goto' | 'retreat' {
@@ -86,7 +89,21 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
 
   if (h.each !== undefined) {
     const items = itemsPath(h, scope);
-    graph.add(NAMES.items(name), choice([{ rule: isPresent(`${items}[${MAX_EACH_ITEMS}]`), next: NAMES.tooManyItems(name) }], name));
+    // In this order: a Choice takes the first rule met, so the type tests only see a value that is there.
+    const notAList = any(['IsNull', 'IsString', 'IsNumeric', 'IsBoolean'].map((test) => ({ Variable: items, [test]: true })));
+    graph.add(
+      NAMES.items(name),
+      choice(
+        [
+          { rule: isPresent(items, false), next: NAMES.noList(name) },
+          { rule: notAList, next: NAMES.notAList(name) },
+          { rule: isPresent(`${items}[${MAX_EACH_ITEMS}]`), next: NAMES.tooManyItems(name) },
+        ],
+        name,
+      ),
+    );
+    graph.add(NAMES.noList(name), pass({ result: { Error: ERRORS.invalid, Cause: `${name}: ${h.each} has no value in this execution` }, resultPath: STATE.failure, target: sink }));
+    graph.add(NAMES.notAList(name), pass({ result: { Error: ERRORS.invalid, Cause: `${name}: ${h.each} is not a list in this execution` }, resultPath: STATE.failure, target: sink }));
     graph.add(NAMES.tooManyItems(name), pass({ result: tooManyItemsFailure(h), resultPath: STATE.failure, target: sink }));
     graph.add(name, eachState(h, items, spec, ctx, sink));
     return;
@@ -107,7 +124,7 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
         fire: true,
         resultSelector: { fired: true },
         resultPath: recordPath(name),
-        catch: moveCatchers(sink, ctx.abortEntry),
+        catch: moveCatchers(sink, ctx.abortEntry, ctx.abortErrors),
         target: ctx.advance(h),
       }),
     );
@@ -129,7 +146,7 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
       firstWait: polls.firstWait,
       timeoutSeconds,
       retry: retriers(h.retry),
-      catch: moveCatchers(sink, ctx.abortEntry),
+      catch: moveCatchers(sink, ctx.abortEntry, ctx.abortErrors),
       output: pass({ parameters: { 'output.$': `${slot}.answer.Payload.output` }, resultPath: recordPath(name), target: afterOutput }),
       timedOut: pass({ result: timeoutFailure(name, timeout), resultPath: STATE.failure, target: sink }),
     });
@@ -143,7 +160,7 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
         resultPath: recordPath(name),
         timeoutSeconds,
         retry: retriers(h.retry),
-        catch: moveCatchers(sink, ctx.abortEntry),
+        catch: moveCatchers(sink, ctx.abortEntry, ctx.abortErrors),
         target: afterOutput,
       }),
     );
@@ -179,7 +196,8 @@ function itemsPath(h: Henchman, scope: PayloadScope): string {
   const whole = wholeReference(parseTemplate(h.each!));
   const resolved = whole ? resolveReference(whole, scope) : undefined;
   if (!resolved || !('path' in resolved)) throw new CompileError(`${h.name}.each must be one reference to a list in the execution (params, trigger or a henchman's output)`);
-  return resolved.path;
+  // The whole path, late part included: "<h>: items?" tests it before the Map reads it.
+  return fullPath(resolved);
 }
 
 /** `each`: an inline Map whose iterations play the henchman once per item; its output is the list of outputs. */
@@ -206,6 +224,7 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
       functionName,
       event: '$.event',
       marked: 'secrets' in event,
+      late: 'late' in event,
       slot: '$.poll',
       bound,
       every: polls.every,
@@ -242,7 +261,7 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
     ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: item, States: inner.render(item) },
     ResultSelector: { 'output.$': '$' },
     ResultPath: recordPath(name),
-    Catch: moveCatchers(sink, ctx.abortEntry),
+    Catch: moveCatchers(sink, ctx.abortEntry, ctx.abortErrors),
     ...transition(ctx.advance(h)),
   } as State;
 }

@@ -45,6 +45,7 @@ export const STATE = {
   /** A resumed execution's input: { of, from, out, count } (lambdas/service/resume.ts). */
   resume: '$.resume',
   executionId: '$$.Execution.Id',
+  startTime: '$$.Execution.StartTime',
   itemValue: '$$.Map.Item.Value',
   itemIndex: '$$.Map.Item.Index',
 } as const;
@@ -92,6 +93,9 @@ export const NAMES = {
   /** Before the Map of `each`: does the list hold more than MAX_EACH_ITEMS items? The henchman's first state. */
   items: (h: string) => `${h}: items?`,
   tooManyItems: (h: string) => `${h}: too many items`,
+  /** The list of `each` has no value in this execution (a field of the trigger's body, a param left out, ...). */
+  noList: (h: string) => `${h}: no list`,
+  notAList: (h: string) => `${h}: not a list`,
 } as const;
 
 /**

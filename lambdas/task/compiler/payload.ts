@@ -10,11 +10,17 @@
  *   validation reports first (rules/secret-mixed.ts). Secrets the project settings name are marked too;
  * - shell fields (catalog `shell: true`) with references become a ShellCommand { template, values }
  *   (lambdas/providers/shell.ts), `${raw:..}` → `{{n:raw}}`;
- * - lists holding references become `States.Array(...)`.
+ * - lists holding references become `States.Array(...)`;
+ * - a reference whose value the compiler cannot prove present in every execution (see {@link resolveReference})
+ *   passes the part that is proven (the trigger's body, the list, the item, the params) and a LateMark
+ *   (../../providers/contract.ts) saying what the provider walks from there: a missing value then fails the move with
+ *   Mastermind.Invalid naming the reference, which the failure route takes, instead of a States.Runtime error that
+ *   no Catch takes. A text with such a reference becomes `States.Array(parts...)` and a join mark.
  */
-import type { SecretMark } from '#providers/contract';
+import type { LateMark, SecretMark } from '#providers/contract';
 import type { ActionSpec, ProjectSettings } from '../catalog.ts';
 import { parseTemplate, secretText, settingText, wholeReference } from '../references.ts';
+import { TRIGGER_FIELDS } from '../trigger.ts';
 import type { ParsedTemplate, Reference } from '../references.ts';
 import type { JsonObject, JsonValue } from './asl.ts';
 import { CompileError } from './graph.ts';
@@ -27,6 +33,13 @@ export interface PayloadScope {
   settings: ProjectSettings;
   /** Inside `each`: the JSONPath of the current item. */
   item?: string;
+  /**
+   * The params present in every execution (those with a default: the start states merge the defaults in). A param
+   * without one may be left out by a start from the console, so its references are late (LateMark). Left out: none.
+   */
+  params?: ReadonlySet<string>;
+  /** The task's timeout in seconds: into the context of do and poll events (never undo), with the start time. */
+  taskTimeout?: number;
   /** The most characters a text output field may keep (see TEXT_BUDGET in layout.ts); left out when no cut is needed. */
   maxText?: number;
   /** parseTemplate, remembered for the task (templatesOf); parseTemplate itself when left out. */
@@ -37,15 +50,21 @@ export interface PayloadScope {
  * A value in a Parameters template: a literal, a JSONPath or intrinsic ("key.$"), or an object holding some; with
  * `secrets`, the places inside the value (paths relative to it) where the task names a secret.
  */
-export type Template = ({ literal: JsonValue } | { path: string } | { object: JsonObject }) & { secrets?: SecretMark[] };
+export type Template = ({ literal: JsonValue } | { path: string } | { object: JsonObject }) & { secrets?: SecretMark[]; late?: LateMark[] };
 
 /** The marks of a value, moved under `key` (a field name or a list index). */
 function marksUnder(key: string | number, t: Template): SecretMark[] {
   return (t.secrets ?? []).map((mark) => ({ path: [key, ...mark.path], text: mark.text }));
 }
 
-function withMarks<T extends Template>(t: T, marks: SecretMark[]): T {
+/** The late marks of a value, moved under `key`. */
+export function lateUnder(key: string | number, t: { late?: readonly LateMark[] }): LateMark[] {
+  return (t.late ?? []).map((mark) => ({ ...mark, path: [key, ...mark.path] }));
+}
+
+function withMarks<T extends Template>(t: T, marks: SecretMark[], late: LateMark[] = []): T {
   if (marks.length > 0) t.secrets = marks;
+  if (late.length > 0) t.late = late;
   return t;
 }
 
@@ -85,22 +104,48 @@ export function intrinsicLiteral(value: JsonValue): string {
   return `States.StringToJson(States.Format(${intrinsicString(JSON.stringify(value))}))`;
 }
 
-/** A reference as a literal (project, secret) or a JSONPath into the execution state. */
-export function resolveReference(ref: Reference, scope: PayloadScope): { literal: JsonValue } | { path: string } {
+/**
+ * A JSONPath of the execution state, and with `at` the rest of the reference the provider walks from it (a late
+ * value: the path is present in every execution, the rest may not be).
+ */
+export type ResolvedPath = { path: string; at?: (string | number)[] };
+
+/** `path` + `at`: the whole reference's JSONPath (for a Choice that tests it). */
+export function fullPath(resolved: ResolvedPath): string {
+  return jsonPath(resolved.path, resolved.at ?? []);
+}
+
+/** Splits a reference's path after `proven` segments: what the state machine reads, and what is left late. */
+function split(root: string, path: readonly (string | number)[], proven: number): ResolvedPath {
+  const at = path.slice(proven);
+  return at.length === 0 ? { path: jsonPath(root, path) } : { path: jsonPath(root, path.slice(0, proven)), at };
+}
+
+/**
+ * A reference as a literal (project, secret) or a JSONPath into the execution state. Proven present in every
+ * execution, so read by the state machine: a param with a default, a trigger field (lambdas/task/trigger.ts), a
+ * henchman's whole output and its output fields (validation proves it completed; the providers complete every
+ * catalog output field: ../../providers/late.ts), `${item}`, the execution's id, name and start time. Anything
+ * below those (a field of the trigger's body, a list index, a key of a map, a field of an item), and a param
+ * without default, is late (`at`).
+ */
+export function resolveReference(ref: Reference, scope: PayloadScope): { literal: JsonValue } | ResolvedPath {
+  const [head] = ref.path;
   switch (ref.root) {
     case 'params':
-      return { path: jsonPath(STATE.params, ref.path) };
+      return split(STATE.params, ref.path, typeof head === 'string' && scope.params?.has(head) ? 1 : 0);
     case 'trigger':
-      return { path: jsonPath(STATE.trigger, ref.path) };
+      return split(STATE.trigger, ref.path, typeof head === 'string' && (TRIGGER_FIELDS as readonly string[]).includes(head) ? 1 : 0);
     case 'henchman':
-      return { path: jsonPath(outputPath(ref.henchman!), ref.path) };
+      return split(outputPath(ref.henchman!), ref.path, typeof head === 'string' ? 1 : 0);
     case 'item':
       if (!scope.item) throw new CompileError(`${ref.text} stands outside a henchman with each`);
-      return { path: jsonPath(scope.item, ref.path) };
+      return split(scope.item, ref.path, 0);
     case 'execution':
       if (ref.path.length === 1 && ref.path[0] === 'id') return { path: STATE.executionId };
       if (ref.path.length === 1 && ref.path[0] === 'name') return { path: '$$.Execution.Name' };
-      throw new CompileError(`${ref.text}: an execution has only an id and a name`);
+      if (ref.path.length === 1 && ref.path[0] === 'startTime') return { path: STATE.startTime };
+      throw new CompileError(`${ref.text}: an execution has only an id, a name and a start time`);
     case 'secret':
       return { literal: secretText(ref.secret!) };
     case 'project':
@@ -133,6 +178,7 @@ export function stringTemplate(text: string, scope: PayloadScope, shell = false)
     const resolved = resolveReference(whole, scope);
     if (whole.root === 'secret') return withMarks(resolved, [{ path: [], text: secretText(whole.secret!) }]);
     if (whole.root === 'project') return withMarks(resolved, settingMarks((resolved as { literal: JsonValue }).literal));
+    if ('path' in resolved && resolved.at) return withMarks({ path: resolved.path }, [], [{ path: [], text: whole.text, at: resolved.at }]);
     return resolved;
   }
   let format = '';
@@ -141,8 +187,15 @@ export function stringTemplate(text: string, scope: PayloadScope, shell = false)
   let markText = '';
   let secret = false;
   const args: string[] = [];
+  // Every part as an intrinsic argument, and the late ones: used when a part is late (a join).
+  const pieces: string[] = [];
+  const late: LateMark[] = [];
   for (const part of parsed.parts) {
     const resolved = typeof part === 'string' ? { literal: part } : resolveReference(part, scope);
+    if ('path' in resolved) {
+      if (resolved.at) late.push({ path: [pieces.length], text: (part as Reference).text, at: resolved.at });
+      pieces.push(resolved.path);
+    } else pieces.push(intrinsicLiteral(asText(resolved.literal)));
     if ('literal' in resolved) {
       const piece = asText(resolved.literal);
       literal += piece;
@@ -165,6 +218,7 @@ export function stringTemplate(text: string, scope: PayloadScope, shell = false)
   if (secret) {
     throw new CompileError(`"${text}" names a secret and a run-time reference in one string: give the secret a string of its own (in a shell command, the values are kept apart and may be mixed)`);
   }
+  if (late.length > 0) return withMarks({ path: `States.Array(${pieces.join(', ')})` }, [], [...late, { path: [], join: true }]);
   return { path: `States.Format('${format}', ${args.join(', ')})` };
 }
 
@@ -176,6 +230,7 @@ function shellTemplate(parts: readonly (string | Reference)[], scope: PayloadSco
   let template = '';
   const values: JsonObject = {};
   const marks: SecretMark[] = [];
+  const late: LateMark[] = [];
   let n = 0;
   for (const part of parts) {
     if (typeof part === 'string') {
@@ -191,10 +246,13 @@ function shellTemplate(parts: readonly (string | Reference)[], scope: PayloadSco
       values[key] = resolved.literal;
       if (part.root === 'secret') marks.push({ path: ['values', key], text: secretText(part.secret!) });
       else if (part.root === 'project') marks.push(...settingMarks(resolved.literal, ['values', key]));
-    } else values[`${key}.$`] = resolved.path;
+    } else {
+      values[`${key}.$`] = resolved.path;
+      if (resolved.at) late.push({ path: ['values', key], text: part.text, at: resolved.at });
+    }
   }
   if (n === 0) return { literal: template };
-  return withMarks({ object: { template, values } }, marks);
+  return withMarks({ object: { template, values } }, marks, late);
 }
 
 /** Any JSON-like value from a task. */
@@ -204,14 +262,16 @@ export function valueTemplate(value: unknown, scope: PayloadScope, shell = false
   if (value !== null && typeof value === 'object') {
     const object: JsonObject = {};
     const marks: SecretMark[] = [];
+    const late: LateMark[] = [];
     let dynamic = false;
     for (const [key, v] of Object.entries(value)) {
       const t = valueTemplate(v, scope);
       dynamic ||= !('literal' in t);
       setKey(object, key, t);
       marks.push(...marksUnder(key, t));
+      late.push(...lateUnder(key, t));
     }
-    return withMarks(dynamic ? { object } : { literal: object }, marks);
+    return withMarks(dynamic ? { object } : { literal: object }, marks, late);
   }
   return { literal: (value ?? null) as JsonValue };
 }
@@ -219,8 +279,9 @@ export function valueTemplate(value: unknown, scope: PayloadScope, shell = false
 function listTemplate(items: readonly unknown[], scope: PayloadScope): Template {
   const templates = items.map((item) => valueTemplate(item, scope));
   const marks = templates.flatMap((t, i) => marksUnder(i, t));
+  const late = templates.flatMap((t, i) => lateUnder(i, t));
   if (templates.every((t) => 'literal' in t)) return withMarks({ literal: templates.map((t) => (t as { literal: JsonValue }).literal) }, marks);
-  return withMarks({ path: `States.Array(${templates.map(intrinsicArgument).join(', ')})` }, marks);
+  return withMarks({ path: `States.Array(${templates.map(intrinsicArgument).join(', ')})` }, marks, late);
 }
 
 function intrinsicArgument(t: Template): string {
@@ -254,17 +315,21 @@ function settingFields(spec: ActionSpec): string[] {
 export interface InputTemplate {
   input: JsonObject;
   secrets: SecretMark[];
+  /** The places of `input` the provider completes (late values: LateMark). */
+  late: LateMark[];
 }
 
 /** The action's input: the task's `with`, then project settings for the setting fields it leaves out. */
 export function inputTemplate(values: Record<string, unknown> | undefined, spec: ActionSpec | undefined, scope: PayloadScope): InputTemplate {
   const input: JsonObject = {};
   const secrets: SecretMark[] = [];
+  const late: LateMark[] = [];
   const given = values ?? {};
   for (const key of Object.keys(given)) {
     const t = valueTemplate(given[key], scope, spec?.input[key]?.shell === true);
     setKey(input, key, t);
     if (t.secrets) secrets.push(...marksUnder(key, t));
+    if (t.late) late.push(...lateUnder(key, t));
   }
   if (spec && hasAny(scope.settings)) {
     for (const field of settingFields(spec)) {
@@ -275,7 +340,7 @@ export function inputTemplate(values: Record<string, unknown> | undefined, spec:
       }
     }
   }
-  return { input, secrets };
+  return { input, secrets, late };
 }
 
 export interface EventOptions {
@@ -284,6 +349,8 @@ export interface EventOptions {
   input: JsonObject;
   /** The places of `input` that hold the secrets the task names (see InputTemplate). */
   secrets?: readonly SecretMark[];
+  /** The places of `input` the provider completes (see InputTemplate). */
+  late?: readonly LateMark[];
   phase: 'do' | 'undo' | 'poll';
   /** With phase "poll": the JSONPath of the state the action asked to be handed back. */
   pollPath?: string;
@@ -308,8 +375,13 @@ export function eventTemplate(o: EventOptions, scope: PayloadScope): JsonObject 
   if (scope.maxText !== undefined) context.maxText = scope.maxText;
   if (o.timeout !== undefined) context.timeout = o.timeout;
   if (o.detach) context.detach = true;
+  if (scope.taskTimeout !== undefined && o.phase !== 'undo') {
+    context.taskTimeout = scope.taskTimeout;
+    context['started.$'] = STATE.startTime;
+  }
   const event: JsonObject = { action: o.action, input: o.input, phase: o.phase };
   if (o.secrets && o.secrets.length > 0) event.secrets = o.secrets as unknown as JsonValue;
+  if (o.late && o.late.length > 0) event.late = o.late as unknown as JsonValue;
   if (o.pollPath) event['poll.$'] = o.pollPath;
   event.context = context;
   return event;

@@ -36,6 +36,8 @@ export interface PollingMoveOptions {
   event: JsonObject | string;
   /** With `event` a JSONPath: whether that event carries `secrets` (the marks travel to the polls with it). */
   marked?: boolean;
+  /** With `event` a JSONPath: whether that event carries `late` marks (they travel to the polls with it). */
+  late?: boolean;
   /** Where `{ answer: { Payload } }` lives while the move waits. */
   slot: string;
   /**
@@ -76,9 +78,10 @@ export function waitingRetrier(every: number, bound: number, firstWait = every):
  * secret marks are the move's own: a literal of the definition, or (inside a Map) the item's event, itself built
  * from literals by the ItemSelector.
  */
-function pollEvent(event: JsonObject | string, state: string, marked = false): JsonObject {
+function pollEvent(event: JsonObject | string, state: string, marked = false, late = false): JsonObject {
   if (typeof event === 'string') {
     const marks: JsonObject = marked ? { 'secrets.$': `${event}.secrets` } : {};
+    if (late) marks['late.$'] = `${event}.late`;
     return { 'action.$': `${event}.action`, 'input.$': `${event}.input`, ...marks, phase: 'poll', 'poll.$': state, 'context.$': `${event}.context` };
   }
   return { ...event, phase: 'poll', 'poll.$': state };
@@ -119,7 +122,7 @@ export function pollingMove(graph: StateGraph, o: PollingMoveOptions): PollNames
     names.poll,
     invoke({
       functionName: o.functionName,
-      payload: pollEvent(o.event, `${answer}.poll.state`, o.marked),
+      payload: pollEvent(o.event, `${answer}.poll.state`, o.marked, o.late),
       resultSelector: { 'Payload.$': '$.Payload' },
       resultPath: `${o.slot}.answer`,
       timeoutSeconds: o.timeoutSeconds,

@@ -17,7 +17,8 @@ import type { Catcher, State } from './asl.ts';
 import { isPresent } from './expect.ts';
 import { CompileError, StateGraph } from './graph.ts';
 import type { PlotContext } from './henchman.ts';
-import { NAMES, outputPath, recordPath, STATE, undoPollPath } from './layout.ts';
+import { LAMBDA_MAX_SECONDS } from '../invocation.ts';
+import { MAX_EACH_ITEMS, NAMES, outputPath, recordPath, STATE, undoPollPath } from './layout.ts';
 import { eventTemplate } from './payload.ts';
 import { DEFAULT_POLL_TIMEOUT, pollingMove, timeoutFailure } from './poll.ts';
 import { moveTiming } from './deadline.ts';
@@ -72,7 +73,7 @@ function undoStates(h: Henchman, name: string, ctx: PlotContext, catchers: Catch
   const functionName = ctx.functionName(h.provider as ProviderName);
   const timing = undoTiming(h, plan);
   const event = eventTemplate(
-    { henchman: h.name, action: plan.action, input: plan.input, secrets: plan.secrets, phase: 'undo', timeout: timing.contextTimeout, detach: timing.detach },
+    { henchman: h.name, action: plan.action, input: plan.input, secrets: plan.secrets, late: plan.late, phase: 'undo', timeout: timing.contextTimeout, detach: timing.detach },
     ctx.scope,
   );
   const timeoutSeconds = timing.taskTimeoutSeconds;
@@ -107,7 +108,7 @@ function undoMap(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[
   const plan = undoPlan(h, itemScope, STATE.itemValue);
   const timing = undoTiming(h, plan);
   const event = eventTemplate(
-    { henchman: h.name, action: plan.action, input: plan.input, secrets: plan.secrets, phase: 'undo', timeout: timing.contextTimeout, detach: timing.detach },
+    { henchman: h.name, action: plan.action, input: plan.input, secrets: plan.secrets, late: plan.late, phase: 'undo', timeout: timing.contextTimeout, detach: timing.detach },
     itemScope,
   );
   const item = `${name} item`;
@@ -121,6 +122,7 @@ function undoMap(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[
       functionName,
       event: '$.event',
       marked: 'secrets' in event,
+      late: 'late' in event,
       slot: '$.poll',
       bound,
       every: polls.every,
@@ -148,6 +150,26 @@ function undoMap(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[
     Catch: catchers,
     Next: next,
   };
+}
+
+/**
+ * The most seconds the rollback of a task can take, the bound of each undo step added up: a step's Task
+ * TimeoutSeconds (its limit + the grace: ../invocation.ts), or the Lambda's own 15 minutes when its henchman gives no
+ * timeout; an undo that polls adds its poll bound; an `each` undo counts its items one batch of `concurrency` after
+ * another (MAX_EACH_ITEMS at most). Retries of transient errors are not counted. 0 without `rollback: true`.
+ */
+export function rollbackSeconds(task: Task): number {
+  if (!task.rollback) return 0;
+  let total = 0;
+  for (const h of task.plot.filter(undoable)) {
+    const action = typeof h.undo === 'string' ? h.undo! : h.undo!.action;
+    const given = typeof h.undo === 'object' ? h.undo.with : h.with;
+    const timing = moveTiming({ provider: h.provider, action, with: given, timeout: h.timeout }, findAction(h.provider, action), DEFAULT_POLL_TIMEOUT);
+    const step = (timing.taskTimeoutSeconds ?? LAMBDA_MAX_SECONDS) + (timing.polls?.bound ?? 0);
+    const batches = h.each === undefined ? 1 : Math.ceil(MAX_EACH_ITEMS / Math.min(h.concurrency ?? MAX_EACH_ITEMS, MAX_EACH_ITEMS));
+    total += step * batches;
+  }
+  return total;
 }
 
 /** The first state of the abort route. */

@@ -30,7 +30,18 @@ export const ERRORS = {
   timeout: 'States.Timeout',
   /** A cancel request seen by the provider runtime before a do or poll (lambdas/service/cancels.ts): the abort route. */
   cancelled: 'Mastermind.Cancelled',
+  /** The task's timeout ran out (the provider ended the move at the task's deadline): the abort route. */
+  taskTimeout: 'Mastermind.TaskTimeout',
 } as const;
+
+/**
+ * The errors that skip a henchman's own failure route (retreat, goto, continue) and go straight to the abort route,
+ * rollback included: a cancel, and (for a task with a timeout) the task's deadline. One list per task
+ * (abortErrors), so that every provider Task state routes them alike.
+ */
+export function abortErrors(task: { timeout?: string }): string[] {
+  return task.timeout ? [ERRORS.cancelled, ERRORS.taskTimeout] : [ERRORS.cancelled];
+}
 
 export const LAMBDA_RETRIER: Retrier = { ErrorEquals: LAMBDA_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 };
 
@@ -74,17 +85,23 @@ export function retriers(retry: Retry | undefined): Retrier[] {
   return [LAMBDA_RETRIER, retry ? transientRetrier(retry) : DEFAULT_TRANSIENT_RETRIER];
 }
 
+/**
+ * The Catch of a provider Task state: the errors of ABORT_ERRORS to `abortEntry` (when the task can raise them: left
+ * out, or when the henchman's failure route is the abort route anyway, they need no catcher of their own), then every
+ * other error left after the retries to `sink`; each recorded in $.failure.
+ */
 /** Every error left after the retries goes to `next`, recorded at `resultPath` ($.failure by default). */
 export function catchAll(next: string, resultPath: string = STATE.failure): Catcher[] {
   return [{ ErrorEquals: ['States.ALL'], ResultPath: resultPath, Next: next }];
 }
 
 /**
- * The Catch of a forward move (a henchman's Task state, its poll, its Map): a cancel goes to the abort route
- * (`abort`), whatever the henchman's onFailure says; every other error to `next`, recorded in $.failure.
+ * The Catch of a forward move (a henchman's Task state, its poll, its Map): the abort errors (a cancel, the task's
+ * deadline: see abortErrors) go to the abort route (`abort`), whatever the henchman's onFailure says; every other
+ * error to `next`, recorded in $.failure.
  */
-export function moveCatchers(next: string, abort: string): Catcher[] {
-  return [{ ErrorEquals: [ERRORS.cancelled], ResultPath: STATE.failure, Next: abort }, ...catchAll(next)];
+export function moveCatchers(next: string, abort: string, errors: readonly string[] = [ERRORS.cancelled]): Catcher[] {
+  return [{ ErrorEquals: [...errors], ResultPath: STATE.failure, Next: abort }, ...catchAll(next)];
 }
 
 export interface InvokeOptions {

@@ -8,11 +8,11 @@
  */
 import { findAction } from '../catalog.ts';
 import type { Henchman } from '../schema.ts';
-import type { SecretMark } from '#providers/contract';
+import type { LateMark, SecretMark } from '#providers/contract';
 import type { JsonObject } from './asl.ts';
 import { CompileError } from './graph.ts';
 import { outputPath } from './layout.ts';
-import { inputTemplate, setKey, valueTemplate } from './payload.ts';
+import { inputTemplate, lateUnder, setKey, valueTemplate } from './payload.ts';
 import type { PayloadScope } from './payload.ts';
 
 export interface UndoPlan {
@@ -20,6 +20,8 @@ export interface UndoPlan {
   input: JsonObject;
   /** The places of `input` where the task's undo or the project settings name secrets (never the output's). */
   secrets: SecretMark[];
+  /** The places of `input` the provider completes (late values: ./payload.ts). */
+  late: LateMark[];
 }
 
 /** The henchmen whose completed moves can be taken back: an undo, and an output to take back (not fire). */
@@ -48,6 +50,7 @@ export function undoPlan(h: Henchman, scope: PayloadScope, own: string = outputP
   }
   const input: JsonObject = {};
   const secrets: SecretMark[] = [];
+  const late: LateMark[] = [];
   for (const field of Object.keys(undoSpec.input)) {
     // The henchman's output is run-time data: it is never marked, whatever text it holds.
     if (fromOutput.has(field)) input[`${field}.$`] = `${own}.${field}`;
@@ -55,6 +58,7 @@ export function undoPlan(h: Henchman, scope: PayloadScope, own: string = outputP
       const t = valueTemplate(given[field], scope, undoSpec.input[field]?.shell === true);
       setKey(input, field, t);
       for (const mark of t.secrets ?? []) secrets.push({ path: [field, ...mark.path], text: mark.text });
+      late.push(...lateUnder(field, t));
     }
   }
   const settings = inputTemplate(undefined, undoSpec, scope);
@@ -63,5 +67,5 @@ export function undoPlan(h: Henchman, scope: PayloadScope, own: string = outputP
     input[field] = value;
     secrets.push(...settings.secrets.filter((mark) => mark.path[0] === field));
   }
-  return { action: h.undo, input, secrets };
+  return { action: h.undo, input, secrets, late };
 }

@@ -95,7 +95,8 @@ plot:
       project: { name: 'web', chefServerUrl: 'https://chef', chefClientName: 'mm', chefClientKey: '${secret:/chef/key}' },
       version: 7,
     });
-    expect(definition.TimeoutSeconds).toBe(3600);
+    // The task's timeout (1h) and the grace in which a provider ends the move under way (30 s): nothing to roll back.
+    expect(definition.TimeoutSeconds).toBe(3630);
     // b is never reached (a ends the task): it is left out, from the resume states too.
     expect(Object.keys(definition.States)).toStrictEqual([...START_NAMES, 'a', 'task: aborted', ...RESUME_NAMES]);
     expect(definition.States['resume: from?']).toStrictEqual(RESUME_STATES({ a: 'a' })['resume: from?']);
@@ -110,7 +111,8 @@ plot:
           secrets: [{ path: ['chefClientKey'], text: '${secret:/chef/key}' }],
           phase: 'do',
           // The henchman's timeout: the provider ends its remote work within it (lambdas/task/compiler/deadline.ts).
-          context: { ...CONTEXT('a'), project: 'web', version: 7, timeout: 90 },
+          // And the task's: its timeout and the execution's start, so that the provider knows the task's deadline.
+          context: { ...CONTEXT('a'), project: 'web', version: 7, timeout: 90, taskTimeout: 3600, 'started.$': '$$.Execution.StartTime' },
         },
       },
       ResultSelector: { 'output.$': '$.Payload.output' },
@@ -124,6 +126,42 @@ plot:
       Catch: MOVE_CATCH('task: aborted'),
       End: true,
     });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  it("sends the task's timeout to the abort route from every henchman whatever its onFailure, and keeps the machine's timeout as a last net", async () => {
+    const t = task(`
+task: t
+timeout: 10m
+rollback: true
+plot:
+  - name: a
+    provider: chef
+    action: deregister
+    with: { nodeName: n }
+    undo: { action: deregister, with: { nodeName: n } }
+    timeout: 1m
+  - name: b
+    provider: chef
+    action: deregister
+    with: { nodeName: m }
+    onFailure: { retreat: a, times: 1 }
+  - name: c
+    provider: chef
+    action: deregister
+    with: { nodeName: o }
+    onFailure: continue
+`);
+    const definition = compileTask(t);
+    // 600 s, the grace (30 s), and the rollback: the undo of a, 60 s and its grace.
+    expect(definition.TimeoutSeconds).toBe(600 + 30 + 90);
+    const toAbort = { ErrorEquals: ['Mastermind.TaskTimeout'], ResultPath: '$.failure', Next: 'rollback: a?' };
+    expect((definition.States.a as { Catch: unknown }).Catch).toStrictEqual(CATCH_TO('rollback: a?'));
+    expect((definition.States.b as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('b: retreat?')]);
+    expect((definition.States.c as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('c: failed')]);
+    // The undo is never ended by the task's deadline: its event has no task timeout.
+    const undo = definition.States['rollback: a'] as unknown as { Parameters: { Payload: { context: Record<string, unknown> } } };
+    expect(undo.Parameters.Payload.context).toStrictEqual({ ...CONTEXT('a'), timeout: 60 });
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
@@ -472,8 +510,32 @@ plot:
     expect(definition.States['start: params']).toMatchObject({ Next: 'restart: items?' });
     expect(definition.States['restart: items?']).toStrictEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.params.hosts[100]', IsPresent: true, Next: 'restart: too many items' }],
+      Choices: [
+        { Not: { Variable: '$.params.hosts', IsPresent: true }, Next: 'restart: no list' },
+        {
+          Or: [
+            { Variable: '$.params.hosts', IsNull: true },
+            { Variable: '$.params.hosts', IsString: true },
+            { Variable: '$.params.hosts', IsNumeric: true },
+            { Variable: '$.params.hosts', IsBoolean: true },
+          ],
+          Next: 'restart: not a list',
+        },
+        { Variable: '$.params.hosts[100]', IsPresent: true, Next: 'restart: too many items' },
+      ],
       Default: 'restart',
+    });
+    expect(definition.States['restart: no list']).toStrictEqual({
+      Type: 'Pass',
+      Result: { Error: 'Mastermind.Invalid', Cause: 'restart: ${params.hosts} has no value in this execution' },
+      ResultPath: '$.failure',
+      Next: 'task: aborted',
+    });
+    expect(definition.States['restart: not a list']).toStrictEqual({
+      Type: 'Pass',
+      Result: { Error: 'Mastermind.Invalid', Cause: 'restart: ${params.hosts} is not a list in this execution' },
+      ResultPath: '$.failure',
+      Next: 'task: aborted',
     });
     expect(definition.States['restart: too many items']).toStrictEqual({
       Type: 'Pass',

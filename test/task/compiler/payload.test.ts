@@ -3,14 +3,26 @@ import { inputTemplate, settingMarks, stringTemplate, valueTemplate } from '#tas
 import type { PayloadScope } from '#task/compiler/payload';
 import { findAction } from '#task/catalog';
 
-const scope: PayloadScope = { project: 'web', task: 't', version: 1, settings: { region: 'eu-west-1', securityGroupIds: ['sg-1'], user: 'ubuntu' } };
+/** The params with a default (present in every execution): all but `hosts` here. */
+const scope: PayloadScope = {
+  project: 'web',
+  task: 't',
+  version: 1,
+  settings: { region: 'eu-west-1', securityGroupIds: ['sg-1'], user: 'ubuntu' },
+  params: new Set(['count', 'n', 'x', 'role', 'flags', 'user']),
+};
 
 describe('references in values', () => {
   it.each([
     ['${params.count}', { path: '$.params.count' }],
     ['${provision.privateIp}', { path: '$.out.provision.output.privateIp' }],
-    ['${provision.tags.role}', { path: '$.out.provision.output.tags.role' }],
-    ['${lookup.hosts[0]}', { path: '$.out.lookup.output.hosts[0]' }],
+    ['${provision.tags.role}', { path: '$.out.provision.output.tags', late: [{ path: [], text: '${provision.tags.role}', at: ['role'] }] }],
+    ['${lookup.hosts[0]}', { path: '$.out.lookup.output.hosts', late: [{ path: [], text: '${lookup.hosts[0]}', at: [0] }] }],
+    ['${params.hosts}', { path: '$.params', late: [{ path: [], text: '${params.hosts}', at: ['hosts'] }] }],
+    ['${params.count.x}', { path: '$.params.count', late: [{ path: [], text: '${params.count.x}', at: ['x'] }] }],
+    ['${trigger.body.host}', { path: '$.trigger.body', late: [{ path: [], text: '${trigger.body.host}', at: ['host'] }] }],
+    ['${trigger.body}', { path: '$.trigger.body' }],
+    ['${execution.startTime}', { path: '$$.Execution.StartTime' }],
     ['${my-box.instanceId}', { path: '$.out.my-box.output.instanceId' }],
     ['${trigger.alarmName}', { path: '$.trigger.alarmName' }],
     ['${execution.id}', { path: '$$.Execution.Id' }],
@@ -21,6 +33,27 @@ describe('references in values', () => {
     ['plain $${text}', { literal: 'plain ${text}' }],
   ])('resolves the whole value %s keeping its type', (text, expected) => {
     expect(stringTemplate(text, scope)).toStrictEqual(expected);
+  });
+
+  it('passes a text holding a late reference as its parts and a join, the late part walked by the provider', () => {
+    expect(stringTemplate("http://${trigger.body.host}:${params.count}/{x}'s", scope)).toStrictEqual({
+      path: "States.Array('http://', $.trigger.body, ':', $.params.count, States.Format('/\\{x\\}\\'s'))",
+      late: [{ path: [1], text: '${trigger.body.host}', at: ['host'] }, { path: [], join: true }],
+    });
+  });
+
+  it('moves late marks under the keys and indexes of maps, lists and shell values', () => {
+    expect(valueTemplate({ hosts: ['a', '${params.hosts[1]}'], tag: '${item.role}' }, { ...scope, item: '$$.Map.Item.Value' })).toStrictEqual({
+      object: { 'hosts.$': "States.Array('a', $.params)", 'tag.$': '$$.Map.Item.Value' },
+      late: [
+        { path: ['hosts', 1], text: '${params.hosts[1]}', at: ['hosts', 1] },
+        { path: ['tag'], text: '${item.role}', at: ['role'] },
+      ],
+    });
+    expect(stringTemplate('ping ${trigger.body.host}', scope, true)).toStrictEqual({
+      object: { template: 'ping {{0}}', values: { '0.$': '$.trigger.body' } },
+      late: [{ path: ['values', '0'], text: '${trigger.body.host}', at: ['host'] }],
+    });
   });
 
   it('formats references inside a longer string, project values and secrets as escaped literal text', () => {
@@ -92,9 +125,9 @@ describe('references in values', () => {
 
   it('fills the project settings an action takes and the task leaves out', () => {
     const input = inputTemplate({ host: '${provision.privateIp}', user: 'admin', command: 'ls' }, findAction('ssh', 'run'), scope);
-    expect(input).toStrictEqual({ input: { 'host.$': '$.out.provision.output.privateIp', user: 'admin', command: 'ls' }, secrets: [] });
+    expect(input).toStrictEqual({ input: { 'host.$': '$.out.provision.output.privateIp', user: 'admin', command: 'ls' }, secrets: [], late: [] });
     const launch = inputTemplate({ imageId: 'ami-1' }, findAction('ec2', 'launch'), scope);
-    expect(launch).toStrictEqual({ input: { imageId: 'ami-1', securityGroupIds: ['sg-1'], region: 'eu-west-1' }, secrets: [] });
+    expect(launch).toStrictEqual({ input: { imageId: 'ami-1', securityGroupIds: ['sg-1'], region: 'eu-west-1' }, secrets: [], late: [] });
     const keyed = inputTemplate({ host: 'h', command: 'ls ${secret:/mastermind/web/k}' }, findAction('ssh', 'run'), { ...scope, settings: { key: '${secret:/mastermind/web/ssh-key}' } });
     expect(keyed).toStrictEqual({
       input: { host: 'h', command: { template: 'ls {{0}}', values: { '0': '${secret:/mastermind/web/k}' } }, key: '${secret:/mastermind/web/ssh-key}' },
@@ -102,11 +135,16 @@ describe('references in values', () => {
         { path: ['command', 'values', '0'], text: '${secret:/mastermind/web/k}' },
         { path: ['key'], text: '${secret:/mastermind/web/ssh-key}' },
       ],
+      late: [],
     });
   });
 
   it('resolves ${item} only inside each', () => {
-    expect(stringTemplate('${item.host}', { ...scope, item: '$$.Map.Item.Value' })).toStrictEqual({ path: '$$.Map.Item.Value.host' });
+    expect(stringTemplate('${item}', { ...scope, item: '$$.Map.Item.Value' })).toStrictEqual({ path: '$$.Map.Item.Value' });
+    expect(stringTemplate('${item.host}', { ...scope, item: '$$.Map.Item.Value' })).toStrictEqual({
+      path: '$$.Map.Item.Value',
+      late: [{ path: [], text: '${item.host}', at: ['host'] }],
+    });
     expect(() => stringTemplate('${item}', scope)).toThrow('${item} stands outside a henchman with each');
   });
 });

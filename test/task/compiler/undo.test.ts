@@ -18,17 +18,17 @@ describe('undoPlan', () => {
     // Act
     const plan = undoPlan(h, scope);
     // Assess
-    expect(plan).toStrictEqual({ action: 'start', input, secrets: [] });
+    expect(plan).toStrictEqual({ action: 'start', input, secrets: [], late: [] });
   });
 
   it('takes the first output field of a oneOf group when the henchman was given none of them (launch → terminate)', () => {
     const plan = undoPlan(henchman('{ name: p, provider: ec2, action: launch, with: { imageId: ami-1 }, undo: terminate }'), scope);
-    expect(plan).toStrictEqual({ action: 'terminate', input: { 'instanceId.$': '$.out.p.output.instanceId', region: 'us-east-1' }, secrets: [] });
+    expect(plan).toStrictEqual({ action: 'terminate', input: { 'instanceId.$': '$.out.p.output.instanceId', region: 'us-east-1' }, secrets: [], late: [] });
   });
 
   it('resolves the references of an explicit undo like those of `with`', () => {
     const h = henchman('{ name: p, provider: ec2, action: associate-address, with: { instanceId: i-1, allocationId: a-1 }, undo: { action: disassociate-address, with: { associationId: "${p.associationId}" } } }');
-    expect(undoPlan(h, scope)).toStrictEqual({ action: 'disassociate-address', input: { 'associationId.$': '$.out.p.output.associationId', region: 'us-east-1' }, secrets: [] });
+    expect(undoPlan(h, scope)).toStrictEqual({ action: 'disassociate-address', input: { 'associationId.$': '$.out.p.output.associationId', region: 'us-east-1' }, secrets: [], late: [] });
   });
 
   it('marks the secrets the undo names and those of the settings, never the output fed to it', () => {

@@ -1,0 +1,309 @@
+/**
+ * No uncatchable failure from data: every JSONPath a compiled definition reads at run time is present in every
+ * execution that reaches it, or tested by a Choice first. A path to nothing is a States.Runtime error in Step
+ * Functions, which no Catch takes (no rollback); a value the compiler cannot prove present travels as a late value
+ * (lambdas/providers/late.ts) and fails the move with Mastermind.Invalid, which the failure route takes.
+ *
+ * The static analysis below reads every path of a definition (Parameters and ItemSelector values and the paths
+ * inside their intrinsic functions, ItemsPath, InputPath, SecondsPath, ErrorPath, CausePath, Choice variables) and
+ * accepts it only when it is
+ * - a root the start states fill ($.params, a param with a default, $.trigger and its fields, $.out, $.count),
+ *   the execution's context ($$.Execution.Id/Name/StartTime, $$.Map.Item.Value/Index);
+ * - a henchman's output or one of its catalog output fields ($.out.<h>.output[.<field>]): validation proves the
+ *   henchman completed on every path (rules/output-guaranteed.ts), the providers complete every catalog field;
+ * - a helper's own record, written by the state before it ($.failure, $.out.<h>.polling, .undoing, $.input at
+ *   the start; $.event, $.poll inside a Map iteration);
+ * - or, in a Choice, tested by IsPresent first (in the same And, or in an earlier rule of the same Choice), and an
+ *   ItemsPath tested so by the "<h>: items?" Choice before the Map.
+ * Then the missing cases are played on the local engine, with rollback.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { findAction } from '#task/catalog';
+import { checkAsl } from '#task/check-asl';
+import type { JsonValue, State, StateMachineDefinition } from '#task/compiler/asl';
+import { compileTask } from '#task/compile';
+import { TRIGGER_FIELDS } from '#task/trigger';
+import type { Task } from '#task/schema';
+import { validateTask } from '#task/validate';
+import { loadScenario, rehearsalHandler } from '#engine/rehearsal';
+import { runTask } from '#engine/run';
+import { PROJECT, taskArbitrary } from './generated-task.ts';
+
+/** `'it\'s'` literals taken out of an intrinsic, so that the paths left are the arguments. */
+function withoutLiterals(intrinsic: string): string {
+  return intrinsic.replace(/'(?:\\.|[^'\\])*'/g, "''");
+}
+
+/** The JSONPaths a Parameters-like value reads. */
+function pathsOfTemplate(value: JsonValue, out: string[]): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) return value.forEach((v) => pathsOfTemplate(v, out));
+  for (const [key, v] of Object.entries(value)) {
+    if (key.endsWith('.$') && typeof v === 'string') out.push(...(withoutLiterals(v).match(/\$\$?(?:[.[][^,)\s]*)?/g) ?? []));
+    else pathsOfTemplate(v, out);
+  }
+}
+
+/** A Choice rule, loosely typed for reading. */
+interface Rule {
+  Variable?: string;
+  IsPresent?: boolean;
+  And?: Rule[];
+  Or?: Rule[];
+  Not?: Rule;
+}
+
+function variablesOf(rule: Rule, out: { variable: string; guarded: boolean }[], guards: ReadonlySet<string>): void {
+  if (rule.And) {
+    const seen = new Set(guards);
+    for (const r of rule.And) {
+      variablesOf(r, out, seen);
+      if (r.Variable !== undefined && r.IsPresent === true) seen.add(r.Variable);
+    }
+  } else if (rule.Or) rule.Or.forEach((r) => variablesOf(r, out, guards));
+  else if (rule.Not) variablesOf(rule.Not, out, guards);
+  else if (rule.Variable !== undefined) out.push({ variable: rule.Variable, guarded: rule.IsPresent !== undefined || guards.has(rule.Variable) });
+}
+
+/** The variable a rule proves absent when it matches (`Not: { Variable, IsPresent: true }`), if it is one. */
+function absentTest(rule: Rule): string | undefined {
+  return rule.Not?.Variable !== undefined && rule.Not.IsPresent === true ? rule.Not.Variable : undefined;
+}
+
+interface Read {
+  state: string;
+  path: string;
+  /** Tested by IsPresent before it is read. */
+  guarded: boolean;
+  /** Inside a Map iteration (its input is the ItemSelector's output). */
+  inner: boolean;
+  /** In the ItemSelector of a Map over the outputs of this henchman (the undo of an `each`). */
+  items?: string;
+}
+
+function readsOf(states: Record<string, State>, inner: boolean, out: Read[]): void {
+  const presentTested = new Set<string>();
+  for (const state of Object.values(states)) {
+    if (state.Type !== 'Choice') continue;
+    for (const rule of state.Choices as Rule[]) {
+      const absent = absentTest(rule);
+      if (absent) presentTested.add(absent);
+    }
+  }
+  for (const [name, state] of Object.entries(states)) {
+    const paths: string[] = [];
+    if ('Parameters' in state && state.Parameters) pathsOfTemplate(state.Parameters, paths);
+    if ('InputPath' in state && state.InputPath) paths.push(state.InputPath);
+    if (state.Type === 'Wait' && state.SecondsPath) paths.push(state.SecondsPath);
+    if (state.Type === 'Fail') paths.push(...[state.ErrorPath, state.CausePath].filter((p): p is string => p !== undefined));
+    for (const path of paths) out.push({ state: name, path, guarded: false, inner });
+    if (state.Type === 'Map') {
+      out.push({ state: name, path: state.ItemsPath, guarded: presentTested.has(state.ItemsPath), inner });
+      const selected: string[] = [];
+      pathsOfTemplate(state.ItemSelector ?? {}, selected);
+      const over = /^\$\.out\.([a-z0-9-]+)\.output$/.exec(state.ItemsPath)?.[1];
+      for (const path of selected) out.push({ state: name, path, guarded: false, inner, ...(over ? { items: over } : {}) });
+      readsOf(state.ItemProcessor.States, true, out);
+    }
+    if (state.Type === 'Choice') {
+      const earlier = new Set<string>();
+      for (const rule of state.Choices as Rule[]) {
+        const variables: { variable: string; guarded: boolean }[] = [];
+        variablesOf(rule, variables, earlier);
+        for (const v of variables) out.push({ state: name, path: v.variable, guarded: v.guarded, inner });
+        const absent = absentTest(rule);
+        if (absent) earlier.add(absent);
+      }
+    }
+  }
+}
+
+/** Why a read path may be absent at run time; undefined when it is present in every execution that reads it. */
+function absence(read: Read, task: Task): string | undefined {
+  if (read.guarded) return undefined;
+  const { path } = read;
+  if (/^\$\$\.Execution\.(Id|Name|StartTime)$/.test(path) || /^\$\$\.Map\.Item\.(Value|Index)$/.test(path)) return undefined;
+  if (read.inner && /^\$(\.(event|poll)(\..*)?)?$/.test(path)) return undefined;
+  if (read.inner) return 'an iteration reads only its own event and poll';
+  const itemField = /^\$\$\.Map\.Item\.Value\.([A-Za-z]+)$/.exec(path);
+  if (itemField && read.items) {
+    // An item of an each henchman's output list: one output of its action, every catalog field completed.
+    const h = task.plot.find((p) => p.name === read.items);
+    return h && Object.hasOwn(findAction(h.provider, h.action)?.output ?? {}, itemField[1]!) ? undefined : 'not a catalog output field';
+  }
+  if (/^\$(\.(input|failure|count|out|params|trigger)(\.(params|trigger|Error|Cause|plays|retreats))?)?$/.test(path)) return undefined;
+  if (/^\$\.count\.(plays|retreats)\.[a-z0-9-]+$/.test(path)) return undefined;
+  const param = /^\$\.params\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(path);
+  if (param) return task.params?.[param[1]!]?.default !== undefined ? undefined : `param ${param[1]} has no default`;
+  const trigger = /^\$\.trigger\.([A-Za-z]+)$/.exec(path);
+  if (trigger) return (TRIGGER_FIELDS as readonly string[]).includes(trigger[1]!) ? undefined : 'no such trigger field';
+  if (/^\$\.out\.[a-z0-9-]+\.(polling|undoing)\.answer\.Payload(\.poll(\.(after|state))?|\.output)?$/.test(path)) return undefined;
+  const output = /^\$\.out\.([a-z0-9-]+)\.output(?:\.([A-Za-z]+))?$/.exec(path);
+  if (output) {
+    const h = task.plot.find((p) => p.name === output[1]);
+    if (!h) return 'no such henchman';
+    if (output[2] === undefined) return undefined;
+    return h.each === undefined && Object.hasOwn(findAction(h.provider, h.action)?.output ?? {}, output[2]) ? undefined : 'not a catalog output field';
+  }
+  return 'nothing proves it present';
+}
+
+function unprovenReads(definition: StateMachineDefinition, task: Task): string[] {
+  const reads: Read[] = [];
+  readsOf(definition.States, false, reads);
+  return reads.flatMap((read) => {
+    const why = absence(read, task);
+    return why ? [`${read.state}: ${read.path} (${why})`] : [];
+  });
+}
+
+function checked(source: string | unknown): { task: Task; definition: StateMachineDefinition } {
+  const { task, errors } = validateTask(typeof source === 'string' ? parse(source) : source, { project: PROJECT });
+  expect(errors).toStrictEqual([]);
+  return { task: task!, definition: compileTask(task!, { project: PROJECT }) };
+}
+
+const SSH_WITH = 'host: h, user: u, key: "${secret:/mastermind/default/ssh-key}"';
+
+/** Tasks whose references the compiler cannot prove present: each has a "mark" move with an undo before. */
+const EDGES = {
+  'a field of a hook body': { with: 'host: h, command: "configure ${trigger.body.host}"', input: {}, reference: '${trigger.body.host}' },
+  'a whole field of a hook body': { with: 'host: h, command: "x", timeout: "${trigger.body.timeout}"', input: {}, reference: '${trigger.body.timeout}' },
+  'an index of an empty list param': { with: 'host: h, command: "ping ${params.hosts[0]}"', input: { params: { hosts: [] } }, reference: '${params.hosts[0]}' },
+  'a param without default left out': { with: 'host: h, command: "x", timeout: "${params.wait}"', input: {}, reference: '${params.wait}' },
+  'a key inside a map param': { with: 'host: h, command: "x-${params.config.zone}"', input: { params: { config: {} } }, reference: '${params.config.zone}' },
+  'a field inside an output typed as a list': { with: 'command: "x", host: "${lookup.nodes[0].ip}"', input: {}, reference: '${lookup.nodes[0].ip}' },
+} as const;
+
+function edgeTask(withText: string): string {
+  return `
+task: t
+rollback: true
+params:
+  hosts: { type: list }
+  wait: { type: string }
+  config: { type: map, default: {} }
+plot:
+  - { name: lookup, provider: chef, action: search, with: { query: "role:web" } }
+  - name: mark
+    provider: ssh
+    action: run
+    with: { ${SSH_WITH}, command: "echo mark" }
+    undo: { action: run, with: { ${SSH_WITH}, command: "echo undo" } }
+  - name: configure
+    provider: ssh
+    action: run
+    with: { user: u, key: "\${secret:/mastermind/default/ssh-key}", ${withText} }
+`;
+}
+
+const EACH_TASK = `
+task: t
+rollback: true
+params:
+  hosts: { type: list, default: [] }
+plot:
+  - name: mark
+    provider: ssh
+    action: run
+    with: { ${SSH_WITH}, command: "echo mark" }
+    undo: { action: run, with: { ${SSH_WITH}, command: "echo undo" } }
+  - name: configure
+    provider: ssh
+    action: run
+    each: \${trigger.body.hosts}
+    with: { ${SSH_WITH}, command: "configure \${item.ip}" }
+`;
+
+describe('every path a definition reads is present or tested first', () => {
+  it('holds for generated tasks', () => {
+    fc.assert(
+      fc.property(taskArbitrary, (value) => {
+        const { task, definition } = checked(value);
+        expect(unprovenReads(definition, task)).toStrictEqual([]);
+      }),
+      { numRuns: 100 },
+    );
+  }, 180_000);
+
+  it.each(Object.entries(EDGES))('holds for a reference to %s', (_, edge) => {
+    const { task, definition } = checked(edgeTask(edge.with));
+    expect(unprovenReads(definition, task)).toStrictEqual([]);
+    expect(checkAsl(definition)).toStrictEqual({ isValid: true, errors: [] });
+  });
+
+  it('holds for each over a hook body list whose items may lack a field', () => {
+    const { task, definition } = checked(EACH_TASK);
+    expect(unprovenReads(definition, task)).toStrictEqual([]);
+    expect(checkAsl(definition)).toStrictEqual({ isValid: true, errors: [] });
+  });
+
+  it('finds a read the analysis cannot prove (the analysis can fail)', () => {
+    const { task, definition } = checked(edgeTask('host: h, command: "x"'));
+    const configure = definition.States.configure as unknown as { Parameters: { Payload: { input: Record<string, unknown> } } };
+    configure.Parameters.Payload.input['host.$'] = '$.trigger.body.host';
+    expect(unprovenReads(definition, task)).toStrictEqual(['configure: $.trigger.body.host (nothing proves it present)']);
+  });
+});
+
+describe('a reference with no value in an execution', () => {
+  it.each(Object.entries(EDGES))('(%s) fails the move with Mastermind.Invalid naming it, and the rollback undoes the move before', async (_, edge) => {
+    // Prepare
+    const { definition } = checked(edgeTask(edge.with));
+
+    // Act
+    const result = await runTask(definition, edge.input, { handler: rehearsalHandler(loadScenario('{}')), skipWaits: true });
+
+    // Assess
+    expect({ status: result.status, error: result.error, cause: result.cause }).toStrictEqual({
+      status: 'FAILED',
+      error: 'Mastermind.Invalid',
+      cause: `configure: ${edge.reference} has no value in this execution`,
+    });
+    expect(result.moves.map((m) => `${m.henchman} ${m.phase} ${m.status}`)).toStrictEqual([
+      'lookup do succeeded',
+      'mark do succeeded',
+      'configure do failed',
+      'mark undo succeeded',
+    ]);
+  });
+
+  it('takes the failure route when the list of each is missing, before any item plays', async () => {
+    const { definition } = checked(EACH_TASK);
+    const result = await runTask(definition, {}, { handler: rehearsalHandler(loadScenario('{}')), skipWaits: true });
+    expect({ status: result.status, error: result.error, cause: result.cause }).toStrictEqual({
+      status: 'FAILED',
+      error: 'Mastermind.Invalid',
+      cause: 'configure: ${trigger.body.hosts} has no value in this execution',
+    });
+    expect(result.moves.map((m) => `${m.henchman} ${m.phase} ${m.status}`)).toStrictEqual(['mark do succeeded', 'mark undo succeeded']);
+  });
+
+  it('takes the failure route when the list of each is not a list', async () => {
+    const { definition } = checked(EACH_TASK);
+    const result = await runTask(definition, { trigger: { body: { hosts: 'a,b' } } }, { handler: rehearsalHandler(loadScenario('{}')), skipWaits: true });
+    expect({ status: result.status, error: result.error, cause: result.cause }).toStrictEqual({
+      status: 'FAILED',
+      error: 'Mastermind.Invalid',
+      cause: 'configure: ${trigger.body.hosts} is not a list in this execution',
+    });
+  });
+
+  it('plays the items that have the field and resolves the late value with its type', async () => {
+    const { definition } = checked(EACH_TASK);
+    const rehearsal = rehearsalHandler(loadScenario('{}'));
+    const commands: unknown[] = [];
+    const handler: typeof rehearsal = (event, provider) => {
+      if (event.context.henchman === 'configure') commands.push(event.input.command);
+      return rehearsal(event, provider);
+    };
+    const result = await runTask(definition, { trigger: { body: { hosts: [{ ip: '10.0.0.1' }, { ip: 2 }] } } }, { handler, skipWaits: true });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(commands).toStrictEqual([
+      { template: 'configure {{0}}', values: { '0': '10.0.0.1' } },
+      { template: 'configure {{0}}', values: { '0': 2 } },
+    ]);
+  });
+});
