@@ -18,7 +18,7 @@ import { abortEntry, abortRoute, rollbackSeconds } from './compiler/rollback.ts'
 import { DEADLINE_GRACE_SECONDS } from './invocation.ts';
 import { retreatOf, retreatStates } from './compiler/retreat.ts';
 import { resumeStates, startStates } from './compiler/start.ts';
-import { abortErrors, succeed } from './compiler/states.ts';
+import { abortErrors, seconds, succeed } from './compiler/states.ts';
 import type { TaskError } from './errors.ts';
 import type { SourceFormat } from './parse.ts';
 import { templatesOf } from './references.ts';
