@@ -599,7 +599,7 @@ ${SSH('c')}`;
     expect([r.status, r.error, r.cause, r.moves]).toStrictEqual([
       'FAILED',
       'Mastermind.Invalid',
-      'resume.from names no henchman of this task version that an execution can reach',
+      'a resume gives of, from, out and count, and from names a henchman of this task version that an execution can reach',
       [],
     ]);
   });

@@ -4,6 +4,7 @@
  *
  *   "start: input?"  ─$.resume present→ "start: resume" → "resume: from?" ─from = <h>→ <h>'s first state
  *                    │                                                  └─else→ "resume: no such henchman" (Fail)
+ *                    ├─$.resume present, but not of, from, out and count→ "resume: no such henchman" (Fail)
  *                    ├─params or trigger missing→ "start: input" → "start: params"
  *                    └─else→ "start: params" → the first henchman
  *   (when the params' defaults hold a backslash or a quote, "start: defaults" stands before "start: params" on
@@ -39,6 +40,9 @@ export function paramDefaults(task: Task): Record<string, unknown> {
   );
 }
 
+/** What a resume gives: the execution it resumes, the henchman it begins at, the outputs and counters carried over. */
+const RESUME_FIELDS = ['of', 'from', 'out', 'count'] as const;
+
 /** Defaults whose JSON text holds a backslash (a backslash or a quote in a value) travel as data: "start: defaults". */
 function defaultsAsData(defaults: Record<string, unknown>): boolean {
   return JSON.stringify(defaults).includes('\\');
@@ -55,7 +59,10 @@ export function startStates(task: Task, first: string): Record<string, PassState
   return {
     [NAMES.start]: choice(
       [
-        { rule: isPresent(STATE.resume), next: NAMES.resume },
+        // A resume names what it resumes, where it begins, and what it carries over (lambdas/service/resume.ts): all
+        // four tested here, so "start: resume" reads nothing that may be absent.
+        { rule: { And: RESUME_FIELDS.map((field) => isPresent(`${STATE.resume}.${field}`)) }, next: NAMES.resume },
+        { rule: isPresent(STATE.resume), next: NAMES.resumeUnknown },
         // Not(IsPresent) rather than IsPresent: false, which the local engine reads wrongly.
         { rule: { Or: [isPresent(STATE.params, false), isPresent(STATE.trigger, false)] }, next: NAMES.input },
       ],
@@ -97,6 +104,9 @@ export function resumeStates(henchmen: readonly Henchman[], entry: (h: Henchman)
       henchmen.map((h) => ({ rule: { Variable: `${STATE.resume}.from`, StringEquals: h.name }, next: entry(h) })),
       NAMES.resumeUnknown,
     ),
-    [NAMES.resumeUnknown]: fail({ error: ERRORS.invalid, cause: 'resume.from names no henchman of this task version that an execution can reach' }),
+    [NAMES.resumeUnknown]: fail({
+      error: ERRORS.invalid,
+      cause: 'a resume gives of, from, out and count, and from names a henchman of this task version that an execution can reach',
+    }),
   };
 }

@@ -25,7 +25,11 @@ plot:
         'start: input?': {
           Type: 'Choice',
           Choices: [
-            { Variable: '$.resume', IsPresent: true, Next: 'start: resume' },
+            {
+              And: ['of', 'from', 'out', 'count'].map((field) => ({ Variable: `$.resume.${field}`, IsPresent: true })),
+              Next: 'start: resume',
+            },
+            { Variable: '$.resume', IsPresent: true, Next: 'resume: no such henchman' },
             { Or: [{ Not: { Variable: '$.params', IsPresent: true } }, { Not: { Variable: '$.trigger', IsPresent: true } }], Next: 'start: input' },
           ],
           Default: 'start: params',
@@ -123,7 +127,8 @@ plot:
         LAMBDA_RETRY,
         { ErrorEquals: ['Mastermind.Transient'], IntervalSeconds: 5, MaxAttempts: 4, BackoffRate: 3, MaxDelaySeconds: 60, JitterStrategy: 'FULL' },
       ],
-      Catch: MOVE_CATCH('task: aborted'),
+      // A cancel and the task's deadline go to the abort route; here the henchman's own failure route is the same.
+      Catch: [{ ErrorEquals: ['Mastermind.Cancelled', 'Mastermind.TaskTimeout'], ResultPath: '$.failure', Next: 'task: aborted' }, ...CATCH_TO('task: aborted')],
       End: true,
     });
     expect(await aslErrors(definition)).toStrictEqual([]);
@@ -155,8 +160,8 @@ plot:
     const definition = compileTask(t);
     // 600 s, the grace (30 s), and the rollback: the undo of a, 60 s and its grace.
     expect(definition.TimeoutSeconds).toBe(600 + 30 + 90);
-    const toAbort = { ErrorEquals: ['Mastermind.TaskTimeout'], ResultPath: '$.failure', Next: 'rollback: a?' };
-    expect((definition.States.a as { Catch: unknown }).Catch).toStrictEqual(CATCH_TO('rollback: a?'));
+    const toAbort = { ErrorEquals: ['Mastermind.Cancelled', 'Mastermind.TaskTimeout'], ResultPath: '$.failure', Next: 'rollback: a?' };
+    expect((definition.States.a as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('rollback: a?')]);
     expect((definition.States.b as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('b: retreat?')]);
     expect((definition.States.c as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('c: failed')]);
     // The undo is never ended by the task's deadline: its event has no task timeout.

@@ -83,7 +83,43 @@ interface Read {
   items?: string;
 }
 
+/** The paths a Choice rule proves present when it matches: its own IsPresent tests (alone or in an And). */
+function provenByRule(rule: Rule): string[] {
+  if (rule.Variable !== undefined && rule.IsPresent === true) return [rule.Variable];
+  return (rule.And ?? []).filter((r) => r.Variable !== undefined && r.IsPresent === true).map((r) => r.Variable!);
+}
+
+/**
+ * Per state: the paths proven present on the only way into it, when that way is a Choice rule that tested them (and
+ * on down a chain of states each with one way in, as "start: input?" → "start: resume" → "resume: from?").
+ */
+function provenOnEntry(states: Record<string, State>): Map<string, Set<string>> {
+  const ways = new Map<string, number>();
+  const add = (target: string | undefined) => target !== undefined && ways.set(target, (ways.get(target) ?? 0) + 1);
+  for (const state of Object.values(states)) {
+    const s = state as { Next?: string; Default?: string; Choices?: { Next: string }[]; Catch?: { Next: string }[] };
+    add(s.Next);
+    add(s.Default);
+    s.Choices?.forEach((c) => add(c.Next));
+    s.Catch?.forEach((c) => add(c.Next));
+  }
+  const proven = new Map<string, Set<string>>();
+  for (const state of Object.values(states)) {
+    if (state.Type !== 'Choice') continue;
+    for (const rule of state.Choices as (Rule & { Next: string })[]) {
+      let target: string | undefined = rule.Next;
+      const paths = new Set(provenByRule(rule));
+      while (paths.size > 0 && target !== undefined && ways.get(target) === 1 && !proven.has(target)) {
+        proven.set(target, paths);
+        target = (states[target] as { Next?: string } | undefined)?.Next;
+      }
+    }
+  }
+  return proven;
+}
+
 function readsOf(states: Record<string, State>, inner: boolean, out: Read[]): void {
+  const onEntry = provenOnEntry(states);
   const presentTested = new Set<string>();
   for (const state of Object.values(states)) {
     if (state.Type !== 'Choice') continue;
@@ -98,7 +134,7 @@ function readsOf(states: Record<string, State>, inner: boolean, out: Read[]): vo
     if ('InputPath' in state && state.InputPath) paths.push(state.InputPath);
     if (state.Type === 'Wait' && state.SecondsPath) paths.push(state.SecondsPath);
     if (state.Type === 'Fail') paths.push(...[state.ErrorPath, state.CausePath].filter((p): p is string => p !== undefined));
-    for (const path of paths) out.push({ state: name, path, guarded: false, inner });
+    for (const path of paths) out.push({ state: name, path, guarded: onEntry.get(name)?.has(path) ?? false, inner });
     if (state.Type === 'Map') {
       out.push({ state: name, path: state.ItemsPath, guarded: presentTested.has(state.ItemsPath), inner });
       const selected: string[] = [];
@@ -108,7 +144,7 @@ function readsOf(states: Record<string, State>, inner: boolean, out: Read[]): vo
       readsOf(state.ItemProcessor.States, true, out);
     }
     if (state.Type === 'Choice') {
-      const earlier = new Set<string>();
+      const earlier = new Set<string>(onEntry.get(name) ?? []);
       for (const rule of state.Choices as Rule[]) {
         const variables: { variable: string; guarded: boolean }[] = [];
         variablesOf(rule, variables, earlier);

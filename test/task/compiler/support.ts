@@ -55,7 +55,7 @@ export const RESUME_STATES = (entries: Record<string, string>) => ({
     Choices: Object.entries(entries).map(([name, next]) => ({ Variable: '$.resume.from', StringEquals: name, Next: next })),
     Default: 'resume: no such henchman',
   },
-  'resume: no such henchman': { Type: 'Fail', Error: 'Mastermind.Invalid', Cause: 'resume.from names no henchman of this task version that an execution can reach' },
+  'resume: no such henchman': { Type: 'Fail', Error: 'Mastermind.Invalid', Cause: 'a resume gives of, from, out and count, and from names a henchman of this task version that an execution can reach' },
 });
 
 /** The names of the start states, the first of a definition; then the task's, then {@link RESUME_STATES}'. */
