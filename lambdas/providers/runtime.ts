@@ -78,18 +78,7 @@ function checkEvent(event: unknown): ProviderEvent {
 }
 
 function validMarks(marks: unknown): marks is SecretMark[] {
-  return (
-    Array.isArray(marks) &&
-    marks.every(
-      (m) =>
-        m !== null &&
-        typeof m === 'object' &&
-        typeof m.text === 'string' &&
-        Array.isArray(m.path) &&
-        m.path.length > 0 &&
-        m.path.every((k: unknown) => typeof k === 'string' || (typeof k === 'number' && Number.isInteger(k) && k >= 0)),
-    )
-  );
+  return Array.isArray(marks) && marks.every((m) => m !== null && typeof m === 'object' && typeof m.text === 'string' && validPath(m.path, false));
 }
 
 function validPath(path: unknown, empty: boolean): boolean {
