@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { formatTaskError } from '#task/errors';
-import { checkTask } from '#task/validate';
+import { compileSource } from '#task/compile';
 import { formatOf, readProject, readSecretLayout, readText, SECRET_LAYOUT_OPTIONS, type Command } from './io.ts';
 
 export const usage = 'mastermind validate <task file> [--project <settings>] [--secrets-path <path>] [--shared-secrets-path <path>]';
@@ -12,14 +12,10 @@ export const validate: Command = async (args, io) => {
   if (!file || positionals.length > 1) return usageFailure(io);
   const source = await readText(file, 'task file');
   const project = await readProject(values.project);
-  const { name, ...settings } = project ?? {};
-  const { task, errors } = checkTask(source, {
-    format: formatOf(file),
-    project: project ? settings : undefined,
-    ...(name !== undefined ? { projectName: name } : {}),
-    secrets: readSecretLayout(values),
-  });
-  if (!task) {
+  // Compiled too: what Step Functions would refuse at save time (a state name over 80 characters, a definition over
+  // 1 MB) is an error of the task, at the henchman that causes it (lambdas/task/conformance.ts).
+  const { task, errors } = compileSource(source, { format: formatOf(file), ...(project ? { project } : {}), secrets: readSecretLayout(values) });
+  if (!task || errors.length > 0) {
     for (const error of errors) io.stderr(`${formatTaskError(error, file)}\n`);
     io.stderr(`${errors.length} ${errors.length === 1 ? 'error' : 'errors'} in ${file}\n`);
     return 1;

@@ -24,7 +24,8 @@ import type { SourceFormat } from './parse.ts';
 import { templatesOf } from './references.ts';
 import type { Henchman, Task } from './schema.ts';
 import type { SecretLayout } from './secret-layout.ts';
-import { checkTask } from './validate.ts';
+import { conformanceErrors } from './conformance.ts';
+import { checkTask, locateErrors } from './validate.ts';
 
 export type { StateMachineDefinition } from './compiler/asl.ts';
 export { CompileError } from './compiler/graph.ts';
@@ -146,7 +147,10 @@ export function machineTimeoutSeconds(task: Task): number {
   return seconds(task.timeout!) + DEADLINE_GRACE_SECONDS + rollbackSeconds(task);
 }
 
-/** Source text → checked task → definition; every error of the task, or the one the compiler met. */
+/**
+ * Source text → checked task → definition; every error of the task, the one the compiler met, or every limit of
+ * AWS the definition breaks (./conformance.ts).
+ */
 export function compileSource(
   source: string,
   options: CompileOptions & { format?: SourceFormat } = {},
@@ -160,7 +164,15 @@ export function compileSource(
   });
   if (!task || errors.length > 0) return { errors };
   try {
-    return { task, definition: compileTask(task, options), errors: [] };
+    const definition = compileTask(task, options);
+    // What AWS would refuse at save time is an error of the task, at the henchman that causes it.
+    const refused = conformanceErrors(task, definition);
+    if (refused.length > 0) {
+      // Reading the source again for positions costs as much as the first read: only when a place can be located.
+      const located = refused.some((e) => e.place !== '') ? locateErrors(source, refused, options.format) : refused;
+      return { task, errors: located };
+    }
+    return { task, definition, errors: [] };
   } catch (error) {
     if (error instanceof CompileError) return { task, errors: [{ code: 'compile-error', place: '', message: error.message }] };
     throw error;

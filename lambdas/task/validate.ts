@@ -61,11 +61,21 @@ export function checkTask(source: string, options: ValidateOptions & { format?: 
   if (parsed.errors.length > 0) return { errors: parsed.errors };
   const { task, errors } = validateTask(parsed.value, { project: options.project, projectName: options.projectName, secrets: options.secrets });
   if (errors.length === 0) return { task, errors };
-  const located = errors.map((error) => {
+  return { errors: located(parsed, errors) };
+}
+
+/** Errors with the line and column of their place, in source order (stable: errors at one position keep their order). */
+function located(parsed: { locate: ReturnType<typeof parseTask>['locate'] }, errors: TaskError[]): TaskError[] {
+  const withPositions = errors.map((error) => {
     const position = parsed.locate(parsePlace(error.place));
     return position ? { ...error, line: position.line, column: position.column } : error;
   });
-  // Stable: errors at the same position keep the order of the rules.
-  located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return { errors: located };
+  withPositions.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return withPositions;
+}
+
+/** Errors found after validation (the compiled definition's conformance) with their line and column in `source`. */
+export function locateErrors(source: string, errors: TaskError[], format?: SourceFormat): TaskError[] {
+  const parsed = parseTask(source, { format });
+  return parsed.errors.length > 0 ? errors : located(parsed, errors);
 }
