@@ -19,8 +19,9 @@
  * | a move that waits                    | + "poll?", "wait", "output" (2 each) and the poll Task                |
  * | the states around a move             | {@link MOVE_HELPER_EVENTS} (items?, expect, output and failure states)|
  * | `each`                               | the Map (MapStateEntered, …Started, …Succeeded, …Exited: 4), then     |
- * |                                      | per item MapIterationStarted/Succeeded (2) and the move; counted for  |
- * |                                      | MAX_EACH_ITEMS items, the most the compiler lets through              |
+ * |                                      | per item MapIterationStarted/Succeeded (2), the move and its failure  |
+ * |                                      | record (2); counted for MAX_EACH_ITEMS items, the most the compiler   |
+ * |                                      | lets through                                                          |
  *
  * How often: a henchman is played once, and once more each time a retreat to it or to an earlier henchman is taken
  * (1 + the sum of those retreats' `times`: every retreat starts one more pass from its target); its undo once for
@@ -105,7 +106,8 @@ export function historyWorstCase(task: Task): HistoryWorstCase {
     if (!spec || !durationsKnown(h)) return { name: h.name, index: i, events: 0, plays: 1, items, rounds: 0, retries };
     const plays = 1 + retreats.filter((r) => r.to <= i).reduce((sum, r) => sum + r.times, 0);
     const move = moveEvents(h, spec, retries);
-    let events = plays * (played(h, move.events + (h.each === undefined ? MOVE_HELPER_EVENTS : 0)) + (h.each === undefined ? 0 : MOVE_HELPER_EVENTS));
+    // An item of each may end in its failure record (a Pass); the states around the Map count once.
+    let events = plays * (h.each === undefined ? move.events + MOVE_HELPER_EVENTS : played(h, move.events + STATE_EVENTS) + MOVE_HELPER_EVENTS);
     const undo = h.undo === undefined || h.fire === true ? undefined : typeof h.undo === 'string' ? { action: h.undo, with: h.with } : h.undo;
     const undoSpec = undo ? findAction(h.provider, undo.action) : undefined;
     if (undo && undoSpec) {
