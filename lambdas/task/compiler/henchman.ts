@@ -11,7 +11,11 @@
  *   fire         "X" (InvocationType Event) → next
  *   each         "X: items?" ─no value→ "X: no list" → failure route; ─not a list→ "X: not a list" → failure route
  *                           ─more than MAX_EACH_ITEMS→ "X: too many items" → failure route
- *                           └─else→ "X" (inline Map over the list; the states above per item, inside)
+ *                           └─else→ "X" (inline Map over the list; the states above per item, inside;
+ *                                    a failed item leaves its failure record in its place: eachState)
+ *                           → "X: failed items?" ─none→ next
+ *                                 └─some→ "X: aborted items?" ─a cancel or the deadline→ "X: items aborted" → abort route
+ *                                                             └─else→ "X: items failed" → failure route
  *                (the henchman's first state is then "X: items?": see entryOf)
  *   continue     every failure → "X: failed" (records { failed, error, cause } in out.X) → next
  *
