@@ -251,15 +251,15 @@ ${SSH('after')}
 `;
   const hosts = (n: number) => Array.from({ length: n }, (_, i) => `10.0.0.${i}`);
 
-  it('plays an each henchman over a list of exactly MAX_EACH_ITEMS (100) items, for one transition more than the Map', async () => {
+  it('plays an each henchman over a list of exactly MAX_EACH_ITEMS (100) items, for two transitions more than the Map', async () => {
     // Act
     const r = await rehearse(eachOver('abort'), 'henchmen: { restart: { output: { exitCode: 0 } } }', { hosts: hosts(MAX_EACH_ITEMS) });
     // Assess
     expect(r.status).toBe('SUCCEEDED');
     expect(r.trail.filter((m) => m === 'restart:do')).toHaveLength(100);
     expect((out(r).restart as { output: unknown[] }).output).toHaveLength(100);
-    // 2 start + "restart: items?" + the Map + 100 items + after
-    expect(r.transitions).toBe(2 + 1 + 1 + 100 + 1);
+    // 2 start + "restart: items?" + the Map + 100 items + "restart: failed items?" + after
+    expect(r.transitions).toBe(2 + 1 + 1 + 100 + 1 + 1);
   });
 
   it('sends an each henchman over more than MAX_EACH_ITEMS items to its failure route with Mastermind.Invalid, playing no item', async () => {
@@ -354,6 +354,57 @@ ${SSH('boom')}
     expect(r.output).toBeUndefined();
     expect({ status: r.status, error: r.error }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Failed' });
   });
+  const joinEach = (extra = '') => `
+task: t
+rollback: true
+params:
+  hosts: { type: list, default: [a, b, c] }
+plot:
+  - name: join
+    provider: chef
+    action: bootstrap
+    each: \${params.hosts}
+    concurrency: 1
+    with: { host: "\${item}", user: u, key: "\${secret:/mastermind/default/k}", nodeName: "node-\${item}", chefServerUrl: c, chefClientName: m, chefClientKey: "\${secret:/mastermind/default/c}" }
+    undo: deregister
+${extra}${SSH('after')}
+`;
+
+  it('fails an each henchman when an item fails, naming it, and undoes only the items that completed', async () => {
+    // Act: item 2 of 3 (index 1, "b") fails; the other two complete.
+    const r = await rehearse(joinEach(), 'henchmen: { join: [{ output: { nodeName: n-a } }, { fail: chef-client exited 1 }, { output: { nodeName: n-c } }] }');
+    // Assess
+    expect(r.trail).toStrictEqual(['join:do', 'join:do failed', 'join:do', 'join:undo', 'join:undo']);
+    expect(r.events.filter((e) => e.phase === 'undo').map((e) => [e.input.nodeName, e.context.item])).toStrictEqual([
+      ['n-a', 0],
+      ['n-c', 2],
+    ]);
+    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({
+      status: 'FAILED',
+      error: 'Mastermind.Failed',
+      cause: 'join: 1 of 3 items failed, at [1] (["b"]); the first: chef-client exited 1',
+    });
+  });
+
+  it('keeps the outputs of the completed items and the failed ones in their places when the henchman continues', async () => {
+    // Act
+    const r = await rehearse(joinEach('    onFailure: { goto: after }\n'), 'henchmen: { join: [{ fail: no route }, { output: { nodeName: n-b } }, { fail: no key }] }');
+    // Assess: the goto keeps the record; the rollback is not taken (the task succeeds).
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.trail).toStrictEqual(['join:do failed', 'join:do', 'join:do failed', 'after:do']);
+    const failed = (index: number, item: string, cause: string) => ({ nodeName: null, runList: null, exitCode: null, failed: true, index, item, error: 'Mastermind.Failed', cause });
+    expect(out(r).join).toStrictEqual({ output: [failed(0, 'a', 'no route'), { nodeName: 'n-b', runList: [], exitCode: null }, failed(2, 'c', 'no key')] });
+    expect(out(r).failure).toBeUndefined();
+  });
+
+  it('sends a cancel inside an item to the abort route: the items that completed are undone', async () => {
+    // Act
+    const r = await rehearse(joinEach('    onFailure: continue\n'), 'henchmen: { join: [{ output: { nodeName: n-a } }, { cancel: cancelled by ops }, { cancel: cancelled by ops }] }');
+    // Assess: the third item sees the cancel too; not continue but the abort route, the first item undone.
+    expect(r.trail).toStrictEqual(['join:do', 'join:do failed', 'join:do failed', 'join:undo']);
+    expect(r.events.filter((e) => e.phase === 'undo').map((e) => [e.input.nodeName, e.context.item])).toStrictEqual([['n-a', 0]]);
+    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Cancelled', cause: 'cancelled by ops' });
+  });
 });
 
 describe("runTask when the task's timeout runs out", () => {
@@ -396,6 +447,8 @@ plot:
     provider: ec2
     action: start
     each: \${params.ids}
+    # 100 items polling for 10 minutes, twice, would pass the history budget (rules/history.ts): 2 minutes fit.
+    timeout: 2m
     with: { instanceId: "\${item}" }
     expect: { state: running }
   - name: check-app

@@ -200,6 +200,8 @@ plot:
     provider: ssh
     action: wait-reachable
     each: \${params.hosts}
+    # 100 items polling for 10 minutes would pass the history budget (rules/history.ts): 2 minutes fit.
+    timeout: 2m
     with: { host: "\${item}", user: ops, key: "\${secret:/mastermind/web/ssh-key}" }
   - name: reach-one
     provider: ssh

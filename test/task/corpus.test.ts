@@ -12,7 +12,7 @@ const files = readdirSync(directory).filter((f) => f.endsWith('.yaml')).sort();
 /** Every code parseTask and validateTask can give; the corpus holds one file for each. */
 const CODES = [
   'backslash-with-reference', 'bad-condition', 'bad-duration', 'beyond-invocation', 'bad-name', 'concurrency-without-each', 'duplicate-field', 'duplicate-name',
-  'each-not-list', 'empty-document', 'fire-conflict', 'invalid-value', 'item-outside-each', 'missing-field',
+  'each-not-list', 'empty-document', 'fire-conflict', 'history-budget', 'invalid-value', 'item-outside-each', 'missing-field',
   'missing-input', 'multiple-documents', 'not-in-enum', 'one-of-inputs', 'out-of-range', 'output-not-guaranteed',
   'output-of-fire', 'reference-not-text', 'reference-syntax', 'reserved-key', 'reserved-name', 'retreat-forward', 'secret-not-reference', 'secret-outside-project', 'secret-with-reference', 'shell-placeholder',
   'shell-reference-quoted', 'too-deep',

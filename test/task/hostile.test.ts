@@ -176,15 +176,20 @@ describe('many errors', () => {
     expect(listWords(names, 'and')).toBe(`${names.slice(0, MAX_LISTED_WORDS).map((n) => `'${n}'`).join(', ')} and 980 more`);
   });
 
-  it('reports 8,000 unknown fields and 8,000 unknown references, each once and located', () => {
+  it('reports 8,000 unknown fields and 8,000 unknown references, each once and located, and the history such a plot would write', () => {
     // Prepare
     let source = 'task: t\nplot:\n';
     for (let i = 0; i < 8000; i++) source += `  - { name: h${i}, provider: ssh, action: run, bogus: 1, with: { host: "\${nope${i}.x}", user: u, key: "\${secret:/mastermind/default/k}", command: x } }\n`;
     // Act
     const { errors } = checkTask(source);
     // Assess
-    expect(errors.length).toBe(16_000);
-    expect(errors.slice(0, 2).map(({ code, place, line }) => ({ code, place, line }))).toStrictEqual([
+    expect(errors.length).toBe(16_001);
+    // 8,000 plain moves of 28 events each in the worst case, and the execution's 12 (rules/history.ts).
+    const history = errors.filter((e) => e.code === 'history-budget');
+    expect(history.map(({ place, message }) => ({ place, message: message.split(';')[0] }))).toStrictEqual([
+      { place: 'plot[0]', message: 'the task could write 224,012 history events in the worst case, beyond the 25,000 Step Functions keeps for one execution' },
+    ]);
+    expect(errors.filter((e) => e.code !== 'history-budget').slice(0, 2).map(({ code, place, line }) => ({ code, place, line }))).toStrictEqual([
       { code: 'unknown-field', place: 'plot[0].bogus', line: 3 },
       { code: 'unknown-reference', place: 'plot[0].with.host', line: 3 },
     ]);

@@ -11,7 +11,11 @@
  *   fire         "X" (InvocationType Event) → next
  *   each         "X: items?" ─no value→ "X: no list" → failure route; ─not a list→ "X: not a list" → failure route
  *                           ─more than MAX_EACH_ITEMS→ "X: too many items" → failure route
- *                           └─else→ "X" (inline Map over the list; the states above per item, inside)
+ *                           └─else→ "X" (inline Map over the list; the states above per item, inside;
+ *                                    a failed item leaves its failure record in its place: eachState)
+ *                           → "X: failed items?" ─none→ next
+ *                                 └─some→ "X: aborted items?" ─a cancel or the deadline→ "X: items aborted" → abort route
+ *                                                             └─else→ "X: items failed" → failure route
  *                (the henchman's first state is then "X: items?": see entryOf)
  *   continue     every failure → "X: failed" (records { failed, error, cause } in out.X) → next
  *
@@ -24,10 +28,10 @@ import { findAction } from '../catalog.ts';
 import type { ActionSpec, ProviderName } from '../catalog.ts';
 import { parseTemplate, wholeReference } from '../references.ts';
 import type { Henchman } from '../schema.ts';
-import type { JsonObject, State } from './asl.ts';
+import type { Catcher, ChoiceRule, JsonObject, State } from './asl.ts';
 import { any, expectRule, isPresent } from './expect.ts';
 import { CompileError, StateGraph } from './graph.ts';
-import { MAX_EACH_ITEMS, NAMES, pollPath, recordPath, STATE } from './layout.ts';
+import { MAX_EACH_ITEMS, NAMES, outputPath, pollPath, recordPath, STATE } from './layout.ts';
 import { eventTemplate, fullPath, inputTemplate, resolveReference } from './payload.ts';
 import type { PayloadScope } from './payload.ts';
 import { DEFAULT_POLL_TIMEOUT, pollingMove, timeoutFailure } from './poll.ts';
@@ -200,7 +204,21 @@ function itemsPath(h: Henchman, scope: PayloadScope): string {
   return fullPath(resolved);
 }
 
-/** `each`: an inline Map whose iterations play the henchman once per item; its output is the list of outputs. */
+/**
+ * `each`: an inline Map whose iterations play the henchman once per item; its output is the list of outputs.
+ *
+ * An item that fails (its errors after retries, a wait that reaches the bound, an unmet expect) does not fail the
+ * Map: the iteration catches it and answers `{ <every catalog output field>: null, failed: true, index, item,
+ * error, cause }` in the item's place, so that the outputs of the items that completed are kept (and undone by the
+ * undo Map, which skips failed items: ./rollback.ts). After the Map, "X: failed items?" looks for a failed
+ * one, and "X: items failed" takes the henchman's failure route with the first failed item's error and a cause
+ * naming them all, index and item (read with the JSONPath filter `[?(@.failed == true)]`): `restart: 1 of 3 items
+ * failed, at [1] (["web-2"]); the first: <its cause>`. The record keeps the list (failed items in their places),
+ * so a rollback or a retreat undoes the items that completed. The abort errors (a cancel, the task's deadline)
+ * inside an item are recorded the same way, with `aborted: true` ("X: item aborted"); after the Map, "X: aborted
+ * items?" finds one and "X: items aborted" takes the abort route with its error and cause, whatever onFailure says,
+ * the record kept so that the rollback undoes the items that completed. A fired each is not caught per item.
+ */
 function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContext, sink: string): State {
   const name = h.name;
   const itemScope: PayloadScope = { ...ctx.scope, item: STATE.itemValue };
@@ -209,12 +227,17 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
   const timeoutSeconds = timing.taskTimeoutSeconds;
   const inner = new StateGraph();
   const item = NAMES.item(name);
-  const n = { check: `${item} check`, met: `${item} met`, unexpected: `${item} unexpected` };
-  const afterOutput: Target = h.expect && !h.fire ? n.check : null;
+  const n = { check: `${item} check`, met: `${item} met`, unexpected: `${item} unexpected`, failed: `${item} failed`, aborted: `${item} aborted` };
+  const expecting = h.expect !== undefined && !h.fire;
+  const afterOutput: Target = expecting ? n.check : null;
   const event = eventTemplate(
     { henchman: name, action: h.action, ...inputTemplate(h.with, spec, itemScope), phase: 'do', timeout: timing.contextTimeout, detach: timing.detach },
     itemScope,
   );
+  const itemCatch: Catcher[] = [
+    { ErrorEquals: [...ctx.abortErrors], ResultPath: STATE.failure, Next: n.aborted },
+    { ErrorEquals: ['States.ALL'], ResultPath: STATE.failure, Next: n.failed },
+  ];
   if (h.fire) {
     inner.add(item, invoke({ functionName, payload: '$.event', fire: true, resultSelector: { fired: true }, target: null }));
   } else if (timing.polls) {
@@ -231,8 +254,11 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
       firstWait: polls.firstWait,
       timeoutSeconds,
       retry: retriers(h.retry),
-      output: pass({ inputPath: '$.poll.answer.Payload.output', target: afterOutput }),
-      timedOut: fail({ error: ERRORS.timeout, cause: timeoutFailure(name, timeout).Cause }),
+      catch: itemCatch,
+      output: expecting
+        ? pass({ parameters: { 'output.$': '$.poll.answer.Payload.output' }, resultPath: ITEM_RESULT, target: afterOutput })
+        : pass({ inputPath: '$.poll.answer.Payload.output', target: null }),
+      timedOut: pass({ result: timeoutFailure(name, timeout), resultPath: STATE.failure, target: n.failed }),
     });
   } else {
     inner.add(
@@ -241,27 +267,78 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
         functionName,
         payload: '$.event',
         resultSelector: { 'output.$': '$.Payload.output' },
-        outputPath: '$.output',
+        ...(expecting ? { resultPath: ITEM_RESULT } : { outputPath: '$.output' }),
         timeoutSeconds,
         retry: retriers(h.retry),
+        catch: itemCatch,
         target: afterOutput,
       }),
     );
   }
-  if (afterOutput) {
-    inner.add(n.check, choice([{ rule: expectRule(h.expect!, '$', `${name}.expect`), next: n.met }], n.unexpected));
-    inner.add(n.met, succeed());
-    inner.add(n.unexpected, fail({ error: ERRORS.unexpected, cause: `the output of ${name} for an item does not meet its expect` }));
+  if (expecting) {
+    inner.add(n.check, choice([{ rule: expectRule(h.expect!, `${ITEM_RESULT}.output`, `${name}.expect`), next: n.met }], n.unexpected));
+    inner.add(n.met, pass({ inputPath: `${ITEM_RESULT}.output`, target: null }));
+    inner.add(n.unexpected, pass({ result: { Error: ERRORS.unexpected, Cause: `the output of ${name} for an item does not meet its expect` }, resultPath: STATE.failure, target: n.failed }));
+  }
+  if (!h.fire) {
+    const nulls: JsonObject = Object.fromEntries(Object.keys(spec.output).map((field) => [field, null]));
+    inner.add(
+      n.failed,
+      pass({
+        parameters: { ...nulls, failed: true, 'index.$': '$.event.context.item', 'item.$': '$.value', 'error.$': `${STATE.failure}.Error`, 'cause.$': `${STATE.failure}.Cause` },
+        target: null,
+      }),
+    );
+    inner.add(
+      n.aborted,
+      pass({
+        parameters: { ...nulls, failed: true, aborted: true, 'index.$': '$.event.context.item', 'item.$': '$.value', 'error.$': `${STATE.failure}.Error`, 'cause.$': `${STATE.failure}.Cause` },
+        target: null,
+      }),
+    );
+  }
+  if (!h.fire) {
+    const list = outputPath(name);
+    // Is any item failed? One IsPresent per possible place (the list holds at most MAX_EACH_ITEMS items): a JSONPath
+    // filter that matches nothing is a run-time error on the local engine, so the filter below is read only once
+    // this Choice has proved a match.
+    const anyItem = (field: string): ChoiceRule => ({ Or: Array.from({ length: MAX_EACH_ITEMS }, (_, i) => ({ Variable: `${list}[${i}].${field}`, IsPresent: true })) });
+    ctx.graph.add(NAMES.failedItems(name), choice([{ rule: anyItem('failed'), next: NAMES.abortedItems(name) }], choiceTarget(ctx.advance(h))));
+    ctx.graph.add(NAMES.abortedItems(name), choice([{ rule: anyItem('aborted'), next: NAMES.itemsAborted(name) }], NAMES.itemsFailed(name)));
+    const aborted = `${list}[?(@.aborted == true)]`;
+    ctx.graph.add(
+      NAMES.itemsAborted(name),
+      pass({
+        parameters: { 'Error.$': `States.ArrayGetItem(${aborted}.error, 0)`, 'Cause.$': `States.ArrayGetItem(${aborted}.cause, 0)` },
+        resultPath: STATE.failure,
+        target: ctx.abortEntry,
+      }),
+    );
+    const failed = `${list}[?(@.failed == true)]`;
+    ctx.graph.add(
+      NAMES.itemsFailed(name),
+      pass({
+        parameters: {
+          'Error.$': `States.ArrayGetItem(${failed}.error, 0)`,
+          'Cause.$': `States.Format('${name}: {} of {} items failed, at {} ({}); the first: {}', States.ArrayLength(${failed}), States.ArrayLength(${list}), States.JsonToString(${failed}.index), States.JsonToString(${failed}.item), States.ArrayGetItem(${failed}.cause, 0))`,
+        },
+        resultPath: STATE.failure,
+        target: sink,
+      }),
+    );
   }
   return {
     Type: 'Map',
     ItemsPath: items,
-    ItemSelector: { event },
+    ItemSelector: h.fire ? { event } : { event, 'value.$': STATE.itemValue },
     ...(h.concurrency ? { MaxConcurrency: h.concurrency } : {}),
     ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: item, States: inner.render(item) },
     ResultSelector: { 'output.$': '$' },
     ResultPath: recordPath(name),
     Catch: moveCatchers(sink, ctx.abortEntry, ctx.abortErrors),
-    ...transition(ctx.advance(h)),
+    ...(h.fire ? transition(ctx.advance(h)) : { Next: NAMES.failedItems(name) }),
   } as State;
 }
+
+/** Inside an item of `each` with an expect: where the item's `{ output }` waits for the check. */
+const ITEM_RESULT = '$.result';

@@ -93,6 +93,12 @@ export const NAMES = {
   /** Before the Map of `each`: does the list hold more than MAX_EACH_ITEMS items? The henchman's first state. */
   items: (h: string) => `${h}: items?`,
   tooManyItems: (h: string) => `${h}: too many items`,
+  /** After the Map of `each`: did an item fail? Then "X: items failed" names them and takes the failure route. */
+  failedItems: (h: string) => `${h}: failed items?`,
+  itemsFailed: (h: string) => `${h}: items failed`,
+  /** An item of `each` met a cancel or the task's deadline: "X: items aborted" takes the abort route. */
+  abortedItems: (h: string) => `${h}: aborted items?`,
+  itemsAborted: (h: string) => `${h}: items aborted`,
   /** The list of `each` has no value in this execution (a field of the trigger's body, a param left out, ...). */
   noList: (h: string) => `${h}: no list`,
   notAList: (h: string) => `${h}: not a list`,

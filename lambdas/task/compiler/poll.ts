@@ -3,13 +3,13 @@
  * `{ poll: { after, state } }`: the machine waits `after` seconds, then asks again with phase "poll" and that
  * state handed back. While the world is not ready, a poll answers by throwing Mastermind.Waiting (the provider
  * runtime turns a poll's "ask me again", and a passing failure to look, into that error), and the poll Task
- * state's own Retry asks again every `every` seconds, at most ⌈(bound − first wait) / every⌉ times: the
- * henchman's timeout (else {@link DEFAULT_POLL_TIMEOUT}) bounds the waits inside the state machine, with no
- * counter state.
+ * state's own Retry asks again every `every` seconds (a long wait backs off up to 5 minutes: waitingRetrier), as
+ * often as the intervals take to add up to the bound: the henchman's timeout (else {@link DEFAULT_POLL_TIMEOUT})
+ * bounds the waits inside the state machine, with no counter state.
  *
  *   "X" (phase do or undo) → "X: poll?" ─output→ "X: output" → on
  *                                       └─else→ "X: wait" → "X: poll" ─output→ "X: output"
- *                                                            ├─Mastermind.Waiting: retried every `every` s
+ *                                                            ├─Mastermind.Waiting: retried every `every` s (backing off when long)
  *                                                            └─still waiting after the last retry → "X: timed out" → failure route
  *
  * A move that answers at once costs two transitions more than a plain one ("X: poll?", "X: output"); a move that
@@ -66,11 +66,53 @@ export function timeoutFailure(name: string, timeout: string): { Error: string; 
 }
 
 /**
- * The Retry of a poll's Mastermind.Waiting: every `every` seconds, as often as fits in `bound` after the first
- * wait (`firstWait` seconds), so that the waits add up to the bound.
+ * A wait of at most this many rounds at `every` keeps a flat interval (10 minutes at 5 s is 120 rounds); a longer
+ * one backs off, so that a long wait stays within Step Functions' 25,000 history events (../rules/history.ts).
+ */
+export const FLAT_POLL_ROUNDS = 180;
+/** How much longer each interval of a backing-off wait is than the one before (the Retry's BackoffRate). */
+export const POLL_BACKOFF_RATE = 1.5;
+/** The longest interval of a backing-off wait (the Retry's MaxDelaySeconds): 5 minutes. */
+export const POLL_MAX_DELAY_SECONDS = 300;
+/** Step Functions' largest MaxAttempts. */
+const MAX_ATTEMPTS = 99_999_999;
+
+/**
+ * The Retry of a poll's Mastermind.Waiting, so that the waits add up to `bound` after the first wait (`firstWait`
+ * seconds). With W = bound − firstWait:
+ *
+ * - flat, when ⌈W / every⌉ ≤ FLAT_POLL_ROUNDS: every `every` seconds, MaxAttempts = max(1, ⌈W / every⌉),
+ *   BackoffRate 1;
+ * - backing off otherwise: Step Functions waits IntervalSeconds × BackoffRate^(n−1) before retry n, at most
+ *   MaxDelaySeconds. The intervals are every·1.5^k (k = 0, 1, ...) up to the cap of 300 s, then 300 s each:
+ *   with g = the number of growing intervals (the k with every·1.5^k < 300) and G their sum,
+ *   MaxAttempts = the smallest n whose intervals add up to W: n ≤ g when the growing ones suffice, else
+ *   g + ⌈(W − G) / 300⌉ (at most 99,999,999). A `2d` wait at 10 s is 583 rounds instead of 17,279.
  */
 export function waitingRetrier(every: number, bound: number, firstWait = every): Retrier {
-  return { ErrorEquals: [ERRORS.waiting], IntervalSeconds: every, MaxAttempts: Math.max(1, Math.ceil((bound - firstWait) / every)), BackoffRate: 1 };
+  const wait = bound - firstWait;
+  const flat = Math.max(1, Math.ceil(wait / every));
+  if (flat <= FLAT_POLL_ROUNDS) return { ErrorEquals: [ERRORS.waiting], IntervalSeconds: every, MaxAttempts: flat, BackoffRate: 1 };
+  return {
+    ErrorEquals: [ERRORS.waiting],
+    IntervalSeconds: every,
+    MaxAttempts: Math.min(MAX_ATTEMPTS, backoffAttempts(every, wait)),
+    BackoffRate: POLL_BACKOFF_RATE,
+    MaxDelaySeconds: Math.max(every, POLL_MAX_DELAY_SECONDS),
+  };
+}
+
+/** How many backing-off intervals (see waitingRetrier) add up to `wait` seconds. */
+function backoffAttempts(every: number, wait: number): number {
+  const cap = Math.max(every, POLL_MAX_DELAY_SECONDS);
+  let sum = 0;
+  let n = 0;
+  for (let interval = every; interval < cap; interval *= POLL_BACKOFF_RATE) {
+    if (sum >= wait) return n;
+    sum += interval;
+    n += 1;
+  }
+  return sum >= wait ? n : n + Math.ceil((wait - sum) / cap);
 }
 
 /**

@@ -102,7 +102,7 @@ function undoStates(h: Henchman, name: string, ctx: PlotContext, catchers: Catch
   });
 }
 
-/** The undo of an `each` henchman: an inline Map over its list of outputs, one undo per item. */
+/** The undo of an `each` henchman: an inline Map over its list of outputs, one undo per item that did not fail. */
 function undoMap(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[], next: string): State {
   const itemScope = { ...ctx.scope, item: STATE.itemValue };
   const plan = undoPlan(h, itemScope, STATE.itemValue);
@@ -112,7 +112,12 @@ function undoMap(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[
     itemScope,
   );
   const item = `${name} item`;
+  // An item that failed (./henchman.ts eachState) has nothing to take back: "<name> item?" skips it.
+  const guard = `${item}?`;
+  const skipped = `${item} skipped`;
   const inner = new StateGraph();
+  inner.add(guard, choice([{ rule: isPresent('$.value.failed'), next: skipped }], item));
+  inner.add(skipped, succeed());
   const functionName = ctx.functionName(h.provider as ProviderName);
   const timeoutSeconds = timing.taskTimeoutSeconds;
   if (timing.polls) {
@@ -138,12 +143,12 @@ function undoMap(h: Henchman, name: string, ctx: PlotContext, catchers: Catcher[
   return {
     Type: 'Map',
     ItemsPath: outputPath(h.name),
-    ItemSelector: { event },
+    ItemSelector: { event, 'value.$': STATE.itemValue },
     ...(h.concurrency ? { MaxConcurrency: h.concurrency } : {}),
     ItemProcessor: {
       ProcessorConfig: { Mode: 'INLINE' },
-      StartAt: item,
-      States: inner.render(item),
+      StartAt: guard,
+      States: inner.render(guard),
     },
     ResultSelector: { undone: true },
     ResultPath: recordPath(h.name),

@@ -11,6 +11,7 @@ import { expect } from './expect.ts';
 import { fire } from './fire.ts';
 import { flowTargets } from './flow-targets.ts';
 import { formattedReferences } from './formatted-references.ts';
+import { historyBudget } from './history.ts';
 import { inputTypes } from './input-types.ts';
 import { inputs } from './inputs.ts';
 import { invocation } from './invocation.ts';
@@ -53,4 +54,5 @@ export const rules: readonly { name: string; check: Rule }[] = [
   { name: 'flow-targets', check: flowTargets },
   { name: 'loops', check: boundedLoops },
   { name: 'output-guaranteed', check: outputGuaranteed },
+  { name: 'history', check: historyBudget },
 ];

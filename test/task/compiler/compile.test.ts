@@ -465,7 +465,7 @@ plot:
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
-  it('compiles each to a check of the list length, then an inline Map whose items are the list reference and whose output is the list of outputs', async () => {
+  it('compiles each to a check of the list length, then an inline Map whose items are the list reference and whose output is the list of outputs, a failed item in its place; then a check for failed items', async () => {
     const t = task(`
 task: t
 params:
@@ -490,6 +490,7 @@ plot:
           phase: 'do',
           context: { ...CONTEXT('restart'), 'item.$': '$$.Map.Item.Index', maxText: 819 },
         },
+        'value.$': '$$.Map.Item.Value',
       },
       MaxConcurrency: 2,
       ItemProcessor: {
@@ -503,6 +504,43 @@ plot:
             ResultSelector: { 'output.$': '$.Payload.output' },
             OutputPath: '$.output',
             Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
+            Catch: [
+              { ErrorEquals: ['Mastermind.Cancelled'], ResultPath: '$.failure', Next: 'restart: item aborted' },
+              { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'restart: item failed' },
+            ],
+            End: true,
+          },
+          // A failed item answers in its place, with every output field of ssh run (null): the undo can read them.
+          'restart: item failed': {
+            Type: 'Pass',
+            Parameters: {
+              exitCode: null,
+              stdout: null,
+              stderr: null,
+              truncated: null,
+              failed: true,
+              'index.$': '$.event.context.item',
+              'item.$': '$.value',
+              'error.$': '$.failure.Error',
+              'cause.$': '$.failure.Cause',
+            },
+            End: true,
+          },
+          // A cancel is recorded the same way, marked aborted: after the Map it takes the abort route.
+          'restart: item aborted': {
+            Type: 'Pass',
+            Parameters: {
+              exitCode: null,
+              stdout: null,
+              stderr: null,
+              truncated: null,
+              failed: true,
+              aborted: true,
+              'index.$': '$.event.context.item',
+              'item.$': '$.value',
+              'error.$': '$.failure.Error',
+              'cause.$': '$.failure.Cause',
+            },
             End: true,
           },
         },
@@ -510,7 +548,34 @@ plot:
       ResultSelector: { 'output.$': '$' },
       ResultPath: '$.out.restart',
       Catch: MOVE_CATCH('task: aborted'),
-      End: true,
+      Next: 'restart: failed items?',
+    });
+    expect(definition.States['restart: failed items?']).toStrictEqual({
+      Type: 'Choice',
+      Choices: [{ Or: Array.from({ length: 100 }, (_, i) => ({ Variable: `$.out.restart.output[${i}].failed`, IsPresent: true })), Next: 'restart: aborted items?' }],
+      Default: 'task: done',
+    });
+    expect(definition.States['restart: aborted items?']).toStrictEqual({
+      Type: 'Choice',
+      Choices: [{ Or: Array.from({ length: 100 }, (_, i) => ({ Variable: `$.out.restart.output[${i}].aborted`, IsPresent: true })), Next: 'restart: items aborted' }],
+      Default: 'restart: items failed',
+    });
+    const aborted = '$.out.restart.output[?(@.aborted == true)]';
+    expect(definition.States['restart: items aborted']).toStrictEqual({
+      Type: 'Pass',
+      Parameters: { 'Error.$': `States.ArrayGetItem(${aborted}.error, 0)`, 'Cause.$': `States.ArrayGetItem(${aborted}.cause, 0)` },
+      ResultPath: '$.failure',
+      Next: 'task: aborted',
+    });
+    const failed = '$.out.restart.output[?(@.failed == true)]';
+    expect(definition.States['restart: items failed']).toStrictEqual({
+      Type: 'Pass',
+      Parameters: {
+        'Error.$': `States.ArrayGetItem(${failed}.error, 0)`,
+        'Cause.$': `States.Format('restart: {} of {} items failed, at {} ({}); the first: {}', States.ArrayLength(${failed}), States.ArrayLength($.out.restart.output), States.JsonToString(${failed}.index), States.JsonToString(${failed}.item), States.ArrayGetItem(${failed}.cause, 0))`,
+      },
+      ResultPath: '$.failure',
+      Next: 'task: aborted',
     });
     expect(definition.States['start: params']).toMatchObject({ Next: 'restart: items?' });
     expect(definition.States['restart: items?']).toStrictEqual({
@@ -554,6 +619,40 @@ plot:
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
+  it('undoes an each henchman item by item on rollback, skipping the items that failed', async () => {
+    // Prepare
+    const t = task(`
+task: t
+rollback: true
+params:
+  hosts: { type: list, default: [a, b] }
+plot:
+  - name: join
+    provider: chef
+    action: deregister
+    each: \${params.hosts}
+    with: { nodeName: "\${item}", chefServerUrl: c, chefClientName: m, chefClientKey: "\${secret:/k}" }
+    undo: { action: deregister, with: { nodeName: "\${item.nodeName}", chefServerUrl: c, chefClientName: m, chefClientKey: "\${secret:/k}" } }
+  - name: boom
+    provider: ssh
+    action: run
+    with: { host: h, user: u, key: "\${secret:/k}", command: "false" }
+`);
+    // Act
+    const definition = compileTask(t);
+    // Assess
+    const undo = definition.States['rollback: join'] as unknown as { ItemSelector: Record<string, unknown>; ItemProcessor: { StartAt: string; States: Record<string, unknown> } };
+    expect(undo.ItemSelector['value.$']).toBe('$$.Map.Item.Value');
+    expect(undo.ItemProcessor.StartAt).toBe('rollback: join item?');
+    expect(undo.ItemProcessor.States['rollback: join item?']).toStrictEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.value.failed', IsPresent: true, Next: 'rollback: join item skipped' }],
+      Default: 'rollback: join item',
+    });
+    expect(undo.ItemProcessor.States['rollback: join item skipped']).toStrictEqual({ Type: 'Succeed' });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
   it('enters an each henchman through its list check from the start, an advance, a goto and a retreat', async () => {
     // Prepare
     const run = (name: string, extra: string) => `
@@ -575,12 +674,16 @@ plot:${run('first', '    each: ${params.hosts}\n    onFailure: { goto: third }')
     expect({
       start: pick('start: params', 'Next'),
       first: pick('first', 'Next', 'Catch'),
+      firstFailedItems: pick('first: failed items?', 'Default'),
+      firstItemsFailed: pick('first: items failed', 'Next'),
       firstTooMany: pick('first: too many items', 'Next'),
       second: pick('second', 'Next'),
       secondRetreat: pick('second: retreat', 'Next'),
     }).toStrictEqual({
       start: { Next: 'first: items?' },
-      first: { Next: 'second', Catch: MOVE_CATCH('third: items?') },
+      first: { Next: 'first: failed items?', Catch: MOVE_CATCH('third: items?') },
+      firstFailedItems: { Default: 'second' },
+      firstItemsFailed: { Next: 'third: items?' },
       firstTooMany: { Next: 'third: items?' },
       second: { Next: 'third: items?' },
       secondRetreat: { Next: 'first: items?' },

@@ -13,12 +13,14 @@
  * - expect names the action's own outputs, with conditions the rehearsal's plausible outputs
  *   ("<henchman>-<field>", 0, false: lambdas/engine/rehearsal.ts) meet;
  * - goto jumps forward, retreat goes to this henchman or an earlier one, next skips a henchman only when a
- *   goto still reaches it; fire comes without expect, undo, retry and each.
+ *   goto still reaches it; fire comes without expect, undo, retry and each;
+ * - the worst case of its history fits Step Functions' 25,000 events (withinHistoryBudget).
  */
 import fc from 'fast-check';
 import { catalog, PROVIDER_NAMES } from '#task/catalog';
 import type { ActionSpec, FieldType, InputField, ProjectSettings, ProviderName } from '#task/catalog';
-import type { Condition } from '#task/schema';
+import { HISTORY_EVENT_LIMIT, historyWorstCase } from '#task/rules/history';
+import type { Condition, Task } from '#task/schema';
 
 /** The project settings the generated tasks are validated and compiled with. */
 export const PROJECT: ProjectSettings = {
@@ -252,11 +254,42 @@ export function buildTask(drafts: readonly Draft[], rollback: boolean): unknown 
     if (shape.next !== undefined) henchman.next = names[shape.next];
     return henchman;
   });
-  return {
+  const task = {
     task: 'generated',
     rollback,
     params: { name: { type: 'string', default: "o'brien {x}" }, list: { type: 'list', default: ['a', 'b'] } },
     timeout: '1h',
     plot,
   };
+  return withinHistoryBudget(task);
+}
+
+/**
+ * The task made to fit Step Functions' history budget (rules/history.ts), giving up what costs most in turn:
+ * retreats taken more than once, then retreats (the henchman aborts instead), then waits of `each` longer than a
+ * minute, then every `each` but the first (its `${item}` becomes `${params.name}`).
+ */
+function withinHistoryBudget(task: { plot: Record<string, unknown>[] }): typeof task {
+  const fits = () => historyWorstCase(task as unknown as Task).events <= HISTORY_EVENT_LIMIT;
+  const retreats = () => task.plot.filter((h) => typeof h.onFailure === 'object' && h.onFailure !== null && 'retreat' in h.onFailure);
+  const steps: (() => void)[] = [
+    () => retreats().forEach((h) => (h.onFailure = { ...(h.onFailure as object), times: 1 })),
+    () => retreats().forEach((h) => delete h.onFailure),
+    () => task.plot.filter((h) => h.each !== undefined).forEach((h) => (h.timeout = '1m')),
+    () =>
+      task.plot
+        .filter((h) => h.each !== undefined)
+        .slice(1)
+        .forEach((h) => {
+          delete h.each;
+          delete h.concurrency;
+          h.with = JSON.parse(JSON.stringify(h.with).replaceAll('${item}', '${params.name}'));
+        }),
+  ];
+  for (const step of steps) {
+    if (fits()) return task;
+    step();
+  }
+  if (!fits()) throw new Error(`a generated task beyond the history budget: ${JSON.stringify(task)}`);
+  return task;
 }

@@ -106,8 +106,9 @@ describe('compiling a move\'s time', () => {
         ResultSelector: { 'Payload.$': '$.Payload' },
         ResultPath: '$.out.run.polling.answer',
         TimeoutSeconds: 870,
-        // The first look after 2 s, then every 5 s until 2h and the 30 s grace: ⌈(7230 − 2) / 5⌉ = 1446 rounds.
-        Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 5, MaxAttempts: 1446, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
+        // The first look after 2 s; 2h and the 30 s grace would be 1446 rounds at 5 s, so the polls back off: 5 s,
+        // 7.5 s, ... below 5 min (11 growing intervals, 855 s in all), then 5 min each: 11 + ⌈(7228 − 855) / 300⌉ = 33 rounds.
+        Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 5, MaxAttempts: 33, BackoffRate: 1.5, MaxDelaySeconds: 300 }, LAMBDA_RETRY, TRANSIENT_RETRY],
         Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'run: timed out' }, ...MOVE_CATCH('task: aborted')],
         Next: 'run: output',
       },

@@ -12,7 +12,8 @@
  * - a henchman's output or one of its catalog output fields ($.out.<h>.output[.<field>]): validation proves the
  *   henchman completed on every path (rules/output-guaranteed.ts), the providers complete every catalog field;
  * - a helper's own record, written by the state before it ($.failure, $.out.<h>.polling, .undoing, $.input at
- *   the start; $.event, $.poll inside a Map iteration);
+ *   the start; $.event, $.value, $.poll, $.result and $.failure inside a Map iteration; the failed items of an each
+ *   after its "<h>: failed items?" Choice found one);
  * - or, in a Choice, tested by IsPresent first (in the same And, or in an earlier rule of the same Choice), and an
  *   ItemsPath tested so by the "<h>: items?" Choice before the Map.
  * Then the missing cases are played on the local engine, with rollback.
@@ -161,8 +162,12 @@ function absence(read: Read, task: Task): string | undefined {
   if (read.guarded) return undefined;
   const { path } = read;
   if (/^\$\$\.Execution\.(Id|Name|StartTime)$/.test(path) || /^\$\$\.Map\.Item\.(Value|Index)$/.test(path)) return undefined;
-  if (read.inner && /^\$(\.(event|poll)(\..*)?)?$/.test(path)) return undefined;
-  if (read.inner) return 'an iteration reads only its own event and poll';
+  // Inside an iteration: its event, the item (value), and what the states before wrote: poll, result, failure.
+  if (read.inner && /^\$(\.(event|poll|value|result)(\..*)?|\.failure\.(Error|Cause))?$/.test(path)) return undefined;
+  if (read.inner) return 'an iteration reads only its own event, item, poll, result and failure';
+  // "<h>: items failed" ("<h>: items aborted") reads the failed (aborted) items of an each (a filter, cut here at its
+  // first blank) only after "<h>: failed items?" ("<h>: aborted items?") proved one there.
+  if (/^\$\.out\.[a-z0-9-]+\.output\[\?\(@\.(failed|aborted)$/.test(path)) return undefined;
   const itemField = /^\$\$\.Map\.Item\.Value\.([A-Za-z]+)$/.exec(path);
   if (itemField && read.items) {
     // An item of an each henchman's output list: one output of its action, every catalog field completed.

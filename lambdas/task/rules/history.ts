@@ -1,0 +1,142 @@
+/**
+ * The history budget: Step Functions keeps at most 25,000 events in one execution's history (a Standard workflow
+ * that reaches the quota fails), so the worst case of a task must fit. Code `history-budget`, at plot[i] of the
+ * henchman that contributes most.
+ *
+ * The worst case counts what AWS writes (HistoryEvent types in the Step Functions API reference):
+ *
+ * | what                                 | events                                                                |
+ * | ------------------------------------ | --------------------------------------------------------------------- |
+ * | the execution                        | ExecutionStarted, ExecutionSucceeded/Failed, and its start and end    |
+ * |                                      | states: {@link EXECUTION_EVENTS}                                      |
+ * | a Pass, Choice or Wait state         | …StateEntered, …StateExited: 2                                        |
+ * | a provider Task state (lambda:invoke)| TaskStateEntered, TaskScheduled, TaskStarted, TaskSucceeded or        |
+ * |                                      | TaskFailed, TaskStateExited: 5; each retry 3 more (TaskScheduled,     |
+ * |                                      | TaskStarted, TaskFailed)                                              |
+ * | its retries, worst case              | the Lambda service's 3, the move's transient `retry.attempts` (2 when |
+ * |                                      | left out) and, on the poll Task, every poll round (../compiler/poll.ts|
+ * |                                      | waitingRetrier): each retrier spent to its end                        |
+ * | a move that waits                    | + "poll?", "wait", "output" (2 each) and the poll Task                |
+ * | the states around a move             | {@link MOVE_HELPER_EVENTS} (items?, expect, output and failure states)|
+ * | `each`                               | the Map (MapStateEntered, …Started, …Succeeded, …Exited: 4), then     |
+ * |                                      | per item MapIterationStarted/Succeeded (2), the move and its failure  |
+ * |                                      | record (2); counted for MAX_EACH_ITEMS items, the most the compiler   |
+ * |                                      | lets through                                                          |
+ *
+ * How often: a henchman is played once, and once more each time a retreat to it or to an earlier henchman is taken
+ * (1 + the sum of those retreats' `times`: every retreat starts one more pass from its target); its undo once for
+ * each retreat over it (from its target to the failed henchman, its `times`) and once more for the rollback
+ * (`rollback: true`). Retreats, moves, items, poll rounds and retries multiply: the figure is an upper bound, never
+ * an estimate of a normal run.
+ */
+import { findAction } from '../catalog.ts';
+import type { ActionSpec } from '../catalog.ts';
+import { moveTiming } from '../compiler/deadline.ts';
+import { MAX_EACH_ITEMS } from '../compiler/layout.ts';
+import { DEFAULT_POLL_TIMEOUT, waitingRetrier } from '../compiler/poll.ts';
+import { LAMBDA_RETRIER } from '../compiler/states.ts';
+import { parseDuration } from '../duration.ts';
+import { taskError } from '../errors.ts';
+import type { MoveShape } from '../invocation.ts';
+import type { Henchman, Task } from '../schema.ts';
+import type { Rule } from './context.ts';
+
+/** The most events Step Functions keeps in one execution's history. */
+export const HISTORY_EVENT_LIMIT = 25_000;
+/** ExecutionStarted and its end, and the start and end states around the plot (a generous count). */
+export const EXECUTION_EVENTS = 12;
+/** The Pass and Choice states around one play of a move, 4 states of 2 events at most. */
+export const MOVE_HELPER_EVENTS = 8;
+const STATE_EVENTS = 2;
+const TASK_EVENTS = 5;
+const RETRY_EVENTS = 3;
+const MAP_EVENTS = 4;
+const ITERATION_EVENTS = 2;
+
+/** One henchman's part of the worst case, and what makes it. */
+export interface HistoryShare {
+  readonly name: string;
+  readonly index: number;
+  readonly events: number;
+  readonly plays: number;
+  readonly items: number;
+  /** Poll rounds of one play of the move (0 when it does not wait). */
+  readonly rounds: number;
+  /** Retries of one Task state entry besides the poll rounds (the Lambda service's and transient ones). */
+  readonly retries: number;
+}
+
+export interface HistoryWorstCase {
+  readonly events: number;
+  readonly shares: readonly HistoryShare[];
+}
+
+/** The events of one play of a move (for one item): its Task states, their retries, its waits. */
+function moveEvents(move: MoveShape, spec: ActionSpec | undefined, retries: number): { events: number; rounds: number } {
+  const timing = moveTiming(move, spec, DEFAULT_POLL_TIMEOUT);
+  const task = TASK_EVENTS + RETRY_EVENTS * retries;
+  if (!timing.polls) return { events: task, rounds: 0 };
+  const { spec: polls, bound } = timing.polls;
+  const rounds = waitingRetrier(polls.every, bound, polls.firstWait).MaxAttempts ?? 0;
+  return { events: task + 3 * STATE_EVENTS + task + RETRY_EVENTS * rounds, rounds };
+}
+
+/** The move, or the same move once per item of an `each`. */
+function played(h: Henchman, one: number): number {
+  return h.each === undefined ? one : MAP_EVENTS + MAX_EACH_ITEMS * (ITERATION_EVENTS + one);
+}
+
+function durationsKnown(h: Henchman): boolean {
+  return h.timeout === undefined || (typeof h.timeout === 'string' && parseDuration(h.timeout) !== undefined);
+}
+
+/** The worst case of a task's history, henchman by henchman (those whose action is not known count nothing). */
+export function historyWorstCase(task: Task): HistoryWorstCase {
+  const index = new Map(task.plot.map((h, i) => [h.name, i]));
+  const retreats = task.plot.flatMap((h, from) => {
+    const f = h.onFailure;
+    if (typeof f !== 'object' || f === null || !('retreat' in f)) return [];
+    const to = index.get(f.retreat);
+    return to === undefined || to > from ? [] : [{ from, to, times: f.times }];
+  });
+  const shares = task.plot.map((h, i): HistoryShare => {
+    const spec = findAction(h.provider, h.action);
+    const retries = (LAMBDA_RETRIER.MaxAttempts ?? 0) + (h.retry?.attempts ?? 2);
+    const items = h.each === undefined ? 1 : MAX_EACH_ITEMS;
+    if (!spec || !durationsKnown(h)) return { name: h.name, index: i, events: 0, plays: 1, items, rounds: 0, retries };
+    const plays = 1 + retreats.filter((r) => r.to <= i).reduce((sum, r) => sum + r.times, 0);
+    const move = moveEvents(h, spec, retries);
+    // An item of each may end in its failure record (a Pass); the states around the Map count once.
+    let events = plays * (h.each === undefined ? move.events + MOVE_HELPER_EVENTS : played(h, move.events + STATE_EVENTS) + MOVE_HELPER_EVENTS);
+    const undo = h.undo === undefined || h.fire === true ? undefined : typeof h.undo === 'string' ? { action: h.undo, with: h.with } : h.undo;
+    const undoSpec = undo ? findAction(h.provider, undo.action) : undefined;
+    if (undo && undoSpec) {
+      const undoes = retreats.filter((r) => r.to <= i && i <= r.from).reduce((sum, r) => sum + r.times, 0) + (task.rollback ? 1 : 0);
+      const step = moveEvents({ provider: h.provider, action: undo.action, with: undo.with, timeout: h.timeout }, undoSpec, retries);
+      events += undoes * (STATE_EVENTS + played(h, step.events + STATE_EVENTS));
+    }
+    return { name: h.name, index: i, events, plays, items, rounds: move.rounds, retries };
+  });
+  return { events: EXECUTION_EVENTS + shares.reduce((sum, s) => sum + s.events, 0), shares };
+}
+
+const number = (n: number) => n.toLocaleString('en-US');
+
+export const historyBudget: Rule = (task) => {
+  const worst = historyWorstCase(task);
+  if (worst.events <= HISTORY_EVENT_LIMIT) return [];
+  const most = worst.shares.reduce((a, b) => (b.events > a.events ? b : a));
+  const what = [
+    `${most.plays} play${most.plays === 1 ? '' : 's'}`,
+    ...(most.items > 1 ? [`${most.items} items of each`] : []),
+    ...(most.rounds > 0 ? [`${most.rounds} poll rounds`] : []),
+    `${most.retries} retries a call`,
+  ].join(', ');
+  return [
+    taskError(
+      'history-budget',
+      ['plot', most.index],
+      `the task could write ${number(worst.events)} history events in the worst case, beyond the ${number(HISTORY_EVENT_LIMIT)} Step Functions keeps for one execution; henchman '${most.name}' contributes most: ${number(most.events)} events (${what}): shorten its timeout, or lower its retry attempts or the times of the retreats over it`,
+    ),
+  ];
+};

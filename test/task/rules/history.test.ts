@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { findAction } from '#task/catalog';
+import { historyBudget, historyWorstCase } from '#task/rules/history';
+import type { Task } from '#task/schema';
+import { check, launch, run, taskOf } from '../fixtures/tasks.ts';
+
+const SSH = { host: 'lb-1.internal', user: 'ops', key: '${secret:/mastermind/default/ssh-key}' };
+const TAIL = 'shorten its timeout, or lower its retry attempts or the times of the retreats over it';
+
+describe('history budget rule', () => {
+  it('counts a 2d wait at 10 s as 583 backing-off rounds, well within the budget', () => {
+    // Prepare: one Task entry is 5 events, each retry 3; 3 Lambda service retries and 2 transient ones.
+    // do: 5 + 3 × 5 = 20; poll?, wait, output: 6; poll: 20 + 3 × 583 = 1769; the states around: 8.
+    const task = taskOf(launch({ timeout: '2d' }));
+    // Act
+    const worst = historyWorstCase(task);
+    // Assess
+    expect(worst).toStrictEqual({ events: 12 + 1803, shares: [{ name: 'provision', index: 0, events: 1803, plays: 1, items: 1, rounds: 583, retries: 5 }] });
+    expect(check(historyBudget, task)).toStrictEqual([]);
+  });
+
+  it('refuses an each whose items could all poll to the end, naming the henchman and the figure', () => {
+    // Prepare: ssh wait-reachable, 10m at 5 s: 119 rounds; one item 20 + 6 + 20 + 3 × 119 + 2 (its iteration) + 2 (its
+    // failure record) = 407, the Map 4, the states around 8: 4 + 100 × 407 + 8 = 40,712.
+    const task = taskOf(run({ name: 'reach', action: 'wait-reachable', with: SSH, each: '${params.hosts}' }));
+    // Act
+    const errors = check(historyBudget, task);
+    // Assess
+    expect(findAction('ssh', 'wait-reachable')?.polls).toStrictEqual({ every: 5 });
+    expect(errors).toStrictEqual([
+      {
+        code: 'history-budget',
+        place: 'plot[0]',
+        message: `the task could write 40,724 history events in the worst case, beyond the 25,000 Step Functions keeps for one execution; henchman 'reach' contributes most: 40,712 events (1 play, 100 items of each, 119 poll rounds, 5 retries a call): ${TAIL}`,
+      },
+    ]);
+  });
+
+  it('multiplies a henchman by the retreats over it, its undo by each retreat and the rollback', () => {
+    // Prepare: provision (ec2 launch, 10m at 10 s: 59 rounds) is played 1 + 100 times: 101 × (20 + 6 + 20 + 177 + 8);
+    // its undo (terminate, 59 rounds too) 100 times for the retreat and once for the rollback: 101 × (2 + 223 + 2).
+    const task: Task = { ...taskOf(launch({ undo: 'terminate' }), run({ onFailure: { retreat: 'provision', times: 100 } })), rollback: true };
+    // Act
+    const errors = check(historyBudget, task);
+    // Assess
+    expect(errors).toStrictEqual([
+      {
+        code: 'history-budget',
+        place: 'plot[0]',
+        message: `the task could write 49,098 history events in the worst case, beyond the 25,000 Step Functions keeps for one execution; henchman 'provision' contributes most: 46,258 events (101 plays, 59 poll rounds, 5 retries a call): ${TAIL}`,
+      },
+    ]);
+  });
+
+  it('accepts the same task with a retreat taken at most 3 times', () => {
+    // Prepare: 4 × 231 + 4 × 227 for provision, 4 × 28 for connect, 12 for the execution.
+    const task: Task = { ...taskOf(launch({ undo: 'terminate' }), run({ onFailure: { retreat: 'provision', times: 3 } })), rollback: true };
+    // Act
+    const worst = historyWorstCase(task);
+    // Assess
+    expect(worst.events).toBe(12 + 4 * 231 + 4 * 227 + 4 * 28);
+    expect(check(historyBudget, task)).toStrictEqual([]);
+  });
+
+  it('counts the retry attempts a henchman gives', () => {
+    // Prepare: 3 Lambda service retries and 100 transient ones: 5 + 3 × 103 = 314, with the states around 322.
+    const task = taskOf(run({ retry: { attempts: 100 } }));
+    // Act
+    const worst = historyWorstCase(task);
+    // Assess
+    expect(worst.shares).toStrictEqual([{ name: 'connect', index: 0, events: 322, plays: 1, items: 1, rounds: 0, retries: 103 }]);
+  });
+});
