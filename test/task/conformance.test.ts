@@ -72,11 +72,11 @@ plot:
   });
 
   it('refuses a definition over 1 MB, naming its size', () => {
-    // 40 launches with an undo, each retreating to the first: the retreats' undo states grow with the square of the plot.
-    const plot = Array.from({ length: 40 }, (_, i) =>
-      `  - { name: h${i}, provider: ec2, action: launch, with: { imageId: ami-1 }, undo: terminate, onFailure: { retreat: h0, times: 2 } }`,
+    // 600 plain moves with long names and long commands: within the history budget, over 1 MB once compiled.
+    const plot = Array.from({ length: 600 }, (_, i) =>
+      `  - { name: move-${String(i).padStart(40, '0')}, provider: ssh, action: run, with: { host: h, user: u, key: "\${secret:/mastermind/default/k}", command: "echo ${'x'.repeat(600)}" } }`,
     ).join('\n');
-    const { errors } = compileSource(`task: t\nrollback: true\nplot:\n${plot}\n`);
+    const { errors } = compileSource(`task: t\nplot:\n${plot}\n`);
 
     expect(errors.map((e) => e.code)).toStrictEqual(['definition-too-large']);
     expect(errors[0]!.message).toMatch(/^the compiled definition is \d+ bytes; Step Functions takes at most 1048576: split the plot over several tasks, or use fewer retreats$/);
