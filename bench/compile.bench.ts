@@ -7,6 +7,8 @@ import { parse, stringify } from 'yaml';
 import { loadScenario, rehearsalHandler } from '#engine/rehearsal';
 import { runTask, type ProviderHandler } from '#engine/run';
 import { compileSource, compileTask } from '#task/compile';
+import { parseTask } from '#task/parse';
+import { checkShape } from '#task/rules/schema';
 import { validateTask } from '#task/validate';
 import { median, type Row } from './row.ts';
 
@@ -27,16 +29,23 @@ export function chainTask(n: number): string {
   return stringify({ task: `chain-${n}`, params: { host: { type: 'string', default: '10.0.0.1' } }, plot });
 }
 
+/**
+ * The codes of the limits a 1,000-henchman plot meets (25,000 history events in the worst case, 1 MB of definition):
+ * such a task is refused, but parsed, validated and compiled in full all the same, and that is what is timed.
+ */
+const SCALE_LIMITS = new Set(['history-budget', 'definition-too-large']);
+
 function compileMs(source: string, runs: number): number {
   const times: number[] = [];
   for (let i = 0; i < runs; i += 1) {
     const started = performance.now();
-    const result = compileSource(source);
+    const parsed = parseTask(source);
+    const checked = validateTask(parsed.value);
+    const beyondLimits = checked.errors.length > 0 && checked.errors.every((e) => SCALE_LIMITS.has(e.code));
+    const task = checked.task ?? (beyondLimits ? checkShape(parsed.value).task : undefined);
+    if (!task) throw new Error(`the bench task does not compile: ${JSON.stringify(checked.errors[0])}`);
+    compileTask(task);
     times.push(performance.now() - started);
-    // A definition over Step Functions' 1 MB is compiled in full, then refused by the conformance check: the time is
-    // the same; its size is a row of its own below.
-    const tooLarge = result.errors.length > 0 && result.errors.every((e) => e.code === 'definition-too-large');
-    if (!result.definition && !tooLarge) throw new Error(`the bench task does not compile: ${JSON.stringify(result.errors[0])}`);
   }
   return median(times);
 }
@@ -81,8 +90,8 @@ export async function run(): Promise<Row[]> {
   rows.push({ name: 'compile growth 100 → 1000 henchmen', value: ms.get(1000)! / ms.get(100)!, unit: '×', target: '≤ 12×' });
   rows.push({ name: 'compile 1000 henchmen written as JSON (median)', value: compileMs(json, 15), unit: 'ms', target: '≤ 50 ms' });
   for (const n of [100, 1000]) {
-    const { task } = validateTask(parse(sources.get(n)!));
-    const bytes = Buffer.byteLength(JSON.stringify(compileTask(task!)), 'utf8');
+    const parsed = parseTask(sources.get(n)!);
+    const bytes = Buffer.byteLength(JSON.stringify(compileTask(checkShape(parsed.value).task!)), 'utf8');
     rows.push({ name: `definition of ${n} chained henchmen (bytes; Step Functions takes 1,048,576)`, value: bytes, unit: 'bytes', target: n === 1000 ? '≤ 1,048,576 (issue 10)' : undefined });
   }
 
