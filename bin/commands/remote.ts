@@ -5,8 +5,8 @@
 import { parseArgs } from 'node:util';
 import { apiOf, ApiUnreachable, callApi, describeApiError } from './client.ts';
 import type { Api, ApiAnswer, ApiRequest } from './client.ts';
-import { executionIdOf, executionPath } from './execution-id.ts';
-import type { Io } from './io.ts';
+import { executionIdOf, executionPath, type ExecutionId } from './execution-id.ts';
+import { UsageError, type Io } from './io.ts';
 
 export const URL_OPTION = { url: { type: 'string' } } as const;
 
@@ -28,6 +28,31 @@ export async function ask(api: Api, request: ApiRequest, ok: readonly number[], 
 }
 
 export { apiOf };
+
+/** The one execution a command acts on (`<project>/<task>/<name>` or its ARN), from its positional arguments. */
+export function oneExecution(positionals: readonly string[]): ExecutionId {
+  const [id, ...extra] = positionals;
+  if (!id || extra.length > 0) throw new UsageError('give one execution: <project>/<task>/<name> or its ARN');
+  return executionIdOf(id);
+}
+
+/** POST <the execution's path>/<action> with a JSON body: what stop, cancel and resume send. */
+export function actOnExecution(
+  execution: ExecutionId,
+  action: 'stop' | 'cancel' | 'resume',
+  body: Record<string, unknown>,
+  ok: readonly number[],
+  io: Io,
+  url: string | undefined,
+): Promise<ApiAnswer | undefined> {
+  const request: ApiRequest = {
+    method: 'POST',
+    path: `${executionPath(execution)}/${action}`,
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  };
+  return ask(apiOf({ url }), request, ok, io, action);
+}
 
 export interface MoveView {
   state: string;

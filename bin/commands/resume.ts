@@ -3,9 +3,9 @@
  * (or at `--from`, an earlier henchman), the outputs of the moves before it carried over, through the API.
  */
 import { parseArgs } from 'node:util';
-import { UsageError, type Command } from './io.ts';
-import { executionIdOf, executionPath, shortExecutionId } from './execution-id.ts';
-import { apiOf, ask, URL_OPTION } from './remote.ts';
+import type { Command } from './io.ts';
+import { shortExecutionId } from './execution-id.ts';
+import { actOnExecution, oneExecution, URL_OPTION } from './remote.ts';
 
 export const usage = 'mastermind resume <project>/<task>/<execution> | <execution ARN> [--from <henchman>] [--json] [--url <API URL>]';
 
@@ -21,21 +21,8 @@ interface Resumed {
 
 export const resume: Command = async (args, io) => {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...URL_OPTION, from: { type: 'string' }, json: { type: 'boolean' } } });
-  const [id, ...extra] = positionals;
-  if (!id || extra.length > 0) throw new UsageError('give one execution: <project>/<task>/<name> or its ARN');
-  const execution = executionIdOf(id);
-  const answer = await ask(
-    apiOf({ url: values.url }),
-    {
-      method: 'POST',
-      path: `${executionPath(execution)}/resume`,
-      body: JSON.stringify(values.from !== undefined ? { from: values.from } : {}),
-      headers: { 'content-type': 'application/json' },
-    },
-    [201],
-    io,
-    'resume',
-  );
+  const execution = oneExecution(positionals);
+  const answer = await actOnExecution(execution, 'resume', values.from !== undefined ? { from: values.from } : {}, [201], io, values.url);
   if (!answer) return 1;
   if (values.json) {
     io.stdout(`${JSON.stringify(answer.body, null, 2)}\n`);
