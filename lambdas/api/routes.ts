@@ -4,7 +4,8 @@
  *
  * Every route that concerns one project carries it in its path (/projects/{project}/...), executions included,
  * so an IAM policy on execute-api paths can grant one project and nothing else (README, "Granting one project").
- * Only POST /hooks/{token} lies outside: it needs no signature, its token is the grant.
+ * Only two routes lie outside: GET /projects, the list of every project (an admin's route: a grant of one project
+ * does not cover it), and POST /hooks/{token}, which needs no signature: its token is the grant.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { NAME_PATTERN } from '#task/names';
@@ -15,7 +16,7 @@ import type { ExecutionRef } from '#service/executions';
 import { cancelExecution } from '#service/cancel';
 import { callHook, createHook, revokeHook } from '#service/hooks';
 import { resumeExecution } from '#service/resume';
-import { readProject, saveProject } from '#service/projects';
+import { listProjects, readProject, saveProject } from '#service/projects';
 import { deleteTask, getTaskVersion, listProjectTasks, listTaskVersions, MAX_SOURCE_BYTES, saveTask, validateTask } from '#service/tasks';
 import { bodyText, caller, header, ifMatch, json, jsonBody, objectBody, positiveInteger, query, sourceFormat } from './http.ts';
 
@@ -94,6 +95,11 @@ function taskSourceRequest({ event, params }: RouteRequest) {
 const etag = (version: number) => ({ ETag: `"${version}"` });
 
 export const ROUTES: readonly Route[] = [
+  {
+    method: 'GET',
+    path: '/projects',
+    run: async ({ event, deps }) => json(200, await listProjects(deps.store, page(event))),
+  },
   {
     method: 'GET',
     path: '/projects/{project}',

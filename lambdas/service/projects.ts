@@ -8,6 +8,9 @@ import { notFound } from './errors.ts';
 import { getProject, putProject } from './store.ts';
 import type { ProjectRecord, Store } from './store.ts';
 
+/** Every project with its settings, by name, a page at a time (GET /projects). */
+export { listProjects } from './store.ts';
+
 export async function readProject(store: Store, project: string): Promise<ProjectRecord> {
   const record = await getProject(store, project);
   if (!record) throw notFound(`Project ${project} does not exist; create it with PUT /projects/${project}.`);

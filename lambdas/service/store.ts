@@ -5,6 +5,7 @@
  * | item            | pk                    | sk                  |
  * | --------------- | --------------------- | ------------------- |
  * | project         | PROJECT#<project>     | PROJECT             |
+ * | project index   | PROJECTS              | PROJECT#<project>   |
  * | task (its head) | PROJECT#<project>     | TASK#<task>         |
  * | version counter | TASK#<project>#<task> | COUNTER             |
  * | task version    | TASK#<project>#<task> | VERSION#<0000000001>|
@@ -114,6 +115,8 @@ export interface PageOptions {
 export const MAX_VERSION_BYTES = 380 * 1024;
 
 const projectKey = (project: string) => ({ pk: `PROJECT#${project}`, sk: 'PROJECT' });
+const PROJECT_INDEX = 'PROJECTS';
+const projectIndexKey = (project: string) => ({ pk: PROJECT_INDEX, sk: `PROJECT#${project}` });
 const taskKey = (project: string, task: string) => ({ pk: `PROJECT#${project}`, sk: `TASK#${task}` });
 const versionsPk = (project: string, task: string) => `TASK#${project}#${task}`;
 const versionSk = (version: number) => `VERSION#${String(version).padStart(10, '0')}`;
@@ -192,7 +195,28 @@ export async function putProject(
     }),
   );
   const record = strip<ProjectRecord>(Attributes)!;
+  // The index entry lists the project (GET /projects) without a scan of the table; a copy of the record,
+  // written after it, so a listed project always exists.
+  await store.doc.send(new PutCommand({ TableName: store.table, Item: { ...projectIndexKey(project), ...record } }));
   return { record, created: record.createdAt === now && record.updatedAt === now };
+}
+
+/**
+ * The projects, by name, from the project index (a project saved before the index existed is listed once its
+ * settings are saved again).
+ */
+export async function listProjects(store: Store, options: PageOptions = {}): Promise<Page<ProjectRecord>> {
+  const result = await store.doc.send(
+    new QueryCommand({
+      TableName: store.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :project)',
+      ExpressionAttributeValues: { ':pk': PROJECT_INDEX, ':project': 'PROJECT#' },
+      Limit: pageLimit(options.limit),
+      ExclusiveStartKey: decodeNext(options.next, PROJECT_INDEX, 'PROJECT#'),
+    }),
+  );
+  const items = (result.Items ?? []).map((item) => strip<ProjectRecord>(item)!);
+  return withNext(items, encodeNext(result.LastEvaluatedKey));
 }
 
 // ---------------------------------------------------------------- tasks

@@ -66,6 +66,23 @@ describe('projects', () => {
       updatedBy: USER_ARN,
     });
   });
+
+  it('lists the projects with their settings, as GET /projects/{project} reads each, a page at a time', async () => {
+    // Prepare
+    await call('PUT', '/projects/listed', { body: JSON.stringify(SETTINGS), headers: jsonType });
+
+    // Act
+    const listed = await call('GET', '/projects', { query: { limit: '100' } });
+    const one = await call('GET', '/projects/listed');
+    const refused = await call('GET', '/projects', { query: { limit: '0' } });
+
+    // Assess
+    const items = (bodyOf(listed) as { items: { project: string }[] }).items;
+    expect(listed.statusCode).toBe(200);
+    expect(items.find((p) => p.project === 'listed')).toStrictEqual(bodyOf(one));
+    expect(items.map((p) => p.project)).toStrictEqual(items.map((p) => p.project).toSorted());
+    expect([refused.statusCode, (bodyOf(refused) as { error: string }).error]).toStrictEqual([400, 'BadRequest']);
+  });
 });
 
 describe('tasks', () => {

@@ -82,6 +82,9 @@ const BAD_BODIES: readonly { what: string; type: string; body: string }[] = [
   { what: 'a JSON body claimed as YAML with a BOM and NULs', type: 'text/yaml', body: '\uFEFF{"task": "\u0000"}' },
 ];
 
+/** The list routes: they take the page query (limit, next). */
+const LISTS = /\/(projects|tasks|versions|executions)$/;
+
 /** Routes whose answer depends on the body (all but GET and DELETE). */
 const takesBody = (route: Route) => route.method === 'PUT' || route.method === 'POST';
 
@@ -96,6 +99,11 @@ function cases(route: Route): Case[] {
     }
     if (param === 'id') found.push({ what: 'id unknown', path: pathOf(route, { id: encodeURIComponent(`${good.id}-gone`) }), init: { method: route.method, ...body } });
     if (param === 'token') found.push({ what: 'token unknown', path: pathOf(route, { token: 'x'.repeat(43) }), init: { method: route.method, ...body } });
+  }
+  if (route.method === 'GET' && LISTS.test(route.path)) {
+    for (const odd of ['limit=0', 'limit=abc', 'limit=101', 'next=not-a-token']) {
+      found.push({ what: `query ${odd}`, path: `${pathOf(route, {})}?${odd}`, init: { method: route.method } });
+    }
   }
   if (takesBody(route)) {
     for (const bad of BAD_BODIES) {

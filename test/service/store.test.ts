@@ -8,6 +8,7 @@ import {
   getProject,
   getTask,
   getVersion,
+  listProjects,
   listTasks,
   listVersions,
   markVersionPublished,
@@ -88,6 +89,30 @@ describe('projects', () => {
 
   it('answers undefined for a project that does not exist', async () => {
     expect(await getProject(store, 'nowhere')).toBeUndefined();
+  });
+
+  it('lists every project by name with its latest settings, a page at a time, from its own index', async () => {
+    // Prepare: a table of its own, so the list holds only these.
+    const own = await startDynalite();
+    try {
+      await putProject(own.store, 'web', { region: 'eu-west-1' }, 'alice', '2025-01-01T00:00:00.000Z');
+      await putProject(own.store, 'api', {}, 'alice', '2025-01-01T00:00:00.000Z');
+      await putProject(own.store, 'db', {}, 'alice', '2025-01-01T00:00:00.000Z');
+      await putProject(own.store, 'web', { region: 'us-east-1' }, 'bob', NOW);
+
+      // Act
+      const first = await listProjects(own.store, { limit: 2 });
+      const second = await listProjects(own.store, { limit: 2, next: first.next! });
+      const stranger = listProjects(own.store, { next: Buffer.from(JSON.stringify({ pk: 'PROJECT#web', sk: 'PROJECT' })).toString('base64url') });
+
+      // Assess
+      expect(first.items.map((p) => p.project)).toStrictEqual(['api', 'db']);
+      expect(second.items).toStrictEqual([{ project: 'web', settings: { region: 'us-east-1' }, createdAt: '2025-01-01T00:00:00.000Z', updatedAt: NOW, updatedBy: 'bob' }]);
+      expect(second.next).toBeUndefined();
+      await expect(stranger).rejects.toMatchObject({ code: 'BadRequest' });
+    } finally {
+      await own.close();
+    }
   });
 });
 
