@@ -9,14 +9,10 @@ import { actOnExecution, oneExecution, URL_OPTION } from './remote.ts';
 export const usage = 'mastermind cancel <project>/<task>/<execution> | <execution ARN> [--reason <text>] [--json] [--url <API URL>]';
 
 export const cancel: Command = async (args, io) => {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...URL_OPTION, reason: { type: 'string' }, json: { type: 'boolean' } } });
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...URL_OPTION, reason: { type: 'string' } } });
   const execution = oneExecution(positionals);
   const answer = await actOnExecution(execution, 'cancel', values.reason !== undefined ? { reason: values.reason } : {}, [202], io, values.url);
   if (!answer) return 1;
-  if (values.json) {
-    io.stdout(`${JSON.stringify(answer.body, null, 2)}\n`);
-    return 0;
-  }
   const cancelled = answer.body as { executionArn: string; message: string };
   io.stdout(`${cancelled.message}\narn     ${cancelled.executionArn}\n`);
   return 0;

@@ -1,5 +1,5 @@
 /** What every command shares: its output streams, reading task and settings files, option values. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { PROVIDER_NAMES, type ProjectSettings, type ProviderName } from '#task/catalog';
@@ -8,6 +8,11 @@ import { secretLayout, type SecretLayout } from '#task/secret-layout';
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /**
+   * Set under --json (index.ts): takes each answer of the API as it comes (remote.ts `ask`, or a command that puts
+   * several together); the last one taken is printed as JSON in place of the command's text.
+   */
+  readonly answer?: (body: unknown) => void;
 }
 
 export const processIo: Io = {
@@ -27,6 +32,17 @@ export function brief(value: unknown, shown = 100): string {
 /** A usage error: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {}
 
+/**
+ * Rows under a header, each column as wide as its widest cell, two spaces apart, with no trailing spaces: the one
+ * table every listing prints. No rows: `none` (what) instead of a header alone.
+ */
+export function table(header: readonly string[], rows: readonly (readonly string[])[], none: string): string {
+  if (rows.length === 0) return `${none}\n`;
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [header, ...rows].map((r) => `${line(r)}\n`).join('');
+}
+
 export async function readText(file: string, what: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
@@ -41,9 +57,20 @@ export function formatOf(file: string): 'yaml' | 'json' | undefined {
   return ext === '.json' ? 'json' : ext === '.yaml' || ext === '.yml' ? 'yaml' : undefined;
 }
 
-/** A JSON or YAML document given inline (starting with { or [) or as a file path. */
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A JSON or YAML document given inline (JSON starting with { or [, or YAML such as `user: ops` that names no
+ * file) or as a file path.
+ */
 export async function readDocument(value: string, what: string): Promise<unknown> {
-  const inline = /^\s*[{[]/.test(value);
+  const inline = /^\s*[{[]/.test(value) || (/:(\s|$)/.test(value) && !(await isFile(value)));
   const text = inline ? value : await readText(value, what);
   try {
     return parseYaml(text);

@@ -20,14 +20,10 @@ interface Resumed {
 }
 
 export const resume: Command = async (args, io) => {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...URL_OPTION, from: { type: 'string' }, json: { type: 'boolean' } } });
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...URL_OPTION, from: { type: 'string' } } });
   const execution = oneExecution(positionals);
   const answer = await actOnExecution(execution, 'resume', values.from !== undefined ? { from: values.from } : {}, [201], io, values.url);
   if (!answer) return 1;
-  if (values.json) {
-    io.stdout(`${JSON.stringify(answer.body, null, 2)}\n`);
-    return 0;
-  }
   const r = answer.body as Resumed;
   const carried = r.resumes.carried.length > 0 ? r.resumes.carried.join(', ') : 'none';
   io.stdout(

@@ -1,10 +1,14 @@
-/** `mastermind start`: starts an execution of a stored task through the API. */
+/** `mastermind start`: starts an execution of a stored task through the API; with --wait, watches it to its end. */
 import { parseArgs } from 'node:util';
 import { readDocument, UsageError, type Command } from './io.ts';
 import { shortExecutionId } from './execution-id.ts';
-import { apiOf, ask, URL_OPTION } from './remote.ts';
+import { apiOf, ask, oneTask, taskPath, URL_OPTION } from './remote.ts';
+import { EXIT_CODES_TEXT, INTERVAL_OPTION, intervalOf, watchExecution } from './watch.ts';
 
-export const usage = 'mastermind start <project>/<task> [--params <json or file>] [--key <idempotency key>] [--url <API URL>]';
+export const usage =
+  'mastermind start <project>/<task> [--params <json, yaml or file>] [--key <idempotency key>] [--wait [--interval <seconds>]] [--json] [--url <API URL>]';
+
+export const help = `with --wait, ${EXIT_CODES_TEXT}`;
 
 interface Started {
   project: string;
@@ -16,18 +20,15 @@ interface Started {
   consoleUrl: string;
 }
 
-/** `web/scale-out` → { project, task }; a bare task name is in project "default". */
-export function taskRef(text: string): { project: string; task: string } {
-  const parts = text.split('/');
-  if (parts.length > 2 || parts.some((p) => p === '')) throw new UsageError(`${text} is not <project>/<task>`);
-  return parts.length === 2 ? { project: parts[0]!, task: parts[1]! } : { project: 'default', task: parts[0]! };
-}
-
 export const start: Command = async (args, io) => {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...URL_OPTION, params: { type: 'string' }, key: { type: 'string' } } });
-  const [ref, ...extra] = positionals;
-  if (!ref || extra.length > 0) throw new UsageError('give one task as <project>/<task>');
-  const { project, task } = taskRef(ref);
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...URL_OPTION, ...INTERVAL_OPTION, params: { type: 'string' }, key: { type: 'string' }, wait: { type: 'boolean' } },
+  });
+  const ref = oneTask(positionals);
+  if (values.interval !== undefined && !values.wait) throw new UsageError('--interval goes with --wait');
+  const interval = intervalOf(values.interval);
   const params = values.params === undefined ? undefined : await readDocument(values.params, '--params');
   if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) throw new UsageError('--params must be an object');
   const api = apiOf({ url: values.url });
@@ -35,7 +36,7 @@ export const start: Command = async (args, io) => {
     api,
     {
       method: 'POST',
-      path: `/projects/${encodeURIComponent(project)}/tasks/${encodeURIComponent(task)}/executions`,
+      path: `${taskPath(ref)}/executions`,
       body: JSON.stringify(params === undefined ? {} : { params }),
       headers: { 'content-type': 'application/json', ...(values.key !== undefined ? { 'idempotency-key': values.key } : {}) },
     },
@@ -49,5 +50,5 @@ export const start: Command = async (args, io) => {
     `${started.started ? 'started' : 'already started'} ${shortExecutionId(started)} (version ${started.version})\n` +
       `arn     ${started.executionArn}\nconsole ${started.consoleUrl}\n`,
   );
-  return 0;
+  return values.wait ? watchExecution(api, started, io, 'start', interval) : 0;
 };

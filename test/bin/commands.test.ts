@@ -247,7 +247,7 @@ describe('mastermind', () => {
   it('lists the commands when asked for help', async () => {
     const io = capture();
     expect(await main(['--help'], io)).toBe(0);
-    expect(io.out()).toContain('  rehearse   run the task locally against a scenario\n');
+    expect(io.out()).toContain('  rehearse    run the task locally against a scenario\n');
   });
 
   it('refuses an unknown command with exit 2', async () => {

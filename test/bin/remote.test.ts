@@ -146,7 +146,7 @@ describe('mastermind start, status, history and stop', () => {
     // Act
     const result = await run(['status', 'arn:aws:states:eu-west-1:123456789012:execution:mastermind-web_relaunch:nope']);
     // Assess
-    expect(result).toStrictEqual({ code: 1, out: '', err: 'mastermind status: Task web/relaunch has no execution nope. (404 NotFound)\n' });
+    expect(result).toStrictEqual({ code: 1, out: '', err: 'mastermind status: Task web/relaunch has no execution nope. `mastermind executions web/relaunch` lists its executions. (404 NotFound)\n' });
   });
 
   it('refuses an ARN of a state machine that is not a Mastermind task\'s, before calling the API (exit 2)', async () => {
@@ -187,7 +187,7 @@ describe('the API a command talks to', () => {
     const code = await main(['status', 'web/relaunch/x'], io);
     vi.unstubAllEnvs();
     // Assess
-    expect([code, io.err()]).toStrictEqual([1, 'mastermind status: Task web/relaunch has no execution x. (404 NotFound)\n']);
+    expect([code, io.err()]).toStrictEqual([1, 'mastermind status: Task web/relaunch has no execution x. `mastermind executions web/relaunch` lists its executions. (404 NotFound)\n']);
   });
 
   it('says so when nothing answers at the URL, and exits 1', async () => {
