@@ -83,13 +83,22 @@ export function errorText(error: NonNullable<MoveView['error']>): string {
 }
 
 /**
- * How many henchmen had played and had no move under way at `at` (an ISO time; the whole view when left out):
- * each begun move of theirs had ended by then, none of them waiting to be polled.
+ * How many henchmen had played and had no move under way at `at` (an ISO time; the whole view when left out): each
+ * begun move of theirs had ended by then, and their last one was not waiting to be polled. An `each` is not done
+ * between two items: only when the move that begins after its last item is another henchman's, or none does and
+ * the execution has ended.
  */
-export function henchmenDone(all: readonly PlayedMove[], ended: (played: PlayedMove) => boolean, at?: string): number {
+export function henchmenDone(view: ExecutionView, all: readonly PlayedMove[], ended: (played: PlayedMove) => boolean, at?: string): number {
   const begun = all.filter((p) => at === undefined || p.move.start <= at);
   const last = new Map(begun.map((p) => [p.henchman, p]));
   const open = new Set(begun.filter((p) => !ended(p) || (at !== undefined && (p.move.end ?? p.move.start) > at)).map((p) => p.henchman));
-  // A move that answered "ask again" has ended, but its henchman goes on with the poll.
-  return [...last].filter(([henchman, p]) => !open.has(henchman) && p.move.status !== 'waiting').length;
+  const done = (henchman: string, p: PlayedMove) => {
+    if (open.has(henchman) || p.move.status === 'waiting') return false;
+    if (p.item === undefined) return true;
+    // After an item, the move that begins next says whether the each goes on (another item) or is over.
+    const end = p.move.end ?? p.move.start;
+    const next = all.find((o) => o.key !== p.key && o.move.start >= end);
+    return next === undefined ? executionEnded(view) : next.henchman !== henchman;
+  };
+  return [...last].filter(([henchman, p]) => done(henchman, p)).length;
 }

@@ -1,5 +1,5 @@
 /**
- * `mastermind project <name>`: a project's settings, as YAML (what `--set` takes back); with `--set`, creates the
+ * `mastermind project <name>`: a project's settings, as YAML by name (what `--set` takes back); with `--set`, creates the
  * project or replaces its settings (PUT /projects/{project}), from JSON or YAML text or a file.
  */
 import { parseArgs } from 'node:util';
@@ -12,7 +12,7 @@ import { apiOf, ask, projectPath, URL_OPTION } from './remote.ts';
 export const usage = 'mastermind project <name> [--set <settings: JSON, YAML or a file>] [--json] [--url <API URL>]';
 
 function describe(record: ProjectRecord): string {
-  const settings = Object.keys(record.settings).length > 0 ? toYaml(record.settings).replace(/^/gm, '  ').trimEnd() : '  (none)';
+  const settings = Object.keys(record.settings).length > 0 ? toYaml(record.settings, { sortMapEntries: true }).replace(/^/gm, '  ').trimEnd() : '  (none)';
   return `project ${record.project}\nsaved   ${record.updatedAt} by ${record.updatedBy} (created ${record.createdAt})\nsettings:\n${settings}\n`;
 }
 

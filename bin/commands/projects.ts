@@ -18,7 +18,7 @@ export const projects: Command = async (args, io) => {
   if (positionals.length > 0) throw new UsageError(`unexpected ${positionals.join(' ')}`);
   const items = await readAll<ProjectRecord>(apiOf({ url: values.url }), '/projects', io, 'projects');
   if (!items) return 1;
-  const rows = items.map((p) => [p.project, Object.keys(p.settings).join(', ') || '(none)', p.updatedAt, p.updatedBy]);
+  const rows = items.map((p) => [p.project, Object.keys(p.settings).sort().join(', ') || '(none)', p.updatedAt, p.updatedBy]);
   io.stdout(table(['PROJECT', 'SETTINGS', 'SAVED', 'BY'], rows, 'no projects yet: `mastermind project <name> --set <settings>` creates one'));
   return 0;
 };

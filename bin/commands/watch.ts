@@ -100,13 +100,15 @@ export async function watchExecution(api: Api, id: ExecutionId, io: Io, command:
     const all = playedMoves(view);
     const ended = (p: PlayedMove) => moveEnded(p, view, all);
     const progress = (at?: string) => {
-      const done = henchmenDone(all, ended, at);
+      const done = henchmenDone(view, all, ended, at);
       return `${done}${plot ? ` of ${plot.length}` : ''} henchm${(plot?.length ?? done) === 1 ? 'an' : 'en'} played`;
     };
 
     const lines: { at: string; key: string; kind: 0 | 1; text: string }[] = [];
     for (const p of all) {
       const m = p.move;
+      // A state entered and its provider not yet called: its action shows once it is.
+      if (m.action === undefined && m.status === 'running') continue;
       const state = seen.get(p.key) ?? { started: false, ended: false, attempts: m.attempts };
       const who = `${p.henchman.padEnd(width)}  ${m.phase.padEnd(4)}  ${m.action ?? ''}${p.item ? `  ${p.item}` : ''}`;
       if (!state.started) {
