@@ -312,6 +312,30 @@ describe('watch, start --wait, output and executions', () => {
     expect({ ...watched, out: at(watched.out) }).toStrictEqual({ code: 3, out: lines.join('\n'), err: '' });
   });
 
+  it('shows a move that waits: the answer "ask again", then its poll with its rounds', async () => {
+    // Prepare: a command run detached on the host; its move polls it (first after 2 s, then every 5 s).
+    const source = `task: waits\nproject: web\nplot:\n  - name: slow\n    provider: ssh\n    action: run\n    with: { host: 127.0.0.1, port: ${sshd.port}, command: "sleep 4; echo late", detach: true }\n`;
+    expect((await cli('push', await file('waits.yaml', source))).code).toBe(0);
+
+    // Act
+    const waited = await cli('start', 'web/waits', '--key', 'poll-1', '--wait', '--interval', '0.1');
+
+    // Assess
+    expect([waited.code, at(waited.out).split('\n').slice(3), waited.err]).toStrictEqual([
+      0,
+      [
+        'watching web/waits/poll-1 (started hh:mm:ss)',
+        'hh:mm:ss  slow  do    run  started',
+        'hh:mm:ss  slow  do    run  ask again in 2s  (0 of 1 henchman played)',
+        'hh:mm:ss  slow  poll  run  started',
+        'hh:mm:ss  slow  poll  run  succeeded after 2 poll rounds  {"exitCode":0,"stdout":"late\\n","stderr":"","truncated":false}  (1 of 1 henchman played)',
+        'SUCCEEDED in <duration>: 1 of 1 henchman played',
+        '',
+      ],
+      '',
+    ]);
+  }, 30_000);
+
   it('watches an execution stopped while it runs to ABORTED, exit 5; status exits 0 on it', async () => {
     // Prepare
     const source = `task: slow\nproject: web\nplot:\n${step('sleep', 'sleep 30')}`;
