@@ -6,11 +6,15 @@
  *
  *   watching web/deploy/run-1 (started 17:20:01)
  *   17:20:01  provision  do    launch  started
- *   17:20:04  provision  do    launch  waiting: ask again in 5s  (0 of 3 henchmen played)
+ *   17:20:04  provision  do    launch  ask again in 10s  (0 of 3 henchmen played)
  *   17:20:04  provision  poll  launch  started
- *   17:20:19  provision  poll  launch  succeeded after 3 poll rounds  {"instanceId":"i-0abc"}  (1 of 3 henchmen played)
+ *   17:20:35  provision  poll  launch  succeeded after 3 poll rounds  {"instanceId":"i-0abc",...}  (1 of 3 henchmen played)
+ *   17:20:35  configure  do    run  item 1  started
  *   ...
- *   SUCCEEDED in 1m02s: 3 of 3 henchmen played
+ *   FAILED in 1m02s: 2 of 3 henchmen played; Mastermind.Failed: exit code 1 is not allowed (allowed: 0) on ...
+ *
+ * A line is printed once the view shows it for good (a move that failed is reported once the next move has begun or
+ * the execution has ended: until then a retry may play it again), so the lines do not depend on when the view was read.
  */
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
