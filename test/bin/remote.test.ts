@@ -199,7 +199,7 @@ describe('the API a command talks to', () => {
     const code = await main(['status', 'web/relaunch/x', '--url', closed.url], io);
     // Assess
     expect(code).toBe(1);
-    expect(io.err()).toMatch(new RegExp(`^mastermind status: ${closed.url.replaceAll('.', '\\.')} cannot be reached: .+\\n$`));
+    expect(io.err()).toMatch(new RegExp(`^mastermind status: ${closed.url.replaceAll('.', '\\.')} cannot be reached: .+ \\(is the URL right\\? \`mastermind serve\` prints a local one\\)\\n$`));
   });
 
   it('signs a request with SigV4 as the AWS test suite expects (get-vanilla)', async () => {
