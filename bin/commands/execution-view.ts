@@ -10,7 +10,7 @@
  * | a move running, or waiting with no pollAfter        | under way (a poll between rounds is waiting without one)     |
  * | a move waiting with pollAfter                       | ended: its action answered "ask again in N seconds"          |
  * | a move with any other status (succeeded, failed, stopped, fired, ...) | ended, once a later move has begun or the execution has ended (until then a failed attempt may be retried) |
- * | a move of state `<henchman>: item` (an each)        | one item: its `item` field names it, else its place (item 2) |
+ * | a move of state `<henchman>: item` (an each)        | one item: its `item` field names it, else its place (item 2); its poll (`<henchman>: item poll`) is that item's |
  * | phase poll                                          | its attempts are poll rounds                                 |
  */
 import type { ExecutionView, MoveView } from './remote.ts';
@@ -35,22 +35,32 @@ export interface PlayedMove {
   readonly item?: string;
 }
 
-const isItemState = (state: string) => state.endsWith(': item');
+/** The first state of an item of `each` is "<henchman>: item"; its poll, "<henchman>: item poll" (compiler/layout.ts). */
+const itemState = (henchman: string) => `${henchman}: item`;
 
-/** Every move of the view, in the order they began. */
+/**
+ * Every move of the view, in the order they began. The items of an `each` are told apart by the view's `item` when it
+ * gives one, else numbered as they began; an item's poll takes the label of the item that asked to be polled, first
+ * asked first served.
+ */
 export function playedMoves(view: ExecutionView): PlayedMove[] {
   const moves = view.henchmen.flatMap((h) => {
     let items = 0;
+    const polled: string[] = [];
     return h.moves.map((move, i) => {
       const named = (move as MoveView & { item?: unknown }).item;
-      const item = isItemState(move.state) ? (named !== undefined ? (typeof named === 'string' ? named : JSON.stringify(named)) : `item ${++items}`) : undefined;
+      let item: string | undefined;
+      if (named !== undefined) item = typeof named === 'string' ? named : JSON.stringify(named);
+      else if (move.state === itemState(h.henchman)) item = `item ${++items}`;
+      else if (move.state.startsWith(`${itemState(h.henchman)} `)) item = polled.shift() ?? 'item';
+      if (item !== undefined && move.status === 'waiting' && move.pollAfter !== undefined) polled.push(item);
       return { key: `${h.henchman}#${i}`, henchman: h.henchman, move, ...(item !== undefined ? { item } : {}) };
     });
   });
   return moves.sort((a, b) => a.move.start.localeCompare(b.move.start));
 }
 
-/** The move is under way: not begun its end, or a poll between rounds. */
+/** The move is under way: running, or a poll between two rounds. */
 function underWay(move: MoveView): boolean {
   return move.status === 'running' || (move.status === 'waiting' && move.pollAfter === undefined);
 }

@@ -256,7 +256,7 @@ describe('watch, start --wait, output and executions', () => {
     `  - name: each-host\n    provider: ssh\n    action: run\n    each: \${params.hosts}\n    concurrency: 1\n    with: { host: 127.0.0.1, port: ${sshd.port}, command: "echo \${item}" }\n` +
     step('finish', 'echo done');
 
-  it('starts and watches an execution to SUCCEEDED, one line as each move begins and ends, exit 0; watch afterwards prints the same', async () => {
+  it('starts and watches an execution to SUCCEEDED, one line as each move begins and ends, exit 0; watch afterwards prints the same; --json prints its last view', async () => {
     // Prepare
     expect((await cli('push', await file('deploy.yaml', deploy()))).code).toBe(0);
 
@@ -264,6 +264,7 @@ describe('watch, start --wait, output and executions', () => {
     const waited = await cli('start', 'web/deploy', '--key', 'ok-1', '--wait', '--interval', '0.05');
     const watched = await cli('watch', 'web/deploy/ok-1');
     const byArn = await cli('watch', arnOf('deploy', 'ok-1'), '--json');
+    const json = await cli('start', 'web/deploy', '--key', 'ok-2', '--wait', '--interval', '0.05', '--json');
 
     // Assess
     const arn = arnOf('deploy', 'ok-1');
@@ -286,6 +287,7 @@ describe('watch, start --wait, output and executions', () => {
     });
     expect({ ...watched, out: at(watched.out) }).toStrictEqual({ code: 0, out: ['watching web/deploy/ok-1 (started hh:mm:ss)', ...moves].join('\n'), err: '' });
     expect([byArn.code, JSON.parse(byArn.out), byArn.err]).toStrictEqual([0, await get('/projects/web/tasks/deploy/executions/ok-1'), '']);
+    expect([json.code, JSON.parse(json.out), json.err]).toStrictEqual([0, await get('/projects/web/tasks/deploy/executions/ok-2'), '']);
   });
 
   it('watches an execution to FAILED with the error of the move and of the execution, exit 3; start --wait exits 3 too', async () => {
@@ -335,6 +337,36 @@ describe('watch, start --wait, output and executions', () => {
       '',
     ]);
   }, 30_000);
+
+  it('tells the items of an each apart when they wait, each poll under its own item', async () => {
+    // Prepare
+    const source =
+      `task: waves\nproject: web\nparams: { hosts: { type: list, default: [a, b] } }\nplot:\n  - name: wave\n    provider: ssh\n    action: run\n    each: \${params.hosts}\n    concurrency: 1\n` +
+      `    with: { host: 127.0.0.1, port: ${sshd.port}, command: "sleep 4; echo \${item}", detach: true }\n`;
+    expect((await cli('push', await file('waves.yaml', source))).code).toBe(0);
+
+    // Act
+    const waited = await cli('start', 'web/waves', '--key', 'waves-1', '--wait', '--interval', '0.1');
+
+    // Assess
+    const done = (item: string) => `{"exitCode":0,"stdout":"${item}\\n","stderr":"","truncated":false}`;
+    expect([waited.code, at(waited.out).split('\n').slice(4), waited.err]).toStrictEqual([
+      0,
+      [
+        'hh:mm:ss  wave  do    run  item 1  started',
+        'hh:mm:ss  wave  do    run  item 1  ask again in 2s  (0 of 1 henchman played)',
+        'hh:mm:ss  wave  poll  run  item 1  started',
+        `hh:mm:ss  wave  poll  run  item 1  succeeded after 2 poll rounds  ${done('a')}  (0 of 1 henchman played)`,
+        'hh:mm:ss  wave  do    run  item 2  started',
+        'hh:mm:ss  wave  do    run  item 2  ask again in 2s  (0 of 1 henchman played)',
+        'hh:mm:ss  wave  poll  run  item 2  started',
+        `hh:mm:ss  wave  poll  run  item 2  succeeded after 2 poll rounds  ${done('b')}  (1 of 1 henchman played)`,
+        'SUCCEEDED in <duration>: 1 of 1 henchman played',
+        '',
+      ],
+      '',
+    ]);
+  }, 40_000);
 
   it('watches an execution stopped while it runs to ABORTED, exit 5; status exits 0 on it', async () => {
     // Prepare
