@@ -25,8 +25,9 @@ interface TaskView {
 }
 
 function hookText(t: TaskView): string {
+  const id = `${t.project}/${t.task}`;
   if (!t.hook) return 'off (the task does not set triggers.hook: true)';
-  return t.hookActive ? 'on, its URL in use (`mastermind hook ... --rotate` makes a new one)' : `on, no URL yet (\`mastermind hook ${t.project}/${t.task}\` makes one)`;
+  return t.hookActive ? `on, its URL in use (\`mastermind hook ${id} --rotate\` makes a new one)` : `on, no URL yet (\`mastermind hook ${id}\` makes one)`;
 }
 
 export const task: Command = async (args, io) => {
@@ -41,7 +42,7 @@ export const task: Command = async (args, io) => {
     `saved         ${t.createdAt} by ${t.createdBy}`,
     `state machine ${t.stateMachineVersionArn ?? t.stateMachineArn}`,
     `alarms        ${t.alarms.length > 0 ? t.alarms.join(', ') : '-'}`,
-    `hook          ${hookText(t).replace('hook ...', `hook ${t.project}/${t.task}`)}`,
+    `hook          ${hookText(t)}`,
     `source (${t.format}):`,
   ];
   io.stdout(`${lines.join('\n')}\n${t.source.endsWith('\n') ? t.source : `${t.source}\n`}`);
