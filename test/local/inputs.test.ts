@@ -7,6 +7,7 @@ import type { ProviderHandler } from '#engine/run';
 import { startLocalService } from '#local/service';
 import type { LocalService } from '#local/service';
 import type { ProviderEvent } from '#providers/contract';
+import { alarmJson, snsEvent } from '../triggers/messages.ts';
 
 const NOW = new Date('2025-05-06T07:08:09.000Z');
 const PIN_A = 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -276,5 +277,63 @@ describe('project settings apply to the next run', () => {
     expect(project.body.settings).toStrictEqual({ user: 'deploy', key: KEY, hostKey: PIN_B });
     expect(task.body.version).toBe(2);
     expect(input.user).toBe('deploy');
+  });
+});
+
+describe('POST /local/alarms says what each message did', () => {
+  it('names the executions a change into ALARM started, and why each other message started nothing', async () => {
+    // Prepare
+    await call('PUT', '/projects/alarmed', { user: 'ops', key: '${secret:/mastermind/alarmed/ssh-key}' });
+    await putTask('alarmed', 'heal', sshTask('heal').replace('plot:', 'triggers: { alarms: [disk-full] }\nplot:'));
+    await putTask('alarmed', 'page', sshTask('page').replace('plot:', 'params: { team: { type: string } }\ntriggers: { alarms: [disk-full] }\nplot:'));
+    const event = snsEvent(
+      alarmJson('disk-full', 'ALARM', '2025-05-06T07:00:00.000+0000'),
+      alarmJson('disk-full', 'OK', '2025-05-06T07:30:00.000+0000'),
+      alarmJson('nobody-listens', 'ALARM', '2025-05-06T07:00:00.000+0000'),
+      'not json',
+      JSON.stringify({ AlarmName: 'half' }),
+    );
+
+    // Act
+    const answer = await call('POST', '/local/alarms', event);
+    await local.stepFunctions.idle();
+    const again = await call('POST', '/local/alarms', snsEvent(alarmJson('disk-full', 'ALARM', '2025-05-06T07:00:00.000+0000')));
+    await local.stepFunctions.idle();
+
+    // Assess
+    const name = 'alarm-disk-full-20250506070000000';
+    const execution = { name, executionArn: `arn:aws:states:us-east-1:000000000000:execution:mastermind-alarmed_heal:${name}`, path: `/projects/alarmed/tasks/heal/executions/${name}` };
+    const notification = 'the SNS message is not a CloudWatch alarm notification (AlarmName, NewStateValue, StateChangeTime)';
+    expect(answer).toStrictEqual({
+      status: 200,
+      body: {
+        started: 1,
+        alreadyStarted: 0,
+        skippedRunning: 0,
+        ignored: 4,
+        failed: 1,
+        messages: [
+          {
+            alarmName: 'disk-full',
+            state: 'ALARM',
+            time: '2025-05-06T07:00:00.000+0000',
+            tasks: [
+              { project: 'alarmed', task: 'heal', outcome: 'started', execution },
+              {
+                project: 'alarmed',
+                task: 'page',
+                outcome: 'failed',
+                error: { code: 'InvalidParams', message: 'The params do not fit the task. params.team: is required (a string without a default)' },
+              },
+            ],
+          },
+          { alarmName: 'disk-full', state: 'OK', time: '2025-05-06T07:30:00.000+0000', ignored: 'the alarm went to OK, not ALARM: only a change into ALARM starts tasks', tasks: [] },
+          { alarmName: 'nobody-listens', state: 'ALARM', time: '2025-05-06T07:00:00.000+0000', ignored: 'no task names alarm nobody-listens', tasks: [] },
+          { ignored: 'not an alarm message: the SNS message is not JSON', tasks: [] },
+          { ignored: `not an alarm message: ${notification}`, tasks: [] },
+        ],
+      },
+    });
+    expect((again.body.messages as { tasks: unknown[] }[])[0]!.tasks[0]).toStrictEqual({ project: 'alarmed', task: 'heal', outcome: 'already-started', execution });
   });
 });
