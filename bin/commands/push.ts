@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { formatTaskError } from '#task/errors';
 import type { TaskError } from '#task/errors';
+import { NAME_PATTERN } from '#task/names';
 import { parseTask } from '#task/parse';
 import { formatOf, readText, UsageError, type Command, type Io } from './io.ts';
 import { apiOf, ApiUnreachable, callApi, describeApiError } from './client.ts';
@@ -23,7 +24,7 @@ interface Saved {
   stateMachineVersionArn: string;
 }
 
-/** The name the file is checked under by the API's validate route when it names no task (its errors say so). */
+/** The name the file is checked under by the API's validate route when it names no task, or not a valid name (its errors say so). */
 const UNNAMED = 'unnamed';
 
 /** Task errors as `validate` prints them; exit code 1. */
@@ -69,14 +70,15 @@ export const push: Command = async (args, io) => {
   }
   const project = values.project ?? names.project ?? 'default';
   const api = apiOf({ url: values.url });
-  const path = `/projects/${encodeURIComponent(project)}/tasks/${encodeURIComponent(names.task ?? UNNAMED)}`;
-  // A file that names no task has no route to be saved at: the API checks it (with the project's settings) and
-  // answers every error, the missing name among them.
+  // A file that names no task, or a name no route takes, cannot be saved: the API checks it (with the project's
+  // settings) under a stand-in name and answers every error, the name's among them.
+  const named = names.task !== undefined && NAME_PATTERN.test(names.task) ? names.task : undefined;
+  const path = `/projects/${encodeURIComponent(project)}/tasks/${encodeURIComponent(named ?? UNNAMED)}`;
   let answer;
   try {
     answer = await callApi(api, {
-      method: names.task === undefined ? 'POST' : 'PUT',
-      path: names.task === undefined ? `${path}/validate` : path,
+      method: named === undefined ? 'POST' : 'PUT',
+      path: named === undefined ? `${path}/validate` : path,
       body: source,
       headers: { 'content-type': format === 'json' ? 'application/json' : 'application/yaml' },
     });
@@ -87,8 +89,8 @@ export const push: Command = async (args, io) => {
   }
   const errors = answer.status === 400 ? taskErrorsOf(answer.body) : undefined;
   if (errors) return printTaskErrors(errors, file, io);
-  if (names.task === undefined || (answer.status !== 200 && answer.status !== 201)) {
-    io.stderr(`mastermind push: ${names.task === undefined ? `${file} names no task (the field \`task\`)\n` : describeApiError(answer)}`);
+  if (named === undefined || (answer.status !== 200 && answer.status !== 201)) {
+    io.stderr(`mastermind push: ${named === undefined ? `${file} names no task that can be saved (the field \`task\`)\n` : describeApiError(answer)}`);
     return 1;
   }
   const saved = answer.body as Saved;
