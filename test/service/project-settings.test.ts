@@ -62,4 +62,22 @@ describe('project settings and the secrets they name', () => {
     expect(refused).toMatchObject({ code: 'InvalidSettings', details: [{ place: 'settings.key', message: "${secret:/mastermind/api/ssh-key} is not one of project api's secrets: a task of project api names only secrets under /ops/api/ or the shared /common/" }] });
     expect(saved.record.settings).toStrictEqual({ key: '${secret:/ops/api/ssh-key}', chefClientKey: '${secret:/common/chef}' });
   });
+
+  it('takes a host key pin only as ssh-keygen -lf prints it, as the ssh provider compares it', () => {
+    // Prepare
+    const pin = 'SHA256:Xj1mV0ZkT4Q3m3lq1yXkq0pD6jZ1bH0o2w3rN8s9tUc';
+    // Act
+    const padded = (() => {
+      try {
+        return checkSettings({ hostKey: `${pin}=` }, 'web');
+      } catch (error) {
+        return (error as { details: unknown }).details;
+      }
+    })();
+    // Assess
+    expect(checkSettings({ hostKey: pin }, 'web')).toStrictEqual({ hostKey: pin });
+    expect(padded).toStrictEqual([
+      { place: 'settings.hostKey', message: 'must be a SHA256 host key fingerprint as ssh-keygen -lf prints it: SHA256: and 43 base64 characters, no trailing =' },
+    ]);
+  });
 });
