@@ -315,7 +315,8 @@ export async function refreshTask(deps: ServiceDeps, project: string, task: stri
       if (error instanceof VersionConflictError && round + 1 < REFRESH_ROUNDS) continue;
       const code = error instanceof ServiceError ? error.code : 'InternalError';
       deps.log.warn('a task was not brought up to date with its project settings', { project, task, error: { name: (error as Error)?.name, message: (error as Error)?.message } });
-      return { task, version: (await getTask(deps.store, project, task))?.version ?? head.version, error: { code, message: (error as Error).message } };
+      const details = error instanceof ServiceError ? error.details.map((d) => ` ${d.place ? `${d.place}: ` : ''}${d.message}`).join(';') : '';
+      return { task, version: (await getTask(deps.store, project, task))?.version ?? head.version, error: { code, message: `${(error as Error).message}${details}` } };
     }
   }
 }

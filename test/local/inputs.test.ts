@@ -258,26 +258,34 @@ describe('project settings apply to the next run', () => {
     ]);
   });
 
-  it('refuses settings under which a task would not be valid, with every problem, and changes nothing', async () => {
+  it('refuses settings under which a task would not be valid, with every problem of every task, and changes nothing', async () => {
+    // Prepare
+    const before = { project: await call('GET', '/projects/web'), deploy: await call('GET', '/projects/web/tasks/deploy'), own: await call('GET', '/projects/web/tasks/own') };
+
     // Act
-    const refused = await call('PUT', '/projects/web', { key: '${secret:/mastermind/web/other-key}' });
-    const project = await call('GET', '/projects/web');
-    const task = await call('GET', '/projects/web/tasks/deploy');
+    const refused = await call('PUT', '/projects/web', { hostKey: PIN_A });
+    const after = { project: await call('GET', '/projects/web'), deploy: await call('GET', '/projects/web/tasks/deploy'), own: await call('GET', '/projects/web/tasks/own') };
     const input = await firstCallInput('web', 'deploy');
 
     // Assess
+    const needs = (input: string, what: string) => `henchman 'restart' (ssh run) needs the input '${input}' (${what}), and the project settings do not give it either`;
+    const key = 'the private key, as a ${secret:/ssm/name} reference';
     expect(refused).toStrictEqual({
       status: 400,
       body: {
         error: 'InvalidSettings',
-        message: 'Under these settings a task of project web would not be valid (deploy); nothing was changed.',
-        details: [{ place: 'tasks.deploy.plot[0].with.user', code: 'missing-input', message: "henchman 'restart' (ssh run) needs the input 'user' (SSH user name), and the project settings do not give it either", line: 6, column: 5 }],
+        message: 'Under these settings 2 tasks of project web would not be valid (deploy, own); nothing was changed.',
+        details: [
+          { place: 'tasks.deploy.plot[0].with.user', code: 'missing-input', message: needs('user', 'SSH user name'), line: 6, column: 5 },
+          { place: 'tasks.deploy.plot[0].with.key', code: 'missing-input', message: needs('key', key), line: 6, column: 5 },
+          { place: 'tasks.own.plot[0].with.key', code: 'missing-input', message: needs('key', key), line: 6, column: 5 },
+        ],
       },
     });
-    expect(project.body.settings).toStrictEqual({ user: 'deploy', key: KEY, hostKey: PIN_B });
-    expect(task.body.version).toBe(2);
-    expect(input.user).toBe('deploy');
+    expect(after).toStrictEqual(before);
+    expect([input.user, input.hostKey]).toStrictEqual([(before.project.body.settings as { user: string }).user, (before.project.body.settings as { hostKey: string }).hostKey]);
   });
+
 });
 
 describe('POST /local/alarms says what each message did', () => {
