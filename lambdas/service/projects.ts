@@ -22,6 +22,9 @@ import { getProject, putProject } from './store.ts';
 import type { ProjectRecord, Store } from './store.ts';
 import type { Refreshed } from './tasks.ts';
 
+/** Tasks saved again at once by a settings change. */
+const REFRESH_CONCURRENCY = 4;
+
 /** The cause recorded on the versions a settings change makes. */
 export const SETTINGS_CAUSE = 'project settings changed';
 
@@ -70,7 +73,13 @@ export async function changeProject(deps: ServiceDeps, project: string, value: u
   const existed = (await getProject(deps.store, project)) !== undefined;
   const { record } = await putProject(deps.store, project, settings, who, deps.now().toISOString());
   const created = !existed;
+  // A few at a time: each save waits mostly on Step Functions, and the answer must come within API Gateway's 29 s.
+  const heads = await allTasks(deps, project);
   const tasks: Refreshed[] = [];
-  for (const head of await allTasks(deps, project)) tasks.push(await refreshTask(deps, project, head.task, who, SETTINGS_CAUSE));
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < heads.length; i = next++) tasks[i] = await refreshTask(deps, project, heads[i]!.task, who, SETTINGS_CAUSE);
+  };
+  await Promise.all(Array.from({ length: Math.min(REFRESH_CONCURRENCY, heads.length) }, worker));
   return { record, created, tasks };
 }

@@ -113,3 +113,22 @@ describe('a project settings change whose republish fails', () => {
     expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toStrictEqual(['a task was not brought up to date with its project settings']);
   });
 });
+
+describe('a project settings change over many tasks', () => {
+  it('saves every task again, a few at a time, and answers them in the order they are listed', async () => {
+    // Prepare
+    const deps = serviceDeps(dynamo.store, fakeStepFunctions().sfn);
+    await changeProject(deps, 'many', SETTINGS, 'alice');
+    const names = ['t1', 't2', 't3', 't4', 't5', 't6', 't7'];
+    for (const task of names) await saveTask(deps, { project: 'many', task, source: taskSource(task), who: 'alice' });
+
+    // Act
+    const changed = await changeProject(deps, 'many', { ...SETTINGS, user: 'deploy' }, 'bob');
+
+    // Assess
+    expect(changed.tasks).toStrictEqual(names.map((task) => ({ task, version: 2, previousVersion: 1 })));
+    expect((await Promise.all(names.map((task) => getTaskVersion(deps, 'many', task)))).map((v) => [v.version, v.cause])).toStrictEqual(
+      names.map(() => [2, 'project settings changed']),
+    );
+  });
+});
