@@ -1,6 +1,7 @@
 import '#engine/polyfill';
 import { parseArgs } from 'node:util';
-import { loadScenario, rehearsalHandler } from '#engine/rehearsal';
+import { loadScenario, rehearsalHandler, scenarioProblems } from '#engine/rehearsal';
+import { paramProblems } from '#service/params';
 import { runTask, type Move } from '#engine/run';
 import { compileSource } from '#task/compile';
 import { formatTaskError } from '#task/errors';
@@ -55,6 +56,17 @@ export const rehearse: Command = async (args, io) => {
   const params = await objectOption(values.params, '--params');
   const trigger = await objectOption(values.trigger, '--trigger');
   const task = compiled.task;
+  // What the API would refuse (params missing, of the wrong type, unknown) and answers that would never be given.
+  const problems = [
+    ...paramProblems(task.params ?? {}, params ?? {}).map((p) => `  --params ${p.place}: ${p.message}`),
+    ...scenarioProblems(scenarioText, scenario, task.plot.map((h) => h.name)).map(
+      (p) => `  ${values.scenario}${p.line !== undefined ? `:${p.line}:${p.column}` : ''} ${p.place}: ${p.message}`,
+    ),
+  ];
+  if (problems.length > 0) {
+    io.stderr(`mastermind rehearse: ${problems.length === 1 ? 'this does' : 'these do'} not fit task ${task.task}; nothing was rehearsed:\n${problems.join('\n')}\n`);
+    return 2;
+  }
   const width = Math.max(...task.plot.map((h) => h.name.length), 8);
 
   io.stdout(`rehearsing ${task.task}: ${task.plot.length} henchmen${values.scenario ? `, scenario ${values.scenario}` : ''}\n`);

@@ -47,7 +47,7 @@ export function taskPath(ref: TaskRef): string {
  * What to do next, in the CLI's words, for the API's answers that name a route or a missing thing: the API
  * speaks to every client (`create it with PUT /projects/web`), the CLI names its own command.
  */
-function forTheCli(answer: ApiAnswer): ApiAnswer {
+export function forTheCli(answer: ApiAnswer): ApiAnswer {
   const body = answer.body as { message?: unknown } | undefined;
   const message = typeof body === 'object' && body !== null && typeof body.message === 'string' ? body.message : undefined;
   if (answer.status !== 404 || message === undefined) return answer;

@@ -16,7 +16,7 @@ import type { ExecutionRef } from '#service/executions';
 import { cancelExecution } from '#service/cancel';
 import { callHook, createHook, revokeHook } from '#service/hooks';
 import { resumeExecution } from '#service/resume';
-import { listProjects, readProject, saveProject } from '#service/projects';
+import { changeProject, listProjects, readProject } from '#service/projects';
 import { deleteTask, getTaskVersion, listProjectTasks, listTaskVersions, MAX_SOURCE_BYTES, saveTask, validateTask } from '#service/tasks';
 import { bodyText, caller, header, ifMatch, json, jsonBody, objectBody, positiveInteger, query, sourceFormat } from './http.ts';
 
@@ -112,8 +112,8 @@ export const ROUTES: readonly Route[] = [
       const project = name(params, 'project');
       const body = jsonBody(event, MAX_JSON_BYTES);
       const settings = body === undefined ? {} : body;
-      const { record, created } = await saveProject(deps.store, project, settings, caller(event), deps.config.secrets);
-      return json(created ? 201 : 200, record);
+      const { record, created, tasks } = await changeProject(deps, project, settings, caller(event));
+      return json(created ? 201 : 200, { ...record, tasks });
     },
   },
   {

@@ -23,11 +23,14 @@
  * A reference with no value in the execution (a hook body field on a manual start, an index past the end of a
  * list) fails its move with Mastermind.Invalid before any answer is given, as the provider runtime does.
  * Henchmen and phases the scenario leaves out answer with plausible outputs built from the catalog's
- * output fields (strings "<henchman>-<field>", numbers 0, booleans false), so any task rehearses.
+ * output fields (strings "<henchman>-<field>", numbers 0, booleans false), so any task rehearses. A scenario
+ * that names a henchman the task does not have is refused ({@link scenarioProblems}): its answers would never be
+ * given, and the rehearsal would show a path the user did not mean.
  */
-import { parse } from 'yaml';
+import { isMap, isScalar, LineCounter, parse, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { catalog } from '#task/catalog';
+import { didYouMean, listWords } from '#task/errors';
 import type { FieldType, ProviderName } from '#task/catalog';
 import { CancelledError, FailedError, InvalidError, TaskTimeoutError, TransientError } from '#providers/contract';
 import type { Phase, ProviderEvent, ProviderResult } from '#providers/contract';
@@ -78,6 +81,37 @@ export function loadScenario(text: string): Scenario {
 function explain(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_union') return 'an answer is one of { output: {...} }, { fail: text }, { invalid: text }, { transient: text }, { cancel: text }, { taskTimeout: text }, { poll: N, after?: seconds }';
   return issue.message;
+}
+
+/** One thing wrong with a scenario for a task: its place in the scenario (line and column when known) and why. */
+export interface ScenarioProblem {
+  readonly place: string;
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** Every henchman the scenario names that the task does not have, each with its place in the scenario's text. */
+export function scenarioProblems(text: string, scenario: Scenario, henchmen: readonly string[]): ScenarioProblem[] {
+  const unknown = Object.keys(scenario.henchmen).filter((name) => !henchmen.includes(name));
+  if (unknown.length === 0) return [];
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter });
+  const node = document.get('henchmen', true);
+  const where = new Map<string, { line: number; column: number }>();
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (isScalar(pair.key) && pair.key.range) {
+        const { line, col } = lineCounter.linePos(pair.key.range[0]);
+        where.set(String(pair.key.value), { line, column: col });
+      }
+    }
+  }
+  return unknown.map((name) => ({
+    place: `henchmen.${name}`,
+    message: `the task has no henchman ${name}${didYouMean(name, henchmen)}; its henchmen are ${listWords(henchmen, 'and')}`,
+    ...where.get(name),
+  }));
 }
 
 function sample(type: FieldType, henchman: string, field: string): unknown {

@@ -29,6 +29,7 @@ import { handleAlarmEvent } from '../triggers/start.ts';
 import { answering, apiListener, BodyTooLarge, listen, readBody, requestTarget } from './http.ts';
 import { localProviders } from './providers.ts';
 import { LocalStepFunctions } from './step-functions.ts';
+import type { ExecutionChange } from './step-functions.ts';
 
 /** Where an alarm notification is posted; outside the API's routes (they start with /projects and /hooks). */
 export const ALARMS_PATH = '/local/alarms';
@@ -63,6 +64,14 @@ export interface LocalServiceOptions {
   readonly handler?: ProviderHandler;
   readonly log?: Log;
   readonly now?: () => Date;
+  /** Told when an execution starts and when it ends, with its project and task. */
+  readonly onExecution?: (event: ExecutionEvent) => void;
+}
+
+/** An execution that started or ended, with the project and task its state machine belongs to. */
+export interface ExecutionEvent extends ExecutionChange {
+  readonly project: string;
+  readonly task: string;
 }
 
 export interface LocalService {
@@ -157,6 +166,17 @@ export function localListener(deps: ServiceDeps): RequestListener {
   };
 }
 
+/** The project and task a state machine was published for (its tags); its name when they cannot be read. */
+function taskOf(stepFunctions: LocalStepFunctions, stateMachineArn: string): { project: string; task: string } {
+  try {
+    const { project, task } = stepFunctions.tagsOf(stateMachineArn);
+    if (project && task) return { project, task };
+  } catch {
+    // the state machine was deleted meanwhile
+  }
+  return { project: '?', task: stateMachineArn.split(':').at(-1) ?? '?' };
+}
+
 export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
   const config = localConfig(LOCAL_REGION, LOCAL_ACCOUNT, options.secretLayout);
   const log = options.log ?? quiet;
@@ -178,6 +198,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       account: LOCAL_ACCOUNT,
       log,
       ...(options.now ? { now: options.now } : {}),
+      ...(options.onExecution ? { onExecution: (change: ExecutionChange) => options.onExecution!({ ...change, ...taskOf(stepFunctions, change.stateMachineArn) }) } : {}),
     });
     const deps: ServiceDeps = {
       store,

@@ -92,6 +92,20 @@ export interface LocalStepFunctionsOptions {
   /** Where an execution's unexpected failure is logged (never its input or output). */
   readonly log?: Log;
   readonly now?: () => Date;
+  /** Told when an execution starts and when it ends (serve prints a line for each). */
+  readonly onExecution?: (change: ExecutionChange) => void;
+}
+
+/** An execution that started or ended, as {@link LocalStepFunctionsOptions.onExecution} is told of it. */
+export interface ExecutionChange {
+  readonly change: 'started' | 'ended';
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: ExecutionStatus;
+  readonly startDate: Date;
+  readonly stopDate?: Date;
+  readonly error?: string;
 }
 
 interface Version {
@@ -467,6 +481,7 @@ export class LocalStepFunctions {
       const answer = () => this.options.handler(event, provider, call);
       return call ? history.call(call, event, answer) : answer();
     };
+    this.told('started', execution);
     execution.done = runTask(JSON.parse(version?.definition ?? machine.definition) as StateMachineDefinition, given, {
       handler,
       executionId: executionArn,
@@ -499,6 +514,24 @@ export class LocalStepFunctions {
     if (end.error !== undefined) execution.error = end.error;
     if (end.cause !== undefined) execution.cause = end.cause;
     execution.history.end(end);
+    this.told('ended', execution);
+  }
+
+  private told(change: ExecutionChange['change'], e: Execution): void {
+    try {
+      this.options.onExecution?.({
+        change,
+        executionArn: e.executionArn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: e.startDate,
+        ...(e.stopDate ? { stopDate: e.stopDate } : {}),
+        ...(e.error !== undefined ? { error: e.error } : {}),
+      });
+    } catch (error) {
+      this.options.log?.warn('a listener of executions failed', { error: (error as Error).message });
+    }
   }
 
   private abort(execution: Execution, error: string | undefined, cause: string | undefined): void {

@@ -2,10 +2,15 @@
  * Hooks: a secret URL per task that outside monitors call to start it. The token is random, shown once when
  * it is created or rotated, and stored only as its sha256; revoking it removes it. Saving the task without
  * `triggers.hook: true` revokes it too, for good: turning the hook on again needs a new token (createHook).
+ *
+ * A call's JSON body may carry the execution's params, `{ "params": { ... }, ...rest }`: they are checked as a
+ * start through the API checks them (InvalidParams, 400, every problem) and `rest` becomes `trigger.body`. Any
+ * other body (text, a JSON list) is `trigger.body` as it came. `trigger.time` is when the call arrived.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ServiceDeps } from './deps.ts';
 import { notFound, ServiceError } from './errors.ts';
+import { checkParams } from './params.ts';
 import { startTriggered } from './executions.ts';
 import type { TriggeredOutcome } from './executions.ts';
 import { deleteHookToken, getHookToken, getTask, putHookToken, swapHookHash } from './store.ts';
@@ -57,5 +62,16 @@ export async function callHook(deps: ServiceDeps, token: string, body: unknown, 
   if (!target) throw unknown;
   const head = await getTask(deps.store, target.project, target.task);
   if (!head || !head.hook || head.hookHash !== hash) throw unknown;
-  return startTriggered(deps, head, { trigger: { type: 'hook', body: body ?? null }, ...(name ? { name } : {}) });
+  const { params, rest } = hookBody(body);
+  // Checked before anything else, so a wrong call is told so even while the task is running (whenRunning: skip).
+  checkParams(head.params, params);
+  const trigger = { type: 'hook', body: rest, time: deps.now().toISOString() };
+  return startTriggered(deps, head, { trigger, ...(params !== undefined ? { params } : {}), ...(name ? { name } : {}) });
+}
+
+/** A hook body's params (a JSON object's `params` field) and the rest of it, which becomes trigger.body. */
+export function hookBody(body: unknown): { params?: unknown; rest: unknown } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !Object.hasOwn(body, 'params')) return { rest: body ?? null };
+  const { params, ...rest } = body as Record<string, unknown>;
+  return { params, rest };
 }

@@ -23,7 +23,11 @@ export const projectSettingsSchema = z.strictObject({
   keyName: text.optional(),
   user: text.optional(),
   key: secretReference.optional(),
-  hostKey: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, 'must be a SHA256 host key fingerprint (SHA256:...)').optional(),
+  // Exactly what the ssh provider compares (#providers/ssh/connection FINGERPRINT_PATTERN): a padded one would pass here and fail every run.
+  hostKey: z
+    .string()
+    .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be a SHA256 host key fingerprint as ssh-keygen -lf prints it: SHA256: and 43 base64 characters, no trailing =')
+    .optional(),
   chefServerUrl: z.string().url('must be a URL').regex(/^https?:\/\//, 'must be an http(s) URL').optional(),
   chefClientName: text.optional(),
   chefClientKey: secretReference.optional(),

@@ -93,6 +93,8 @@ export interface VersionRecord {
   readonly definition: string;
   readonly createdAt: string;
   readonly createdBy: string;
+  /** Why the version was made when a person did not save it ("project settings changed"). */
+  readonly cause?: string;
   /** pending until the head has moved to it; a pending version that is not the head was never in force. */
   readonly status: 'pending' | 'published';
   readonly stateMachineVersionArn?: string;
@@ -331,8 +333,8 @@ export async function listVersions(
       TableName: store.table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :version)',
       FilterExpression: '#status = :published OR #version = :head',
-      ProjectionExpression: '#project, #task, #version, #format, createdAt, createdBy, #status, stateMachineVersionArn',
-      ExpressionAttributeNames: { '#status': 'status', '#version': 'version', '#project': 'project', '#task': 'task', '#format': 'format' },
+      ProjectionExpression: '#project, #task, #version, #format, createdAt, createdBy, #status, stateMachineVersionArn, #cause',
+      ExpressionAttributeNames: { '#status': 'status', '#version': 'version', '#project': 'project', '#task': 'task', '#format': 'format', '#cause': 'cause' },
       ExpressionAttributeValues: { ':pk': pk, ':version': 'VERSION#', ':published': 'published', ':head': head },
       ScanIndexForward: false,
       Limit: pageLimit(options.limit),

@@ -7,7 +7,13 @@
  * definition back as the state machine's current one (what a start from the AWS console runs), and a save
  * that wins prunes published state machine versions 50 or more behind its own; the store keeps every version.
  * A save whose task does not allow a hook (no `triggers.hook: true`) revokes its hook token for good.
+ *
+ * A save that would store what is in force already (the same source, compiled under the same settings to the same
+ * definition) stores nothing and answers the version in force, `unchanged: true`. A project settings change
+ * ({@link refreshTask}) saves each task's source again: its definition changed, so a new version is published,
+ * recorded with its cause.
  */
+import type { ProjectSettings } from '#task/catalog';
 import type { TaskError } from '#task/errors';
 import type { Task } from '#task/schema';
 import { compile } from './compile.ts';
@@ -59,6 +65,8 @@ export interface SaveRequest {
   /** The version the writer read (If-Match); '*' means "the task must exist". */
   readonly ifMatch?: number | '*';
   readonly who: string;
+  /** Why the version was made when a person did not save it (e.g. "project settings changed"). */
+  readonly cause?: string;
 }
 
 export interface Saved {
@@ -69,6 +77,8 @@ export interface Saved {
   readonly created: boolean;
   readonly stateMachineArn: string;
   readonly stateMachineVersionArn: string;
+  /** The source was saved before and compiles as it did: nothing new was stored, `version` is the one in force. */
+  readonly unchanged?: true;
 }
 
 function taskErrorDetails(errors: readonly TaskError[]): ErrorDetail[] {
@@ -111,14 +121,14 @@ async function compileFor(
   deps: ServiceDeps,
   request: Pick<SaveRequest, 'project' | 'task' | 'source' | 'format'>,
   version?: number,
+  settings?: ProjectSettings,
 ): Promise<Checked> {
   checkSize(request.source);
-  const project = await readProject(deps.store, request.project);
   const compiled = await compile({
     source: request.source,
     ...(request.format ? { format: request.format } : {}),
     project: request.project,
-    settings: project.settings,
+    settings: settings ?? (await readProject(deps.store, request.project)).settings,
     providers: deps.config.providers,
     secrets: deps.config.secrets,
     ...(version !== undefined ? { version } : {}),
@@ -156,6 +166,8 @@ export async function saveTask(deps: ServiceDeps, request: SaveRequest): Promise
 
   const head = await getTask(store, project, name);
   checkIfMatch(head, request.ifMatch, project, name);
+  const inForce = head ? await unchangedSave(deps, { ...request, format }, head) : undefined;
+  if (inForce) return inForce;
 
   const version = await allocateVersion(store, project, name);
   const { task, definition } = await compileFor(deps, { ...request, format }, version);
@@ -175,6 +187,7 @@ export async function saveTask(deps: ServiceDeps, request: SaveRequest): Promise
     definition: definitionText,
     createdAt: now,
     createdBy: request.who,
+    ...(request.cause !== undefined ? { cause: request.cause } : {}),
     status: 'pending',
   };
   await putVersion(store, record);
@@ -253,6 +266,93 @@ export async function saveTask(deps: ServiceDeps, request: SaveRequest): Promise
   };
 }
 
+/**
+ * The answer of a save that would store what is in force already: the same source and format, compiled (under the
+ * project's settings and the service's provider ARNs as they are now) to the same definition; else undefined.
+ */
+async function unchangedSave(deps: ServiceDeps, request: SaveRequest & { format: SourceFormat }, head: TaskRecord): Promise<Saved | undefined> {
+  const current = await getVersion(deps.store, request.project, request.task, head.version);
+  if (!current || current.source !== request.source || current.format !== request.format) return undefined;
+  const { definition } = await compileFor(deps, request, head.version);
+  if (JSON.stringify(definition) !== current.definition) return undefined;
+  return {
+    project: head.project,
+    task: head.task,
+    version: head.version,
+    created: false,
+    unchanged: true,
+    stateMachineArn: head.stateMachineArn,
+    stateMachineVersionArn: head.stateMachineVersionArn,
+  };
+}
+
+/** What a project settings change did to one of its tasks. */
+export type Refreshed =
+  | { readonly task: string; readonly version: number; readonly previousVersion: number }
+  | { readonly task: string; readonly version: number; readonly unchanged: true }
+  | { readonly task: string; readonly deleted: true }
+  | { readonly task: string; readonly version: number; readonly error: { readonly code: string; readonly message: string } };
+
+/** Saves a task lost to a concurrent save are tried again this many times. */
+const REFRESH_ROUNDS = 3;
+
+/**
+ * Brings a task up to date with its project's settings as stored now: its source in force saved again (If-Match
+ * the version read), so a new version is published when its definition changed, recorded with `cause`. A
+ * concurrent save that wins is read again and refreshed in turn. A failure leaves the version in force.
+ */
+export async function refreshTask(deps: ServiceDeps, project: string, task: string, who: string, cause: string): Promise<Refreshed> {
+  let head: TaskRecord | undefined;
+  for (let round = 0; ; round++) {
+    head = await getTask(deps.store, project, task);
+    if (!head) return { task, deleted: true };
+    try {
+      const current = await getVersion(deps.store, project, task, head.version);
+      if (!current) throw new Error(`Task ${project}/${task} names version ${head.version}, which is not stored`);
+      const saved = await saveTask(deps, { project, task, source: current.source, format: current.format, ifMatch: head.version, who, cause });
+      return saved.unchanged ? { task, version: saved.version, unchanged: true } : { task, version: saved.version, previousVersion: head.version };
+    } catch (error) {
+      if (error instanceof VersionConflictError && round + 1 < REFRESH_ROUNDS) continue;
+      const code = error instanceof ServiceError ? error.code : 'InternalError';
+      deps.log.warn('a task was not brought up to date with its project settings', { project, task, error: { name: (error as Error)?.name, message: (error as Error)?.message } });
+      const details = error instanceof ServiceError ? error.details.map((d) => ` ${d.place ? `${d.place}: ` : ''}${d.message}`).join(';') : '';
+      return { task, version: (await getTask(deps.store, project, task))?.version ?? head.version, error: { code, message: `${(error as Error).message}${details}` } };
+    }
+  }
+}
+
+/**
+ * Every problem each task of the project would have under `settings`, its place prefixed with the task's
+ * (`tasks.deploy.plot[0].with.user`): a settings change that would leave a task invalid is refused whole.
+ */
+export async function problemsUnderSettings(deps: ServiceDeps, project: string, settings: ProjectSettings): Promise<ErrorDetail[]> {
+  const problems: ErrorDetail[] = [];
+  for (const head of await allTasks(deps, project)) {
+    const current = await getVersion(deps.store, project, head.task, head.version);
+    if (!current) continue;
+    try {
+      await compileFor(deps, { project, task: head.task, source: current.source, format: current.format }, head.version, settings);
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      const details = error.details.length > 0 ? error.details : [{ place: '', message: error.message }];
+      for (const d of details) problems.push({ ...d, place: `tasks.${head.task}${d.place ? `.${d.place}` : ''}` });
+    }
+  }
+  return problems;
+}
+
+/** Every task of a project, every page read. */
+export async function allTasks(deps: ServiceDeps, project: string): Promise<TaskRecord[]> {
+  const tasks: TaskRecord[] = [];
+  let next: string | undefined;
+  do {
+    const page = await listTasks(deps.store, project, { limit: 100, ...(next ? { next } : {}) });
+    tasks.push(...page.items);
+    next = page.next;
+  } while (next);
+  return tasks;
+}
+
 /** Rounds of {@link settleStateMachine} before it gives up on a head that keeps moving. */
 const MAX_SETTLE_ROUNDS = 5;
 
@@ -308,6 +408,8 @@ export interface TaskView {
   readonly definition: object;
   readonly createdAt: string;
   readonly createdBy: string;
+  /** Why the version was made, when a person did not save it ("project settings changed"). */
+  readonly cause?: string;
   readonly stateMachineArn: string;
   readonly stateMachineVersionArn?: string;
   readonly hook: boolean;
@@ -334,6 +436,7 @@ export async function getTaskVersion(deps: ServiceDeps, project: string, task: s
     definition: JSON.parse(record.definition) as object,
     createdAt: record.createdAt,
     createdBy: record.createdBy,
+    ...(record.cause !== undefined ? { cause: record.cause } : {}),
     stateMachineArn: head.stateMachineArn,
     ...(versionArn ? { stateMachineVersionArn: versionArn } : {}),
     hook: head.hook,

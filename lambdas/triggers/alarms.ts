@@ -77,21 +77,30 @@ export function parseEventBridgeAlarm(event: Record<string, unknown>): AlarmChan
   };
 }
 
+/** One message of a Lambda event: an alarm change, or why it is not one. */
+export type AlarmMessage = { readonly change: AlarmChange } | { readonly malformed: string };
+
+/** Each message of a Lambda event from SNS (one per record) or EventBridge (one), in order. */
+export function readAlarmMessages(event: unknown): AlarmMessage[] {
+  const root = record(event);
+  const read = (result: AlarmChange | string): AlarmMessage => (typeof result === 'string' ? { malformed: result } : { change: result });
+  if (Array.isArray(root?.Records)) {
+    return root.Records.map((item) => {
+      const message = text(record(record(item)?.Sns)?.Message);
+      return read(message === undefined ? 'an SNS record without a Message' : parseSnsAlarm(message));
+    });
+  }
+  if (root && root['detail-type'] === 'CloudWatch Alarm State Change') return [read(parseEventBridgeAlarm(root))];
+  return [{ malformed: 'the event is neither an SNS notification nor a CloudWatch alarm state change' }];
+}
+
 /** Every alarm change in a Lambda event from SNS or EventBridge. */
 export function parseAlarmEvent(event: unknown): ParsedAlarms {
   const changes: AlarmChange[] = [];
   const malformed: string[] = [];
-  const root = record(event);
-  const add = (result: AlarmChange | string) => (typeof result === 'string' ? malformed.push(result) : changes.push(result));
-  if (Array.isArray(root?.Records)) {
-    for (const item of root.Records) {
-      const message = text(record(record(item)?.Sns)?.Message);
-      add(message === undefined ? 'an SNS record without a Message' : parseSnsAlarm(message));
-    }
-  } else if (root && root['detail-type'] === 'CloudWatch Alarm State Change') {
-    add(parseEventBridgeAlarm(root));
-  } else {
-    malformed.push('the event is neither an SNS notification nor a CloudWatch alarm state change');
+  for (const message of readAlarmMessages(event)) {
+    if ('change' in message) changes.push(message.change);
+    else malformed.push(message.malformed);
   }
   return { changes, malformed };
 }

@@ -347,7 +347,7 @@ describe('hooks', () => {
     expect(bodyOf(created)).toStrictEqual({ token, path: `/hooks/${token}` });
     expect([called.statusCode, bodyOf(called).outcome]).toStrictEqual([202, 'started']);
     const input = JSON.parse(fake.mock.commandCalls(StartExecutionCommand)[0]!.args[0].input.input!) as unknown;
-    expect(input).toStrictEqual({ params: {}, trigger: { type: 'hook', body: { incident: 'db down' } } });
+    expect(input).toStrictEqual({ params: {}, trigger: { type: 'hook', body: { incident: 'db down' }, time: '2025-03-04T05:06:07.000Z' } });
     expect(fake.executions.size).toBe(1);
     expect(oldToken.statusCode).toBe(404);
     expect(revoked.statusCode).toBe(200);

@@ -59,10 +59,13 @@ describe('mastermind push', () => {
     const file = await taskFile('restart.yaml', `project: web\n${taskSource('restart')}`);
     // Act
     const first = await run(['push', file]);
+    const again = await run(['push', file]);
+    await writeFile(file, `project: web\n${taskSource('restart')}# edited\n`);
     const second = await run(['push', file]);
     // Assess
     const arn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:mastermind-web_restart';
     expect(first).toStrictEqual({ code: 0, out: `created web/restart version 1\nstate machine ${arn}:1\n`, err: '' });
+    expect(again).toStrictEqual({ code: 0, out: `unchanged web/restart version 1: the same source is in force, nothing was saved\nstate machine ${arn}:1\n`, err: '' });
     expect(second).toStrictEqual({ code: 0, out: `saved web/restart version 2 (was 1)\nstate machine ${arn}:2\n`, err: '' });
   });
 
@@ -75,7 +78,7 @@ describe('mastermind push', () => {
     expect(result.code).toBe(1);
     expect(result.out).toBe('');
     expect(result.err).toBe(
-      "mastermind push: The task is not valid; nothing was saved. (400 InvalidTask)\n  plot[0].action:5:5  the provider 'ssh' has no action 'rn' (did you mean 'run'?); its actions are 'run', 'script', 'upload' and 'wait-reachable'\n",
+      `${file}:5:5 plot[0].action: the provider 'ssh' has no action 'rn' (did you mean 'run'?); its actions are 'run', 'script', 'upload' and 'wait-reachable' (unknown-action)\n1 error in ${file}\n`,
     );
   });
 

@@ -115,7 +115,9 @@ describe('a local end-to-end run', () => {
 
     // Assess: what the API said.
     expect([project.status, saved.status, saved.json.version]).toStrictEqual([201, 201, 1]);
-    expect([alarm.status, alarm.json]).toStrictEqual([200, { started: 1, alreadyStarted: 0, skippedRunning: 0, ignored: 0, failed: 0 }]);
+    const { messages, ...counts } = alarm.json;
+    expect([alarm.status, counts]).toStrictEqual([200, { started: 1, alreadyStarted: 0, skippedRunning: 0, ignored: 0, failed: 0 }]);
+    expect(messages[0].tasks.map((t: { outcome: string; execution: { path: string } }) => [t.outcome, t.execution.path])).toStrictEqual([['started', listed.json.items[0].path]]);
     expect(listed.json.items).toHaveLength(1);
     expect([listed.json.items[0].path, view.path]).toStrictEqual(Array(2).fill(`/projects/web/tasks/scale-out/executions/${listed.json.items[0].name}`));
     expect({ status: view.status, project: view.project, task: view.task, version: view.version, trigger: (view.input as { trigger: object }).trigger }).toStrictEqual({
@@ -169,8 +171,8 @@ describe('a local end-to-end run', () => {
     const listed = await call('GET', '/projects/web/tasks/scale-out/executions');
 
     // Assess
-    expect([again.status, again.json]).toStrictEqual([200, { started: 0, alreadyStarted: 1, skippedRunning: 0, ignored: 0, failed: 0 }]);
-    expect([ok.status, ok.json]).toStrictEqual([200, { started: 0, alreadyStarted: 0, skippedRunning: 0, ignored: 1, failed: 0 }]);
+    expect([again.status, again.json.alreadyStarted, again.json.messages[0].tasks[0].outcome]).toStrictEqual([200, 1, 'already-started']);
+    expect([ok.status, ok.json.ignored, ok.json.messages[0].ignored]).toStrictEqual([200, 1, 'the alarm went to OK, not ALARM: only a change into ALARM starts tasks']);
     expect(listed.json.items).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { serveUntil, stderrLog } from '../../bin/commands/serve.ts';
+import { BAD_PORTS, duration, serveUntil, stderrLog, usage } from '../../bin/commands/serve.ts';
 import { main } from '../../bin/commands/index.ts';
 import type { Io } from '../../bin/commands/io.ts';
 
@@ -94,6 +94,117 @@ describe('mastermind serve', () => {
 
     // Assess
     expect(code).toBe(2);
-    expect(io.err()).toBe('mastermind serve: --port must be a port number (0 to 65535), not eighty\nusage: mastermind serve [--port <n>] [--secrets <file.json>] [--secrets-path <path>] [--shared-secrets-path <path>]\n');
+    expect(io.err()).toBe(`mastermind serve: --port must be a port number (0 to 65535), not eighty\nusage: ${usage}\n`);
+  });
+});
+
+describe('mastermind serve: ports the CLI can reach', () => {
+  it('refuses a port fetch will not connect to, saying why, before starting anything', async () => {
+    // Prepare
+    const io = capture();
+
+    // Act
+    const code = await main(['serve', '--port', '6000'], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(io.err()).toBe(
+      'mastermind serve: --port 6000 is one of the ports fetch refuses to connect to ("bad port": the CLI and browsers could not reach the service there); choose another, such as 8080\n' +
+        `usage: ${usage}\n`,
+    );
+  });
+
+  it("refuses exactly the ports this Node's fetch refuses: each of them answers bad port, their neighbours do not", async () => {
+    // Prepare
+    const refusedBy = async (port: number) =>
+      fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) }).then(
+        async (response) => (await response.body?.cancel(), 'answered'),
+        (error: Error & { cause?: Error }) => (error.cause?.message ?? error.message) === 'bad port',
+      );
+    const neighbours = [...BAD_PORTS].flatMap((p) => [p - 1, p + 1]).filter((p) => p > 0 && !BAD_PORTS.has(p));
+
+    // Act
+    const listed = await Promise.all([...BAD_PORTS].map(refusedBy));
+    const others = await Promise.all(neighbours.map(refusedBy));
+
+    // Assess
+    expect(listed.every((refused) => refused === true)).toBe(true);
+    expect(others.filter((refused) => refused === true)).toStrictEqual([]);
+  });
+});
+
+describe('mastermind serve: a line for a person when an execution starts and ends', () => {
+  const TASK = `task: boom
+plot:
+  - name: run
+    provider: ssh
+    action: run
+    with: { host: 127.0.0.1, user: ops, key: "\${secret:/mastermind/web/ssh-key}", command: "true" }
+`;
+
+  /** Serves with `args`, runs task boom once (its key is no key: it fails), and answers what serve printed. */
+  async function oneRun(args: string[]): Promise<{ out: string; name: string }> {
+    const io = capture();
+    let stop!: (signal: string) => void;
+    const serving = serveUntil(['--port', '0', '--secrets', join(dir, 'secrets.json'), ...args], io, () => new Promise<string>((resolve) => (stop = resolve)));
+    for (let round = 0; round < 200 && !/127\.0\.0\.1:\d+/.test(io.out()); round++) await new Promise((resolve) => setTimeout(resolve, 25));
+    const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(io.out())![1]!;
+    await fetch(`${url}/projects/web`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    await fetch(`${url}/projects/web/tasks/boom`, { method: 'PUT', headers: { 'Content-Type': 'application/yaml' }, body: TASK });
+    const started = (await (await fetch(`${url}/projects/web/tasks/boom/executions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).json()) as { name: string; path: string };
+    for (let round = 0; round < 400; round++) {
+      const view = (await (await fetch(`${url}${started.path}`)).json()) as { status: string };
+      if (view.status !== 'RUNNING') break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    stop('SIGTERM');
+    expect(await serving).toBe(0);
+    return { out: io.out(), name: started.name };
+  }
+
+  it('prints the task, the execution (as the CLI names it), its status and how long it took', async () => {
+    // Act
+    const { out, name } = await oneRun([]);
+
+    // Assess
+    const lines = out.split('\n').filter((line) => line.startsWith('execution '));
+    expect(lines.map((line) => line.replace(/ in \d+\.\ds /, ' in <duration> '))).toStrictEqual([
+      `execution web/boom/${name} started`,
+      `execution web/boom/${name} FAILED in <duration> (Mastermind.Invalid)`,
+    ]);
+  });
+
+  it('prints only JSON lines with --log json', async () => {
+    // Act
+    const { out, name } = await oneRun(['--log', 'json']);
+
+    // Assess
+    const lines = out.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => [line.level, line.message, line.service])).toStrictEqual([
+      ['INFO', 'mastermind local mode', 'mastermind-serve'],
+      ['INFO', 'execution started', 'mastermind-serve'],
+      ['WARN', 'execution ended', 'mastermind-serve'],
+      ['INFO', 'stopping; running executions are aborted (a provider call under way is not waited for)', 'mastermind-serve'],
+    ]);
+    const arn = `arn:aws:states:us-east-1:000000000000:execution:mastermind-web_boom:${name}`;
+    expect(lines[1]).toStrictEqual({ level: 'INFO', message: 'execution started', service: 'mastermind-serve', timestamp: lines[1]!.timestamp, project: 'web', task: 'boom', execution: name, executionArn: arn, status: 'RUNNING' });
+    expect(lines[2]).toStrictEqual({
+      level: 'WARN',
+      message: 'execution ended',
+      service: 'mastermind-serve',
+      timestamp: lines[2]!.timestamp,
+      project: 'web',
+      task: 'boom',
+      execution: name,
+      executionArn: arn,
+      status: 'FAILED',
+      durationMs: lines[2]!.durationMs,
+      error: 'Mastermind.Invalid',
+    });
+    expect(typeof lines[2]!.durationMs).toBe('number');
+  });
+
+  it('formats durations for a person', () => {
+    expect([400, 12_345, 125_000, 3_725_000].map(duration)).toStrictEqual(['0.4s', '12.3s', '2m 05s', '1h 02m']);
   });
 });

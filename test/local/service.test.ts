@@ -54,8 +54,10 @@ describe('the local service', () => {
     await local.stepFunctions.idle();
 
     // Assess
-    expect([response.status, await response.json()]).toStrictEqual([200, { started: 1, alreadyStarted: 0, skippedRunning: 0, ignored: 0, failed: 0 }]);
-    expect(calls.at(-1)?.context).toMatchObject({ project: 'ops', task: 'restart', henchman: 'restart' });
+    const { messages, ...counts } = (await response.json()) as { messages: { alarmName: string; state: string; tasks: { project: string; task: string; outcome: string; execution: { name: string } }[] }[] };
+    expect([response.status, counts]).toStrictEqual([200, { started: 1, alreadyStarted: 0, skippedRunning: 0, ignored: 0, failed: 0 }]);
+    expect(messages.map((m) => [m.alarmName, m.state, m.tasks.map((t) => [t.project, t.task, t.outcome])])).toStrictEqual([['api-down', 'ALARM', [['ops', 'restart', 'started']]]]);
+    expect(calls.at(-1)?.context).toMatchObject({ project: 'ops', task: 'restart', henchman: 'restart', execution: expect.stringMatching(new RegExp(`:${messages[0]!.tasks[0]!.execution.name}$`)) });
   });
 
   it('answers a notification that is not JSON with 400, another method with 405, and leaves the API\'s routes alone', async () => {
@@ -93,6 +95,16 @@ describe('the local service', () => {
 
     // Assess
     expect(alarmEventOf({ hello: 'world' })).toStrictEqual({ hello: 'world' });
-    expect([response.status, await response.json()]).toStrictEqual([200, { started: 0, alreadyStarted: 0, skippedRunning: 0, ignored: 1, failed: 0 }]);
+    expect([response.status, await response.json()]).toStrictEqual([
+      200,
+      {
+        started: 0,
+        alreadyStarted: 0,
+        skippedRunning: 0,
+        ignored: 1,
+        failed: 0,
+        messages: [{ ignored: 'not an alarm message: the event is neither an SNS notification nor a CloudWatch alarm state change', tasks: [] }],
+      },
+    ]);
   });
 });

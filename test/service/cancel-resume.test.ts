@@ -138,9 +138,12 @@ function history(entered: [string, unknown][]): HistoryEvent[] {
   return events;
 }
 
+let saves = 0;
+
 async function started(rollback: boolean, status: 'RUNNING' | 'FAILED' | 'SUCCEEDED', events: HistoryEvent[]): Promise<{ arn: string; ref: { project: string; task: string; name: string } }> {
   await saveProject(dynamo.store, 'web', SETTINGS, 'alice');
-  await saveTask(deps, { project: 'web', task: 'deploy', source: deploy(rollback), who: 'alice' });
+  // A new source each time: the store outlives each test's Step Functions, and a save of the same source publishes nothing.
+  await saveTask(deps, { project: 'web', task: 'deploy', source: `${deploy(rollback)}# save ${++saves}\n`, who: 'alice' });
   const run = await startExecution(deps, { project: 'web', task: 'deploy', params: {}, trigger: { type: 'api', by: 'alice' }, name: 'run-1' });
   fake.executions.get(run.executionArn)!.status = status;
   fake.mock.on(GetExecutionHistoryCommand, { executionArn: run.executionArn, reverseOrder: true, maxResults: 1000 }).resolves({ events });

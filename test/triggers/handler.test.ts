@@ -43,8 +43,31 @@ describe('the trigger Lambda handler', () => {
     const unknown = await handler(snsEvent(alarmJson('nobody-listens')));
 
     // Assess
-    expect(outcome).toStrictEqual({ started: 1, alreadyStarted: 0, skippedRunning: 0, ignored: 0, failed: 0 });
-    expect(unknown).toStrictEqual({ started: 0, alreadyStarted: 0, skippedRunning: 0, ignored: 1, failed: 0 });
+    const time = '2025-03-04T05:06:07.123+0000';
+    const name = 'alarm-web-cpu-high-20250304050607123';
+    expect(outcome).toStrictEqual({
+      started: 1,
+      alreadyStarted: 0,
+      skippedRunning: 0,
+      ignored: 0,
+      failed: 0,
+      messages: [
+        {
+          alarmName: 'web-cpu-high',
+          state: 'ALARM',
+          time,
+          tasks: [{ project: 'web', task: 'scale-out', outcome: 'started', execution: { name, executionArn: execution, path: `/projects/web/tasks/scale-out/executions/${name}` } }],
+        },
+      ],
+    });
+    expect(unknown).toStrictEqual({
+      started: 0,
+      alreadyStarted: 0,
+      skippedRunning: 0,
+      ignored: 1,
+      failed: 0,
+      messages: [{ alarmName: 'nobody-listens', state: 'ALARM', time, ignored: 'no task names alarm nobody-listens', tasks: [] }],
+    });
     expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: `${machine}:1`, name: 'alarm-web-cpu-high-20250304050607123' });
     sfn.restore();
   });

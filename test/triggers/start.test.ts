@@ -5,6 +5,7 @@ import type { ServiceDeps } from '#service/deps';
 import { putProject } from '#service/store';
 import { saveTask } from '#service/tasks';
 import { handleAlarmEvent } from '../../lambdas/triggers/start.ts';
+import type { AlarmOutcome } from '../../lambdas/triggers/start.ts';
 import { startDynalite } from '../support/dynalite.ts';
 import type { LocalDynamo } from '../support/dynalite.ts';
 import { fakeStepFunctions, recordingLog, serviceDeps, SETTINGS, triggeredTaskSource } from '../service/fixtures.ts';
@@ -33,6 +34,9 @@ beforeEach(() => {
   alarm = `cpu-high-${++n}`;
 });
 
+/** The counts of an outcome, without its per-message report. */
+const counts = ({ messages: _messages, ...rest }: AlarmOutcome) => rest;
+
 async function taskOn(project: string, task: string, triggers: string) {
   await saveTask(deps, { project, task, source: triggeredTaskSource(task, triggers), who: 'tester' });
   fake.mock.resetHistory();
@@ -49,7 +53,30 @@ describe('alarm triggers', () => {
     const outcome = await handleAlarmEvent(deps, snsEvent(alarmJson(alarm)));
 
     // Assess
-    expect(outcome).toStrictEqual({ started: 2, alreadyStarted: 0, skippedRunning: 0, ignored: 0, failed: 0 });
+    const name = `alarm-${alarm}-20250304050607123`;
+    const execution = (project: string, task: string) => ({
+      name,
+      executionArn: `arn:aws:states:eu-west-1:123456789012:execution:mastermind-${project}_${task}:${name}`,
+      path: `/projects/${project}/tasks/${task}/executions/${name}`,
+    });
+    expect(outcome).toStrictEqual({
+      started: 2,
+      alreadyStarted: 0,
+      skippedRunning: 0,
+      ignored: 0,
+      failed: 0,
+      messages: [
+        {
+          alarmName: alarm,
+          state: 'ALARM',
+          time: '2025-03-04T05:06:07.123+0000',
+          tasks: [
+            { project: 'ops', task: `page-${n}`, outcome: 'started', execution: execution('ops', `page-${n}`) },
+            { project: 'web', task: `scale-${n}`, outcome: 'started', execution: execution('web', `scale-${n}`) },
+          ],
+        },
+      ],
+    });
     const input = JSON.stringify({
       params: {},
       trigger: {
@@ -83,7 +110,7 @@ describe('alarm triggers', () => {
     for (let i = 0; i < 10; i++) outcomes.push(await handleAlarmEvent(deps, snsEvent(alarmJson(alarm))));
 
     // Assess
-    const total = outcomes.reduce((sum, o) => ({
+    const total = outcomes.map(counts).reduce((sum, o) => ({
       started: sum.started + o.started,
       alreadyStarted: sum.alreadyStarted + o.alreadyStarted,
       skippedRunning: sum.skippedRunning + o.skippedRunning,
@@ -104,7 +131,8 @@ describe('alarm triggers', () => {
     const outcome = await handleAlarmEvent(deps, eventBridgeAlarm(alarm));
 
     // Assess
-    expect(outcome).toStrictEqual({ started: 0, alreadyStarted: 1, skippedRunning: 0, ignored: 0, failed: 0 });
+    expect(counts(outcome)).toStrictEqual({ started: 0, alreadyStarted: 1, skippedRunning: 0, ignored: 0, failed: 0 });
+    expect(outcome.messages[0]!.tasks.map((t) => [t.outcome, t.execution?.name])).toStrictEqual([['already-started', `alarm-${alarm}-20250304050607123`]]);
     expect(fake.executions.size).toBe(1);
   });
 
@@ -120,13 +148,21 @@ describe('alarm triggers', () => {
   it.each([['OK'], ['INSUFFICIENT_DATA']])('ignores a change into %s', async (state) => {
     await taskOn('web', `calm-${n}`, `{ alarms: [${alarm}] }`);
     const outcome = await handleAlarmEvent(deps, snsEvent(alarmJson(alarm, state)));
-    expect(outcome).toStrictEqual({ started: 0, alreadyStarted: 0, skippedRunning: 0, ignored: 1, failed: 0 });
+    expect(outcome).toStrictEqual({
+      started: 0,
+      alreadyStarted: 0,
+      skippedRunning: 0,
+      ignored: 1,
+      failed: 0,
+      messages: [{ alarmName: alarm, state, time: '2025-03-04T05:06:07.123+0000', ignored: `the alarm went to ${state}, not ALARM: only a change into ALARM starts tasks`, tasks: [] }],
+    });
     expect(fake.mock).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
   it('ignores an alarm no task names', async () => {
     const outcome = await handleAlarmEvent(deps, eventBridgeAlarm('nobody-listens'));
-    expect(outcome).toStrictEqual({ started: 0, alreadyStarted: 0, skippedRunning: 0, ignored: 1, failed: 0 });
+    expect(counts(outcome)).toStrictEqual({ started: 0, alreadyStarted: 0, skippedRunning: 0, ignored: 1, failed: 0 });
+    expect(outcome.messages).toStrictEqual([{ alarmName: 'nobody-listens', state: 'ALARM', time: outcome.messages[0]!.time, ignored: 'no task names alarm nobody-listens', tasks: [] }]);
     expect(fake.mock).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
@@ -138,7 +174,11 @@ describe('alarm triggers', () => {
     const outcome = await handleAlarmEvent(deps, snsEvent('not json at all', alarmJson(alarm)));
 
     // Assess
-    expect(outcome).toStrictEqual({ started: 1, alreadyStarted: 0, skippedRunning: 0, ignored: 1, failed: 0 });
+    expect(counts(outcome)).toStrictEqual({ started: 1, alreadyStarted: 0, skippedRunning: 0, ignored: 1, failed: 0 });
+    expect(outcome.messages.map((m) => [m.alarmName, m.ignored, m.tasks.map((t) => t.outcome)])).toStrictEqual([
+      [undefined, 'not an alarm message: the SNS message is not JSON', []],
+      [alarm, undefined, ['started']],
+    ]);
     expect(log.lines.filter((l) => l.level === 'warn')).toStrictEqual([
       { level: 'warn', message: 'ignored a message that is not an alarm state change', extra: [{ reason: 'the SNS message is not JSON' }] },
     ]);
@@ -153,7 +193,10 @@ describe('alarm triggers', () => {
     const outcome = await handleAlarmEvent(deps, snsEvent(alarmJson(alarm)));
 
     // Assess
-    expect(outcome).toStrictEqual({ started: 0, alreadyStarted: 0, skippedRunning: 0, ignored: 0, failed: 1 });
+    expect(counts(outcome)).toStrictEqual({ started: 0, alreadyStarted: 0, skippedRunning: 0, ignored: 0, failed: 1 });
+    expect(outcome.messages[0]!.tasks).toStrictEqual([
+      { project: 'web', task: `needy-${n}`, outcome: 'failed', error: { code: 'InvalidParams', message: 'The params do not fit the task. params.count: is required (an integer without a default)' } },
+    ]);
     expect(log.lines.filter((l) => l.level === 'error').map((l) => l.message)).toStrictEqual(['alarm trigger could not start the task']);
   });
 });
