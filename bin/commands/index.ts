@@ -1,6 +1,7 @@
 /** The CLI's commands, by name, and how to run one. */
 import * as cancel from './cancel.ts';
 import * as compile from './compile.ts';
+import * as dashboard from './dashboard.ts';
 import * as graph from './graph.ts';
 import * as history from './history.ts';
 import { UsageError, type Command, type Io } from './io.ts';
@@ -30,6 +31,7 @@ export const commands: Readonly<Record<string, { run: Command; usage: string; su
   stop: { run: stop.stop, usage: stop.usage, summary: 'stop a running execution at once (the hard stop: nothing is undone)' },
   resume: { run: resume.resume, usage: resume.usage, summary: 'start an ended execution again at its failed move, completed outputs carried over' },
   serve: { run: serve.serve, usage: serve.usage, summary: 'run the API locally: embedded store, local Step Functions, providers in-process' },
+  dashboard: { run: dashboard.dashboard, usage: dashboard.usage, summary: 'the dashboard on 127.0.0.1 for a deployed API, its calls signed with SigV4' },
 };
 
 export function helpText(): string {
