@@ -4,25 +4,9 @@ import { plotGraph } from '#task/plot-graph';
 import type { Task } from '#task/schema';
 import { checkTask } from '#task/validate';
 import { layOut, type Box } from '../../web/src/layout.ts';
+import { longTask } from './long-task.ts';
 
 const example = (name: string): Task => checkTask(readFileSync(new URL(`../../examples/${name}.yaml`, import.meta.url), 'utf8')).task!;
-
-/** A task of `n` ssh henchmen: every fourth with an undo, retreats, gotos and continues spread along it. */
-export function longTask(n: number): Task {
-  const step = (i: number) => `step-${String(i).padStart(3, '0')}`;
-  const host = 'with: { host: web-1, user: ops, key: "${secret:/mastermind/default/k}", command: "true" }';
-  const lines = [`task: long-${n}`, 'plot:'];
-  for (let i = 0; i < n; i++) {
-    lines.push(`  - name: ${step(i)}`, '    provider: ssh', '    action: run', `    ${host}`);
-    if (i % 4 === 1) lines.push(`    undo: { action: run, ${host} }`);
-    if (i % 10 === 5) lines.push(`    onFailure: { retreat: ${step(i - 4)}, times: 1 }`);
-    else if (i % 10 === 8 && i + 2 < n) lines.push(`    onFailure: { goto: ${step(i + 2)} }`);
-    else if (i % 10 === 9) lines.push('    onFailure: continue');
-  }
-  const { task, errors } = checkTask(`${lines.join('\n')}\n`);
-  if (!task) throw new Error(JSON.stringify(errors.slice(0, 3)));
-  return task;
-}
 
 function overlap(a: Box, b: Box): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
