@@ -96,6 +96,13 @@ describe('readPlay', () => {
     expect(given.henchmen.get('configure')).toStrictEqual({ light: 'waiting', plays: 0, retreats: 2 });
     expect([odd.status, odd.moves.length, odd.henchmen.get('x')?.light]).toStrictEqual(['UNKNOWN', 1, 'succeeded']);
   });
+
+  it('keeps what else the view says of a move, to show it as it is', () => {
+    // Act
+    const play = readPlay({ henchmen: [{ henchman: 'notify', moves: [{ state: 'notify', phase: 'do', status: 'succeeded', attempts: 1, start: at(1), fired: true, reason: 'fire' }] }] });
+    // Assess
+    expect(play.moves[0]!.more).toStrictEqual({ fired: true, reason: 'fire' });
+  });
 });
 
 describe('startedBy', () => {

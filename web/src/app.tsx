@@ -241,7 +241,7 @@ function useTask(project: string, task: string, version?: number) {
   const [state, setState] = useState<{ view?: TaskView; parsed?: Task; picture?: Laid; error?: Error }>({});
   useEffect(() => {
     let stopped = false;
-    setState({});
+    // The picture shown stays until the next one is laid out (an execution's page asks again for its own version).
     (async () => {
       const view = await get<TaskView>(`${taskPath(project, task)}${version !== undefined ? `?version=${version}` : ''}`);
       const parsed = taskOfSource(view.source, view.format);
@@ -635,6 +635,12 @@ function Moves({ play }: { play: Play }) {
                 <>
                   <h4>items</h4>
                   <Json value={m.items} />
+                </>
+              )}
+              {m.more && (
+                <>
+                  <h4>more</h4>
+                  <Json value={m.more} />
                 </>
               )}
               {m.error && (

@@ -37,6 +37,8 @@ export interface PlayedMove {
   readonly pollAfter?: number;
   /** Per `each` item, when the view gives them. */
   readonly items?: readonly unknown[];
+  /** Whatever else the view says of the move (fields this page does not know yet), shown as it is. */
+  readonly more?: Readonly<Record<string, unknown>>;
 }
 
 export interface HenchmanPlay {
@@ -128,10 +130,14 @@ function lightOf(move: PlayedMove | undefined): Light {
   }
 }
 
+/** The fields of a move the page reads by name. */
+const KNOWN_MOVE_FIELDS = new Set(['state', 'phase', 'action', 'status', 'attempts', 'start', 'end', 'input', 'output', 'error', 'pollAfter', 'items']);
+
 function readMove(henchman: string, value: unknown): PlayedMove | undefined {
   const move = record(value);
   if (!move) return undefined;
   const error = record(move.error);
+  const more = Object.entries(move).filter(([key]) => !KNOWN_MOVE_FIELDS.has(key));
   return {
     henchman,
     state: text(move.state) ?? henchman,
@@ -146,6 +152,7 @@ function readMove(henchman: string, value: unknown): PlayedMove | undefined {
     ...(error ? { error: { error: text(error.error) ?? 'Error', ...(text(error.cause) !== undefined ? { cause: text(error.cause)! } : {}) } } : {}),
     ...(typeof move.pollAfter === 'number' ? { pollAfter: move.pollAfter } : {}),
     ...(Array.isArray(move.items) ? { items: move.items } : {}),
+    ...(more.length > 0 ? { more: Object.fromEntries(more) } : {}),
   };
 }
 

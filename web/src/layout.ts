@@ -109,6 +109,7 @@ const LAYOUT_OPTIONS: Record<string, string> = {
   'elk.layered.nodePlacement.favorStraightEdges': 'true',
 };
 
+/** One layout engine for the page: it keeps no state between layouts, and making one loads its code. */
 let engine: InstanceType<typeof ELK> | undefined;
 
 /** Lays out a task's graph. */
