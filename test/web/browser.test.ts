@@ -189,6 +189,43 @@ describe('the dashboard in chromium', () => {
     await page.close();
   }, 90_000);
 
+  it('cancels a running execution from its page, resumes it, and stops another: each answer shown, the page never reloaded', async () => {
+    // Prepare
+    const { page, errors } = await open('/#/p/web/t/deploy');
+    await page.waitForSelector('form[data-form="start"]');
+    await markDocument(page);
+    const start = async (release: string) => {
+      await page.goto(`${url}/#/p/web/t/deploy`);
+      await page.fill('form[data-form="start"] [data-param="release"] input', release);
+      await page.click('form[data-form="start"] button[type="submit"]');
+      await light(page, 'prepare').and(page.locator('[data-light="running"]')).waitFor({ timeout: 20_000 });
+    };
+    // Act: cancel, then resume.
+    await start('v2-cancelled');
+    await page.click('.actions button:text("Cancel")');
+    await page.waitForSelector('.execution-page[data-status="FAILED"]', { timeout: 30_000 });
+    const cancelled = await page.locator('.execution-error').textContent();
+    await shot(page, 'deploy-cancelled');
+    const cancelledName = await page.locator('.execution-page').getAttribute('data-execution');
+    await page.click('.actions button:text("Resume")');
+    await page.waitForSelector(`.execution-page:not([data-execution="${cancelledName}"])[data-status="SUCCEEDED"]`, { timeout: 30_000 });
+    const resumed = await page.locator('.summary').textContent();
+    await shot(page, 'deploy-resumed');
+    // ... and stop another.
+    await start('v3-stopped');
+    await page.click('.actions button:text("Stop")');
+    await page.waitForSelector('.execution-page[data-status="ABORTED"]', { timeout: 20_000 });
+    const stopped = await page.locator('.actions .said').textContent();
+    await shot(page, 'deploy-stopped');
+    // Assess
+    expect(cancelled).toMatch(/^Mastermind\.Cancelled: /);
+    expect(resumed).toContain(`started by local (API), resuming ${cancelledName}`);
+    expect(stopped).toBe('Stopped at once: the move under way was cut short and nothing is undone (no rollback runs). To end an execution through its abort route, rollback included, cancel it instead.');
+    expect(await stillSameDocument(page)).toBe(true);
+    expect(errors).toStrictEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('shows a failed move, its error text, the retreat taken and the undo move', async () => {
     // Prepare
     const { page, errors } = await open('/#/p/web/t/flaky');

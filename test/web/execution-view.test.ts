@@ -112,7 +112,7 @@ describe('startedBy', () => {
     [{ trigger: { type: 'hook' } }, 'hook'],
     [{ trigger: { type: 'rehearsal', by: 'local' } }, 'rehearsal by local'],
     [{}, 'the console (no trigger)'],
-    [{ trigger: { type: 'api', by: 'local' }, resume: { of: 'run-0', from: 'configure' } }, 'local (API), resuming run-0'],
+    [{ trigger: { type: 'api', by: 'local' }, resume: { of: 'arn:aws:states:us-east-1:1:execution:mastermind-web_deploy:run-0', from: 'configure' } }, 'local (API), resuming run-0'],
   ])('reads %j as %s', (input, expected) => {
     expect(startedBy(input)).toBe(expected);
   });

@@ -714,7 +714,12 @@ function ExecutionPage({ project, task, execution }: { project: string; task: st
           <span class={`status status-${play.status}`}>{play.status}</span> started by {play.startedBy}, {when(play.startDate)}, {play.running ? 'running for' : 'took'}{' '}
           {duration(play.startDate, play.stopDate)}
           {play.version !== undefined && <> · task version {play.version}</>}
-          {play.resumes && <> · resumes {play.resumes}</>}
+          {play.resumes && (
+            <>
+              {' '}
+              · <a href={hrefOf(project, task, play.resumes)}>the execution it resumes</a>
+            </>
+          )}
           {play.error && (
             <div class="execution-error">
               <strong>{play.error}</strong>

@@ -68,7 +68,7 @@ export interface Play {
   readonly moves: readonly PlayedMove[];
   readonly output?: unknown;
   readonly historyTruncated: boolean;
-  /** The execution this one resumes, when it is a resume. */
+  /** The name of the execution this one resumes, when it is a resume. */
   readonly resumes?: string;
 }
 
@@ -107,7 +107,8 @@ export function startedBy(input: unknown): string {
     default:
       who = by ? `${type}: ${by}` : type;
   }
-  const of = text(resume?.of);
+  // The execution resumed, by its name (the input holds its ARN).
+  const of = text(resume?.of)?.split(':').pop();
   return of ? `${who}, resuming ${of}` : who;
 }
 
@@ -224,7 +225,7 @@ export function readPlay(view: unknown, task?: Task): Play {
     moves: ordered,
     ...('output' in root ? { output: root.output } : {}),
     historyTruncated: root.historyTruncated === true,
-    ...(text(resume?.of) !== undefined ? { resumes: text(resume?.of)! } : {}),
+    ...(text(resume?.of) !== undefined ? { resumes: text(resume?.of)!.split(':').pop()! } : {}),
   };
 }
 
