@@ -9,6 +9,7 @@ import * as cancel from './cancel.ts';
 import * as compile from './compile.ts';
 import * as remove from './delete.ts';
 import * as executions from './executions.ts';
+import * as dashboard from './dashboard.ts';
 import * as graph from './graph.ts';
 import * as history from './history.ts';
 import * as hook from './hook.ts';
@@ -66,6 +67,7 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
   cancel: { run: cancel.cancel, usage: cancel.usage, summary: 'cancel a running execution: its abort route, rollback included, at the next move boundary', api: true },
   stop: { run: stop.stop, usage: stop.usage, summary: 'stop a running execution at once (the hard stop: nothing is undone)', api: true },
   resume: { run: resume.resume, usage: resume.usage, summary: 'start an ended execution again at its failed move, completed outputs carried over', api: true },
+  dashboard: { run: dashboard.dashboard, usage: dashboard.usage, summary: 'the dashboard on 127.0.0.1 for a deployed API, its calls signed with SigV4' },
 };
 
 const API_HELP = [

@@ -10,13 +10,16 @@
  * CLI (Node's fetch) and every browser would answer "bad port", so nothing could call the service there.
  */
 import '#engine/polyfill';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { SavedExamples } from '#local/examples';
 import type { LocalSecrets } from '#local/providers';
-import type { ExecutionEvent } from '#local/service';
+import type { ExecutionEvent, LocalPage } from '#local/service';
+import type { PageConfig } from '../../web/server.ts';
 import type { Log } from '#service/deps';
 import { readSecretLayout, SECRET_LAYOUT_OPTIONS, UsageError, type Command, type Io } from './io.ts';
 
-export const usage = 'mastermind serve [--port <n>] [--secrets <file.json>] [--secrets-path <path>] [--shared-secrets-path <path>] [--log human|json]';
+export const usage = 'mastermind serve [--port <n>] [--secrets <file.json>] [--examples] [--secrets-path <path>] [--shared-secrets-path <path>] [--log human|json]';
 
 /**
  * The ports fetch will not connect to (https://fetch.spec.whatwg.org/#port-blocking, as Node's fetch, undici,
@@ -80,6 +83,32 @@ export function executionLine(event: ExecutionEvent, format: LogFormat): string 
   return `execution ${id} ${event.status} in ${duration(ms ?? 0)}${event.error !== undefined ? ` (${event.error})` : ''}\n`;
 }
 
+/** Where `--examples` reads the tasks and scenarios it saves: the repository's examples/. */
+const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
+
+/**
+ * The dashboard's page (web/), bundled now; undefined, with a line on stderr, when it cannot be (serve goes on
+ * without it). `learn` tells the page the examples saved, their scenarios included.
+ */
+async function dashboardPage(io: Io): Promise<{ page: LocalPage; learn(examples: SavedExamples): void } | undefined> {
+  const { buildDashboard } = await import('../../web/build.ts');
+  const { isPagePath, pageListener } = await import('../../web/server.ts');
+  let assets;
+  try {
+    assets = await buildDashboard();
+  } catch (error) {
+    io.stderr(`mastermind serve: the dashboard is not served: ${(error as Error).message}\n`);
+    return undefined;
+  }
+  let config: PageConfig = { mode: 'local', projects: [], rehearsals: true, scenarios: {} };
+  return {
+    page: { serves: isPagePath, listener: pageListener(assets, () => config) },
+    learn: (examples) => {
+      config = { ...config, projects: [examples.project], scenarios: examples.scenarios };
+    },
+  };
+}
+
 /** Resolves with the name of the first SIGINT or SIGTERM, then stops listening for them. */
 export function stopSignal(): Promise<string> {
   return new Promise((resolve) => {
@@ -111,7 +140,11 @@ export function stderrLog(io: Io, format: LogFormat = 'human'): Log {
 
 /** Serves until `stopped` settles (a signal, or a test), then closes everything it started. */
 export async function serveUntil(args: string[], io: Io, stopped: () => Promise<string>): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' }, secrets: { type: 'string' }, log: { type: 'string' }, ...SECRET_LAYOUT_OPTIONS } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { port: { type: 'string' }, secrets: { type: 'string' }, log: { type: 'string' }, examples: { type: 'boolean' }, ...SECRET_LAYOUT_OPTIONS },
+  });
   if (positionals.length > 0) throw new UsageError(`unexpected ${positionals.join(' ')}`);
   const port = portOf(values.port);
   const format = logFormatOf(values.log);
@@ -129,7 +162,9 @@ export async function serveUntil(args: string[], io: Io, stopped: () => Promise<
     }
   }
   const waiting = stopped();
+  const page = await dashboardPage(io);
   let local;
+  let examples: SavedExamples | undefined;
   try {
     local = await startLocalService({
       port,
@@ -137,8 +172,15 @@ export async function serveUntil(args: string[], io: Io, stopped: () => Promise<
       secretLayout,
       onExecution: (event) => io.stdout(executionLine(event, format)),
       ...(secrets ? { secrets } : {}),
+      ...(page ? { page: page.page } : {}),
     });
+    if (values.examples) {
+      const { saveExamples } = await import('#local/examples');
+      examples = await saveExamples(local.deps, EXAMPLES_DIR);
+      page?.learn(examples);
+    }
   } catch (error) {
+    await local?.close();
     io.stderr(`mastermind serve: cannot start: ${(error as Error).message}\n`);
     return 1;
   }
@@ -147,11 +189,13 @@ export async function serveUntil(args: string[], io: Io, stopped: () => Promise<
     : 'SSM Parameter Store through the AWS SDK (AWS_ENDPOINT_URL_SSM honoured)';
   if (format === 'json') {
     const paths = [`${secretLayout.path}<project>/`, secretLayout.shared];
-    io.stdout(`${jsonLine('INFO', 'mastermind local mode', { url: local.url, alarms: `${local.url}${ALARMS_PATH}`, secrets: secrets ? values.secrets : 'ssm', secretPaths: paths })}\n`);
+    io.stdout(`${jsonLine('INFO', 'mastermind local mode', { url: local.url, ...(page ? { dashboard: `${local.url}/` } : {}), ...(examples ? { examples: { project: examples.project, tasks: examples.tasks } } : {}), alarms: `${local.url}${ALARMS_PATH}`, secrets: secrets ? values.secrets : 'ssm', secretPaths: paths })}\n`);
   } else {
     io.stdout(
       [
         `mastermind local mode on ${local.url}`,
+        ...(page ? [`  dashboard      ${local.url}/`] : []),
+        ...(examples ? [`  examples       project ${examples.project}: ${examples.tasks.join(', ')} (rehearse them from the dashboard)`] : []),
         `  API            ${local.url}/projects, /hooks (no signature asked)`,
         `  alarms         POST ${local.url}${ALARMS_PATH} (an SNS notification, a CloudWatch alarm message or an EventBridge alarm state change)`,
         `  store          embedded DynamoDB (dynalite, in memory: gone when this stops)`,

@@ -2,8 +2,10 @@
  * Local mode: the whole service on one machine with no AWS account. The API's routes on 127.0.0.1 (./http.ts),
  * the store on an embedded dynalite (a DynamoDB on an in-memory LevelDB, the table created with the stack's key
  * schema), Step Functions in-process (./step-functions.ts) running every execution on the local engine, the
- * providers in-process (./providers.ts), and one endpoint of its own, POST /local/alarms, that hands an alarm
- * notification to the trigger's code (lambdas/triggers/start.ts) so an alarm can start tasks locally.
+ * providers in-process (./providers.ts), and endpoints of its own: POST /local/alarms, that hands an alarm
+ * notification to the trigger's code (lambdas/triggers/start.ts) so an alarm can start tasks locally, and
+ * POST /local/rehearsals (./rehearsals.ts), that starts a task with its provider calls answered by a scenario.
+ * The dashboard's page (web/) is served beside the API when one is given.
  *
  *   const local = await startLocalService({ port: 8080, secrets: await readSecretsFile('secrets.json') });
  *   // ... fetch(`${local.url}/projects/web`) ...
@@ -28,6 +30,7 @@ import type { SecretResolver } from '#providers/secrets';
 import { handleAlarmEvent } from '../triggers/start.ts';
 import { answering, apiListener, BodyTooLarge, listen, readBody, requestTarget } from './http.ts';
 import { localProviders } from './providers.ts';
+import { REHEARSALS_PATH, rehearsalsListener } from './rehearsals.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 import type { ExecutionChange } from './step-functions.ts';
 
@@ -66,12 +69,20 @@ export interface LocalServiceOptions {
   readonly now?: () => Date;
   /** Told when an execution starts and when it ends, with its project and task. */
   readonly onExecution?: (event: ExecutionEvent) => void;
+  /** Serves the dashboard's paths (`/`, `/dashboard/...`: web/server.ts) beside the API. */
+  readonly page?: LocalPage;
 }
 
 /** An execution that started or ended, with the project and task its state machine belongs to. */
 export interface ExecutionEvent extends ExecutionChange {
   readonly project: string;
   readonly task: string;
+}
+
+/** Paths local mode hands to a listener of their own, before the API's routes. */
+export interface LocalPage {
+  readonly serves: (path: string) => boolean;
+  readonly listener: RequestListener;
 }
 
 export interface LocalService {
@@ -141,11 +152,18 @@ async function readJson(request: IncomingMessage): Promise<{ value: unknown } | 
   }
 }
 
-/** POST /local/alarms → handleAlarmEvent; everything else → the API. */
-export function localListener(deps: ServiceDeps): RequestListener {
+/**
+ * POST /local/alarms → handleAlarmEvent; POST /local/rehearsals → ./rehearsals.ts (with `stepFunctions`); the
+ * page's paths → `page`; everything else → the API.
+ */
+export function localListener(deps: ServiceDeps, stepFunctions?: LocalStepFunctions, page?: LocalPage): RequestListener {
   const api = apiListener(deps);
+  const rehearsals = stepFunctions ? rehearsalsListener(deps, stepFunctions) : undefined;
   return (request, response) => {
-    if (requestTarget(request.url)?.path !== ALARMS_PATH) return api(request, response);
+    const path = requestTarget(request.url)?.path;
+    if (rehearsals && path === REHEARSALS_PATH) return rehearsals(request, response);
+    if (page && path !== undefined && page.serves(path)) return page.listener(request, response);
+    if (path !== ALARMS_PATH) return api(request, response);
     answering(response, deps.log, async () => {
       if (request.method !== 'POST') {
         request.resume();
@@ -208,7 +226,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       now: options.now ?? (() => new Date()),
     };
     closers.push(() => stepFunctions.close());
-    const api = await listen(localListener(deps), options.port ?? 0);
+    const api = await listen(localListener(deps, stepFunctions, options.page), options.port ?? 0);
     closers.push(() => api.close());
     return { url: api.url, deps, stepFunctions, close: closeAll };
   } catch (error) {

@@ -199,12 +199,24 @@ export class LocalStepFunctions {
   /** definitionProblems by definition text, newest last: asl-validator takes 150-350 ms on the event loop. */
   private readonly checked = new Map<string, { message: string; location?: string }[]>();
   private readonly executions = new Map<string, Execution>();
+  /** Executions not yet started whose provider calls another handler answers (local rehearsals): by ARN. */
+  private readonly answering = new Map<string, { handler: ProviderHandler; skipWaits: boolean }>();
   /** Set by close(): no execution starts after it. */
   private closed = false;
   private readonly now: () => Date;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * The provider calls of the execution that will start with this ARN are answered by `handler` instead of the
+   * shared one, its waits and retry pauses skipped when asked (local rehearsals: lambdas/local/rehearsals.ts).
+   * Set before the start; the returned function takes it back when the start does not happen.
+   */
+  answerWith(executionArn: string, handler: ProviderHandler, options: { skipWaits?: boolean } = {}): () => void {
+    this.answering.set(executionArn, { handler, skipWaits: options.skipWaits === true });
+    return () => this.answering.delete(executionArn);
   }
 
   /** An SFNClient whose every command is answered here: what ServiceDeps.sfn takes. */
@@ -477,8 +489,11 @@ export class LocalStepFunctions {
     history.started({ input: text, roleArn: version?.roleArn ?? machine.roleArn, stateMachineArn: machine.arn, ...(version ? { stateMachineVersionArn: version.arn } : {}) });
 
     const given = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as { params?: object; trigger?: object; resume?: object }) : {};
+    const own = this.answering.get(executionArn);
+    this.answering.delete(executionArn);
+    const answering = own?.handler ?? this.options.handler;
     const handler: ProviderHandler = (event, provider, call) => {
-      const answer = () => this.options.handler(event, provider, call);
+      const answer = () => answering(event, provider, call);
       return call ? history.call(call, event, answer) : answer();
     };
     this.told('started', execution);
@@ -486,6 +501,7 @@ export class LocalStepFunctions {
       handler,
       executionId: executionArn,
       signal: execution.abort.signal,
+      ...(own?.skipWaits ? { skipWaits: true } : {}),
       onEvent: (event) => history.engineEvent(event),
       ...(this.options.providers ? { providers: this.options.providers } : {}),
     }).then(

@@ -43,6 +43,7 @@ describe('mastermind serve', () => {
     // Assess
     expect([code, answered.status]).toStrictEqual([0, 201]);
     expect(io.out().split('\n').slice(1)).toStrictEqual([
+      `  dashboard      ${url}/`,
       `  API            ${url}/projects, /hooks (no signature asked)`,
       `  alarms         POST ${url}/local/alarms (an SNS notification, a CloudWatch alarm message or an EventBridge alarm state change)`,
       '  store          embedded DynamoDB (dynalite, in memory: gone when this stops)',
@@ -55,6 +56,42 @@ describe('mastermind serve', () => {
     ]);
     expect(io.out()).not.toContain('the-private-key-text');
     expect(afterwards).toBeInstanceOf(Error);
+  });
+
+  it('with --examples saves the three examples in project examples, prints them and the dashboard, and offers their scenarios to the page', async () => {
+    // Prepare
+    const io = capture();
+    let stop!: (signal: string) => void;
+    const stopped = () =>
+      new Promise<string>((resolve) => {
+        stop = resolve;
+      });
+
+    // Act
+    const serving = serveUntil(['--port', '0', '--examples'], io, stopped);
+    for (let round = 0; round < 400 && !io.out().includes('Stop with Ctrl-C.'); round++) await new Promise((resolve) => setTimeout(resolve, 25));
+    const url = /local mode on (http:\/\/127\.0\.0\.1:\d+)/.exec(io.out())![1]!;
+    const tasks = (await (await fetch(`${url}/projects/examples/tasks`)).json()) as { items: { task: string; updatedBy: string }[] };
+    const config = (await (await fetch(`${url}/dashboard/config.json`)).json()) as { projects: string[]; rehearsals: boolean; scenarios: Record<string, { name: string }[]> };
+    stop('SIGINT');
+    const code = await serving;
+
+    // Assess
+    expect(code).toBe(0);
+    expect(io.out().split('\n').slice(1, 3)).toStrictEqual([
+      `  dashboard      ${url}/`,
+      '  examples       project examples: replace-node, rolling-restart, scale-out (rehearse them from the dashboard)',
+    ]);
+    expect(tasks.items.map((t) => `${t.task} by ${t.updatedBy}`)).toStrictEqual(['replace-node by local', 'rolling-restart by local', 'scale-out by local']);
+    expect({ projects: config.projects, rehearsals: config.rehearsals, scenarios: Object.fromEntries(Object.entries(config.scenarios).map(([k, v]) => [k, v.map((s) => s.name)])) }).toStrictEqual({
+      projects: ['examples'],
+      rehearsals: true,
+      scenarios: {
+        'examples/replace-node': ['examples/replace-node.scenario.yaml'],
+        'examples/rolling-restart': ['examples/rolling-restart.scenario.yaml'],
+        'examples/scale-out': ['examples/scale-out.scenario.yaml'],
+      },
+    });
   });
 
   it('writes what goes wrong inside the service on stderr, one line each, and keeps info quiet', () => {
