@@ -13,6 +13,7 @@ import { CompileError, StateGraph } from './compiler/graph.ts';
 import { entryOf, henchmanStates } from './compiler/henchman.ts';
 import type { PlotContext } from './compiler/henchman.ts';
 import { MAX_EACH_ITEMS, NAMES, TEXT_BUDGET } from './compiler/layout.ts';
+import { sharedContext } from './compiler/payload.ts';
 import type { PayloadScope } from './compiler/payload.ts';
 import { abortEntry, abortRoute, rollbackSeconds } from './compiler/rollback.ts';
 import { DEADLINE_GRACE_SECONDS } from './invocation.ts';
@@ -118,7 +119,8 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
     abortEntry: abortFirst,
     abortErrors: abortErrors(task),
   };
-  for (const [name, state] of Object.entries(startStates(task, entryOf(plot[0]!)))) graph.add(name, state);
+  const context = sharedContext(scope);
+  for (const [name, state] of Object.entries(startStates(task, entryOf(plot[0]!), context))) graph.add(name, state);
   for (const h of plot) {
     henchmanStates(h, ctx);
     if (retreatOf(h)) retreatStates(h, task, ctx, abortFirst);
@@ -128,7 +130,7 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
   // A resume may begin at any henchman an ordinary execution reaches (one it never reaches stays out).
   const played = graph.reachable(NAMES.params);
   const resumable = plot.filter((h) => byName.get(h.name) === h && played.has(entryOf(h)));
-  for (const [name, state] of Object.entries(resumeStates(resumable, entryOf))) graph.add(name, state);
+  for (const [name, state] of Object.entries(resumeStates(resumable, entryOf, context))) graph.add(name, state);
   return {
     Comment: task.description ? `${task.task}: ${task.description}` : task.task,
     StartAt: NAMES.start,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileSource, compileTask } from '#task/compile';
-import { aslErrors, CATCH_TO, CHEF, CONTEXT, EC2, LAMBDA_RETRY, MOVE_CATCH, RESUME_NAMES, RESUME_STATES, SSH, START_NAMES, task, TRANSIENT_RETRY } from './support.ts';
+import { aslErrors, CATCH_TO, CHEF, CONTEXT, EC2, SHARED_CONTEXT, LAMBDA_RETRY, MOVE_CATCH, RESUME_NAMES, RESUME_STATES, SSH, START_NAMES, task, TRANSIENT_RETRY } from './support.ts';
 
 describe('compileTask', () => {
   it('compiles a plain henchman to the two start states and one Task state that retries transient errors by default', async () => {
@@ -46,6 +46,8 @@ plot:
             'params.$': "States.JsonMerge(States.StringToJson(States.Format('\\{\"host\":\"web-1\"\\}')), $.params, false)",
             'trigger.$':
               "States.JsonMerge(States.StringToJson(States.Format('\\{\"type\":\"console\",\"alarmName\":\"\",\"reason\":\"\",\"time\":\"\",\"region\":\"\",\"account\":\"\",\"body\":\\{\\}\\}')), $.trigger, false)",
+            // What every provider event's context shares, written once; each event merges its own part in.
+            context: SHARED_CONTEXT(),
             out: {},
             count: { plays: { hello: 1 }, retreats: {} },
           },
@@ -61,7 +63,7 @@ plot:
               input: { 'host.$': '$.params.host', user: 'u', key: '${secret:/keys/u}', command: 'uptime' },
               secrets: [{ path: ['key'], text: '${secret:/keys/u}' }],
               phase: 'do',
-              context: CONTEXT('hello'),
+              ...CONTEXT('hello'),
             },
           },
           ResultSelector: { 'output.$': '$.Payload.output' },
@@ -116,7 +118,7 @@ plot:
           phase: 'do',
           // The henchman's timeout: the provider ends its remote work within it (lambdas/task/compiler/deadline.ts).
           // And the task's: its timeout and the execution's start, so that the provider knows the task's deadline.
-          context: { ...CONTEXT('a'), project: 'web', version: 7, timeout: 90, taskTimeout: 3600, 'started.$': '$$.Execution.StartTime' },
+          ...CONTEXT('a', { timeout: 90 }),
         },
       },
       ResultSelector: { 'output.$': '$.Payload.output' },
@@ -164,9 +166,10 @@ plot:
     expect((definition.States.a as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('rollback: a?')]);
     expect((definition.States.b as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('b: retreat?')]);
     expect((definition.States.c as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('c: failed')]);
-    // The undo is never ended by the task's deadline: its event has no task timeout.
-    const undo = definition.States['rollback: a'] as unknown as { Parameters: { Payload: { context: Record<string, unknown> } } };
-    expect(undo.Parameters.Payload.context).toStrictEqual({ ...CONTEXT('a'), timeout: 60 });
+    // The undo's event shares the context of every move (the task's timeout included, which the providers ignore in
+    // phase undo: lambdas/providers/deadline.ts), and adds its own timeout.
+    const undo = definition.States['rollback: a'] as unknown as { Parameters: { Payload: Record<string, unknown> } };
+    expect(undo.Parameters.Payload['context.$']).toStrictEqual(CONTEXT('a', { timeout: 60 })['context.$']);
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
@@ -181,7 +184,7 @@ plot:
     timeout: 5m
 `);
     const definition = compileTask(t);
-    const payload = { action: 'launch', input: { imageId: 'ami-1' }, phase: 'do', context: CONTEXT('provision') };
+    const payload = { action: 'launch', input: { imageId: 'ami-1' }, phase: 'do', ...CONTEXT('provision') };
     const { ['start: input?']: _s, ['start: input']: _i, ['start: params']: _p, ['start: resume']: _r, ['resume: from?']: _f, ['resume: no such henchman']: _n, ...states } = definition.States;
     expect(states).toStrictEqual({
       provision: {
@@ -329,7 +332,7 @@ plot:
     const { ['start: input?']: _s, ['start: input']: _i, ['start: params']: params, ['start: resume']: _r, ['resume: from?']: _f, ['resume: no such henchman']: _n, provision: _p, ['provision: poll?']: _c, ['provision: wait']: _w, ['provision: poll']: _q, ['provision: output']: _o, ['provision: timed out']: _t, configure, ...rest } = definition.States;
     expect(params).toMatchObject({ Parameters: { count: { plays: { provision: 1, configure: 1 }, retreats: { configure: 0 } } } });
     expect(configure).toMatchObject({ Catch: MOVE_CATCH('configure: retreat?') });
-    const terminate = { action: 'terminate', input: { 'instanceId.$': '$.out.provision.output.instanceId', region: 'eu-west-1' }, phase: 'undo', context: CONTEXT('provision') };
+    const terminate = { action: 'terminate', input: { 'instanceId.$': '$.out.provision.output.instanceId', region: 'eu-west-1' }, phase: 'undo', ...CONTEXT('provision') };
     expect(rest).toStrictEqual({
       'configure: retreat?': {
         Type: 'Choice',
@@ -428,7 +431,7 @@ plot:
             action: 'disassociate-address',
             input: { 'associationId.$': '$.out.second.output.associationId', region: 'eu-west-1' },
             phase: 'undo',
-            context: CONTEXT('second'),
+            ...CONTEXT('second'),
           },
         },
         ResultSelector: { undone: true },
@@ -452,7 +455,7 @@ plot:
             input: { 'nodeName.$': '$.out.first.output.nodeName', chefServerUrl: 'u', chefClientName: 'c', chefClientKey: '${secret:/c}' },
             secrets: [{ path: ['chefClientKey'], text: '${secret:/c}' }],
             phase: 'undo',
-            context: CONTEXT('first'),
+            ...CONTEXT('first'),
           },
         },
         ResultSelector: { undone: true },
@@ -488,7 +491,7 @@ plot:
           input: { 'host.$': '$$.Map.Item.Value', user: 'u', key: '${secret:/k}', command: 'systemctl restart app' },
           secrets: [{ path: ['key'], text: '${secret:/k}' }],
           phase: 'do',
-          context: { ...CONTEXT('restart'), 'item.$': '$$.Map.Item.Index', maxText: 819 },
+          ...CONTEXT('restart', { item: true }),
         },
         'value.$': '$$.Map.Item.Value',
       },
@@ -708,7 +711,7 @@ plot:
       Parameters: {
         FunctionName: EC2,
         InvocationType: 'Event',
-        Payload: { action: 'tag', input: { instanceId: 'i-1', tags: { a: 'b' } }, phase: 'do', context: CONTEXT('announce') },
+        Payload: { action: 'tag', input: { instanceId: 'i-1', tags: { a: 'b' } }, phase: 'do', ...CONTEXT('announce') },
       },
       ResultSelector: { fired: true },
       ResultPath: '$.out.announce',

@@ -25,6 +25,7 @@ import { findAction } from '#task/catalog';
 import { checkAsl } from '#task/check-asl';
 import type { JsonValue, State, StateMachineDefinition } from '#task/compiler/asl';
 import { compileTask } from '#task/compile';
+import { henchmanOfKey, stateKey } from '#task/keys';
 import { TRIGGER_FIELDS } from '#task/trigger';
 import type { Task } from '#task/schema';
 import { validateTask } from '#task/validate';
@@ -140,7 +141,8 @@ function readsOf(states: Record<string, State>, inner: boolean, out: Read[]): vo
       out.push({ state: name, path: state.ItemsPath, guarded: presentTested.has(state.ItemsPath), inner });
       const selected: string[] = [];
       pathsOfTemplate(state.ItemSelector ?? {}, selected);
-      const over = /^\$\.out\.([a-z0-9-]+)\.output$/.exec(state.ItemsPath)?.[1];
+      const key = /^\$\.out\.([A-Za-z0-9_]+)\.output$/.exec(state.ItemsPath)?.[1];
+      const over = key === undefined ? undefined : henchmanOfKey(key);
       for (const path of selected) out.push({ state: name, path, guarded: false, inner, ...(over ? { items: over } : {}) });
       readsOf(state.ItemProcessor.States, true, out);
     }
@@ -167,23 +169,27 @@ function absence(read: Read, task: Task): string | undefined {
   if (read.inner) return 'an iteration reads only its own event, item, poll, result and failure';
   // "<h>: items failed" ("<h>: items aborted") reads the failed (aborted) items of an each (a filter, cut here at its
   // first blank) only after "<h>: failed items?" ("<h>: aborted items?") proved one there.
-  if (/^\$\.out\.[a-z0-9-]+\.output\[\?\(@\.(failed|aborted)$/.test(path)) return undefined;
+  if (/^\$\.out\.[A-Za-z0-9_]+\.output\[\?\(@\.(failed|aborted)$/.test(path)) return undefined;
   const itemField = /^\$\$\.Map\.Item\.Value\.([A-Za-z]+)$/.exec(path);
   if (itemField && read.items) {
     // An item of an each henchman's output list: one output of its action, every catalog field completed.
     const h = task.plot.find((p) => p.name === read.items);
     return h && Object.hasOwn(findAction(h.provider, h.action)?.output ?? {}, itemField[1]!) ? undefined : 'not a catalog output field';
   }
-  if (/^\$(\.(input|failure|count|out|params|trigger)(\.(params|trigger|Error|Cause|plays|retreats))?)?$/.test(path)) return undefined;
-  if (/^\$\.count\.(plays|retreats)\.[a-z0-9-]+$/.test(path)) return undefined;
-  const param = /^\$\.params\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(path);
-  if (param) return task.params?.[param[1]!]?.default !== undefined ? undefined : `param ${param[1]} has no default`;
+  // $.context: the shared part of the events' context, written by the start states.
+  if (/^\$(\.(input|failure|count|out|params|trigger|context)(\.(params|trigger|Error|Cause|plays|retreats))?)?$/.test(path)) return undefined;
+  if (/^\$\.count\.(plays|retreats)\.[A-Za-z0-9_]+$/.test(path)) return undefined;
+  const param = /^\$\.params(?:\.([A-Za-z_][A-Za-z0-9_]*)|\['([A-Za-z_][A-Za-z0-9_-]*)'\])$/.exec(path);
+  if (param) {
+    const name = param[1] ?? param[2]!;
+    return task.params?.[name]?.default !== undefined ? undefined : `param ${name} has no default`;
+  }
   const trigger = /^\$\.trigger\.([A-Za-z]+)$/.exec(path);
   if (trigger) return (TRIGGER_FIELDS as readonly string[]).includes(trigger[1]!) ? undefined : 'no such trigger field';
-  if (/^\$\.out\.[a-z0-9-]+\.(polling|undoing)\.answer\.Payload(\.poll(\.(after|state))?|\.output)?$/.test(path)) return undefined;
-  const output = /^\$\.out\.([a-z0-9-]+)\.output(?:\.([A-Za-z]+))?$/.exec(path);
+  if (/^\$\.out\.[A-Za-z0-9_]+\.(polling|undoing)\.answer\.Payload(\.poll(\.(after|state))?|\.output)?$/.test(path)) return undefined;
+  const output = /^\$\.out\.([A-Za-z0-9_]+)\.output(?:\.([A-Za-z]+))?$/.exec(path);
   if (output) {
-    const h = task.plot.find((p) => p.name === output[1]);
+    const h = task.plot.find((p) => stateKey(p.name) === output[1]);
     if (!h) return 'no such henchman';
     if (output[2] === undefined) return undefined;
     return h.each === undefined && Object.hasOwn(findAction(h.provider, h.action)?.output ?? {}, output[2]) ? undefined : 'not a catalog output field';
