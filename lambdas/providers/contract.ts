@@ -1,6 +1,11 @@
 /**
  * The provider contract (../shared/DESIGN.md "Provider contract"): the event a provider Lambda receives
  * from a Task state, the result it returns, and the errors it throws.
+ *
+ * The event's `context` is one object, as the provider sees it; the state machine builds it as the part every move of
+ * the execution shares (project, task, version, execution, maxText, taskTimeout, started: written once into the
+ * execution state by the start states) merged with the move's own (henchman, attempt, item, timeout, detach):
+ * lambdas/task/compiler/payload.ts.
  */
 
 export type Phase = 'do' | 'undo' | 'poll';
@@ -31,9 +36,10 @@ export interface ProviderContext {
   readonly detach?: boolean;
   /**
    * The task's timeout in seconds and when the execution started (ISO 8601, $$.Execution.StartTime), set by the
-   * compiler in phases do and poll of a task with a timeout (never in phase undo: a rollback must run). The provider
-   * ends a move that would outlive the task's deadline at it and fails it with Mastermind.TaskTimeout (./deadline.ts),
-   * which every provider Task state sends to the abort route.
+   * compiler in every event of a task with a timeout (the part of the context every move shares, built once). In
+   * phases do and poll the provider ends a move that would outlive the task's deadline at it and fails it with
+   * Mastermind.TaskTimeout (./deadline.ts), which every provider Task state sends to the abort route; in phase undo
+   * it is ignored (a rollback must run).
    */
   readonly taskTimeout?: number;
   readonly started?: string;

@@ -81,6 +81,7 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
     settings,
     ...(task.timeout ? { taskTimeout: seconds(task.timeout) } : {}),
     params: new Set(Object.entries(task.params ?? {}).flatMap(([name, p]) => (p.default === undefined ? [] : [name]))),
+    listParams: new Set(Object.entries(task.params ?? {}).flatMap(([name, p]) => (p.type === 'list' ? [name] : []))),
     ...(maxText !== undefined ? { maxText } : {}),
     // The same strings were parsed by the validation of this task object: its parses are reused.
     template: templatesOf(task),
@@ -91,6 +92,7 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
   // Lookups by name and by henchman, built once: a search of the plot per henchman is quadratic on large plots.
   const byName = new Map<string, Henchman>();
   for (const h of plot) if (!byName.has(h.name)) byName.set(h.name, h);
+  scope.plot = byName;
   const following = new Map<Henchman, Henchman | undefined>();
   plot.forEach((h, i) => {
     if (!following.has(h)) following.set(h, plot[i + 1]);

@@ -107,14 +107,23 @@ export const NAMES = {
   /** Before the Map of `each`: does the list hold more than MAX_EACH_ITEMS items? The henchman's first state. */
   items: (h: string) => `${h}: items?`,
   tooManyItems: (h: string) => `${h}: too many items`,
-  /** After the Map of `each`: did an item fail? Then "X: items failed" names them and takes the failure route. */
+  /** After the Map of `each`: did an item fail? Then "X: items failed" gathers them and "X: item failure" names them. */
   failedItems: (h: string) => `${h}: failed items?`,
   itemsFailed: (h: string) => `${h}: items failed`,
-  /** An item of `each` met a cancel or the task's deadline: "X: items aborted" takes the abort route. */
-  abortedItems: (h: string) => `${h}: aborted items?`,
+  itemFailure: (h: string) => `${h}: item failure`,
+  /**
+   * Was one of the failed items ended by a cancel or the task's deadline? Then "X: items aborted" gathers those and
+   * "X: item abort" takes the abort route with the first one's error. Short names: a 64-character henchman name leaves
+   * 16 characters for a helper's (80 at most).
+   */
+  abortedItems: (h: string) => `${h}: aborted?`,
   itemsAborted: (h: string) => `${h}: items aborted`,
+  itemAbort: (h: string) => `${h}: item abort`,
   /** The list of `each` has no value in this execution (a field of the trigger's body, a param left out, ...). */
   noList: (h: string) => `${h}: no list`,
+  /** The list of `each` as JSON text, when the compiler cannot prove it a list; "X: list?" sends an object to "X: not a list". */
+  listText: (h: string) => `${h}: list`,
+  listCheck: (h: string) => `${h}: list?`,
   notAList: (h: string) => `${h}: not a list`,
 } as const;
 

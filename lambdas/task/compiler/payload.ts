@@ -19,6 +19,7 @@
  */
 import type { LateMark, SecretMark } from '#providers/contract';
 import type { ActionSpec, ProjectSettings } from '../catalog.ts';
+import type { Henchman } from '../schema.ts';
 import { parseTemplate, secretText, settingText, wholeReference } from '../references.ts';
 import { TRIGGER_FIELDS } from '../trigger.ts';
 import type { ParsedTemplate, Reference } from '../references.ts';
@@ -43,6 +44,10 @@ export interface PayloadScope {
   taskTimeout?: number;
   /** The most characters a text output field may keep (see TEXT_BUDGET in layout.ts); left out when no cut is needed. */
   maxText?: number;
+  /** The params declared `type: list` (the API checks their type before a start). Left out: none. */
+  listParams?: ReadonlySet<string>;
+  /** The plot's henchmen by name (the first of a name), for what the compiler proves of their outputs. */
+  plot?: ReadonlyMap<string, Henchman>;
   /** parseTemplate, remembered for the task (templatesOf); parseTemplate itself when left out. */
   template?: (text: string) => ParsedTemplate;
 }

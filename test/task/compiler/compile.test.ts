@@ -522,6 +522,7 @@ plot:
               stderr: null,
               truncated: null,
               failed: true,
+              aborted: false,
               'index.$': '$.event.context.item',
               'item.$': '$.value',
               'error.$': '$.failure.Error',
@@ -553,30 +554,46 @@ plot:
       Catch: MOVE_CATCH('task: aborted'),
       Next: 'restart: failed items?',
     });
+    // One Choice after the Map finds a failed record, precisely (one IsPresent per possible place); only a failure pays
+    // the helpers that gather the failed records (a filter in a Parameters path, never inside an intrinsic function).
     expect(definition.States['restart: failed items?']).toStrictEqual({
       Type: 'Choice',
-      Choices: [{ Or: Array.from({ length: 100 }, (_, i) => ({ Variable: `$.out.restart.output[${i}].failed`, IsPresent: true })), Next: 'restart: aborted items?' }],
+      Choices: [{ Or: Array.from({ length: 100 }, (_, i) => ({ Variable: `$.out.restart.output[${i}].failed`, IsPresent: true })), Next: 'restart: items failed' }],
       Default: 'task: done',
-    });
-    expect(definition.States['restart: aborted items?']).toStrictEqual({
-      Type: 'Choice',
-      Choices: [{ Or: Array.from({ length: 100 }, (_, i) => ({ Variable: `$.out.restart.output[${i}].aborted`, IsPresent: true })), Next: 'restart: items aborted' }],
-      Default: 'restart: items failed',
-    });
-    const aborted = '$.out.restart.output[?(@.aborted == true)]';
-    expect(definition.States['restart: items aborted']).toStrictEqual({
-      Type: 'Pass',
-      Parameters: { 'Error.$': `States.ArrayGetItem(${aborted}.error, 0)`, 'Cause.$': `States.ArrayGetItem(${aborted}.cause, 0)` },
-      ResultPath: '$.failure',
-      Next: 'task: aborted',
     });
     const failed = '$.out.restart.output[?(@.failed == true)]';
     expect(definition.States['restart: items failed']).toStrictEqual({
       Type: 'Pass',
+      Parameters: { 'index.$': `${failed}.index`, 'item.$': `${failed}.item`, 'error.$': `${failed}.error`, 'cause.$': `${failed}.cause`, 'aborted.$': `${failed}.aborted` },
+      ResultPath: '$.failure',
+      Next: 'restart: item failure',
+    });
+    expect(definition.States['restart: item failure']).toStrictEqual({
+      Type: 'Pass',
       Parameters: {
-        'Error.$': `States.ArrayGetItem(${failed}.error, 0)`,
-        'Cause.$': `States.Format('restart: {} of {} items failed, at {} ({}); the first: {}', States.ArrayLength(${failed}), States.ArrayLength($.out.restart.output), States.JsonToString(${failed}.index), States.JsonToString(${failed}.item), States.ArrayGetItem(${failed}.cause, 0))`,
+        'Error.$': 'States.ArrayGetItem($.failure.error, 0)',
+        'Cause.$':
+          "States.Format('restart: {} of {} items failed, at {} ({}); the first: {}', States.ArrayLength($.failure.index), States.ArrayLength($.out.restart.output), States.JsonToString($.failure.index), States.JsonToString($.failure.item), States.ArrayGetItem($.failure.cause, 0))",
+        'aborted.$': 'States.ArrayContains($.failure.aborted, true)',
       },
+      ResultPath: '$.failure',
+      Next: 'restart: aborted?',
+    });
+    expect(definition.States['restart: aborted?']).toStrictEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.failure.aborted', BooleanEquals: true, Next: 'restart: items aborted' }],
+      Default: 'task: aborted',
+    });
+    const aborted = '$.out.restart.output[?(@.aborted == true)]';
+    expect(definition.States['restart: items aborted']).toStrictEqual({
+      Type: 'Pass',
+      Parameters: { 'error.$': `${aborted}.error`, 'cause.$': `${aborted}.cause` },
+      ResultPath: '$.failure',
+      Next: 'restart: item abort',
+    });
+    expect(definition.States['restart: item abort']).toStrictEqual({
+      Type: 'Pass',
+      Parameters: { 'Error.$': 'States.ArrayGetItem($.failure.error, 0)', 'Cause.$': 'States.ArrayGetItem($.failure.cause, 0)' },
       ResultPath: '$.failure',
       Next: 'task: aborted',
     });
@@ -596,6 +613,7 @@ plot:
         },
         { Variable: '$.params.hosts[100]', IsPresent: true, Next: 'restart: too many items' },
       ],
+      // A param declared a list is checked by the API before a start: no check of its JSON text (see the test below).
       Default: 'restart',
     });
     expect(definition.States['restart: no list']).toStrictEqual({
@@ -618,6 +636,32 @@ plot:
       },
       ResultPath: '$.failure',
       Next: 'task: aborted',
+    });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  it('tells an object from a list by its JSON text before the Map, for a list the compiler cannot prove one', async () => {
+    const t = task(`
+task: t
+plot:
+  - name: restart-web
+    provider: ssh
+    action: run
+    each: \${trigger.body.hosts}
+    with: { host: "\${item}", user: u, key: "\${secret:/k}", command: "systemctl restart app" }
+`);
+    const definition = compileTask(t);
+    expect(definition.States['restart-web: items?']).toMatchObject({ Default: 'restart-web: list' });
+    expect(definition.States['restart-web: list']).toStrictEqual({
+      Type: 'Pass',
+      Parameters: { 'list.$': 'States.JsonToString($.trigger.body.hosts)' },
+      ResultPath: '$.out.restart_web',
+      Next: 'restart-web: list?',
+    });
+    expect(definition.States['restart-web: list?']).toStrictEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.out.restart_web.list', StringMatches: '[*', Next: 'restart-web' }],
+      Default: 'restart-web: not a list',
     });
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
@@ -668,7 +712,7 @@ ${extra}`;
 task: t
 params:
   hosts: { type: list }
-plot:${run('first', '    each: ${params.hosts}\n    onFailure: { goto: third }')}${run('second', '    onFailure: { retreat: first, times: 1 }')}${run('third', '    each: ${params.hosts}')}
+plot:${run('first', '    each: ${trigger.body.hosts}\n    onFailure: { goto: third }')}${run('second', '    onFailure: { retreat: first, times: 1 }')}${run('third', '    each: ${params.hosts}')}
 `);
     // Act
     const definition = compileTask(t);
@@ -678,7 +722,8 @@ plot:${run('first', '    each: ${params.hosts}\n    onFailure: { goto: third }')
       start: pick('start: params', 'Next'),
       first: pick('first', 'Next', 'Catch'),
       firstFailedItems: pick('first: failed items?', 'Default'),
-      firstItemsFailed: pick('first: items failed', 'Next'),
+      firstItemsFailed: pick('first: aborted?', 'Default'),
+      firstNotAList: pick('first: list?', 'Default'),
       firstTooMany: pick('first: too many items', 'Next'),
       second: pick('second', 'Next'),
       secondRetreat: pick('second: retreat', 'Next'),
@@ -686,7 +731,8 @@ plot:${run('first', '    each: ${params.hosts}\n    onFailure: { goto: third }')
       start: { Next: 'first: items?' },
       first: { Next: 'first: failed items?', Catch: MOVE_CATCH('third: items?') },
       firstFailedItems: { Default: 'second' },
-      firstItemsFailed: { Next: 'third: items?' },
+      firstItemsFailed: { Default: 'third: items?' },
+      firstNotAList: { Default: 'first: not a list' },
       firstTooMany: { Next: 'third: items?' },
       second: { Next: 'third: items?' },
       secondRetreat: { Next: 'first: items?' },

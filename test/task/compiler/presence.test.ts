@@ -136,7 +136,9 @@ function readsOf(states: Record<string, State>, inner: boolean, out: Read[]): vo
     if ('InputPath' in state && state.InputPath) paths.push(state.InputPath);
     if (state.Type === 'Wait' && state.SecondsPath) paths.push(state.SecondsPath);
     if (state.Type === 'Fail') paths.push(...[state.ErrorPath, state.CausePath].filter((p): p is string => p !== undefined));
-    for (const path of paths) out.push({ state: name, path, guarded: onEntry.get(name)?.has(path) ?? false, inner });
+    // "<h>: list" reads the list of an each where "<h>: items?" has tested it present (it is that Choice's Default).
+    const listed = (path: string) => name.endsWith(': list') && /^States\.JsonToString\(/.test(String((state as { Parameters?: Record<string, unknown> }).Parameters?.['list.$'])) && presentTested.has(path);
+    for (const path of paths) out.push({ state: name, path, guarded: (onEntry.get(name)?.has(path) ?? false) || listed(path), inner });
     if (state.Type === 'Map') {
       out.push({ state: name, path: state.ItemsPath, guarded: presentTested.has(state.ItemsPath), inner });
       const selected: string[] = [];
@@ -167,9 +169,11 @@ function absence(read: Read, task: Task): string | undefined {
   // Inside an iteration: its event, the item (value), and what the states before wrote: poll, result, failure.
   if (read.inner && /^\$(\.(event|poll|value|result)(\..*)?|\.failure\.(Error|Cause))?$/.test(path)) return undefined;
   if (read.inner) return 'an iteration reads only its own event, item, poll, result and failure';
-  // "<h>: items failed" ("<h>: items aborted") reads the failed (aborted) items of an each (a filter, cut here at its
-  // first blank) only after "<h>: failed items?" ("<h>: aborted items?") proved one there.
+  // "<h>: items failed" ("<h>: items aborted") gathers the failed (aborted) items of an each (a filter, cut here at its
+  // first blank) only after "<h>: failed items?" ("<h>: aborted?") proved one there.
   if (/^\$\.out\.[A-Za-z0-9_]+\.output\[\?\(@\.(failed|aborted)$/.test(path)) return undefined;
+  // What they gathered, in $.failure: read by the helpers after them ("<h>: item failure", "<h>: aborted?", "<h>: item abort").
+  if (/: (item failure|aborted\?|item abort)$/.test(read.state) && /^\$\.failure\.(index|item|error|cause|aborted)$/.test(path)) return undefined;
   const itemField = /^\$\$\.Map\.Item\.Value\.([A-Za-z]+)$/.exec(path);
   if (itemField && read.items) {
     // An item of an each henchman's output list: one output of its action, every catalog field completed.
@@ -186,6 +190,8 @@ function absence(read: Read, task: Task): string | undefined {
   }
   const trigger = /^\$\.trigger\.([A-Za-z]+)$/.exec(path);
   if (trigger) return (TRIGGER_FIELDS as readonly string[]).includes(trigger[1]!) ? undefined : 'no such trigger field';
+  // The JSON text of an each's list, written by "<h>: list" just before "<h>: list?" reads it.
+  if (/: list\?$/.test(read.state) && /^\$\.out\.[A-Za-z0-9_]+\.list$/.test(path)) return undefined;
   if (/^\$\.out\.[A-Za-z0-9_]+\.(polling|undoing)\.answer\.Payload(\.poll(\.(after|state))?|\.output)?$/.test(path)) return undefined;
   const output = /^\$\.out\.([A-Za-z0-9_]+)\.output(?:\.([A-Za-z]+))?$/.exec(path);
   if (output) {
@@ -326,6 +332,24 @@ describe('a reference with no value in an execution', () => {
       cause: 'configure: ${trigger.body.hosts} has no value in this execution',
     });
     expect(result.moves.map((m) => `${m.henchman} ${m.phase} ${m.status}`)).toStrictEqual(['mark do succeeded', 'mark undo succeeded']);
+  });
+
+  it('takes the failure route when the list of each is an object, which a Map cannot play over', async () => {
+    const { definition } = checked(EACH_TASK);
+    const result = await runTask(definition, { trigger: { body: { hosts: { web: '10.0.0.1' } } } }, { handler: rehearsalHandler(loadScenario('{}')), skipWaits: true });
+    expect({ status: result.status, error: result.error, cause: result.cause }).toStrictEqual({
+      status: 'FAILED',
+      error: 'Mastermind.Invalid',
+      cause: 'configure: ${trigger.body.hosts} is not a list in this execution',
+    });
+    expect(result.moves.map((m) => `${m.henchman} ${m.phase} ${m.status}`)).toStrictEqual(['mark do succeeded', 'mark undo succeeded']);
+  });
+
+  it('plays each over a list from a hook body, through the check of its JSON text', async () => {
+    const { definition } = checked(EACH_TASK);
+    const result = await runTask(definition, { trigger: { body: { hosts: [{ ip: '10.0.0.1' }, { ip: '10.0.0.2' }] } } }, { handler: rehearsalHandler(loadScenario('{}')), skipWaits: true });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.moves.map((m) => `${m.henchman} ${m.phase} ${m.status}`)).toStrictEqual(['mark do succeeded', 'configure do succeeded', 'configure do succeeded']);
   });
 
   it('takes the failure route when the list of each is not a list', async () => {
