@@ -112,7 +112,12 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
     if (!provenList(h, scope)) {
       // An object passes the tests above, and a Map over one is a States.Runtime error that no Catch takes: its JSON
       // text tells (a list's begins with "["). The text waits in the henchman's record, which the Map then replaces.
-      graph.add(NAMES.listText(name), pass({ parameters: { 'list.$': `States.JsonToString(${items})` }, resultPath: recordPath(name), target: NAMES.listCheck(name) }));
+      // The list is selected by InputPath (which may hold a key in brackets) so that the intrinsic reads only `$`;
+      // ResultPath places the text into the state's raw input.
+      graph.add(
+        NAMES.listText(name),
+        pass({ inputPath: items, parameters: { 'list.$': 'States.JsonToString($)' }, resultPath: recordPath(name), target: NAMES.listCheck(name) }),
+      );
       graph.add(NAMES.listCheck(name), choice([{ rule: { Variable: `${recordPath(name)}.list`, StringMatches: '[*' }, next: name }], NAMES.notAList(name)));
     }
     graph.add(NAMES.noList(name), pass({ result: { Error: ERRORS.invalid, Cause: `${name}: ${h.each} has no value in this execution` }, resultPath: STATE.failure, target: sink }));

@@ -654,7 +654,8 @@ plot:
     expect(definition.States['restart-web: items?']).toMatchObject({ Default: 'restart-web: list' });
     expect(definition.States['restart-web: list']).toStrictEqual({
       Type: 'Pass',
-      Parameters: { 'list.$': 'States.JsonToString($.trigger.body.hosts)' },
+      InputPath: '$.trigger.body.hosts',
+      Parameters: { 'list.$': 'States.JsonToString($)' },
       ResultPath: '$.out.restart_web',
       Next: 'restart-web: list?',
     });

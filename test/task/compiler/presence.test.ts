@@ -25,6 +25,7 @@ import { findAction } from '#task/catalog';
 import { checkAsl } from '#task/check-asl';
 import type { JsonValue, State, StateMachineDefinition } from '#task/compiler/asl';
 import { compileTask } from '#task/compile';
+import { conformanceErrors } from '#task/conformance';
 import { henchmanOfKey, stateKey } from '#task/keys';
 import { TRIGGER_FIELDS } from '#task/trigger';
 import type { Task } from '#task/schema';
@@ -136,8 +137,9 @@ function readsOf(states: Record<string, State>, inner: boolean, out: Read[]): vo
     if ('InputPath' in state && state.InputPath) paths.push(state.InputPath);
     if (state.Type === 'Wait' && state.SecondsPath) paths.push(state.SecondsPath);
     if (state.Type === 'Fail') paths.push(...[state.ErrorPath, state.CausePath].filter((p): p is string => p !== undefined));
-    // "<h>: list" reads the list of an each where "<h>: items?" has tested it present (it is that Choice's Default).
-    const listed = (path: string) => name.endsWith(': list') && /^States\.JsonToString\(/.test(String((state as { Parameters?: Record<string, unknown> }).Parameters?.['list.$'])) && presentTested.has(path);
+    // "<h>: list" reads the list of an each (its InputPath) where "<h>: items?" has tested it present (it is that
+    // Choice's Default); its intrinsic reads `$`, that list.
+    const listed = (path: string) => name.endsWith(': list') && presentTested.has(path);
     for (const path of paths) out.push({ state: name, path, guarded: (onEntry.get(name)?.has(path) ?? false) || listed(path), inner });
     if (state.Type === 'Map') {
       out.push({ state: name, path: state.ItemsPath, guarded: presentTested.has(state.ItemsPath), inner });
@@ -276,6 +278,8 @@ describe('every path a definition reads is present or tested first', () => {
       fc.property(taskArbitrary, (value) => {
         const { task, definition } = checked(value);
         expect(unprovenReads(definition, task)).toStrictEqual([]);
+        // And every path of it, in every field kind, is in the grammar AWS documents (lambdas/task/conformance.ts).
+        expect(conformanceErrors(task, definition).filter((e) => e.code === 'bad-path')).toStrictEqual([]);
       }),
       { numRuns: 100 },
     );
