@@ -318,14 +318,14 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
     inner.add(
       n.failed,
       pass({
-        parameters: { ...nulls, failed: true, aborted: false, 'index.$': '$.event.context.item', 'item.$': '$.value', 'error.$': `${STATE.failure}.Error`, 'cause.$': `${STATE.failure}.Cause` },
+        parameters: { ...nulls, failed: true, aborted: false, 'index.$': '$.event.move.item', 'item.$': '$.value', 'error.$': `${STATE.failure}.Error`, 'cause.$': `${STATE.failure}.Cause` },
         target: null,
       }),
     );
     inner.add(
       n.aborted,
       pass({
-        parameters: { ...nulls, failed: true, aborted: true, 'index.$': '$.event.context.item', 'item.$': '$.value', 'error.$': `${STATE.failure}.Error`, 'cause.$': `${STATE.failure}.Cause` },
+        parameters: { ...nulls, failed: true, aborted: true, 'index.$': '$.event.move.item', 'item.$': '$.value', 'error.$': `${STATE.failure}.Error`, 'cause.$': `${STATE.failure}.Cause` },
         target: null,
       }),
     );

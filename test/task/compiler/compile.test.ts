@@ -169,7 +169,7 @@ plot:
     // The undo's event shares the context of every move (the task's timeout included, which the providers ignore in
     // phase undo: lambdas/providers/deadline.ts), and adds its own timeout.
     const undo = definition.States['rollback: a'] as unknown as { Parameters: { Payload: Record<string, unknown> } };
-    expect(undo.Parameters.Payload['context.$']).toStrictEqual(CONTEXT('a', { timeout: 60 })['context.$']);
+    expect({ context: undo.Parameters.Payload['context.$'], move: undo.Parameters.Payload.move }).toStrictEqual({ context: '$.context', move: CONTEXT('a', { timeout: 60 }).move });
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
@@ -523,7 +523,7 @@ plot:
               truncated: null,
               failed: true,
               aborted: false,
-              'index.$': '$.event.context.item',
+              'index.$': '$.event.move.item',
               'item.$': '$.value',
               'error.$': '$.failure.Error',
               'cause.$': '$.failure.Cause',
@@ -540,7 +540,7 @@ plot:
               truncated: null,
               failed: true,
               aborted: true,
-              'index.$': '$.event.context.item',
+              'index.$': '$.event.move.item',
               'item.$': '$.value',
               'error.$': '$.failure.Error',
               'cause.$': '$.failure.Cause',

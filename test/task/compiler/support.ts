@@ -69,17 +69,16 @@ export const RESUME_NAMES = ['start: resume', 'resume: from?', 'resume: no such 
 
 
 /**
- * The `context.$` of a henchman's event: the shared context ($.context) merged with the move's own part, its henchman
- * and attempt (from $.count.plays.<key>), and the item's index, timeout and detach when given.
+ * The context of a henchman's event, in its two parts: the shared one ($.context) and the move's own, its henchman and
+ * attempt (from $.count.plays.<key>), and the item's index, timeout and detach when given.
  */
-export const CONTEXT = (henchman: string, own: { item?: boolean; timeout?: number; detach?: boolean } = {}) => {
-  let text = `"henchman":"${henchman}","attempt":{}`;
-  let args = `$.count.plays.${stateKey(henchman)}`;
-  if (own.item) {
-    text += ',"item":{}';
-    args += ', $$.Map.Item.Index';
-  }
-  if (own.timeout !== undefined) text += `,"timeout":${own.timeout}`;
-  if (own.detach) text += ',"detach":true';
-  return { 'context.$': `States.JsonMerge($.context, States.StringToJson(States.Format('\\{${text}\\}', ${args})), false)` };
-};
+export const CONTEXT = (henchman: string, own: { item?: boolean; timeout?: number; detach?: boolean } = {}) => ({
+  'context.$': '$.context',
+  move: {
+    henchman,
+    'attempt.$': `$.count.plays.${stateKey(henchman)}`,
+    ...(own.item ? { 'item.$': '$$.Map.Item.Index' } : {}),
+    ...(own.timeout !== undefined ? { timeout: own.timeout } : {}),
+    ...(own.detach ? { detach: true } : {}),
+  },
+});
