@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import type { ProviderName } from '#task/catalog';
 import type { State, StateMachineDefinition } from '#task/compiler/asl';
-import { settlePoll, settlePollError } from '#providers/contract';
+import { joinContext, settlePoll, settlePollError } from '#providers/contract';
 import { resolveLate } from '#providers/late';
 import type { ProviderEvent, ProviderResult } from '#providers/contract';
 
@@ -106,7 +106,8 @@ export async function runTask(
   const polled = new Map<string, 'do' | 'undo'>();
 
   async function call(request: { FunctionName: string; Payload: ProviderEvent; InvocationType?: string }, state: string): Promise<ProviderResult> {
-    const { late, ...event } = request.Payload;
+    // As the provider runtime does: the context's two parts (the execution's, the move's) joined into one.
+    const { late, ...event } = joinContext(request.Payload);
     const startedAt = new Date();
     const key = `${event.context.henchman}\u0000${event.context.item ?? ''}`;
     if (event.phase !== 'poll') polled.set(key, event.phase);

@@ -1,6 +1,11 @@
 /**
  * The provider contract (../shared/DESIGN.md "Provider contract"): the event a provider Lambda receives
  * from a Task state, the result it returns, and the errors it throws.
+ *
+ * The state machine sends the context in two parts: `context`, what every move of the execution shares (project, task,
+ * version, execution, maxText, taskTimeout, started: written once into the execution state by the start states), and
+ * `move`, the move's own (henchman, attempt, item, timeout, detach): lambdas/task/compiler/payload.ts. Whoever reads an
+ * event first joins them ({@link joinContext}: the provider runtime, the local engine), so actions see one context.
  */
 
 export type Phase = 'do' | 'undo' | 'poll';
@@ -31,9 +36,10 @@ export interface ProviderContext {
   readonly detach?: boolean;
   /**
    * The task's timeout in seconds and when the execution started (ISO 8601, $$.Execution.StartTime), set by the
-   * compiler in phases do and poll of a task with a timeout (never in phase undo: a rollback must run). The provider
-   * ends a move that would outlive the task's deadline at it and fails it with Mastermind.TaskTimeout (./deadline.ts),
-   * which every provider Task state sends to the abort route.
+   * compiler in every event of a task with a timeout (the part of the context every move shares, built once). In
+   * phases do and poll the provider ends a move that would outlive the task's deadline at it and fails it with
+   * Mastermind.TaskTimeout (./deadline.ts), which every provider Task state sends to the abort route; in phase undo
+   * it is ignored (a rollback must run).
    */
   readonly taskTimeout?: number;
   readonly started?: string;
@@ -89,6 +95,20 @@ export interface ProviderEvent {
   /** With phase "poll": the state the action's first answer (phase do or undo) asked to be handed back; every poll gets it. */
   readonly poll?: unknown;
   readonly context: ProviderContext;
+  /** The move's own part of the context, as the state machine sends it; {@link joinContext} merges it into `context`. */
+  readonly move?: Partial<ProviderContext>;
+}
+
+/**
+ * The event with its `move` merged into its `context` (the move's fields win) and dropped; the event as it came when
+ * it has none. Anything that is not an event is returned as it is, for the checks that follow to refuse.
+ */
+export function joinContext<T>(event: T): T {
+  const e = event as { move?: unknown; context?: unknown } | null;
+  if (!e || typeof e !== 'object' || e.move === undefined) return event;
+  const { move, ...rest } = e;
+  if (!move || typeof move !== 'object' || !rest.context || typeof rest.context !== 'object') return event;
+  return { ...rest, context: { ...(rest.context as object), ...(move as object) } } as T;
 }
 
 export type ProviderResult =

@@ -13,6 +13,7 @@ import {
   keepTail,
   MAX_ITEM_TEXT,
   InvalidError,
+  joinContext,
   ProviderError,
   settlePoll,
   settlePollError,
@@ -177,9 +178,11 @@ export function createProviderHandler(
   const layout = dependencies.layout ?? secretLayoutFromEnv();
   const cancels = dependencies.cancels === undefined ? cancelCheckFromEnv() : (dependencies.cancels ?? undefined);
 
-  return async (raw: ProviderEvent): Promise<ProviderResult> => {
+  return async (sent: ProviderEvent): Promise<ProviderResult> => {
     const started = Date.now();
     let secretValues: readonly string[] = [];
+    // The context comes in two parts (the execution's, the move's): one from here on.
+    const raw = joinContext(sent);
     const event = raw as Partial<ProviderEvent> | undefined;
     const keys = {
       provider,

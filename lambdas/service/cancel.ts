@@ -13,6 +13,7 @@
  * | an execution the task has not                  | NotFound (404)                                                |
  */
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { stateKey } from '#task/keys';
 import type { ServiceDeps } from './deps.ts';
 import { ServiceError } from './errors.ts';
 import { execution, executionArnOf, executionPath } from './executions.ts';
@@ -61,7 +62,7 @@ export async function cancelExecution(deps: ServiceDeps, ref: ExecutionRef, requ
   if (facts && facts.rollback.length > 0) {
     const standing = await execution('read the execution history', ref, () => readStanding(deps, executionArn, entriesOf(facts)));
     const out = standing.state?.out ?? {};
-    undo = facts.rollback.filter((h) => out[h]?.output !== undefined).reverse();
+    undo = facts.rollback.filter((h) => out[stateKey(h)]?.output !== undefined).reverse();
   }
 
   const earlier = created ? '' : `A cancel was already requested by ${record.by} at ${record.at}; nothing new was recorded. `;

@@ -116,7 +116,8 @@ export function summarizeHistory(events: readonly HistoryEvent[]): HenchmanSumma
         if (payload) {
           if (typeof payload.phase === 'string') move.phase = payload.phase;
           if (typeof payload.action === 'string') move.action = payload.action;
-          const henchman = record(payload.context)?.henchman;
+          // The move's own part of the context (payload.move) names it; events compiled before it, the context.
+          const henchman = record(payload.move)?.henchman ?? record(payload.context)?.henchman;
           if (typeof henchman === 'string') move.henchman = henchman;
         }
         break;

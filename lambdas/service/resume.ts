@@ -23,6 +23,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { henchmanOfKey, stateKey } from '#task/keys';
 import type { ServiceDeps } from './deps.ts';
 import { ServiceError } from './errors.ts';
 import { consoleUrl, execution, executionArnOf, executionPath, upstream } from './executions.ts';
@@ -38,7 +39,7 @@ export interface ResumeInput {
   readonly of: string;
   /** The henchman the new execution begins at. */
   readonly from: string;
-  /** The records of the moves before it (completed: { output }; failed with continue; fired). */
+  /** The records of the moves before it (completed: { output }; failed with continue; fired), by state key. */
   readonly out: Record<string, Record<string, unknown>>;
   readonly count: Record<string, unknown>;
 }
@@ -107,7 +108,8 @@ export async function resumeExecution(deps: ServiceDeps, ref: ExecutionRef, requ
   }
   const before = names.slice(0, at);
   const { out: held, count, params, trigger } = standing.state;
-  const undone = before.filter((h) => held[h]?.undone === true);
+  // `out` is keyed by state key (find-nodes → find_nodes: lambdas/task/keys.ts), so names are turned into keys here.
+  const undone = before.filter((h) => held[stateKey(h)]?.undone === true);
   if (undone.length > 0) {
     throw conflict(
       `The moves before ${from} were undone by the rollback of execution ${id} (${undone.join(', ')}): there is nothing to resume on; start the task again.`,
@@ -115,8 +117,8 @@ export async function resumeExecution(deps: ServiceDeps, ref: ExecutionRef, requ
   }
   const out: Record<string, Record<string, unknown>> = {};
   for (const h of before) {
-    const record = carriedRecord(held[h]);
-    if (record) out[h] = record;
+    const record = carriedRecord(held[stateKey(h)]);
+    if (record) out[stateKey(h)] = record;
   }
   const resume: ResumeInput = { of: executionArn, from, out, count };
   const name = randomUUID();
@@ -136,6 +138,6 @@ export async function resumeExecution(deps: ServiceDeps, ref: ExecutionRef, requ
     path: executionPath(newRef),
     startDate: (started.startDate ?? deps.now()).toISOString(),
     consoleUrl: consoleUrl(started.executionArn!),
-    resumes: { executionArn, name: ref.name, path: executionPath(ref), failed, from, carried: Object.keys(out) },
+    resumes: { executionArn, name: ref.name, path: executionPath(ref), failed, from, carried: Object.keys(out).map(henchmanOfKey) },
   };
 }

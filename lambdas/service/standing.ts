@@ -20,6 +20,7 @@ import { executionContext } from './history.ts';
 export interface ExecutionState {
   readonly params: Record<string, unknown>;
   readonly trigger: Record<string, unknown>;
+  /** Each henchman's record, by state key (lambdas/task/keys.ts stateKey). */
   readonly out: Record<string, Record<string, unknown>>;
   readonly count: Record<string, unknown>;
 }

@@ -13,6 +13,7 @@ import { CompileError, StateGraph } from './compiler/graph.ts';
 import { entryOf, henchmanStates } from './compiler/henchman.ts';
 import type { PlotContext } from './compiler/henchman.ts';
 import { MAX_EACH_ITEMS, NAMES, TEXT_BUDGET } from './compiler/layout.ts';
+import { sharedContext } from './compiler/payload.ts';
 import type { PayloadScope } from './compiler/payload.ts';
 import { abortEntry, abortRoute, rollbackSeconds } from './compiler/rollback.ts';
 import { DEADLINE_GRACE_SECONDS } from './invocation.ts';
@@ -80,6 +81,7 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
     settings,
     ...(task.timeout ? { taskTimeout: seconds(task.timeout) } : {}),
     params: new Set(Object.entries(task.params ?? {}).flatMap(([name, p]) => (p.default === undefined ? [] : [name]))),
+    listParams: new Set(Object.entries(task.params ?? {}).flatMap(([name, p]) => (p.type === 'list' ? [name] : []))),
     ...(maxText !== undefined ? { maxText } : {}),
     // The same strings were parsed by the validation of this task object: its parses are reused.
     template: templatesOf(task),
@@ -90,6 +92,7 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
   // Lookups by name and by henchman, built once: a search of the plot per henchman is quadratic on large plots.
   const byName = new Map<string, Henchman>();
   for (const h of plot) if (!byName.has(h.name)) byName.set(h.name, h);
+  scope.plot = byName;
   const following = new Map<Henchman, Henchman | undefined>();
   plot.forEach((h, i) => {
     if (!following.has(h)) following.set(h, plot[i + 1]);
@@ -118,7 +121,8 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
     abortEntry: abortFirst,
     abortErrors: abortErrors(task),
   };
-  for (const [name, state] of Object.entries(startStates(task, entryOf(plot[0]!)))) graph.add(name, state);
+  const context = sharedContext(scope);
+  for (const [name, state] of Object.entries(startStates(task, entryOf(plot[0]!), context))) graph.add(name, state);
   for (const h of plot) {
     henchmanStates(h, ctx);
     if (retreatOf(h)) retreatStates(h, task, ctx, abortFirst);
@@ -128,7 +132,7 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
   // A resume may begin at any henchman an ordinary execution reaches (one it never reaches stays out).
   const played = graph.reachable(NAMES.params);
   const resumable = plot.filter((h) => byName.get(h.name) === h && played.has(entryOf(h)));
-  for (const [name, state] of Object.entries(resumeStates(resumable, entryOf))) graph.add(name, state);
+  for (const [name, state] of Object.entries(resumeStates(resumable, entryOf, context))) graph.add(name, state);
   return {
     Comment: task.description ? `${task.task}: ${task.description}` : task.task,
     StartAt: NAMES.start,

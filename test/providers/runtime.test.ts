@@ -67,6 +67,23 @@ describe('createProviderHandler', () => {
     expect(deadlines.slice(1).map((d) => (d === undefined ? undefined : 'set'))).toStrictEqual(['set', undefined, undefined]);
   });
 
+  it('joins the context the state machine sends in two parts (the execution\'s, the move\'s) before anything reads it', async () => {
+    // Prepare
+    const contexts: unknown[] = [];
+    const { handler, logs } = handlerWith(async (_given, call) => {
+      contexts.push(call.context);
+      return { output: { exitCode: 0 } };
+    });
+    const shared = { project: 'web', task: 'scale-out', version: 3, execution: 'exec-1', taskTimeout: 600, started: new Date().toISOString() };
+
+    // Act
+    await handler({ ...event(), context: shared as never, move: { henchman: 'connect', attempt: 2, item: 1, timeout: 90 } });
+
+    // Assess
+    expect(contexts).toStrictEqual([{ ...shared, henchman: 'connect', attempt: 2, item: 1, timeout: 90 }]);
+    expect(logs()[0]).toMatchObject({ henchman: 'connect', attempt: 2, execution: 'exec-1' });
+  });
+
   it('calls the action with the checked input, secrets resolved, and logs one line', async () => {
     // Prepare
     const calls: [Record<string, unknown>, Omit<ActionCall, 'logger'>][] = [];

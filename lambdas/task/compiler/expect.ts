@@ -8,6 +8,7 @@
 import { COMPARISONS } from '../schema.ts';
 import type { Condition, Expect } from '../schema.ts';
 import type { ChoiceRule, JsonValue } from './asl.ts';
+import { pathSegment } from '../keys.ts';
 import { CompileError } from './graph.ts';
 
 type Comparison = (typeof COMPARISONS)[number];
@@ -19,9 +20,19 @@ const ORDERING = {
   greaterThanOrEquals: 'GreaterThanEquals',
 } as const;
 
-/** `$.out.x.output` + "a.b" → `$.out.x.output.a.b`. */
-function fieldPath(base: string, field: string): string {
-  return field.split('.').reduce((at, segment) => (/^\d+$/.test(segment) ? `${at}[${segment}]` : `${at}.${segment}`), base);
+/**
+ * `$.out.x.output` + "a.b" → `$.out.x.output.a.b`; a key that is not JSONPath shorthand in brackets
+ * ("exit-code" → `['exit-code']`, ../keys.ts): a Choice's Variable is a path, where AWS documents bracket notation.
+ */
+function fieldPath(base: string, field: string, where: string): string {
+  return field.split('.').reduce((at, segment) => {
+    if (/^\d+$/.test(segment)) return `${at}[${segment}]`;
+    try {
+      return at + pathSegment(segment);
+    } catch {
+      throw new CompileError(`${where}: the field "${field}" cannot be written as a path (a part of it is empty or holds a quote, a backslash or a control character)`);
+    }
+  }, base);
 }
 
 export function all(rules: ChoiceRule[]): ChoiceRule {
@@ -80,7 +91,7 @@ export function conditionRule(condition: Condition, base: string, where: string)
   if ('all' in condition) return all(condition.all.map((c, i) => conditionRule(c, base, `${where}.all[${i}]`)));
   if ('any' in condition) return any(condition.any.map((c, i) => conditionRule(c, base, `${where}.any[${i}]`)));
   if ('not' in condition) return not(conditionRule(condition.not, base, `${where}.not`));
-  const variable = fieldPath(base, condition.field);
+  const variable = fieldPath(base, condition.field, where);
   const rules = COMPARISONS.filter((c) => condition[c] !== undefined).map((c) => comparisonRule(variable, c, condition[c], where));
   if (rules.length === 0) throw new CompileError(`${where}: the condition on "${condition.field}" compares nothing`);
   return all(rules);
@@ -89,5 +100,5 @@ export function conditionRule(condition: Condition, base: string, where: string)
 /** The whole `expect` of a henchman as one rule; `base` is the JSONPath of its output. */
 export function expectRule(expect: Expect, base: string, where: string): ChoiceRule {
   if (Array.isArray(expect)) return all(expect.map((c, i) => conditionRule(c, base, `${where}[${i}]`)));
-  return all(Object.entries(expect).map(([field, value]) => equals(fieldPath(base, field), value, `${where}.${field}`)));
+  return all(Object.entries(expect).map(([field, value]) => equals(fieldPath(base, field, `${where}.${field}`), value, `${where}.${field}`)));
 }

@@ -11,11 +11,14 @@
  *   fire         "X" (InvocationType Event) → next
  *   each         "X: items?" ─no value→ "X: no list" → failure route; ─not a list→ "X: not a list" → failure route
  *                           ─more than MAX_EACH_ITEMS→ "X: too many items" → failure route
- *                           └─else→ "X" (inline Map over the list; the states above per item, inside;
+ *                           └─else→ ("X: list" → "X: list?" ─an object→ "X: not a list", when the compiler cannot
+ *                                    prove the value a list: provenList)
+ *                                   "X" (inline Map over the list; the states above per item, inside;
  *                                    a failed item leaves its failure record in its place: eachState)
  *                           → "X: failed items?" ─none→ next
- *                                 └─some→ "X: aborted items?" ─a cancel or the deadline→ "X: items aborted" → abort route
- *                                                             └─else→ "X: items failed" → failure route
+ *                                 └─some→ "X: items failed" → "X: item failure" → "X: aborted?"
+ *                                           ─a cancel or the deadline→ "X: items aborted" → "X: item abort" → abort route
+ *                                           └─else→ failure route                              (failedItemStates)
  *                (the henchman's first state is then "X: items?": see entryOf)
  *   continue     every failure → "X: failed" (records { failed, error, cause } in out.X) → next
  *
@@ -103,9 +106,20 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
           { rule: notAList, next: NAMES.notAList(name) },
           { rule: isPresent(`${items}[${MAX_EACH_ITEMS}]`), next: NAMES.tooManyItems(name) },
         ],
-        name,
+        provenList(h, scope) ? name : NAMES.listText(name),
       ),
     );
+    if (!provenList(h, scope)) {
+      // An object passes the tests above, and a Map over one is a States.Runtime error that no Catch takes: its JSON
+      // text tells (a list's begins with "["). The text waits in the henchman's record, which the Map then replaces.
+      // The list is selected by InputPath (which may hold a key in brackets) so that the intrinsic reads only `$`;
+      // ResultPath places the text into the state's raw input.
+      graph.add(
+        NAMES.listText(name),
+        pass({ inputPath: items, parameters: { 'list.$': 'States.JsonToString($)' }, resultPath: recordPath(name), target: NAMES.listCheck(name) }),
+      );
+      graph.add(NAMES.listCheck(name), choice([{ rule: { Variable: `${recordPath(name)}.list`, StringMatches: '[*' }, next: name }], NAMES.notAList(name)));
+    }
     graph.add(NAMES.noList(name), pass({ result: { Error: ERRORS.invalid, Cause: `${name}: ${h.each} has no value in this execution` }, resultPath: STATE.failure, target: sink }));
     graph.add(NAMES.notAList(name), pass({ result: { Error: ERRORS.invalid, Cause: `${name}: ${h.each} is not a list in this execution` }, resultPath: STATE.failure, target: sink }));
     graph.add(NAMES.tooManyItems(name), pass({ result: tooManyItemsFailure(h), resultPath: STATE.failure, target: sink }));
@@ -193,6 +207,25 @@ function tooManyItemsFailure(h: Henchman): JsonObject {
 
 function unexpectedFailure(name: string): JsonObject {
   return { Error: ERRORS.unexpected, Cause: `the output of ${name} does not meet its expect` };
+}
+
+/**
+ * Whether the list an `each` plays over is a list in every execution that has it: a catalog output field typed as a
+ * list (the providers answer every catalog field with its type: ../../providers/late.ts), the whole output of an
+ * `each` henchman (the Map's list), or a whole param declared `type: list` (the API checks the params' types before
+ * it starts an execution: lambdas/service/params.ts; a start from the console that gives an object for it is the one
+ * way left to a States.Runtime). Anything else (a field of a hook's body, a key inside a map param, a field of an
+ * output typed as an object) may hold an object, which "X: list" and "X: list?" send to the failure route.
+ */
+function provenList(h: Henchman, scope: PayloadScope): boolean {
+  const whole = wholeReference(parseTemplate(h.each!));
+  if (whole?.root === 'params') return whole.path.length === 1 && scope.listParams?.has(String(whole.path[0])) === true;
+  if (!whole || whole.root !== 'henchman') return false;
+  const source = scope.plot?.get(whole.henchman!);
+  if (!source) return false;
+  if (whole.path.length === 0) return source.each !== undefined;
+  const field = whole.path.length === 1 && typeof whole.path[0] === 'string' ? findAction(source.provider, source.action)?.output[whole.path[0]] : undefined;
+  return source.each === undefined && field !== undefined && field.type.endsWith('[]');
 }
 
 /** The JSONPath of the list an `each` plays over. */
@@ -285,48 +318,19 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
     inner.add(
       n.failed,
       pass({
-        parameters: { ...nulls, failed: true, 'index.$': '$.event.context.item', 'item.$': '$.value', 'error.$': `${STATE.failure}.Error`, 'cause.$': `${STATE.failure}.Cause` },
+        parameters: { ...nulls, failed: true, aborted: false, 'index.$': '$.event.move.item', 'item.$': '$.value', 'error.$': `${STATE.failure}.Error`, 'cause.$': `${STATE.failure}.Cause` },
         target: null,
       }),
     );
     inner.add(
       n.aborted,
       pass({
-        parameters: { ...nulls, failed: true, aborted: true, 'index.$': '$.event.context.item', 'item.$': '$.value', 'error.$': `${STATE.failure}.Error`, 'cause.$': `${STATE.failure}.Cause` },
+        parameters: { ...nulls, failed: true, aborted: true, 'index.$': '$.event.move.item', 'item.$': '$.value', 'error.$': `${STATE.failure}.Error`, 'cause.$': `${STATE.failure}.Cause` },
         target: null,
       }),
     );
   }
-  if (!h.fire) {
-    const list = outputPath(name);
-    // Is any item failed? One IsPresent per possible place (the list holds at most MAX_EACH_ITEMS items): a JSONPath
-    // filter that matches nothing is a run-time error on the local engine, so the filter below is read only once
-    // this Choice has proved a match.
-    const anyItem = (field: string): ChoiceRule => ({ Or: Array.from({ length: MAX_EACH_ITEMS }, (_, i) => ({ Variable: `${list}[${i}].${field}`, IsPresent: true })) });
-    ctx.graph.add(NAMES.failedItems(name), choice([{ rule: anyItem('failed'), next: NAMES.abortedItems(name) }], choiceTarget(ctx.advance(h))));
-    ctx.graph.add(NAMES.abortedItems(name), choice([{ rule: anyItem('aborted'), next: NAMES.itemsAborted(name) }], NAMES.itemsFailed(name)));
-    const aborted = `${list}[?(@.aborted == true)]`;
-    ctx.graph.add(
-      NAMES.itemsAborted(name),
-      pass({
-        parameters: { 'Error.$': `States.ArrayGetItem(${aborted}.error, 0)`, 'Cause.$': `States.ArrayGetItem(${aborted}.cause, 0)` },
-        resultPath: STATE.failure,
-        target: ctx.abortEntry,
-      }),
-    );
-    const failed = `${list}[?(@.failed == true)]`;
-    ctx.graph.add(
-      NAMES.itemsFailed(name),
-      pass({
-        parameters: {
-          'Error.$': `States.ArrayGetItem(${failed}.error, 0)`,
-          'Cause.$': `States.Format('${name}: {} of {} items failed, at {} ({}); the first: {}', States.ArrayLength(${failed}), States.ArrayLength(${list}), States.JsonToString(${failed}.index), States.JsonToString(${failed}.item), States.ArrayGetItem(${failed}.cause, 0))`,
-        },
-        resultPath: STATE.failure,
-        target: sink,
-      }),
-    );
-  }
+  if (!h.fire) failedItemStates(h, ctx, sink);
   return {
     Type: 'Map',
     ItemsPath: items,
@@ -338,6 +342,64 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
     Catch: moveCatchers(sink, ctx.abortEntry, ctx.abortErrors),
     ...(h.fire ? transition(ctx.advance(h)) : { Next: NAMES.failedItems(name) }),
   } as State;
+}
+
+/**
+ * After the Map of `each`: did an item fail, and was one of the failed items ended by a cancel or the task's deadline?
+ *
+ *   "X: failed items?"  one IsPresent per possible place of a failed record (at most MAX_EACH_ITEMS): precise, and
+ *                       the only test AWS documents that reads no further than the list (a Choice cannot test "some
+ *                       element"; a JSONPath filter inside an intrinsic function is not documented, and a filter that
+ *                       matches nothing is a run-time error on the local engine) ─none→ next
+ *   "X: items failed"   the failed records' index, item, error, cause and aborted, each a list gathered by a filter
+ *                       `[?(@.failed == true)]` in a Parameters path (a path there may select several values:
+ *                       "Manipulate parameters in Step Functions workflows"), into $.failure; read only once the
+ *                       Choice proved a failed record there
+ *   "X: item failure"   { Error, Cause } from those lists with intrinsic functions over plain paths, and whether one
+ *                       was aborted (States.ArrayContains)
+ *   "X: aborted?"       ─aborted→ "X: items aborted" (the aborted records' error and cause, gathered the same way)
+ *                       → "X: item abort" ({ Error, Cause } of the first) → the abort route; else → failure route
+ *
+ * The happy path costs one Choice, as before; only a failure pays the helpers. Every failed record holds `aborted`
+ * (true or false), so the gathered list of it is never empty.
+ */
+function failedItemStates(h: Henchman, ctx: PlotContext, sink: string): void {
+  const name = h.name;
+  const list = outputPath(name);
+  const failed = `${list}[?(@.failed == true)]`;
+  const aborted = `${list}[?(@.aborted == true)]`;
+  const anyFailed: ChoiceRule = { Or: Array.from({ length: MAX_EACH_ITEMS }, (_, i) => ({ Variable: `${list}[${i}].failed`, IsPresent: true })) };
+  ctx.graph.add(NAMES.failedItems(name), choice([{ rule: anyFailed, next: NAMES.itemsFailed(name) }], choiceTarget(ctx.advance(h))));
+  ctx.graph.add(
+    NAMES.itemsFailed(name),
+    pass({
+      parameters: { 'index.$': `${failed}.index`, 'item.$': `${failed}.item`, 'error.$': `${failed}.error`, 'cause.$': `${failed}.cause`, 'aborted.$': `${failed}.aborted` },
+      resultPath: STATE.failure,
+      target: NAMES.itemFailure(name),
+    }),
+  );
+  const f = STATE.failure;
+  ctx.graph.add(
+    NAMES.itemFailure(name),
+    pass({
+      parameters: {
+        'Error.$': `States.ArrayGetItem(${f}.error, 0)`,
+        'Cause.$': `States.Format('${name}: {} of {} items failed, at {} ({}); the first: {}', States.ArrayLength(${f}.index), States.ArrayLength(${list}), States.JsonToString(${f}.index), States.JsonToString(${f}.item), States.ArrayGetItem(${f}.cause, 0))`,
+        'aborted.$': `States.ArrayContains(${f}.aborted, true)`,
+      },
+      resultPath: f,
+      target: NAMES.abortedItems(name),
+    }),
+  );
+  ctx.graph.add(NAMES.abortedItems(name), choice([{ rule: { Variable: `${f}.aborted`, BooleanEquals: true }, next: NAMES.itemsAborted(name) }], sink));
+  ctx.graph.add(
+    NAMES.itemsAborted(name),
+    pass({ parameters: { 'error.$': `${aborted}.error`, 'cause.$': `${aborted}.cause` }, resultPath: f, target: NAMES.itemAbort(name) }),
+  );
+  ctx.graph.add(
+    NAMES.itemAbort(name),
+    pass({ parameters: { 'Error.$': `States.ArrayGetItem(${f}.error, 0)`, 'Cause.$': `States.ArrayGetItem(${f}.cause, 0)` }, resultPath: f, target: ctx.abortEntry }),
+  );
 }
 
 /** Inside an item of `each` with an expect: where the item's `{ output }` waits for the check. */

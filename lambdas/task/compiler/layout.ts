@@ -4,12 +4,18 @@
  * The execution state is small and JSON-only:
  *
  *   {
- *     params:  { ... },                      the execution's params, defaults merged in
+ *     params:  { ... },                      the execution's params (their own names), defaults merged in
  *     trigger: { ... },                      what started it (alarm name, hook body), {} when nothing
- *     out:     { <henchman>: <record> },     one record per henchman played (see below)
- *     count:   { plays: { <henchman>: n }, retreats: { <henchman>: n } }
+ *     context: { ... },                      the constant part of every provider event's context (./start.ts)
+ *     out:     { <key>: <record> },          one record per henchman played (see below)
+ *     count:   { plays: { <key>: n }, retreats: { <key>: n } }
  *     failure: { Error, Cause }              the last failure on a failure route
  *   }
+ *
+ * <key> is the henchman's state key (../keys.ts stateKey: `find-nodes` → `find_nodes`, `2nd` → `_2nd`), so that
+ * every path the compiler writes into `out` and `count` is a plain dot path, valid inside intrinsic functions; a
+ * reader turns it back into the name with henchmanOfKey. Params keep the names the task gives them: a path to a param
+ * whose name is not JSONPath shorthand uses brackets (`$.params['role-name']`) and stays out of intrinsic functions.
  *
  * A resumed execution's input also holds `resume: { of, from, out, count }`: the execution it resumes, the
  * henchman it begins at, and the `out` and `count` it carries over (./start.ts); its state keeps
@@ -26,22 +32,30 @@
  *                                            reads it, and each poll hands it over again)
  *   { undone: true }                         it was taken back by its undo
  *   { fired: true }                          it was started with `fire` (no output is awaited)
- * so "completed, and not taken back" is exactly "`out.<name>.output` is present" (while an undo polls, the
+ * so "completed, and not taken back" is exactly "`out.<key>.output` is present" (while an undo polls, the
  * guard that started it has already been passed).
  *
  * Helper state names hold ": ", which a henchman name ([a-z0-9-]) never does, so they never collide.
  */
+import { pathSegment, stateKey } from '../keys.ts';
 
-/** `$.a.b[0]`: JSONPath of a field path under a root. Names are [A-Za-z_][A-Za-z0-9_-]*, safe in dot notation. */
+/**
+ * `$.a.b[0]`: JSONPath of a field path under a root; a key that is not JSONPath shorthand in brackets
+ * (`$.params['role-name']`, ../keys.ts pathSegment).
+ */
 export function jsonPath(root: string, path: readonly (string | number)[]): string {
-  return path.reduce<string>((at, segment) => (typeof segment === 'number' ? `${at}[${segment}]` : `${at}.${segment}`), root);
+  return path.reduce<string>((at, segment) => at + pathSegment(segment), root);
 }
+
+export { henchmanOfKey, stateKey } from '../keys.ts';
 
 export const STATE = {
   params: '$.params',
   trigger: '$.trigger',
   failure: '$.failure',
   count: '$.count',
+  /** The constant part of every provider event's context, built once by the start states (./start.ts). */
+  context: '$.context',
   /** A resumed execution's input: { of, from, out, count } (lambdas/service/resume.ts). */
   resume: '$.resume',
   executionId: '$$.Execution.Id',
@@ -50,18 +64,18 @@ export const STATE = {
   itemIndex: '$$.Map.Item.Index',
 } as const;
 
-/** `$.out.<name>`: the henchman's record. */
-export const recordPath = (henchman: string): string => `$.out.${henchman}`;
-/** `$.out.<name>.output`: the henchman's output (present only while it stands completed). */
-export const outputPath = (henchman: string): string => `$.out.${henchman}.output`;
-/** `$.count.plays.<name>`: how often the henchman has been played (the event's `attempt`). */
-export const playsPath = (henchman: string): string => `$.count.plays.${henchman}`;
-/** `$.count.retreats.<name>`: how often the henchman's retreat was taken. */
-export const retreatsPath = (henchman: string): string => `$.count.retreats.${henchman}`;
-/** `$.out.<name>.polling`: the answer of a polling henchman that asked to be called again. */
-export const pollPath = (henchman: string): string => `$.out.${henchman}.polling`;
-/** `$.out.<name>.undoing`: the answer of a polling undo that asked to be called again. */
-export const undoPollPath = (henchman: string): string => `$.out.${henchman}.undoing`;
+/** `$.out.<key>`: the henchman's record. */
+export const recordPath = (henchman: string): string => `$.out.${stateKey(henchman)}`;
+/** `$.out.<key>.output`: the henchman's output (present only while it stands completed). */
+export const outputPath = (henchman: string): string => `$.out.${stateKey(henchman)}.output`;
+/** `$.count.plays.<key>`: how often the henchman has been played (the event's `attempt`). */
+export const playsPath = (henchman: string): string => `$.count.plays.${stateKey(henchman)}`;
+/** `$.count.retreats.<key>`: how often the henchman's retreat was taken. */
+export const retreatsPath = (henchman: string): string => `$.count.retreats.${stateKey(henchman)}`;
+/** `$.out.<key>.polling`: the answer of a polling henchman that asked to be called again. */
+export const pollPath = (henchman: string): string => `$.out.${stateKey(henchman)}.polling`;
+/** `$.out.<key>.undoing`: the answer of a polling undo that asked to be called again. */
+export const undoPollPath = (henchman: string): string => `$.out.${stateKey(henchman)}.undoing`;
 
 export const NAMES = {
   /** The first state: a resume, an input lacking params or trigger, or a complete input. */
@@ -93,14 +107,23 @@ export const NAMES = {
   /** Before the Map of `each`: does the list hold more than MAX_EACH_ITEMS items? The henchman's first state. */
   items: (h: string) => `${h}: items?`,
   tooManyItems: (h: string) => `${h}: too many items`,
-  /** After the Map of `each`: did an item fail? Then "X: items failed" names them and takes the failure route. */
+  /** After the Map of `each`: did an item fail? Then "X: items failed" gathers them and "X: item failure" names them. */
   failedItems: (h: string) => `${h}: failed items?`,
   itemsFailed: (h: string) => `${h}: items failed`,
-  /** An item of `each` met a cancel or the task's deadline: "X: items aborted" takes the abort route. */
-  abortedItems: (h: string) => `${h}: aborted items?`,
+  itemFailure: (h: string) => `${h}: item failure`,
+  /**
+   * Was one of the failed items ended by a cancel or the task's deadline? Then "X: items aborted" gathers those and
+   * "X: item abort" takes the abort route with the first one's error. Short names: a 64-character henchman name leaves
+   * 16 characters for a helper's (80 at most).
+   */
+  abortedItems: (h: string) => `${h}: aborted?`,
   itemsAborted: (h: string) => `${h}: items aborted`,
+  itemAbort: (h: string) => `${h}: item abort`,
   /** The list of `each` has no value in this execution (a field of the trigger's body, a param left out, ...). */
   noList: (h: string) => `${h}: no list`,
+  /** The list of `each` as JSON text, when the compiler cannot prove it a list; "X: list?" sends an object to "X: not a list". */
+  listText: (h: string) => `${h}: list`,
+  listCheck: (h: string) => `${h}: list?`,
   notAList: (h: string) => `${h}: not a list`,
 } as const;
 

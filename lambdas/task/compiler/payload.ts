@@ -19,11 +19,13 @@
  */
 import type { LateMark, SecretMark } from '#providers/contract';
 import type { ActionSpec, ProjectSettings } from '../catalog.ts';
+import type { Henchman } from '../schema.ts';
 import { parseTemplate, secretText, settingText, wholeReference } from '../references.ts';
 import { TRIGGER_FIELDS } from '../trigger.ts';
 import type { ParsedTemplate, Reference } from '../references.ts';
 import type { JsonObject, JsonValue } from './asl.ts';
 import { CompileError } from './graph.ts';
+import { SHORTHAND } from '../keys.ts';
 import { jsonPath, outputPath, playsPath, STATE } from './layout.ts';
 
 export interface PayloadScope {
@@ -42,6 +44,10 @@ export interface PayloadScope {
   taskTimeout?: number;
   /** The most characters a text output field may keep (see TEXT_BUDGET in layout.ts); left out when no cut is needed. */
   maxText?: number;
+  /** The params declared `type: list` (the API checks their type before a start). Left out: none. */
+  listParams?: ReadonlySet<string>;
+  /** The plot's henchmen by name (the first of a name), for what the compiler proves of their outputs. */
+  plot?: ReadonlyMap<string, Henchman>;
   /** parseTemplate, remembered for the task (templatesOf); parseTemplate itself when left out. */
   template?: (text: string) => ParsedTemplate;
 }
@@ -115,8 +121,17 @@ export function fullPath(resolved: ResolvedPath): string {
   return jsonPath(resolved.path, resolved.at ?? []);
 }
 
-/** Splits a reference's path after `proven` segments: what the state machine reads, and what is left late. */
-function split(root: string, path: readonly (string | number)[], proven: number): ResolvedPath {
+/**
+ * Splits a reference's path after `proven` segments: what the state machine reads, and what is left late. For an
+ * intrinsic argument the state machine reads no further than the last JSONPath shorthand key (`$.params` for
+ * `${params.role-name}`): a key in brackets never stands inside an intrinsic function (../keys.ts), and the provider
+ * looks up the rest.
+ */
+function split(root: string, path: readonly (string | number)[], proven: number, intrinsic = false): ResolvedPath {
+  if (intrinsic) {
+    const bracketed = path.findIndex((segment) => typeof segment === 'string' && !SHORTHAND.test(segment));
+    if (bracketed >= 0 && bracketed < proven) proven = bracketed;
+  }
   const at = path.slice(proven);
   return at.length === 0 ? { path: jsonPath(root, path) } : { path: jsonPath(root, path.slice(0, proven)), at };
 }
@@ -129,18 +144,18 @@ function split(root: string, path: readonly (string | number)[], proven: number)
  * below those (a field of the trigger's body, a list index, a key of a map, a field of an item), and a param
  * without default, is late (`at`).
  */
-export function resolveReference(ref: Reference, scope: PayloadScope): { literal: JsonValue } | ResolvedPath {
+export function resolveReference(ref: Reference, scope: PayloadScope, intrinsic = false): { literal: JsonValue } | ResolvedPath {
   const [head] = ref.path;
   switch (ref.root) {
     case 'params':
-      return split(STATE.params, ref.path, typeof head === 'string' && scope.params?.has(head) ? 1 : 0);
+      return split(STATE.params, ref.path, typeof head === 'string' && scope.params?.has(head) ? 1 : 0, intrinsic);
     case 'trigger':
-      return split(STATE.trigger, ref.path, typeof head === 'string' && (TRIGGER_FIELDS as readonly string[]).includes(head) ? 1 : 0);
+      return split(STATE.trigger, ref.path, typeof head === 'string' && (TRIGGER_FIELDS as readonly string[]).includes(head) ? 1 : 0, intrinsic);
     case 'henchman':
-      return split(outputPath(ref.henchman!), ref.path, typeof head === 'string' ? 1 : 0);
+      return split(outputPath(ref.henchman!), ref.path, typeof head === 'string' ? 1 : 0, intrinsic);
     case 'item':
       if (!scope.item) throw new CompileError(`${ref.text} stands outside a henchman with each`);
-      return split(scope.item, ref.path, 0);
+      return split(scope.item, ref.path, 0, intrinsic);
     case 'execution':
       if (ref.path.length === 1 && ref.path[0] === 'id') return { path: STATE.executionId };
       if (ref.path.length === 1 && ref.path[0] === 'name') return { path: '$$.Execution.Name' };
@@ -165,8 +180,11 @@ function asText(value: JsonValue): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** A string value: literal, whole-value reference, States.Format, or (shell) a ShellCommand. */
-export function stringTemplate(text: string, scope: PayloadScope, shell = false): Template {
+/**
+ * A string value: literal, whole-value reference, States.Format, or (shell) a ShellCommand. With `intrinsic`, the value
+ * becomes an argument of an intrinsic function (an item of States.Array): its path is shorthand only.
+ */
+export function stringTemplate(text: string, scope: PayloadScope, shell = false, intrinsic = false): Template {
   const parsed = scope.template ? scope.template(text) : parseTemplate(text);
   if (parsed.errors.length > 0) throw new CompileError(parsed.errors.map((e) => e.message).join('; '));
   // Text without references (most values, shell or not): its literal text.
@@ -175,7 +193,7 @@ export function stringTemplate(text: string, scope: PayloadScope, shell = false)
   if (shell) return shellTemplate(parsed.parts, scope);
   const whole = wholeReference(parsed);
   if (whole) {
-    const resolved = resolveReference(whole, scope);
+    const resolved = resolveReference(whole, scope, intrinsic);
     if (whole.root === 'secret') return withMarks(resolved, [{ path: [], text: secretText(whole.secret!) }]);
     if (whole.root === 'project') return withMarks(resolved, settingMarks((resolved as { literal: JsonValue }).literal));
     if ('path' in resolved && resolved.at) return withMarks({ path: resolved.path }, [], [{ path: [], text: whole.text, at: resolved.at }]);
@@ -191,7 +209,7 @@ export function stringTemplate(text: string, scope: PayloadScope, shell = false)
   const pieces: string[] = [];
   const late: LateMark[] = [];
   for (const part of parsed.parts) {
-    const resolved = typeof part === 'string' ? { literal: part } : resolveReference(part, scope);
+    const resolved = typeof part === 'string' ? { literal: part } : resolveReference(part, scope, true);
     if ('path' in resolved) {
       if (resolved.at) late.push({ path: [pieces.length], text: (part as Reference).text, at: resolved.at });
       pieces.push(resolved.path);
@@ -255,9 +273,9 @@ function shellTemplate(parts: readonly (string | Reference)[], scope: PayloadSco
   return withMarks({ object: { template, values } }, marks, late);
 }
 
-/** Any JSON-like value from a task. */
-export function valueTemplate(value: unknown, scope: PayloadScope, shell = false): Template {
-  if (typeof value === 'string') return stringTemplate(value, scope, shell);
+/** Any JSON-like value from a task (`intrinsic`: see stringTemplate). */
+export function valueTemplate(value: unknown, scope: PayloadScope, shell = false, intrinsic = false): Template {
+  if (typeof value === 'string') return stringTemplate(value, scope, shell, intrinsic);
   if (Array.isArray(value)) return listTemplate(value, scope);
   if (value !== null && typeof value === 'object') {
     const object: JsonObject = {};
@@ -277,7 +295,7 @@ export function valueTemplate(value: unknown, scope: PayloadScope, shell = false
 }
 
 function listTemplate(items: readonly unknown[], scope: PayloadScope): Template {
-  const templates = items.map((item) => valueTemplate(item, scope));
+  const templates = items.map((item) => valueTemplate(item, scope, false, true));
   const marks = templates.flatMap((t, i) => marksUnder(i, t));
   const late = templates.flatMap((t, i) => lateUnder(i, t));
   if (templates.every((t) => 'literal' in t)) return withMarks({ literal: templates.map((t) => (t as { literal: JsonValue }).literal) }, marks);
@@ -360,29 +378,43 @@ export interface EventOptions {
   detach?: boolean;
 }
 
-/** The provider event { action, input, phase, poll?, context } as a Parameters template. */
-export function eventTemplate(o: EventOptions, scope: PayloadScope): JsonObject {
-  // Built field by field rather than with conditional spreads: one of these per henchman and per undo.
-  const context: JsonObject = {
-    project: scope.project,
-    task: scope.task,
-    version: scope.version,
-    'execution.$': STATE.executionId,
-    henchman: o.henchman,
-    'attempt.$': playsPath(o.henchman),
-  };
-  if (scope.item) context['item.$'] = STATE.itemIndex;
+/**
+ * The constant part of every provider event's context: the same for every move of an execution, so the start states
+ * write it once into the execution state (STATE.context, ./start.ts) and every event refers to it, adding its own
+ * part (moveTemplate).
+ * `taskTimeout` and `started` travel in phase undo too, where the providers ignore them (a rollback must run:
+ * ../../providers/deadline.ts).
+ */
+export function sharedContext(scope: PayloadScope): JsonObject {
+  const context: JsonObject = { project: scope.project, task: scope.task, version: scope.version, 'execution.$': STATE.executionId };
   if (scope.maxText !== undefined) context.maxText = scope.maxText;
-  if (o.timeout !== undefined) context.timeout = o.timeout;
-  if (o.detach) context.detach = true;
-  if (scope.taskTimeout !== undefined && o.phase !== 'undo') {
+  if (scope.taskTimeout !== undefined) {
     context.taskTimeout = scope.taskTimeout;
     context['started.$'] = STATE.startTime;
   }
+  return context;
+}
+
+/**
+ * The move's own part of the context: `{ henchman, attempt, item?, timeout?, detach? }`, sent as the event's `move`
+ * beside `"context.$": "$.context"` (the shared part); the providers see one context, the two merged
+ * (../../providers/contract.ts joinContext). About 90 bytes per Task state where the whole context was 140 to 250.
+ */
+function moveTemplate(o: EventOptions, scope: PayloadScope): JsonObject {
+  const move: JsonObject = { henchman: o.henchman, 'attempt.$': playsPath(o.henchman) };
+  if (scope.item) move['item.$'] = STATE.itemIndex;
+  if (o.timeout !== undefined) move.timeout = o.timeout;
+  if (o.detach) move.detach = true;
+  return move;
+}
+
+/** The provider event { action, input, phase, poll?, context, move } as a Parameters template. */
+export function eventTemplate(o: EventOptions, scope: PayloadScope): JsonObject {
   const event: JsonObject = { action: o.action, input: o.input, phase: o.phase };
   if (o.secrets && o.secrets.length > 0) event.secrets = o.secrets as unknown as JsonValue;
   if (o.late && o.late.length > 0) event.late = o.late as unknown as JsonValue;
   if (o.pollPath) event['poll.$'] = o.pollPath;
-  event.context = context;
+  event['context.$'] = STATE.context;
+  event.move = moveTemplate(o, scope);
   return event;
 }

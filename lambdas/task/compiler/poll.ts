@@ -124,7 +124,7 @@ function pollEvent(event: JsonObject | string, state: string, marked = false, la
   if (typeof event === 'string') {
     const marks: JsonObject = marked ? { 'secrets.$': `${event}.secrets` } : {};
     if (late) marks['late.$'] = `${event}.late`;
-    return { 'action.$': `${event}.action`, 'input.$': `${event}.input`, ...marks, phase: 'poll', 'poll.$': state, 'context.$': `${event}.context` };
+    return { 'action.$': `${event}.action`, 'input.$': `${event}.input`, ...marks, phase: 'poll', 'poll.$': state, 'context.$': `${event}.context`, 'move.$': `${event}.move` };
   }
   return { ...event, phase: 'poll', 'poll.$': state };
 }

@@ -12,7 +12,7 @@ import type { Henchman, Task } from '../schema.ts';
 import type { JsonObject } from './asl.ts';
 import { CompileError } from './graph.ts';
 import type { PlotContext } from './henchman.ts';
-import { NAMES, playsPath, retreatsPath, STATE } from './layout.ts';
+import { NAMES, playsPath, retreatsPath, STATE, stateKey } from './layout.ts';
 import { undoChain } from './rollback.ts';
 import { catchAll, choice, pass } from './states.ts';
 import { undoable } from './undo.ts';
@@ -26,8 +26,8 @@ export function initialCount(task: Task): JsonObject {
   const plays: JsonObject = {};
   const retreats: JsonObject = {};
   for (const h of task.plot) {
-    plays[h.name] = 1;
-    if (retreatOf(h)) retreats[h.name] = 0;
+    plays[stateKey(h.name)] = 1;
+    if (retreatOf(h)) retreats[stateKey(h.name)] = 0;
   }
   return { plays, retreats };
 }
@@ -40,10 +40,10 @@ export function retreatStates(failed: Henchman, task: Task, ctx: PlotContext, ab
   const range = task.plot.slice(from, to + 1);
 
   const plays: JsonObject = {};
-  for (const h of task.plot) plays[`${h.name}.$`] = range.includes(h) ? `States.MathAdd(${playsPath(h.name)}, 1)` : playsPath(h.name);
+  for (const h of task.plot) plays[`${stateKey(h.name)}.$`] = range.includes(h) ? `States.MathAdd(${playsPath(h.name)}, 1)` : playsPath(h.name);
   const retreats: JsonObject = {};
   for (const h of task.plot.filter((p) => retreatOf(p))) {
-    retreats[`${h.name}.$`] = h === failed ? `States.MathAdd(${retreatsPath(h.name)}, 1)` : retreatsPath(h.name);
+    retreats[`${stateKey(h.name)}.$`] = h === failed ? `States.MathAdd(${retreatsPath(h.name)}, 1)` : retreatsPath(h.name);
   }
   ctx.graph.add(NAMES.retreat(failed.name), pass({ parameters: { plays, retreats }, resultPath: STATE.count, target: ctx.entry(target) }));
 

@@ -15,11 +15,12 @@
  *   "start: defaults" the defaults as data (a Pass state's Result): no intrinsic string can hold a backslash for
  *                    every engine (Step Functions wants `\\`, which asl-validator refuses)
  *   "start: params"  the params' defaults merged under the given params, the trigger's defaults (every field,
- *                    "" where it does not apply: lambdas/task/trigger.ts) under the given trigger; empty out,
- *                    the counters
+ *                    "" where it does not apply: lambdas/task/trigger.ts) under the given trigger; the constant
+ *                    part of every provider event's context (payload.ts sharedContext); empty out, the counters
+ *                    (keyed by state key: ./layout.ts)
  *   "start: resume"  a resumed execution (lambdas/service/resume.ts): params and trigger as the execution it
- *                    resumes had them (defaults already in), `out` and `count` carried over from it, and
- *                    `resume: { of, from }` kept in the state
+ *                    resumes had them (defaults already in), `out` and `count` carried over from it, the
+ *                    shared context built anew (this execution's id and start), and `resume: { of, from }` kept
  *   "resume: from?"  to the first state of the henchman named by $.resume.from (only henchmen an ordinary
  *                    execution can reach are listed)
  */
@@ -48,7 +49,11 @@ function defaultsAsData(defaults: Record<string, unknown>): boolean {
   return JSON.stringify(defaults).includes('\\');
 }
 
-export function startStates(task: Task, first: string): Record<string, PassState | ChoiceState> {
+/**
+ * The start states; `context` is the constant part of the provider events' context (payload.ts sharedContext), put
+ * into the state once here so that every move's event only adds its own part.
+ */
+export function startStates(task: Task, first: string, context: JsonObject = {}): Record<string, PassState | ChoiceState> {
   const defaults = paramDefaults(task);
   const asData = defaultsAsData(defaults);
   const beforeParams = asData ? NAMES.defaults : NAMES.params;
@@ -78,6 +83,7 @@ export function startStates(task: Task, first: string): Record<string, PassState
       parameters: {
         ...params,
         'trigger.$': `States.JsonMerge(${intrinsicLiteral(TRIGGER_DEFAULTS as unknown as JsonObject)}, ${STATE.trigger}, false)`,
+        context,
         out: {},
         count: initialCount(task),
       },
@@ -87,12 +93,17 @@ export function startStates(task: Task, first: string): Record<string, PassState
 }
 
 /** The states of a resumed execution: "start: resume", then "resume: from?" over the henchmen given. */
-export function resumeStates(henchmen: readonly Henchman[], entry: (h: Henchman) => string): Record<string, PassState | ChoiceState | FailState> {
+export function resumeStates(
+  henchmen: readonly Henchman[],
+  entry: (h: Henchman) => string,
+  context: JsonObject = {},
+): Record<string, PassState | ChoiceState | FailState> {
   return {
     [NAMES.resume]: pass({
       parameters: {
         'params.$': STATE.params,
         'trigger.$': STATE.trigger,
+        context,
         'out.$': `${STATE.resume}.out`,
         'count.$': `${STATE.resume}.count`,
         // What it resumes stays in the state (small: the outputs moved to `out`); "resume: from?" reads it.

@@ -47,6 +47,11 @@ export const HISTORY_EVENT_LIMIT = 25_000;
 export const EXECUTION_EVENTS = 12;
 /** The Pass and Choice states around one play of a move, 4 states of 2 events at most. */
 export const MOVE_HELPER_EVENTS = 8;
+/**
+ * The Pass and Choice states around one play of an `each` (../compiler/henchman.ts): "items?", "list", "list?",
+ * "failed items?", "items failed", "item failure", "aborted?", "items aborted", "item abort": 9 states of 2 events.
+ */
+export const EACH_HELPER_EVENTS = 18;
 const STATE_EVENTS = 2;
 const TASK_EVENTS = 5;
 const RETRY_EVENTS = 3;
@@ -107,7 +112,7 @@ export function historyWorstCase(task: Task): HistoryWorstCase {
     const plays = 1 + retreats.filter((r) => r.to <= i).reduce((sum, r) => sum + r.times, 0);
     const move = moveEvents(h, spec, retries);
     // An item of each may end in its failure record (a Pass); the states around the Map count once.
-    let events = plays * (h.each === undefined ? move.events + MOVE_HELPER_EVENTS : played(h, move.events + STATE_EVENTS) + MOVE_HELPER_EVENTS);
+    let events = plays * (h.each === undefined ? move.events + MOVE_HELPER_EVENTS : played(h, move.events + STATE_EVENTS) + EACH_HELPER_EVENTS);
     const undo = h.undo === undefined || h.fire === true ? undefined : typeof h.undo === 'string' ? { action: h.undo, with: h.with } : h.undo;
     const undoSpec = undo ? findAction(h.provider, undo.action) : undefined;
     if (undo && undoSpec) {

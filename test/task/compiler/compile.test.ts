@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileSource, compileTask } from '#task/compile';
-import { aslErrors, CATCH_TO, CHEF, CONTEXT, EC2, LAMBDA_RETRY, MOVE_CATCH, RESUME_NAMES, RESUME_STATES, SSH, START_NAMES, task, TRANSIENT_RETRY } from './support.ts';
+import { aslErrors, CATCH_TO, CHEF, CONTEXT, EC2, SHARED_CONTEXT, LAMBDA_RETRY, MOVE_CATCH, RESUME_NAMES, RESUME_STATES, SSH, START_NAMES, task, TRANSIENT_RETRY } from './support.ts';
 
 describe('compileTask', () => {
   it('compiles a plain henchman to the two start states and one Task state that retries transient errors by default', async () => {
@@ -46,6 +46,8 @@ plot:
             'params.$': "States.JsonMerge(States.StringToJson(States.Format('\\{\"host\":\"web-1\"\\}')), $.params, false)",
             'trigger.$':
               "States.JsonMerge(States.StringToJson(States.Format('\\{\"type\":\"console\",\"alarmName\":\"\",\"reason\":\"\",\"time\":\"\",\"region\":\"\",\"account\":\"\",\"body\":\\{\\}\\}')), $.trigger, false)",
+            // What every provider event's context shares, written once; each event merges its own part in.
+            context: SHARED_CONTEXT(),
             out: {},
             count: { plays: { hello: 1 }, retreats: {} },
           },
@@ -61,7 +63,7 @@ plot:
               input: { 'host.$': '$.params.host', user: 'u', key: '${secret:/keys/u}', command: 'uptime' },
               secrets: [{ path: ['key'], text: '${secret:/keys/u}' }],
               phase: 'do',
-              context: CONTEXT('hello'),
+              ...CONTEXT('hello'),
             },
           },
           ResultSelector: { 'output.$': '$.Payload.output' },
@@ -116,7 +118,7 @@ plot:
           phase: 'do',
           // The henchman's timeout: the provider ends its remote work within it (lambdas/task/compiler/deadline.ts).
           // And the task's: its timeout and the execution's start, so that the provider knows the task's deadline.
-          context: { ...CONTEXT('a'), project: 'web', version: 7, timeout: 90, taskTimeout: 3600, 'started.$': '$$.Execution.StartTime' },
+          ...CONTEXT('a', { timeout: 90 }),
         },
       },
       ResultSelector: { 'output.$': '$.Payload.output' },
@@ -164,9 +166,10 @@ plot:
     expect((definition.States.a as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('rollback: a?')]);
     expect((definition.States.b as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('b: retreat?')]);
     expect((definition.States.c as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('c: failed')]);
-    // The undo is never ended by the task's deadline: its event has no task timeout.
-    const undo = definition.States['rollback: a'] as unknown as { Parameters: { Payload: { context: Record<string, unknown> } } };
-    expect(undo.Parameters.Payload.context).toStrictEqual({ ...CONTEXT('a'), timeout: 60 });
+    // The undo's event shares the context of every move (the task's timeout included, which the providers ignore in
+    // phase undo: lambdas/providers/deadline.ts), and adds its own timeout.
+    const undo = definition.States['rollback: a'] as unknown as { Parameters: { Payload: Record<string, unknown> } };
+    expect({ context: undo.Parameters.Payload['context.$'], move: undo.Parameters.Payload.move }).toStrictEqual({ context: '$.context', move: CONTEXT('a', { timeout: 60 }).move });
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
@@ -181,7 +184,7 @@ plot:
     timeout: 5m
 `);
     const definition = compileTask(t);
-    const payload = { action: 'launch', input: { imageId: 'ami-1' }, phase: 'do', context: CONTEXT('provision') };
+    const payload = { action: 'launch', input: { imageId: 'ami-1' }, phase: 'do', ...CONTEXT('provision') };
     const { ['start: input?']: _s, ['start: input']: _i, ['start: params']: _p, ['start: resume']: _r, ['resume: from?']: _f, ['resume: no such henchman']: _n, ...states } = definition.States;
     expect(states).toStrictEqual({
       provision: {
@@ -329,7 +332,7 @@ plot:
     const { ['start: input?']: _s, ['start: input']: _i, ['start: params']: params, ['start: resume']: _r, ['resume: from?']: _f, ['resume: no such henchman']: _n, provision: _p, ['provision: poll?']: _c, ['provision: wait']: _w, ['provision: poll']: _q, ['provision: output']: _o, ['provision: timed out']: _t, configure, ...rest } = definition.States;
     expect(params).toMatchObject({ Parameters: { count: { plays: { provision: 1, configure: 1 }, retreats: { configure: 0 } } } });
     expect(configure).toMatchObject({ Catch: MOVE_CATCH('configure: retreat?') });
-    const terminate = { action: 'terminate', input: { 'instanceId.$': '$.out.provision.output.instanceId', region: 'eu-west-1' }, phase: 'undo', context: CONTEXT('provision') };
+    const terminate = { action: 'terminate', input: { 'instanceId.$': '$.out.provision.output.instanceId', region: 'eu-west-1' }, phase: 'undo', ...CONTEXT('provision') };
     expect(rest).toStrictEqual({
       'configure: retreat?': {
         Type: 'Choice',
@@ -428,7 +431,7 @@ plot:
             action: 'disassociate-address',
             input: { 'associationId.$': '$.out.second.output.associationId', region: 'eu-west-1' },
             phase: 'undo',
-            context: CONTEXT('second'),
+            ...CONTEXT('second'),
           },
         },
         ResultSelector: { undone: true },
@@ -452,7 +455,7 @@ plot:
             input: { 'nodeName.$': '$.out.first.output.nodeName', chefServerUrl: 'u', chefClientName: 'c', chefClientKey: '${secret:/c}' },
             secrets: [{ path: ['chefClientKey'], text: '${secret:/c}' }],
             phase: 'undo',
-            context: CONTEXT('first'),
+            ...CONTEXT('first'),
           },
         },
         ResultSelector: { undone: true },
@@ -488,7 +491,7 @@ plot:
           input: { 'host.$': '$$.Map.Item.Value', user: 'u', key: '${secret:/k}', command: 'systemctl restart app' },
           secrets: [{ path: ['key'], text: '${secret:/k}' }],
           phase: 'do',
-          context: { ...CONTEXT('restart'), 'item.$': '$$.Map.Item.Index', maxText: 819 },
+          ...CONTEXT('restart', { item: true }),
         },
         'value.$': '$$.Map.Item.Value',
       },
@@ -519,7 +522,8 @@ plot:
               stderr: null,
               truncated: null,
               failed: true,
-              'index.$': '$.event.context.item',
+              aborted: false,
+              'index.$': '$.event.move.item',
               'item.$': '$.value',
               'error.$': '$.failure.Error',
               'cause.$': '$.failure.Cause',
@@ -536,7 +540,7 @@ plot:
               truncated: null,
               failed: true,
               aborted: true,
-              'index.$': '$.event.context.item',
+              'index.$': '$.event.move.item',
               'item.$': '$.value',
               'error.$': '$.failure.Error',
               'cause.$': '$.failure.Cause',
@@ -550,30 +554,46 @@ plot:
       Catch: MOVE_CATCH('task: aborted'),
       Next: 'restart: failed items?',
     });
+    // One Choice after the Map finds a failed record, precisely (one IsPresent per possible place); only a failure pays
+    // the helpers that gather the failed records (a filter in a Parameters path, never inside an intrinsic function).
     expect(definition.States['restart: failed items?']).toStrictEqual({
       Type: 'Choice',
-      Choices: [{ Or: Array.from({ length: 100 }, (_, i) => ({ Variable: `$.out.restart.output[${i}].failed`, IsPresent: true })), Next: 'restart: aborted items?' }],
+      Choices: [{ Or: Array.from({ length: 100 }, (_, i) => ({ Variable: `$.out.restart.output[${i}].failed`, IsPresent: true })), Next: 'restart: items failed' }],
       Default: 'task: done',
-    });
-    expect(definition.States['restart: aborted items?']).toStrictEqual({
-      Type: 'Choice',
-      Choices: [{ Or: Array.from({ length: 100 }, (_, i) => ({ Variable: `$.out.restart.output[${i}].aborted`, IsPresent: true })), Next: 'restart: items aborted' }],
-      Default: 'restart: items failed',
-    });
-    const aborted = '$.out.restart.output[?(@.aborted == true)]';
-    expect(definition.States['restart: items aborted']).toStrictEqual({
-      Type: 'Pass',
-      Parameters: { 'Error.$': `States.ArrayGetItem(${aborted}.error, 0)`, 'Cause.$': `States.ArrayGetItem(${aborted}.cause, 0)` },
-      ResultPath: '$.failure',
-      Next: 'task: aborted',
     });
     const failed = '$.out.restart.output[?(@.failed == true)]';
     expect(definition.States['restart: items failed']).toStrictEqual({
       Type: 'Pass',
+      Parameters: { 'index.$': `${failed}.index`, 'item.$': `${failed}.item`, 'error.$': `${failed}.error`, 'cause.$': `${failed}.cause`, 'aborted.$': `${failed}.aborted` },
+      ResultPath: '$.failure',
+      Next: 'restart: item failure',
+    });
+    expect(definition.States['restart: item failure']).toStrictEqual({
+      Type: 'Pass',
       Parameters: {
-        'Error.$': `States.ArrayGetItem(${failed}.error, 0)`,
-        'Cause.$': `States.Format('restart: {} of {} items failed, at {} ({}); the first: {}', States.ArrayLength(${failed}), States.ArrayLength($.out.restart.output), States.JsonToString(${failed}.index), States.JsonToString(${failed}.item), States.ArrayGetItem(${failed}.cause, 0))`,
+        'Error.$': 'States.ArrayGetItem($.failure.error, 0)',
+        'Cause.$':
+          "States.Format('restart: {} of {} items failed, at {} ({}); the first: {}', States.ArrayLength($.failure.index), States.ArrayLength($.out.restart.output), States.JsonToString($.failure.index), States.JsonToString($.failure.item), States.ArrayGetItem($.failure.cause, 0))",
+        'aborted.$': 'States.ArrayContains($.failure.aborted, true)',
       },
+      ResultPath: '$.failure',
+      Next: 'restart: aborted?',
+    });
+    expect(definition.States['restart: aborted?']).toStrictEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.failure.aborted', BooleanEquals: true, Next: 'restart: items aborted' }],
+      Default: 'task: aborted',
+    });
+    const aborted = '$.out.restart.output[?(@.aborted == true)]';
+    expect(definition.States['restart: items aborted']).toStrictEqual({
+      Type: 'Pass',
+      Parameters: { 'error.$': `${aborted}.error`, 'cause.$': `${aborted}.cause` },
+      ResultPath: '$.failure',
+      Next: 'restart: item abort',
+    });
+    expect(definition.States['restart: item abort']).toStrictEqual({
+      Type: 'Pass',
+      Parameters: { 'Error.$': 'States.ArrayGetItem($.failure.error, 0)', 'Cause.$': 'States.ArrayGetItem($.failure.cause, 0)' },
       ResultPath: '$.failure',
       Next: 'task: aborted',
     });
@@ -593,6 +613,7 @@ plot:
         },
         { Variable: '$.params.hosts[100]', IsPresent: true, Next: 'restart: too many items' },
       ],
+      // A param declared a list is checked by the API before a start: no check of its JSON text (see the test below).
       Default: 'restart',
     });
     expect(definition.States['restart: no list']).toStrictEqual({
@@ -615,6 +636,33 @@ plot:
       },
       ResultPath: '$.failure',
       Next: 'task: aborted',
+    });
+    expect(await aslErrors(definition)).toStrictEqual([]);
+  });
+
+  it('tells an object from a list by its JSON text before the Map, for a list the compiler cannot prove one', async () => {
+    const t = task(`
+task: t
+plot:
+  - name: restart-web
+    provider: ssh
+    action: run
+    each: \${trigger.body.hosts}
+    with: { host: "\${item}", user: u, key: "\${secret:/k}", command: "systemctl restart app" }
+`);
+    const definition = compileTask(t);
+    expect(definition.States['restart-web: items?']).toMatchObject({ Default: 'restart-web: list' });
+    expect(definition.States['restart-web: list']).toStrictEqual({
+      Type: 'Pass',
+      InputPath: '$.trigger.body.hosts',
+      Parameters: { 'list.$': 'States.JsonToString($)' },
+      ResultPath: '$.out.restart_web',
+      Next: 'restart-web: list?',
+    });
+    expect(definition.States['restart-web: list?']).toStrictEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.out.restart_web.list', StringMatches: '[*', Next: 'restart-web' }],
+      Default: 'restart-web: not a list',
     });
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
@@ -665,7 +713,7 @@ ${extra}`;
 task: t
 params:
   hosts: { type: list }
-plot:${run('first', '    each: ${params.hosts}\n    onFailure: { goto: third }')}${run('second', '    onFailure: { retreat: first, times: 1 }')}${run('third', '    each: ${params.hosts}')}
+plot:${run('first', '    each: ${trigger.body.hosts}\n    onFailure: { goto: third }')}${run('second', '    onFailure: { retreat: first, times: 1 }')}${run('third', '    each: ${params.hosts}')}
 `);
     // Act
     const definition = compileTask(t);
@@ -675,7 +723,8 @@ plot:${run('first', '    each: ${params.hosts}\n    onFailure: { goto: third }')
       start: pick('start: params', 'Next'),
       first: pick('first', 'Next', 'Catch'),
       firstFailedItems: pick('first: failed items?', 'Default'),
-      firstItemsFailed: pick('first: items failed', 'Next'),
+      firstItemsFailed: pick('first: aborted?', 'Default'),
+      firstNotAList: pick('first: list?', 'Default'),
       firstTooMany: pick('first: too many items', 'Next'),
       second: pick('second', 'Next'),
       secondRetreat: pick('second: retreat', 'Next'),
@@ -683,7 +732,8 @@ plot:${run('first', '    each: ${params.hosts}\n    onFailure: { goto: third }')
       start: { Next: 'first: items?' },
       first: { Next: 'first: failed items?', Catch: MOVE_CATCH('third: items?') },
       firstFailedItems: { Default: 'second' },
-      firstItemsFailed: { Next: 'third: items?' },
+      firstItemsFailed: { Default: 'third: items?' },
+      firstNotAList: { Default: 'first: not a list' },
       firstTooMany: { Next: 'third: items?' },
       second: { Next: 'third: items?' },
       secondRetreat: { Next: 'first: items?' },
@@ -708,7 +758,7 @@ plot:
       Parameters: {
         FunctionName: EC2,
         InvocationType: 'Event',
-        Payload: { action: 'tag', input: { instanceId: 'i-1', tags: { a: 'b' } }, phase: 'do', context: CONTEXT('announce') },
+        Payload: { action: 'tag', input: { instanceId: 'i-1', tags: { a: 'b' } }, phase: 'do', ...CONTEXT('announce') },
       },
       ResultSelector: { fired: true },
       ResultPath: '$.out.announce',

@@ -44,7 +44,7 @@ describe('compiling a move\'s time', () => {
       run: {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke',
-        Parameters: { FunctionName: SSH, Payload: { action: 'run', input: { ...INPUT, command: 'uptime' }, secrets: SECRETS, phase: 'do', context: CONTEXT('run') } },
+        Parameters: { FunctionName: SSH, Payload: { action: 'run', input: { ...INPUT, command: 'uptime' }, secrets: SECRETS, phase: 'do', ...CONTEXT('run') } },
         ResultSelector: { 'output.$': '$.Payload.output' },
         ResultPath: '$.out.run',
         Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
@@ -64,7 +64,7 @@ describe('compiling a move\'s time', () => {
     expect(states.run).toStrictEqual({
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke',
-      Parameters: { FunctionName: SSH, Payload: { action: 'run', input: { ...INPUT, command: 'sleep 60' }, secrets: SECRETS, phase: 'do', context: { ...CONTEXT('run'), timeout: 2 } } },
+      Parameters: { FunctionName: SSH, Payload: { action: 'run', input: { ...INPUT, command: 'sleep 60' }, secrets: SECRETS, phase: 'do', ...CONTEXT('run', { timeout: 2 }) } },
       ResultSelector: { 'output.$': '$.Payload.output' },
       ResultPath: '$.out.run',
       TimeoutSeconds: 32,
@@ -80,7 +80,7 @@ describe('compiling a move\'s time', () => {
     const { definition, states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/mastermind/default/ssh-key}", command: "make world", timeout: 2h }');
 
     // Assess
-    const payload = { action: 'run', input: { ...INPUT, command: 'make world', timeout: '2h' }, secrets: SECRETS, phase: 'do', context: { ...CONTEXT('run'), detach: true } };
+    const payload = { action: 'run', input: { ...INPUT, command: 'make world', timeout: '2h' }, secrets: SECRETS, phase: 'do', ...CONTEXT('run', { detach: true }) };
     expect(states).toStrictEqual({
       run: {
         Type: 'Task',
@@ -129,7 +129,7 @@ describe('compiling a move\'s time', () => {
     const { states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/mastermind/default/ssh-key}", command: "make", timeout: 1h, detach: true }\n    timeout: 20s');
 
     // Assess
-    expect(states.run).toMatchObject({ TimeoutSeconds: 50, Parameters: { Payload: { context: { ...CONTEXT('run'), timeout: 20, detach: true } } } });
+    expect(states.run).toMatchObject({ TimeoutSeconds: 50, Parameters: { Payload: CONTEXT('run', { timeout: 20, detach: true }) } });
     expect(states['run: poll']).toMatchObject({ TimeoutSeconds: 50, Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 5, MaxAttempts: 10, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY] });
   });
 
@@ -139,6 +139,6 @@ describe('compiling a move\'s time', () => {
 
     // Assess
     expect(Object.keys(states)).toStrictEqual(['run', 'task: aborted']);
-    expect(states.run).toMatchObject({ TimeoutSeconds: 870, Parameters: { Payload: { context: { ...CONTEXT('run'), timeout: 7200 } } } });
+    expect(states.run).toMatchObject({ TimeoutSeconds: 870, Parameters: { Payload: CONTEXT('run', { timeout: 7200 }) } });
   });
 });

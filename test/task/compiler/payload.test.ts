@@ -23,7 +23,7 @@ describe('references in values', () => {
     ['${trigger.body.host}', { path: '$.trigger.body', late: [{ path: [], text: '${trigger.body.host}', at: ['host'] }] }],
     ['${trigger.body}', { path: '$.trigger.body' }],
     ['${execution.startTime}', { path: '$$.Execution.StartTime' }],
-    ['${my-box.instanceId}', { path: '$.out.my-box.output.instanceId' }],
+    ['${my-box.instanceId}', { path: '$.out.my_box.output.instanceId' }],
     ['${trigger.alarmName}', { path: '$.trigger.alarmName' }],
     ['${execution.id}', { path: '$$.Execution.Id' }],
     ['${project.securityGroupIds}', { literal: ['sg-1'] }],

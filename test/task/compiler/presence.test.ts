@@ -25,6 +25,8 @@ import { findAction } from '#task/catalog';
 import { checkAsl } from '#task/check-asl';
 import type { JsonValue, State, StateMachineDefinition } from '#task/compiler/asl';
 import { compileTask } from '#task/compile';
+import { conformanceErrors } from '#task/conformance';
+import { henchmanOfKey, stateKey } from '#task/keys';
 import { TRIGGER_FIELDS } from '#task/trigger';
 import type { Task } from '#task/schema';
 import { validateTask } from '#task/validate';
@@ -135,12 +137,16 @@ function readsOf(states: Record<string, State>, inner: boolean, out: Read[]): vo
     if ('InputPath' in state && state.InputPath) paths.push(state.InputPath);
     if (state.Type === 'Wait' && state.SecondsPath) paths.push(state.SecondsPath);
     if (state.Type === 'Fail') paths.push(...[state.ErrorPath, state.CausePath].filter((p): p is string => p !== undefined));
-    for (const path of paths) out.push({ state: name, path, guarded: onEntry.get(name)?.has(path) ?? false, inner });
+    // "<h>: list" reads the list of an each (its InputPath) where "<h>: items?" has tested it present (it is that
+    // Choice's Default); its intrinsic reads `$`, that list.
+    const listed = (path: string) => name.endsWith(': list') && presentTested.has(path);
+    for (const path of paths) out.push({ state: name, path, guarded: (onEntry.get(name)?.has(path) ?? false) || listed(path), inner });
     if (state.Type === 'Map') {
       out.push({ state: name, path: state.ItemsPath, guarded: presentTested.has(state.ItemsPath), inner });
       const selected: string[] = [];
       pathsOfTemplate(state.ItemSelector ?? {}, selected);
-      const over = /^\$\.out\.([a-z0-9-]+)\.output$/.exec(state.ItemsPath)?.[1];
+      const key = /^\$\.out\.([A-Za-z0-9_]+)\.output$/.exec(state.ItemsPath)?.[1];
+      const over = key === undefined ? undefined : henchmanOfKey(key);
       for (const path of selected) out.push({ state: name, path, guarded: false, inner, ...(over ? { items: over } : {}) });
       readsOf(state.ItemProcessor.States, true, out);
     }
@@ -165,25 +171,33 @@ function absence(read: Read, task: Task): string | undefined {
   // Inside an iteration: its event, the item (value), and what the states before wrote: poll, result, failure.
   if (read.inner && /^\$(\.(event|poll|value|result)(\..*)?|\.failure\.(Error|Cause))?$/.test(path)) return undefined;
   if (read.inner) return 'an iteration reads only its own event, item, poll, result and failure';
-  // "<h>: items failed" ("<h>: items aborted") reads the failed (aborted) items of an each (a filter, cut here at its
-  // first blank) only after "<h>: failed items?" ("<h>: aborted items?") proved one there.
-  if (/^\$\.out\.[a-z0-9-]+\.output\[\?\(@\.(failed|aborted)$/.test(path)) return undefined;
+  // "<h>: items failed" ("<h>: items aborted") gathers the failed (aborted) items of an each (a filter, cut here at its
+  // first blank) only after "<h>: failed items?" ("<h>: aborted?") proved one there.
+  if (/^\$\.out\.[A-Za-z0-9_]+\.output\[\?\(@\.(failed|aborted)$/.test(path)) return undefined;
+  // What they gathered, in $.failure: read by the helpers after them ("<h>: item failure", "<h>: aborted?", "<h>: item abort").
+  if (/: (item failure|aborted\?|item abort)$/.test(read.state) && /^\$\.failure\.(index|item|error|cause|aborted)$/.test(path)) return undefined;
   const itemField = /^\$\$\.Map\.Item\.Value\.([A-Za-z]+)$/.exec(path);
   if (itemField && read.items) {
     // An item of an each henchman's output list: one output of its action, every catalog field completed.
     const h = task.plot.find((p) => p.name === read.items);
     return h && Object.hasOwn(findAction(h.provider, h.action)?.output ?? {}, itemField[1]!) ? undefined : 'not a catalog output field';
   }
-  if (/^\$(\.(input|failure|count|out|params|trigger)(\.(params|trigger|Error|Cause|plays|retreats))?)?$/.test(path)) return undefined;
-  if (/^\$\.count\.(plays|retreats)\.[a-z0-9-]+$/.test(path)) return undefined;
-  const param = /^\$\.params\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(path);
-  if (param) return task.params?.[param[1]!]?.default !== undefined ? undefined : `param ${param[1]} has no default`;
+  // $.context: the shared part of the events' context, written by the start states.
+  if (/^\$(\.(input|failure|count|out|params|trigger|context)(\.(params|trigger|Error|Cause|plays|retreats))?)?$/.test(path)) return undefined;
+  if (/^\$\.count\.(plays|retreats)\.[A-Za-z0-9_]+$/.test(path)) return undefined;
+  const param = /^\$\.params(?:\.([A-Za-z_][A-Za-z0-9_]*)|\['([A-Za-z_][A-Za-z0-9_-]*)'\])$/.exec(path);
+  if (param) {
+    const name = param[1] ?? param[2]!;
+    return task.params?.[name]?.default !== undefined ? undefined : `param ${name} has no default`;
+  }
   const trigger = /^\$\.trigger\.([A-Za-z]+)$/.exec(path);
   if (trigger) return (TRIGGER_FIELDS as readonly string[]).includes(trigger[1]!) ? undefined : 'no such trigger field';
-  if (/^\$\.out\.[a-z0-9-]+\.(polling|undoing)\.answer\.Payload(\.poll(\.(after|state))?|\.output)?$/.test(path)) return undefined;
-  const output = /^\$\.out\.([a-z0-9-]+)\.output(?:\.([A-Za-z]+))?$/.exec(path);
+  // The JSON text of an each's list, written by "<h>: list" just before "<h>: list?" reads it.
+  if (/: list\?$/.test(read.state) && /^\$\.out\.[A-Za-z0-9_]+\.list$/.test(path)) return undefined;
+  if (/^\$\.out\.[A-Za-z0-9_]+\.(polling|undoing)\.answer\.Payload(\.poll(\.(after|state))?|\.output)?$/.test(path)) return undefined;
+  const output = /^\$\.out\.([A-Za-z0-9_]+)\.output(?:\.([A-Za-z]+))?$/.exec(path);
   if (output) {
-    const h = task.plot.find((p) => p.name === output[1]);
+    const h = task.plot.find((p) => stateKey(p.name) === output[1]);
     if (!h) return 'no such henchman';
     if (output[2] === undefined) return undefined;
     return h.each === undefined && Object.hasOwn(findAction(h.provider, h.action)?.output ?? {}, output[2]) ? undefined : 'not a catalog output field';
@@ -264,6 +278,8 @@ describe('every path a definition reads is present or tested first', () => {
       fc.property(taskArbitrary, (value) => {
         const { task, definition } = checked(value);
         expect(unprovenReads(definition, task)).toStrictEqual([]);
+        // And every path of it, in every field kind, is in the grammar AWS documents (lambdas/task/conformance.ts).
+        expect(conformanceErrors(task, definition).filter((e) => e.code === 'bad-path')).toStrictEqual([]);
       }),
       { numRuns: 100 },
     );
@@ -320,6 +336,24 @@ describe('a reference with no value in an execution', () => {
       cause: 'configure: ${trigger.body.hosts} has no value in this execution',
     });
     expect(result.moves.map((m) => `${m.henchman} ${m.phase} ${m.status}`)).toStrictEqual(['mark do succeeded', 'mark undo succeeded']);
+  });
+
+  it('takes the failure route when the list of each is an object, which a Map cannot play over', async () => {
+    const { definition } = checked(EACH_TASK);
+    const result = await runTask(definition, { trigger: { body: { hosts: { web: '10.0.0.1' } } } }, { handler: rehearsalHandler(loadScenario('{}')), skipWaits: true });
+    expect({ status: result.status, error: result.error, cause: result.cause }).toStrictEqual({
+      status: 'FAILED',
+      error: 'Mastermind.Invalid',
+      cause: 'configure: ${trigger.body.hosts} is not a list in this execution',
+    });
+    expect(result.moves.map((m) => `${m.henchman} ${m.phase} ${m.status}`)).toStrictEqual(['mark do succeeded', 'mark undo succeeded']);
+  });
+
+  it('plays each over a list from a hook body, through the check of its JSON text', async () => {
+    const { definition } = checked(EACH_TASK);
+    const result = await runTask(definition, { trigger: { body: { hosts: [{ ip: '10.0.0.1' }, { ip: '10.0.0.2' }] } } }, { handler: rehearsalHandler(loadScenario('{}')), skipWaits: true });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.moves.map((m) => `${m.henchman} ${m.phase} ${m.status}`)).toStrictEqual(['mark do succeeded', 'configure do succeeded', 'configure do succeeded']);
   });
 
   it('takes the failure route when the list of each is not a list', async () => {

@@ -1,5 +1,6 @@
 /** Helpers of the compiler tests: tasks from YAML, and asl-validator from ESM. */
 import { parse } from 'yaml';
+import { stateKey } from '#task/keys';
 import { taskSchema } from '#task/schema';
 import type { Task } from '#task/schema';
 import type { StateMachineDefinition } from '#task/compile';
@@ -37,13 +38,17 @@ export const CATCH_TO = (next: string) => [{ ErrorEquals: ['States.ALL'], Result
 /** The Catch of a forward move: a cancel to the abort route (`abort`), every other error to `next`. */
 export const MOVE_CATCH = (next: string, abort = 'task: aborted') => [{ ErrorEquals: ['Mastermind.Cancelled'], ResultPath: '$.failure', Next: abort }, ...CATCH_TO(next)];
 
+/** The constant part of the events' context, which "start: params" writes to $.context: task "t", project "default", version 0. */
+export const SHARED_CONTEXT = (task = 't', extra: Record<string, unknown> = {}) => ({ project: 'default', task, version: 0, 'execution.$': '$$.Execution.Id', ...extra });
+
 /** The states of a resumed execution, for a task whose henchmen an execution reaches are `entries` (name → first state). */
-export const RESUME_STATES = (entries: Record<string, string>) => ({
+export const RESUME_STATES = (entries: Record<string, string>, context: Record<string, unknown> = SHARED_CONTEXT()) => ({
   'start: resume': {
     Type: 'Pass',
     Parameters: {
       'params.$': '$.params',
       'trigger.$': '$.trigger',
+      context,
       'out.$': '$.resume.out',
       'count.$': '$.resume.count',
       resume: { 'of.$': '$.resume.of', 'from.$': '$.resume.from' },
@@ -62,12 +67,18 @@ export const RESUME_STATES = (entries: Record<string, string>) => ({
 export const START_NAMES = ['start: input?', 'start: input', 'start: params'];
 export const RESUME_NAMES = ['start: resume', 'resume: from?', 'resume: no such henchman'];
 
-/** The event context a henchman's Task state sends, for task "t" in project "default", version 0. */
-export const CONTEXT = (henchman: string, task = 't') => ({
-  project: 'default',
-  task,
-  version: 0,
-  'execution.$': '$$.Execution.Id',
-  henchman,
-  'attempt.$': `$.count.plays.${henchman}`,
+
+/**
+ * The context of a henchman's event, in its two parts: the shared one ($.context) and the move's own, its henchman and
+ * attempt (from $.count.plays.<key>), and the item's index, timeout and detach when given.
+ */
+export const CONTEXT = (henchman: string, own: { item?: boolean; timeout?: number; detach?: boolean } = {}) => ({
+  'context.$': '$.context',
+  move: {
+    henchman,
+    'attempt.$': `$.count.plays.${stateKey(henchman)}`,
+    ...(own.item ? { 'item.$': '$$.Map.Item.Index' } : {}),
+    ...(own.timeout !== undefined ? { timeout: own.timeout } : {}),
+    ...(own.detach ? { detach: true } : {}),
+  },
 });
