@@ -12,8 +12,8 @@
  *   an execution of at most one year              Step Functions quotas: "Maximum execution time 1 year"        out-of-aws-range
  *     (the machine's TimeoutSeconds)              (Standard workflows)
  *
- * Helper states are named after their henchmen ("configure: retreat?", "configure: undo provision poll?",
- * "rollback: provision item timed out"), so two henchman names that are valid alone can make a name AWS refuses.
+ * Helper states are named after their henchmen ("configure: retreat count", "undo: provision poll?",
+ * "restart: item timed out"), so a henchman name that is valid alone can make a name AWS refuses.
  */
 import type { JsonValue, State, StateMachineDefinition } from './compiler/asl.ts';
 import { formatPlace, taskError } from './errors.ts';
@@ -29,9 +29,9 @@ export const AWS_LIMITS = {
   executionSeconds: 365 * 24 * 3600,
 } as const;
 
-/** The henchman a state is named after (the first one named, for "<failed>: undo <undone> ..."), by its index. */
+/** The henchman a state is named after ("<h>: retreat?", "undo: <h> poll?", "replay: <h>"), by its index. */
 function henchmanOf(state: string, task: Task): number | undefined {
-  const owner = state.startsWith('rollback: ') ? state.slice('rollback: '.length) : state;
+  const owner = state.replace(/^(undo|replay|rollback): /, '');
   const head = owner.split(/[: ]/, 1)[0]!;
   const index = task.plot.findIndex((h) => h.name === head);
   return index < 0 ? undefined : index;
