@@ -34,7 +34,7 @@ import type { ActionSpec } from '../catalog.ts';
 import { moveTiming } from '../compiler/deadline.ts';
 import { MAX_EACH_ITEMS } from '../compiler/layout.ts';
 import { DEFAULT_POLL_TIMEOUT, waitingRetrier } from '../compiler/poll.ts';
-import { LAMBDA_RETRIER } from '../compiler/states.ts';
+import { LAMBDA_RETRIES } from '../compiler/states.ts';
 import { parseDuration } from '../duration.ts';
 import { taskError } from '../errors.ts';
 import type { MoveShape } from '../invocation.ts';
@@ -101,7 +101,7 @@ export function historyWorstCase(task: Task): HistoryWorstCase {
   });
   const shares = task.plot.map((h, i): HistoryShare => {
     const spec = findAction(h.provider, h.action);
-    const retries = (LAMBDA_RETRIER.MaxAttempts ?? 0) + (h.retry?.attempts ?? 2);
+    const retries = LAMBDA_RETRIES + (h.retry?.attempts ?? 2);
     const items = h.each === undefined ? 1 : MAX_EACH_ITEMS;
     if (!spec || !durationsKnown(h)) return { name: h.name, index: i, events: 0, plays: 1, items, rounds: 0, retries };
     const plays = 1 + retreats.filter((r) => r.to <= i).reduce((sum, r) => sum + r.times, 0);
