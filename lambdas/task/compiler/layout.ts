@@ -9,6 +9,7 @@
  *     out:     { <henchman>: <record> },     one record per henchman played (see below)
  *     count:   { plays: { <henchman>: n }, retreats: { <henchman>: n } }
  *     failure: { Error, Cause }              the last failure on a failure route
+ *     walk:    { at, stop, mode, then, ... } where a retreat or the rollback stands (WALK, at the end of this file)
  *   }
  *
  * A resumed execution's input also holds `resume: { of, from, out, count }`: the execution it resumes, the
@@ -127,7 +128,7 @@ export interface PollNames {
 
 /**
  * The poll loop helpers of the Task state `first`: "<h>: poll?", "<h>: wait", ... for a henchman; for a state
- * that is itself a helper (an undo step, an each item) its name and the helper's: "rollback: provision poll?".
+ * that is itself a helper (an undo step, an each item) its name and the helper's: "undo: provision poll?".
  */
 export function pollNames(first: string): PollNames {
   if (!first.includes(': ')) {
