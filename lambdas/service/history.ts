@@ -10,7 +10,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 export type MoveStatus = 'running' | 'succeeded' | 'failed' | 'waiting' | 'stopped';
 
 export interface MoveSummary {
-  /** The Task state played (the henchman's own state, or a helper such as "provision: undo"). */
+  /** The Task state played (the henchman's own state, or a helper such as "undo: provision"). */
   readonly state: string;
   readonly phase: string;
   readonly action?: string;
@@ -63,8 +63,13 @@ function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-/** The henchman a helper state belongs to: "configure: retreat?" → "configure". */
+/**
+ * The henchman a helper state belongs to: "configure: retreat?" → "configure"; the undo walk's "undo: provision",
+ * "undo: provision poll" → "provision" (a henchman name is [a-z0-9-]).
+ */
 export function henchmanOfState(state: string): string {
+  const walked = /^(?:undo|replay): ([a-z0-9-]+)/.exec(state);
+  if (walked) return walked[1]!;
   const colon = state.indexOf(':');
   return colon === -1 ? state : state.slice(0, colon);
 }

@@ -105,8 +105,12 @@ export function definitionFacts(definition: string): DefinitionFacts {
   }
   const from = states['resume: from?'];
   const henchmen = (from?.Choices ?? []).flatMap((c) => (typeof c.StringEquals === 'string' && typeof c.Next === 'string' ? [{ name: c.StringEquals, entry: c.Next }] : []));
-  // The guards "rollback: <h>?" (a henchman name is [a-z0-9-]: "rollback: <h> poll?" is a poll's helper).
-  const rollback = Object.keys(states).flatMap((name) => /^rollback: ([a-z0-9-]+)\?$/.exec(name)?.slice(1) ?? []);
+  // With "task: rollback" (the rollback's walk), every henchman's undo, "undo: <h>" or "undo: <h> items" for an each
+  // (a henchman name is [a-z0-9-]: "undo: <h> poll?" is a poll's helper). Definitions compiled before the walk:
+  // the guards "rollback: <h>?".
+  const rollback = states['task: rollback']
+    ? Object.keys(states).flatMap((name) => /^undo: ([a-z0-9-]+)(?: items)?$/.exec(name)?.slice(1) ?? [])
+    : Object.keys(states).flatMap((name) => /^rollback: ([a-z0-9-]+)\?$/.exec(name)?.slice(1) ?? []);
   return { henchmen, resumable: from !== undefined, rollback };
 }
 

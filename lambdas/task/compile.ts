@@ -1,8 +1,9 @@
 /**
  * The compiler's entry: a valid task (plus project settings) → Amazon States Language. Pure.
  *
- *   start states → per henchman: its states, its retreat → the abort route (rollback) → the resume states
- *   (every henchman an ordinary start reaches) → graph → definition
+ *   start states → per henchman: its states, its retreat → the undo walk (each undo once, for every retreat and
+ *   the rollback) → the abort route (rollback) → the resume states (every henchman an ordinary start reaches) →
+ *   graph → definition
  *
  * The layout of the execution state and the names of helper states: ./compiler/layout.ts.
  */
@@ -17,9 +18,10 @@ import { sharedContext } from './compiler/payload.ts';
 import type { PayloadScope } from './compiler/payload.ts';
 import { abortEntry, abortRoute, rollbackSeconds } from './compiler/rollback.ts';
 import { DEADLINE_GRACE_SECONDS } from './invocation.ts';
-import { retreatOf, retreatStates } from './compiler/retreat.ts';
+import { retreatRanges, retreatStates } from './compiler/retreat.ts';
 import { resumeStates, startStates } from './compiler/start.ts';
 import { abortErrors, seconds, succeed } from './compiler/states.ts';
+import { walkPlan, walkStates } from './compiler/walk.ts';
 import type { TaskError } from './errors.ts';
 import type { SourceFormat } from './parse.ts';
 import { templatesOf } from './references.ts';
@@ -123,11 +125,15 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
   };
   const context = sharedContext(scope);
   for (const [name, state] of Object.entries(startStates(task, entryOf(plot[0]!), context))) graph.add(name, state);
+  const walk = walkPlan(task);
+  const retreats = new Map(retreatRanges(task).map((r) => [r.henchman, r]));
   for (const h of plot) {
     henchmanStates(h, ctx);
-    if (retreatOf(h)) retreatStates(h, task, ctx, abortFirst);
+    const retreat = retreats.get(h);
+    if (retreat) retreatStates(h, retreat.from, retreat.to, task, ctx);
   }
-  abortRoute(task, ctx);
+  walkStates(task, walk, ctx);
+  abortRoute(task, walk, ctx);
   graph.add(NAMES.done, succeed());
   // A resume may begin at any henchman an ordinary execution reaches (one it never reaches stays out).
   const played = graph.reachable(NAMES.params);

@@ -36,8 +36,8 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html,
  * https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html.
  *
- * Helper states are named after their henchmen ("configure: retreat?", "configure: undo provision poll?",
- * "rollback: provision item timed out"), so two henchman names that are valid alone can make a name AWS refuses.
+ * Helper states are named after their henchmen ("configure: retreat count", "undo: provision poll?",
+ * "restart: item timed out"), so a henchman name that is valid alone can make a name AWS refuses.
  */
 import type { ChoiceRule, JsonValue, State, StateMachineDefinition } from './compiler/asl.ts';
 import { INTRINSIC_PATH } from './keys.ts';
@@ -54,9 +54,9 @@ export const AWS_LIMITS = {
   executionSeconds: 365 * 24 * 3600,
 } as const;
 
-/** The henchman a state is named after (the first one named, for "<failed>: undo <undone> ..."), by its index. */
+/** The henchman a state is named after ("<h>: retreat?", "undo: <h> poll?", "replay: <h>"), by its index. */
 function henchmanOf(state: string, task: Task): number | undefined {
-  const owner = state.startsWith('rollback: ') ? state.slice('rollback: '.length) : state;
+  const owner = state.replace(/^(undo|replay|rollback): /, '');
   const head = owner.split(/[: ]/, 1)[0]!;
   const index = task.plot.findIndex((h) => h.name === head);
   return index < 0 ? undefined : index;

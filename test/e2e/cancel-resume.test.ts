@@ -121,7 +121,7 @@ plot:
       cause: `cancelled by ${LOCAL_CALLER} at ${at}: the change window closed`,
     });
     expect(moves(view)).toStrictEqual([
-      ['first', ['first do succeeded', 'rollback: first undo succeeded']],
+      ['first', ['first do succeeded', 'undo: first undo succeeded']],
       ['second', ['second do succeeded']],
       ['third', ['third do failed']],
     ]);

@@ -539,9 +539,11 @@ plot:
       ['poll', { instanceId: 'i-1' }, { terminating: 'i-1' }],
     ]);
     expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-2', privateIp: '10.0.0.2' } });
-    // 3 start (a console start: input {}) + 3 provision (Task, poll?, output) + configure + retreat? + undo guard + undo
-    // + poll? + wait + poll + 1 retry of the poll + undo output + retreat + 3 provision + configure
-    expect(r.transitions).toBe(20);
+    // 3 start (a console start: input {}) + 3 provision (Task, poll?, output) + configure + retreat? + retreat + retreat
+    // count; the walk over configure (walk: step?, replay, replay counted), then over provision (walk: step?, which
+    // finds its output, undo + poll? + wait + poll + 1 retry of the poll + undo output, replay, replay counted), the
+    // last walk: step? to the target; + 3 provision + configure
+    expect(r.transitions).toBe(3 + 3 + 1 + 3 + 3 + 9 + 1 + 3 + 1);
   });
 
   it('takes the abort route when a polling undo is still waiting at the henchman timeout during a retreat', async () => {

@@ -1,6 +1,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { causeMessage, executionContext, summarizeHistory } from '#service/history';
+import { causeMessage, executionContext, henchmanOfState, summarizeHistory } from '#service/history';
+import { definitionFacts } from '#service/standing';
 
 const at = (second: number) => new Date(Date.UTC(2025, 2, 4, 5, 6, second));
 const payload = (henchman: string, phase: string, action: string) =>
@@ -157,5 +158,27 @@ describe('summarizing an execution history per henchman', () => {
   it('reads the project, task and version from the first move', () => {
     expect(executionContext(EVENTS)).toStrictEqual({ project: 'web', task: 'scale-out', version: 3 });
     expect(executionContext([])).toStrictEqual({});
+  });
+});
+
+describe('reading the undo walk of a definition', () => {
+  it('names the henchman of a helper state, the undo walk\'s included', () => {
+    expect(['configure: retreat?', 'undo: provision', 'undo: provision poll', 'undo: web-2 items', 'replay: web-2 counted', 'walk: step?', 'provision'].map(henchmanOfState)).toStrictEqual([
+      'configure',
+      'provision',
+      'provision',
+      'web-2',
+      'web-2',
+      'walk',
+      'provision',
+    ]);
+  });
+
+  it("finds the henchmen the rollback undoes: each one's undo with \"task: rollback\", or the guards of a definition compiled before the walk", () => {
+    const states = (...names: string[]) => JSON.stringify({ States: Object.fromEntries(names.map((n) => [n, { Type: 'Pass' }])) });
+    expect(definitionFacts(states('task: rollback', 'walk: step?', 'undo: a', 'undo: a poll?', 'undo: b items', 'replay: c')).rollback).toStrictEqual(['a', 'b']);
+    // Undo states without "task: rollback" serve retreats only.
+    expect(definitionFacts(states('walk: step?', 'undo: a', 'replay: a')).rollback).toStrictEqual([]);
+    expect(definitionFacts(states('rollback: a?', 'rollback: a', 'rollback: a poll?', 'rollback: b?')).rollback).toStrictEqual(['a', 'b']);
   });
 });

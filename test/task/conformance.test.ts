@@ -5,24 +5,53 @@
 import { describe, expect, it } from 'vitest';
 import { compileSource } from '#task/compile';
 
-const A = 'a'.repeat(60);
-const B = 'b'.repeat(60);
+const A64 = 'a'.repeat(64);
+const B64 = 'b'.repeat(64);
 
 describe('conformance with Step Functions limits', () => {
-  it('refuses a state name over 80 characters, made of two valid henchman names, at the henchman it is named after', () => {
-    // Prepare
+  it('compiles a retreat and a rollback between two 64-character henchman names to state names of at most 80 (the undo walk names each henchman once)', () => {
+    // Prepare: polling undos (their poll loops' helpers are the longest names), a retreat over both, the rollback.
     const source = `task: t
+rollback: true
 plot:
-  - name: ${A}
+  - name: ${A64}
     provider: ec2
     action: launch
     with: { imageId: ami-1 }
     undo: terminate
-  - name: ${B}
+    timeout: 1m
+  - name: ${B64}
     provider: ec2
-    action: tag
-    with: { instanceId: i-0123456789abcdef0, tags: { a: b } }
-    onFailure: { retreat: ${A}, times: 1 }
+    action: start
+    with: { instanceId: i-0123456789abcdef0 }
+    undo: stop
+    timeout: 1m
+    onFailure: { retreat: ${A64}, times: 1 }
+`;
+
+    // Act
+    const { definition, errors } = compileSource(source);
+
+    // Assess
+    expect(errors).toStrictEqual([]);
+    const longest = Object.keys(definition!.States).filter((name) => name.length === 80).sort();
+    expect(longest).toStrictEqual([`replay: ${A64} counted`, `replay: ${B64} counted`, `undo: ${A64} timed out`, `undo: ${B64} timed out`]);
+    expect(Object.keys(definition!.States).every((name) => name.length <= 80)).toBe(true);
+  });
+
+  it('refuses a state name over 80 characters, at the henchman it is named after', () => {
+    // Prepare: inside an each, an item whose output does not meet the expect is "<name>: item unexpected".
+    const source = `task: t
+params:
+  ids: { type: list, default: [i-1] }
+plot:
+  - name: ${B64}
+    provider: ec2
+    action: start
+    each: \${params.ids}
+    with: { instanceId: "\${item}" }
+    expect: { state: running }
+    timeout: 1m
 `;
 
     // Act
@@ -33,10 +62,10 @@ plot:
     expect(errors).toStrictEqual([
       {
         code: 'state-name-too-long',
-        place: 'plot[1].name',
-        line: 8,
+        place: 'plot[0].name',
+        line: 5,
         column: 5,
-        message: `the state "${B}: undo ${A} timed out" would be 137 characters, and Step Functions takes at most 80: shorten the henchman names it is made of by 57`,
+        message: `the state "${B64}: item unexpected" would be 81 characters, and Step Functions takes at most 80: shorten the henchman names it is made of by 1`,
       },
     ]);
   });

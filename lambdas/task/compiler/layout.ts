@@ -10,6 +10,7 @@
  *     out:     { <key>: <record> },          one record per henchman played (see below)
  *     count:   { plays: { <key>: n }, retreats: { <key>: n } }
  *     failure: { Error, Cause }              the last failure on a failure route
+ *     walk:    { at, stop, mode, then, ... } where a retreat or the rollback stands (WALK, at the end of this file)
  *   }
  *
  * <key> is the henchman's state key (../keys.ts stateKey: `find-nodes` → `find_nodes`, `2nd` → `_2nd`), so that
@@ -99,9 +100,6 @@ export const NAMES = {
   timedOut: (h: string) => `${h}: timed out`,
   retreatChoice: (h: string) => `${h}: retreat?`,
   retreat: (h: string) => `${h}: retreat`,
-  /** In the retreat of `failed`, the undo of `undone` (and its guard, with "?"). */
-  retreatUndo: (failed: string, undone: string) => (failed === undone ? `${failed}: undo` : `${failed}: undo ${undone}`),
-  rollbackUndo: (h: string) => `rollback: ${h}`,
   /** Inside `each`: the first state of one item (its helpers are named "<h>: item check", ...). */
   item: (h: string) => `${h}: item`,
   /** Before the Map of `each`: does the list hold more than MAX_EACH_ITEMS items? The henchman's first state. */
@@ -153,7 +151,7 @@ export interface PollNames {
 
 /**
  * The poll loop helpers of the Task state `first`: "<h>: poll?", "<h>: wait", ... for a henchman; for a state
- * that is itself a helper (an undo step, an each item) its name and the helper's: "rollback: provision poll?".
+ * that is itself a helper (an undo step, an each item) its name and the helper's: "undo: provision poll?".
  */
 export function pollNames(first: string): PollNames {
   if (!first.includes(': ')) {
@@ -171,3 +169,50 @@ export function pollNames(first: string): PollNames {
  * many characters (the tail) of each text field.
  */
 export const TEXT_BUDGET = 160 * 1024;
+
+/**
+ * The undo walk (./walk.ts): a retreat and the rollback walk over the plot newest first, led by `$.walk`:
+ *   { at, stop, mode: "retreat" | "rollback", then, plays?, retreats?, error? }
+ * `at` is the place the walk stands at (a retreat: the henchman's index in the plot; the rollback: the plot's length
+ * plus the henchman's index among those with an undo), `stop` the last place it visits, `then` where it goes once
+ * past it (the retreat's target, or "task: aborted"); `plays` and `retreats` carry a counter being raised (a Pass
+ * computes a number only inside an object: the next state moves it to its place in $.count), `error` a failing
+ * undo's error. Left in the state after a walk (small), written again by the next one.
+ */
+export const WALK = {
+  record: '$.walk',
+  at: '$.walk.at',
+  stop: '$.walk.stop',
+  mode: '$.walk.mode',
+  then: '$.walk.then',
+  plays: '$.walk.plays',
+  retreats: '$.walk.retreats',
+  error: '$.walk.error',
+} as const;
+
+/** The states of the undo walk; each henchman's own ones hold its name once (at most 80 characters with 64 of name). */
+export const WALK_NAMES = {
+  /** The walk's Choice: past the stop → `then`; a place → its henchman's step; else → "walk: next". */
+  step: 'walk: step?',
+  next: 'walk: next',
+  /** An undo failed during a retreat: its error becomes the failure, and the abort route is taken. */
+  abort: 'walk: abort',
+  /** The abort route's first state with `rollback: true`: starts the rollback's walk. */
+  rollback: 'task: rollback',
+  /** One more play of the henchman, counted as a retreat passes over it (and kept: "replay: <h> counted"). */
+  replay: (h: string) => `replay: ${h}`,
+  replayCounted: (h: string) => `replay: ${h} counted`,
+  /** The retreat's own counter raised. */
+  retreatCount: (h: string) => `${h}: retreat count`,
+  /** The undo of the henchman (a Task, its poll loop "undo: <h> poll?", ...). */
+  undo: (h: string) => `undo: ${h}`,
+  /** After an undo that serves a retreat and the rollback: a retreat counts the play taken back, the rollback goes on. */
+  undone: (h: string) => `undo: ${h} done?`,
+  /** The undo of an `each` henchman: the Map over its outputs; each item's undo is "undo: <h>" inside it. */
+  undoItems: (h: string) => `undo: ${h} items`,
+  undoItemGuard: (h: string) => `undo: ${h} skip?`,
+  undoItemSkipped: (h: string) => `undo: ${h} skipped`,
+  /** A failing undo: during the rollback "undo: <h> failed" records it in out.<h>.undoFailed and the walk goes on. */
+  undoFailedChoice: (h: string) => `undo: ${h} failed?`,
+  undoFailed: (h: string) => `undo: ${h} failed`,
+} as const;

@@ -1,10 +1,12 @@
 /**
  * `onFailure: { retreat: T, times: N }` on henchman F:
  *
- *   "F: retreat?"  retreats.F < N ? → undo, newest first, every completed move from F back to T
- *                  ("F: undo H?" / "F: undo H", T included, those with an undo) → "F: retreat" → T
- *                  : → the abort route
- *   "F: retreat"   counts the retreat, and one more play of every henchman from T to F (their `attempt`)
+ *   "F: retreat?"       retreats.F < N ? → "F: retreat" : → the abort route
+ *   "F: retreat"        starts the undo walk (./walk.ts) from F down to T, then on to T: one Pass, whatever the
+ *                       length of the plot; with the retreat's counter raised by one ("F: retreat count" keeps it)
+ *   the walk            every henchman from F back to T, newest first: one more play counted ("replay: <h>", its
+ *                       next `attempt`), and its completed move undone when it has an undo ("undo: <h>?" /
+ *                       "undo: <h>") → T
  *
  * An undo that fails during a retreat takes the abort route (with rollback, it is tried again there).
  */
@@ -12,10 +14,8 @@ import type { Henchman, Task } from '../schema.ts';
 import type { JsonObject } from './asl.ts';
 import { CompileError } from './graph.ts';
 import type { PlotContext } from './henchman.ts';
-import { NAMES, playsPath, retreatsPath, STATE, stateKey } from './layout.ts';
-import { undoChain } from './rollback.ts';
-import { catchAll, choice, pass } from './states.ts';
-import { undoable } from './undo.ts';
+import { NAMES, retreatsPath, stateKey, WALK, WALK_NAMES } from './layout.ts';
+import { choice, pass } from './states.ts';
 
 export function retreatOf(h: Henchman): { retreat: string; times: number } | undefined {
   return h.onFailure !== undefined && typeof h.onFailure === 'object' && 'retreat' in h.onFailure ? h.onFailure : undefined;
@@ -32,30 +32,36 @@ export function initialCount(task: Task): JsonObject {
   return { plays, retreats };
 }
 
-export function retreatStates(failed: Henchman, task: Task, ctx: PlotContext, abortEntry: string): void {
-  const { retreat: target, times } = retreatOf(failed)!;
-  const from = task.plot.findIndex((h) => h.name === target);
-  const to = task.plot.findIndex((h) => h.name === failed.name);
-  if (from < 0 || from > to) throw new CompileError(`${failed.name} retreats to "${target}", which is not this henchman or an earlier one`);
-  const range = task.plot.slice(from, to + 1);
+/** Each retreat of the plot as the places (plot indexes) it goes from and back to; one that goes forward is a CompileError. */
+export function retreatRanges(task: Task): { henchman: Henchman; from: number; to: number; times: number }[] {
+  const index = new Map<string, number>();
+  task.plot.forEach((h, i) => {
+    if (!index.has(h.name)) index.set(h.name, i);
+  });
+  return task.plot.flatMap((h, from) => {
+    const retreat = retreatOf(h);
+    if (!retreat) return [];
+    const to = index.get(retreat.retreat);
+    if (to === undefined || to > from) throw new CompileError(`${h.name} retreats to "${retreat.retreat}", which is not this henchman or an earlier one`);
+    return [{ henchman: h, from, to, times: retreat.times }];
+  });
+}
 
-  const plays: JsonObject = {};
-  for (const h of task.plot) plays[`${stateKey(h.name)}.$`] = range.includes(h) ? `States.MathAdd(${playsPath(h.name)}, 1)` : playsPath(h.name);
-  const retreats: JsonObject = {};
-  for (const h of task.plot.filter((p) => retreatOf(p))) {
-    retreats[`${stateKey(h.name)}.$`] = h === failed ? `States.MathAdd(${retreatsPath(h.name)}, 1)` : retreatsPath(h.name);
-  }
-  ctx.graph.add(NAMES.retreat(failed.name), pass({ parameters: { plays, retreats }, resultPath: STATE.count, target: ctx.entry(target) }));
-
-  const first = undoChain(
-    range.filter(undoable).reverse(),
-    (h) => NAMES.retreatUndo(failed.name, h.name),
-    NAMES.retreat(failed.name),
-    () => catchAll(abortEntry),
-    ctx,
-  );
+/** The states of the retreat of `failed` (at plot index `from`, back to index `to`); the walk itself: ./walk.ts. */
+export function retreatStates(failed: Henchman, from: number, to: number, task: Task, ctx: PlotContext): void {
+  const { times } = retreatOf(failed)!;
+  const target = task.plot[to]!;
   ctx.graph.add(
     NAMES.retreatChoice(failed.name),
-    choice([{ rule: { Variable: retreatsPath(failed.name), NumericLessThan: times }, next: first }], abortEntry),
+    choice([{ rule: { Variable: retreatsPath(failed.name), NumericLessThan: times }, next: NAMES.retreat(failed.name) }], ctx.abortEntry),
   );
+  ctx.graph.add(
+    NAMES.retreat(failed.name),
+    pass({
+      parameters: { at: from, stop: to, mode: 'retreat', then: target.name, 'retreats.$': `States.MathAdd(${retreatsPath(failed.name)}, 1)` },
+      resultPath: WALK.record,
+      target: WALK_NAMES.retreatCount(failed.name),
+    }),
+  );
+  ctx.graph.add(WALK_NAMES.retreatCount(failed.name), pass({ inputPath: WALK.retreats, resultPath: retreatsPath(failed.name), target: WALK_NAMES.step }));
 }

@@ -43,7 +43,14 @@ export function abortErrors(task: { timeout?: string }): string[] {
   return task.timeout ? [ERRORS.cancelled, ERRORS.taskTimeout] : [ERRORS.cancelled];
 }
 
-export const LAMBDA_RETRIER: Retrier = { ErrorEquals: LAMBDA_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 };
+/**
+ * The retry of the Lambda service's errors: 3 attempts, 1 s then 2 s and 4 s apart. These are the ASL's defaults
+ * (IntervalSeconds 1, MaxAttempts 3, BackoffRate 2.0), so the retrier names only its errors: it is in every Task state,
+ * and written out in full it would cost some 50 bytes of definition each time (Step Functions takes at most 1 MB).
+ */
+export const LAMBDA_RETRIER: Retrier = { ErrorEquals: LAMBDA_ERRORS };
+/** How many times LAMBDA_RETRIER retries (the ASL's default MaxAttempts). */
+export const LAMBDA_RETRIES = 3;
 
 export function transition(target: Target): Transition {
   return target === null ? { End: true } : { Next: target };
@@ -75,21 +82,16 @@ export function transientRetrier(retry: Retry): Retrier {
 
 /**
  * The retry of Mastermind.Transient when a henchman gives no `retry`: the provider contract says a transient
- * error means "retry", so it is retried twice, 2s then up to 4s apart, with full jitter (many executions
+ * error means "retry", so it is retried twice, 2s then up to 4s apart (BackoffRate: the ASL's default 2.0), with full jitter (many executions
  * meeting the same throttled API do not come back at the same moment). An explicit `retry` replaces it.
  */
-export const DEFAULT_TRANSIENT_RETRIER: Retrier = { ErrorEquals: [ERRORS.transient], IntervalSeconds: 2, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: 'FULL' };
+export const DEFAULT_TRANSIENT_RETRIER: Retrier = { ErrorEquals: [ERRORS.transient], IntervalSeconds: 2, MaxAttempts: 2, JitterStrategy: 'FULL' };
 
 /** The Retry of every provider Task state: the Lambda service's errors, then Mastermind.Transient. */
 export function retriers(retry: Retry | undefined): Retrier[] {
   return [LAMBDA_RETRIER, retry ? transientRetrier(retry) : DEFAULT_TRANSIENT_RETRIER];
 }
 
-/**
- * The Catch of a provider Task state: the errors of ABORT_ERRORS to `abortEntry` (when the task can raise them: left
- * out, or when the henchman's failure route is the abort route anyway, they need no catcher of their own), then every
- * other error left after the retries to `sink`; each recorded in $.failure.
- */
 /** Every error left after the retries goes to `next`, recorded at `resultPath` ($.failure by default). */
 export function catchAll(next: string, resultPath: string = STATE.failure): Catcher[] {
   return [{ ErrorEquals: ['States.ALL'], ResultPath: resultPath, Next: next }];
@@ -98,9 +100,10 @@ export function catchAll(next: string, resultPath: string = STATE.failure): Catc
 /**
  * The Catch of a forward move (a henchman's Task state, its poll, its Map): the abort errors (a cancel, the task's
  * deadline: see abortErrors) go to the abort route (`abort`), whatever the henchman's onFailure says; every other
- * error to `next`, recorded in $.failure.
+ * error to `next`, recorded in $.failure. When `next` is the abort route itself, one catcher does both.
  */
 export function moveCatchers(next: string, abort: string, errors: readonly string[] = [ERRORS.cancelled]): Catcher[] {
+  if (next === abort) return catchAll(next);
   return [{ ErrorEquals: [...errors], ResultPath: STATE.failure, Next: abort }, ...catchAll(next)];
 }
 

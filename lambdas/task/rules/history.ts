@@ -23,18 +23,23 @@
  * |                                      | record (2); counted for MAX_EACH_ITEMS items, the most the compiler   |
  * |                                      | lets through                                                          |
  *
+ * | a retreat's undo walk               | per retreat, {@link RETREAT_EVENTS} ("<F>: retreat", "<F>: retreat     |
+ * | (../compiler/walk.ts)                | count", the last "walk: step?"); per henchman it passes over,          |
+ * |                                      | {@link WALK_VISIT_EVENTS} ("walk: step?", "replay: <h>", "... counted")|
+ * | an undo                              | its Task states, and the walk's states around it: {@link UNDO_EVENTS}  |
+ *
  * How often: a henchman is played once, and once more each time a retreat to it or to an earlier henchman is taken
- * (1 + the sum of those retreats' `times`: every retreat starts one more pass from its target); its undo once for
- * each retreat over it (from its target to the failed henchman, its `times`) and once more for the rollback
- * (`rollback: true`). Retreats, moves, items, poll rounds and retries multiply: the figure is an upper bound, never
- * an estimate of a normal run.
+ * (1 + the sum of those retreats' `times`: every retreat starts one more pass from its target); passed over by a
+ * retreat's walk, and its undo played, once for each retreat over it (from its target to the failed henchman, its
+ * `times`), its undo once more for the rollback (`rollback: true`). Retreats, moves, items, poll rounds and retries
+ * multiply: the figure is an upper bound, never an estimate of a normal run.
  */
 import { findAction } from '../catalog.ts';
 import type { ActionSpec } from '../catalog.ts';
 import { moveTiming } from '../compiler/deadline.ts';
 import { MAX_EACH_ITEMS } from '../compiler/layout.ts';
 import { DEFAULT_POLL_TIMEOUT, waitingRetrier } from '../compiler/poll.ts';
-import { LAMBDA_RETRIER } from '../compiler/states.ts';
+import { LAMBDA_RETRIES } from '../compiler/states.ts';
 import { parseDuration } from '../duration.ts';
 import { taskError } from '../errors.ts';
 import type { MoveShape } from '../invocation.ts';
@@ -53,6 +58,12 @@ export const MOVE_HELPER_EVENTS = 8;
  */
 export const EACH_HELPER_EVENTS = 18;
 const STATE_EVENTS = 2;
+/** A retreat's own states besides "<F>: retreat?": "<F>: retreat", "<F>: retreat count", the walk's last "walk: step?". */
+export const RETREAT_EVENTS = 3 * STATE_EVENTS;
+/** A retreat's walk over one henchman: "walk: step?", "replay: <h>", "replay: <h> counted". */
+export const WALK_VISIT_EVENTS = 3 * STATE_EVENTS;
+/** Around one undo, at most: "walk: step?", "undo: <h> failed?" and "undo: <h> failed" (or "undo: <h> done?"), "walk: next". */
+export const UNDO_EVENTS = 4 * STATE_EVENTS;
 const TASK_EVENTS = 5;
 const RETRY_EVENTS = 3;
 const MAP_EVENTS = 4;
@@ -106,19 +117,21 @@ export function historyWorstCase(task: Task): HistoryWorstCase {
   });
   const shares = task.plot.map((h, i): HistoryShare => {
     const spec = findAction(h.provider, h.action);
-    const retries = (LAMBDA_RETRIER.MaxAttempts ?? 0) + (h.retry?.attempts ?? 2);
+    const retries = LAMBDA_RETRIES + (h.retry?.attempts ?? 2);
     const items = h.each === undefined ? 1 : MAX_EACH_ITEMS;
     if (!spec || !durationsKnown(h)) return { name: h.name, index: i, events: 0, plays: 1, items, rounds: 0, retries };
     const plays = 1 + retreats.filter((r) => r.to <= i).reduce((sum, r) => sum + r.times, 0);
     const move = moveEvents(h, spec, retries);
     // An item of each may end in its failure record (a Pass); the states around the Map count once.
     let events = plays * (h.each === undefined ? move.events + MOVE_HELPER_EVENTS : played(h, move.events + STATE_EVENTS) + EACH_HELPER_EVENTS);
+    const visits = retreats.filter((r) => r.to <= i && i <= r.from).reduce((sum, r) => sum + r.times, 0);
+    events += visits * WALK_VISIT_EVENTS + retreats.filter((r) => r.from === i).reduce((sum, r) => sum + r.times, 0) * RETREAT_EVENTS;
     const undo = h.undo === undefined || h.fire === true ? undefined : typeof h.undo === 'string' ? { action: h.undo, with: h.with } : h.undo;
     const undoSpec = undo ? findAction(h.provider, undo.action) : undefined;
     if (undo && undoSpec) {
-      const undoes = retreats.filter((r) => r.to <= i && i <= r.from).reduce((sum, r) => sum + r.times, 0) + (task.rollback ? 1 : 0);
+      const undoes = visits + (task.rollback ? 1 : 0);
       const step = moveEvents({ provider: h.provider, action: undo.action, with: undo.with, timeout: h.timeout }, undoSpec, retries);
-      events += undoes * (STATE_EVENTS + played(h, step.events + STATE_EVENTS));
+      events += undoes * (UNDO_EVENTS + played(h, step.events + STATE_EVENTS));
     }
     return { name: h.name, index: i, events, plays, items, rounds: move.rounds, retries };
   });

@@ -129,8 +129,9 @@ plot:
         LAMBDA_RETRY,
         { ErrorEquals: ['Mastermind.Transient'], IntervalSeconds: 5, MaxAttempts: 4, BackoffRate: 3, MaxDelaySeconds: 60, JitterStrategy: 'FULL' },
       ],
-      // A cancel and the task's deadline go to the abort route; here the henchman's own failure route is the same.
-      Catch: [{ ErrorEquals: ['Mastermind.Cancelled', 'Mastermind.TaskTimeout'], ResultPath: '$.failure', Next: 'task: aborted' }, ...CATCH_TO('task: aborted')],
+      // A cancel and the task's deadline go to the abort route; here the henchman's own failure route is the same, so
+      // one catcher takes every error there.
+      Catch: CATCH_TO('task: aborted'),
       End: true,
     });
     expect(await aslErrors(definition)).toStrictEqual([]);
@@ -162,13 +163,13 @@ plot:
     const definition = compileTask(t);
     // 600 s, the grace (30 s), and the rollback: the undo of a, 60 s and its grace.
     expect(definition.TimeoutSeconds).toBe(600 + 30 + 90);
-    const toAbort = { ErrorEquals: ['Mastermind.Cancelled', 'Mastermind.TaskTimeout'], ResultPath: '$.failure', Next: 'rollback: a?' };
-    expect((definition.States.a as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('rollback: a?')]);
+    const toAbort = { ErrorEquals: ['Mastermind.Cancelled', 'Mastermind.TaskTimeout'], ResultPath: '$.failure', Next: 'task: rollback' };
+    expect((definition.States.a as { Catch: unknown }).Catch).toStrictEqual(CATCH_TO('task: rollback'));
     expect((definition.States.b as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('b: retreat?')]);
     expect((definition.States.c as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('c: failed')]);
     // The undo's event shares the context of every move (the task's timeout included, which the providers ignore in
     // phase undo: lambdas/providers/deadline.ts), and adds its own timeout.
-    const undo = definition.States['rollback: a'] as unknown as { Parameters: { Payload: Record<string, unknown> } };
+    const undo = definition.States['undo: a'] as unknown as { Parameters: { Payload: Record<string, unknown> } };
     expect({ context: undo.Parameters.Payload['context.$'], move: undo.Parameters.Payload.move }).toStrictEqual({ context: '$.context', move: CONTEXT('a', { timeout: 60 }).move });
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
@@ -309,7 +310,7 @@ plot:
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
-  it('compiles a retreat to a counter, the undo of every completed move back to the target (polling like the move), and a replay', async () => {
+  it('compiles a retreat to a counter and an undo walk: each henchman back to the target counted once more, a completed move undone (polling like the move), then the target', async () => {
     // Prepare
     const t = task(`
 task: t
@@ -333,18 +334,53 @@ plot:
     expect(params).toMatchObject({ Parameters: { count: { plays: { provision: 1, configure: 1 }, retreats: { configure: 0 } } } });
     expect(configure).toMatchObject({ Catch: MOVE_CATCH('configure: retreat?') });
     const terminate = { action: 'terminate', input: { 'instanceId.$': '$.out.provision.output.instanceId', region: 'eu-west-1' }, phase: 'undo', ...CONTEXT('provision') };
+    const at = (place: number) => ({ Variable: '$.walk.at', NumericEquals: place });
+    const past = { Variable: '$.walk.at', NumericLessThanPath: '$.walk.stop' };
+    const replay = (h: string) => ({
+      Type: 'Pass',
+      Parameters: { 'at.$': 'States.MathAdd($.walk.at, -1)', 'stop.$': '$.walk.stop', 'then.$': '$.walk.then', mode: 'retreat', 'plays.$': `States.MathAdd($.count.plays.${h}, 1)` },
+      ResultPath: '$.walk',
+      Next: `replay: ${h} counted`,
+    });
+    const counted = (h: string) => ({ Type: 'Pass', InputPath: '$.walk.plays', ResultPath: `$.count.plays.${h}`, Next: 'walk: step?' });
     expect(rest).toStrictEqual({
       'configure: retreat?': {
         Type: 'Choice',
-        Choices: [{ Variable: '$.count.retreats.configure', NumericLessThan: 2, Next: 'configure: undo provision?' }],
+        Choices: [{ Variable: '$.count.retreats.configure', NumericLessThan: 2, Next: 'configure: retreat' }],
         Default: 'task: aborted',
       },
-      'configure: undo provision?': {
-        Type: 'Choice',
-        Choices: [{ Variable: '$.out.provision.output', IsPresent: true, Next: 'configure: undo provision' }],
-        Default: 'configure: retreat',
+      // One Pass starts the walk, whatever the length of the plot: from configure (place 1) down to provision (0).
+      'configure: retreat': {
+        Type: 'Pass',
+        Parameters: { at: 1, stop: 0, mode: 'retreat', then: 'provision', 'retreats.$': 'States.MathAdd($.count.retreats.configure, 1)' },
+        ResultPath: '$.walk',
+        Next: 'configure: retreat count',
       },
-      'configure: undo provision': {
+      'configure: retreat count': { Type: 'Pass', InputPath: '$.walk.retreats', ResultPath: '$.count.retreats.configure', Next: 'walk: step?' },
+      'walk: step?': {
+        Type: 'Choice',
+        Choices: [
+          { And: [past, { Variable: '$.walk.then', StringEquals: 'provision' }], Next: 'provision' },
+          { ...past, Next: 'task: aborted' },
+          { ...at(1), Next: 'replay: configure' },
+          // A completed move is undone before its play is counted (its undo has the attempt of the play it takes back).
+          { And: [at(0), { Variable: '$.out.provision.output', IsPresent: true }], Next: 'undo: provision' },
+          { ...at(0), Next: 'replay: provision' },
+        ],
+        Default: 'walk: next',
+      },
+      'walk: next': {
+        Type: 'Pass',
+        Parameters: { 'at.$': 'States.MathAdd($.walk.at, -1)', 'stop.$': '$.walk.stop', 'then.$': '$.walk.then', 'mode.$': '$.walk.mode' },
+        ResultPath: '$.walk',
+        Next: 'walk: step?',
+      },
+      'walk: abort': { Type: 'Pass', InputPath: '$.walk.error', ResultPath: '$.failure', Next: 'task: aborted' },
+      'replay: configure': replay('configure'),
+      'replay: configure counted': counted('configure'),
+      'replay: provision': replay('provision'),
+      'replay: provision counted': counted('provision'),
+      'undo: provision': {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke',
         Parameters: { FunctionName: EC2, Payload: terminate },
@@ -352,16 +388,16 @@ plot:
         ResultPath: '$.out.provision.undoing',
         TimeoutSeconds: 300,
         Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: CATCH_TO('task: aborted'),
-        Next: 'configure: undo provision poll?',
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.walk.error', Next: 'walk: abort' }],
+        Next: 'undo: provision poll?',
       },
-      'configure: undo provision poll?': {
+      'undo: provision poll?': {
         Type: 'Choice',
-        Choices: [{ Not: { Variable: '$.out.provision.undoing.answer.Payload.poll', IsPresent: true }, Next: 'configure: undo provision output' }],
-        Default: 'configure: undo provision wait',
+        Choices: [{ Not: { Variable: '$.out.provision.undoing.answer.Payload.poll', IsPresent: true }, Next: 'undo: provision output' }],
+        Default: 'undo: provision wait',
       },
-      'configure: undo provision wait': { Type: 'Wait', SecondsPath: '$.out.provision.undoing.answer.Payload.poll.after', Next: 'configure: undo provision poll' },
-      'configure: undo provision poll': {
+      'undo: provision wait': { Type: 'Wait', SecondsPath: '$.out.provision.undoing.answer.Payload.poll.after', Next: 'undo: provision poll' },
+      'undo: provision poll': {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke',
         Parameters: { FunctionName: EC2, Payload: { ...terminate, phase: 'poll', 'poll.$': '$.out.provision.undoing.answer.Payload.poll.state' } },
@@ -369,31 +405,22 @@ plot:
         ResultPath: '$.out.provision.undoing.answer',
         TimeoutSeconds: 300,
         Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 10, MaxAttempts: 29, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'configure: undo provision timed out' }, ...CATCH_TO('task: aborted')],
-        Next: 'configure: undo provision output',
+        Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'undo: provision timed out' }, { ErrorEquals: ['States.ALL'], ResultPath: '$.walk.error', Next: 'walk: abort' }],
+        Next: 'undo: provision output',
       },
-      'configure: undo provision output': { Type: 'Pass', Result: { undone: true }, ResultPath: '$.out.provision', Next: 'configure: retreat' },
-      'configure: undo provision timed out': {
+      'undo: provision output': { Type: 'Pass', Result: { undone: true }, ResultPath: '$.out.provision', Next: 'replay: provision' },
+      'undo: provision timed out': {
         Type: 'Pass',
         Result: { Error: 'States.Timeout', Cause: 'the undo of provision was still waiting after 5m' },
-        ResultPath: '$.failure',
-        Next: 'task: aborted',
-      },
-      'configure: retreat': {
-        Type: 'Pass',
-        Parameters: {
-          plays: { 'provision.$': 'States.MathAdd($.count.plays.provision, 1)', 'configure.$': 'States.MathAdd($.count.plays.configure, 1)' },
-          retreats: { 'configure.$': 'States.MathAdd($.count.retreats.configure, 1)' },
-        },
-        ResultPath: '$.count',
-        Next: 'provision',
+        ResultPath: '$.walk.error',
+        Next: 'walk: abort',
       },
       'task: aborted': { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
     });
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
-  it('compiles abort with rollback to the undo of every completed move, newest first, then the Fail state', async () => {
+  it('compiles abort with rollback to a walk over the henchmen with an undo, newest first: each completed move undone, a failing undo recorded, then the Fail state', async () => {
     const t = task(`
 task: t
 rollback: true
@@ -414,15 +441,25 @@ plot:
     with: { instanceId: i-1, tags: { a: b } }
 `);
     const definition = compileTask(t, { project: { region: 'eu-west-1' } });
-    expect(definition.States.third).toMatchObject({ Catch: MOVE_CATCH('rollback: second?', 'rollback: second?') });
+    expect(definition.States.third).toMatchObject({ Catch: MOVE_CATCH('task: rollback', 'task: rollback') });
     const pick = (...names: string[]) => Object.fromEntries(names.map((n) => [n, definition.States[n]]));
-    expect(pick('rollback: second?', 'rollback: second', 'rollback: first?', 'rollback: first')).toStrictEqual({
-      'rollback: second?': {
+    // The rollback's places are after the plot's (3 henchmen): first (the first with an undo) at 3, second at 4.
+    const at = (place: number, h: string) => ({ And: [{ Variable: '$.walk.at', NumericEquals: place }, { Variable: `$.out.${h}.output`, IsPresent: true }], Next: `undo: ${h}` });
+    const recorded = (h: string) => ({ Type: 'Pass', InputPath: '$.walk.error', ResultPath: `$.out.${h}.undoFailed`, Next: 'walk: next' });
+    expect(pick('task: rollback', 'walk: step?', 'walk: next', 'undo: second', 'undo: second failed', 'undo: first', 'undo: first failed')).toStrictEqual({
+      'task: rollback': { Type: 'Pass', Result: { at: 4, stop: 3, mode: 'rollback', then: 'task: aborted' }, ResultPath: '$.walk', Next: 'walk: step?' },
+      'walk: step?': {
         Type: 'Choice',
-        Choices: [{ Variable: '$.out.second.output', IsPresent: true, Next: 'rollback: second' }],
-        Default: 'rollback: first?',
+        Choices: [{ Variable: '$.walk.at', NumericLessThanPath: '$.walk.stop', Next: 'task: aborted' }, at(4, 'second'), at(3, 'first')],
+        Default: 'walk: next',
       },
-      'rollback: second': {
+      'walk: next': {
+        Type: 'Pass',
+        Parameters: { 'at.$': 'States.MathAdd($.walk.at, -1)', 'stop.$': '$.walk.stop', 'then.$': '$.walk.then', 'mode.$': '$.walk.mode' },
+        ResultPath: '$.walk',
+        Next: 'walk: step?',
+      },
+      'undo: second': {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke',
         Parameters: {
@@ -437,15 +474,11 @@ plot:
         ResultSelector: { undone: true },
         ResultPath: '$.out.second',
         Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.out.second.undoFailed', Next: 'rollback: first?' }],
-        Next: 'rollback: first?',
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.walk.error', Next: 'undo: second failed' }],
+        Next: 'walk: next',
       },
-      'rollback: first?': {
-        Type: 'Choice',
-        Choices: [{ Variable: '$.out.first.output', IsPresent: true, Next: 'rollback: first' }],
-        Default: 'task: aborted',
-      },
-      'rollback: first': {
+      'undo: second failed': recorded('second'),
+      'undo: first': {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke',
         Parameters: {
@@ -461,10 +494,13 @@ plot:
         ResultSelector: { undone: true },
         ResultPath: '$.out.first',
         Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.out.first.undoFailed', Next: 'task: aborted' }],
-        Next: 'task: aborted',
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.walk.error', Next: 'undo: first failed' }],
+        Next: 'walk: next',
       },
+      'undo: first failed': recorded('first'),
     });
+    // Nothing of the retreats: no henchman retreats.
+    expect(Object.keys(definition.States).filter((n) => n.startsWith('replay: ') || n === 'walk: abort')).toStrictEqual([]);
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
@@ -689,15 +725,17 @@ plot:
     // Act
     const definition = compileTask(t);
     // Assess
-    const undo = definition.States['rollback: join'] as unknown as { ItemSelector: Record<string, unknown>; ItemProcessor: { StartAt: string; States: Record<string, unknown> } };
+    const undo = definition.States['undo: join items'] as unknown as { ItemSelector: Record<string, unknown>; ItemProcessor: { StartAt: string; States: Record<string, unknown> }; Next: string };
     expect(undo.ItemSelector['value.$']).toBe('$$.Map.Item.Value');
-    expect(undo.ItemProcessor.StartAt).toBe('rollback: join item?');
-    expect(undo.ItemProcessor.States['rollback: join item?']).toStrictEqual({
+    expect(undo.ItemProcessor.StartAt).toBe('undo: join skip?');
+    expect(undo.ItemProcessor.States['undo: join skip?']).toStrictEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.value.failed', IsPresent: true, Next: 'rollback: join item skipped' }],
-      Default: 'rollback: join item',
+      Choices: [{ Variable: '$.value.failed', IsPresent: true, Next: 'undo: join skipped' }],
+      Default: 'undo: join',
     });
-    expect(undo.ItemProcessor.States['rollback: join item skipped']).toStrictEqual({ Type: 'Succeed' });
+    expect(undo.ItemProcessor.States['undo: join skipped']).toStrictEqual({ Type: 'Succeed' });
+    expect(Object.keys(undo.ItemProcessor.States['undo: join'] as object)).toContain('Resource');
+    expect(undo.Next).toBe('walk: next');
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
@@ -727,7 +765,8 @@ plot:${run('first', '    each: ${trigger.body.hosts}\n    onFailure: { goto: thi
       firstNotAList: pick('first: list?', 'Default'),
       firstTooMany: pick('first: too many items', 'Next'),
       second: pick('second', 'Next'),
-      secondRetreat: pick('second: retreat', 'Next'),
+      // The walk of the retreat ends at its target's first state.
+      secondRetreat: { Next: (definition.States['walk: step?'] as { Choices: { Next: string }[] }).Choices[0]!.Next },
     }).toStrictEqual({
       start: { Next: 'first: items?' },
       first: { Next: 'first: failed items?', Catch: MOVE_CATCH('third: items?') },

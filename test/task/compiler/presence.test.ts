@@ -12,7 +12,7 @@
  * - a henchman's output or one of its catalog output fields ($.out.<h>.output[.<field>]): validation proves the
  *   henchman completed on every path (rules/output-guaranteed.ts), the providers complete every catalog field;
  * - a helper's own record, written by the state before it ($.failure, $.out.<h>.polling, .undoing, $.input at
- *   the start; $.event, $.value, $.poll, $.result and $.failure inside a Map iteration; the failed items of an each
+ *   the start, the undo walk's $.walk.<field>; $.event, $.value, $.poll, $.result and $.failure inside a Map iteration; the failed items of an each
  *   after its "<h>: failed items?" Choice found one);
  * - or, in a Choice, tested by IsPresent first (in the same And, or in an earlier rule of the same Choice), and an
  *   ItemsPath tested so by the "<h>: items?" Choice before the Map.
@@ -190,6 +190,9 @@ function absence(read: Read, task: Task): string | undefined {
     const name = param[1] ?? param[2]!;
     return task.params?.[name]?.default !== undefined ? undefined : `param ${name} has no default`;
   }
+  // The undo walk's record: every walk starts with a Pass that writes at, stop, mode and then ("<h>: retreat", "task:
+  // rollback"); plays and retreats are written by the state before the one that reads them, error by the Catch.
+  if (/^\$\.walk\.(at|stop|mode|then|plays|retreats|error)$/.test(path)) return undefined;
   const trigger = /^\$\.trigger\.([A-Za-z]+)$/.exec(path);
   if (trigger) return (TRIGGER_FIELDS as readonly string[]).includes(trigger[1]!) ? undefined : 'no such trigger field';
   // The JSON text of an each's list, written by "<h>: list" just before "<h>: list?" reads it.

@@ -23,20 +23,18 @@ export const EC2 = 'arn:aws:lambda:us-east-1:000000000000:function:mastermind-ec
 export const SSH = 'arn:aws:lambda:us-east-1:000000000000:function:mastermind-ssh';
 export const CHEF = 'arn:aws:lambda:us-east-1:000000000000:function:mastermind-chef';
 
+/** The retry of the Lambda service's errors: the ASL's defaults (1 s, 3 attempts, backoff 2.0) left unwritten. */
 export const LAMBDA_RETRY = {
   ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
-  IntervalSeconds: 1,
-  MaxAttempts: 3,
-  BackoffRate: 2,
 };
 
 /** The retry of Mastermind.Transient every provider Task state has when its henchman gives no `retry`. */
-export const TRANSIENT_RETRY = { ErrorEquals: ['Mastermind.Transient'], IntervalSeconds: 2, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: 'FULL' };
+export const TRANSIENT_RETRY = { ErrorEquals: ['Mastermind.Transient'], IntervalSeconds: 2, MaxAttempts: 2, JitterStrategy: 'FULL' };
 
 export const CATCH_TO = (next: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: next }];
 
-/** The Catch of a forward move: a cancel to the abort route (`abort`), every other error to `next`. */
-export const MOVE_CATCH = (next: string, abort = 'task: aborted') => [{ ErrorEquals: ['Mastermind.Cancelled'], ResultPath: '$.failure', Next: abort }, ...CATCH_TO(next)];
+/** The Catch of a forward move: a cancel to the abort route (`abort`), every other error to `next` (one catcher when they are the same). */
+export const MOVE_CATCH = (next: string, abort = 'task: aborted') => (next === abort ? CATCH_TO(next) : [{ ErrorEquals: ['Mastermind.Cancelled'], ResultPath: '$.failure', Next: abort }, ...CATCH_TO(next)]);
 
 /** The constant part of the events' context, which "start: params" writes to $.context: task "t", project "default", version 0. */
 export const SHARED_CONTEXT = (task = 't', extra: Record<string, unknown> = {}) => ({ project: 'default', task, version: 0, 'execution.$': '$$.Execution.Id', ...extra });

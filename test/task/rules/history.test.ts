@@ -39,7 +39,8 @@ describe('history budget rule', () => {
 
   it('multiplies a henchman by the retreats over it, its undo by each retreat and the rollback', () => {
     // Prepare: provision (ec2 launch, 10m at 10 s: 59 rounds) is played 1 + 100 times: 101 × (20 + 6 + 20 + 177 + 8);
-    // its undo (terminate, 59 rounds too) 100 times for the retreat and once for the rollback: 101 × (2 + 223 + 2).
+    // its undo (terminate, 59 rounds too) 100 times for the retreat and once for the rollback, with the walk's states
+    // around it: 101 × (8 + 223 + 2); the retreats' walk passes over it 100 times: 100 × 6.
     const task: Task = { ...taskOf(launch({ undo: 'terminate' }), run({ onFailure: { retreat: 'provision', times: 100 } })), rollback: true };
     // Act
     const errors = check(historyBudget, task);
@@ -48,18 +49,19 @@ describe('history budget rule', () => {
       {
         code: 'history-budget',
         place: 'plot[0]',
-        message: `the task could write 49,098 history events in the worst case, beyond the 25,000 Step Functions keeps for one execution; henchman 'provision' contributes most: 46,258 events (101 plays, 59 poll rounds, 5 retries a call): ${TAIL}`,
+        message: `the task could write 51,504 history events in the worst case, beyond the 25,000 Step Functions keeps for one execution; henchman 'provision' contributes most: 47,464 events (101 plays, 59 poll rounds, 5 retries a call): ${TAIL}`,
       },
     ]);
   });
 
   it('accepts the same task with a retreat taken at most 3 times', () => {
-    // Prepare: 4 × 231 + 4 × 227 for provision, 4 × 28 for connect, 12 for the execution.
+    // Prepare: 4 × 231 + 4 × 233 + 3 × 6 (the walk passes over it) for provision; 4 × 28 + 3 × 6 (the walk) + 3 × 6
+    // (the retreat's own states) for connect; 12 for the execution.
     const task: Task = { ...taskOf(launch({ undo: 'terminate' }), run({ onFailure: { retreat: 'provision', times: 3 } })), rollback: true };
     // Act
     const worst = historyWorstCase(task);
     // Assess
-    expect(worst.events).toBe(12 + 4 * 231 + 4 * 227 + 4 * 28);
+    expect(worst.events).toBe(12 + (4 * 231 + 4 * 233 + 3 * 6) + (4 * 28 + 3 * 6 + 3 * 6));
     expect(check(historyBudget, task)).toStrictEqual([]);
   });
 

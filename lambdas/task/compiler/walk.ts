@@ -1,0 +1,257 @@
+/**
+ * The undo walk: how a retreat and the rollback take completed moves back, newest first, with each henchman's
+ * undo states written once, whatever the number of retreats over it (the definition grows with the plot, not with
+ * the square of it). A walk is data, `$.walk` (layout.ts WALK): the place it stands at, the place it stops at, its
+ * mode and where it goes once past the stop. Its start is one Pass (a retreat: "<F>: retreat", ./retreat.ts; the
+ * rollback: "task: rollback", ./rollback.ts); then:
+ *
+ *   "walk: step?"  ─at < stop→ `then` (the retreat's target; "task: aborted" for the rollback)
+ *                  ├─at = a retreat's place of <h>, out.<h>.output present→ "undo: <h>" → "replay: <h>"
+ *                  ├─at = a retreat's place of <h>→ "replay: <h>" → "replay: <h> counted" → "walk: step?"
+ *                  ├─at = the rollback's place of <h>, out.<h>.output present→ "undo: <h>" → "walk: next"
+ *                  └─else→ "walk: next"
+ *   "walk: next"   at − 1 → "walk: step?"
+ *   "replay: <h>"  at − 1, and the henchman's play counter + 1 (the `attempt` of its next play), which
+ *                  "replay: <h> counted" moves to $.count.plays.<h> (a Pass computes a number only inside an object)
+ *   "undo: <h>"    the undo action (phase "undo", with the attempt of the play it takes back; its poll loop
+ *                  "undo: <h> poll?", ... when it waits for the world; for `each` the Map "undo: <h> items", one
+ *                  undo per item that did not fail) → records { undone: true } in out.<h>; "undo: <h> done?" picks
+ *                  the way on when the undo serves a retreat and the rollback
+ *
+ * "Output present" is "completed and not taken back" (layout.ts). Places: a retreat walks the plot's indexes, from
+ * the failed henchman down to its target, every henchman on the way; the rollback walks the henchmen that have an
+ * undo, at the plot's length + their index among them, so that it visits only those.
+ *
+ * A failing undo (its errors after retries, or a poll still waiting at its bound) is caught into $.walk.error:
+ * - during a retreat, "walk: abort" makes it the failure and takes the abort route (with rollback, the rollback
+ *   tries that undo again);
+ * - during the rollback, "undo: <h> failed" records it in out.<h>.undoFailed and the walk goes on; the execution
+ *   then fails with the failure that started the abort route.
+ * "undo: <h> failed?" picks between the two when the henchman's undo serves both.
+ *
+ * Transitions (state transitions, as Step Functions bills them): the rollback costs 2 ("task: rollback", the last
+ * "walk: step?"), then 3 per move undone ("walk: step?", the undo, "walk: next") and 2 per henchman with an undo it
+ * finds not completed or already undone. A retreat over m henchmen costs 4 ("<F>: retreat?", "<F>: retreat",
+ * "<F>: retreat count", the last "walk: step?"), then 3 per henchman ("walk: step?", "replay", "replay counted"),
+ * and 1 more per move undone (2 when its undo also serves the rollback: "undo: <h> done?"). An undo that waits adds
+ * its poll loop, as a forward move does.
+ */
+import { findAction } from '../catalog.ts';
+import type { ProviderName } from '../catalog.ts';
+import type { Henchman, Task } from '../schema.ts';
+import type { Catcher, ChoiceRule, State } from './asl.ts';
+import { isPresent } from './expect.ts';
+import { StateGraph } from './graph.ts';
+import type { PlotContext } from './henchman.ts';
+import { NAMES, outputPath, playsPath, recordPath, STATE, undoPollPath, WALK, WALK_NAMES } from './layout.ts';
+import { eventTemplate } from './payload.ts';
+import { DEFAULT_POLL_TIMEOUT, pollingMove, timeoutFailure } from './poll.ts';
+import { moveTiming } from './deadline.ts';
+import type { MoveTiming } from './deadline.ts';
+import { retreatRanges } from './retreat.ts';
+import { choice, ERRORS, fail, invoke, pass, retriers, succeed } from './states.ts';
+import { undoable, undoPlan } from './undo.ts';
+import type { UndoPlan } from './undo.ts';
+
+/** Who the walks visit, computed once per task. */
+export interface WalkPlan {
+  /** The henchmen some retreat passes over, with their place (plot index). */
+  readonly replayed: ReadonlyMap<Henchman, number>;
+  /** The retreats' targets, in plot order. */
+  readonly targets: readonly Henchman[];
+  /** The henchmen the rollback undoes (empty without `rollback: true`), with their place. */
+  readonly rolledBack: ReadonlyMap<Henchman, number>;
+}
+
+export function walkPlan(task: Task): WalkPlan {
+  const targets = new Set<Henchman>();
+  // Which places some retreat covers, in one sweep (ranges overlap: marking each one would be quadratic).
+  const opened = new Array<number>(task.plot.length + 1).fill(0);
+  for (const { from, to } of retreatRanges(task)) {
+    targets.add(task.plot[to]!);
+    opened[to] = opened[to]! + 1;
+    opened[from + 1] = opened[from + 1]! - 1;
+  }
+  const replayed = new Map<Henchman, number>();
+  let open = 0;
+  task.plot.forEach((h, i) => {
+    open += opened[i]!;
+    if (open > 0) replayed.set(h, i);
+  });
+  const rolledBack = new Map<Henchman, number>();
+  if (task.rollback) {
+    const withUndo = task.plot.filter(undoable);
+    withUndo.forEach((h, u) => rolledBack.set(h, task.plot.length + u));
+  }
+  return { replayed, targets: task.plot.filter((h) => targets.has(h)), rolledBack };
+}
+
+/** Where the rollback's walk starts and stops: the newest henchman with an undo, down to the first. */
+export function rollbackWalk(task: Task, plan: WalkPlan): { at: number; stop: number } | undefined {
+  if (plan.rolledBack.size === 0) return undefined;
+  return { at: task.plot.length + plan.rolledBack.size - 1, stop: task.plot.length };
+}
+
+/** Adds the walk's states: the dispatch, the step back, and each visited henchman's replay count and undo. */
+export function walkStates(task: Task, plan: WalkPlan, ctx: PlotContext): void {
+  if (plan.replayed.size === 0 && plan.rolledBack.size === 0) return;
+  const { graph } = ctx;
+  const past: ChoiceRule = { Variable: WALK.at, NumericLessThanPath: WALK.stop };
+  const rules: { rule: ChoiceRule; next: string }[] = [];
+  for (const target of plan.targets) rules.push({ rule: { And: [past, { Variable: WALK.then, StringEquals: target.name }] }, next: ctx.entry(target.name) });
+  rules.push({ rule: past, next: NAMES.aborted });
+  // Newest first, as the walks go: the places a walk meets first come first.
+  const replayed = [...plan.replayed].sort((a, b) => b[1] - a[1]);
+  for (const [h, at] of replayed) {
+    const here: ChoiceRule = { Variable: WALK.at, NumericEquals: at };
+    // A completed move is undone before its play is counted: its undo is handed the attempt of the play it takes back.
+    if (undoable(h)) rules.push({ rule: { And: [here, isPresent(outputPath(h.name))] }, next: undoEntry(h) });
+    rules.push({ rule: here, next: WALK_NAMES.replay(h.name) });
+  }
+  const rolledBack = [...plan.rolledBack].reverse();
+  for (const [h, at] of rolledBack) {
+    rules.push({ rule: { And: [{ Variable: WALK.at, NumericEquals: at }, isPresent(outputPath(h.name))] }, next: undoEntry(h) });
+  }
+  graph.add(WALK_NAMES.step, choice(rules, WALK_NAMES.next));
+  const stepBack = { 'at.$': `States.MathAdd(${WALK.at}, -1)`, 'stop.$': WALK.stop, 'then.$': WALK.then };
+  graph.add(WALK_NAMES.next, pass({ parameters: { ...stepBack, 'mode.$': WALK.mode }, resultPath: WALK.record, target: WALK_NAMES.step }));
+  if (replayed.some(([h]) => undoable(h))) graph.add(WALK_NAMES.abort, pass({ inputPath: WALK.error, resultPath: STATE.failure, target: ctx.abortEntry }));
+
+  for (const [h] of replayed) {
+    // The step back is taken here, with the count: one transition less per henchman than through "walk: next".
+    graph.add(
+      WALK_NAMES.replay(h.name),
+      pass({ parameters: { ...stepBack, mode: 'retreat', 'plays.$': `States.MathAdd(${playsPath(h.name)}, 1)` }, resultPath: WALK.record, target: WALK_NAMES.replayCounted(h.name) }),
+    );
+    graph.add(WALK_NAMES.replayCounted(h.name), pass({ inputPath: WALK.plays, resultPath: playsPath(h.name), target: WALK_NAMES.step }));
+  }
+
+  for (const h of task.plot.filter((p) => undoable(p) && (plan.replayed.has(p) || plan.rolledBack.has(p)))) {
+    const retreating = plan.replayed.has(h);
+    const rollingBack = plan.rolledBack.has(h);
+    // Where an undo goes once done: a retreat counts the play it took back, the rollback goes on. Where it goes when
+    // it fails: a retreat takes the abort route, the rollback records it and goes on.
+    const done = retreating && rollingBack ? WALK_NAMES.undone(h.name) : retreating ? WALK_NAMES.replay(h.name) : WALK_NAMES.next;
+    const failed = retreating && rollingBack ? WALK_NAMES.undoFailedChoice(h.name) : retreating ? WALK_NAMES.abort : WALK_NAMES.undoFailed(h.name);
+    const catchers: Catcher[] = [{ ErrorEquals: ['States.ALL'], ResultPath: WALK.error, Next: failed }];
+    if (h.each === undefined) undoStates(h, ctx, catchers, done);
+    else graph.add(WALK_NAMES.undoItems(h.name), undoMap(h, ctx, catchers, done));
+    if (retreating && rollingBack) {
+      graph.add(WALK_NAMES.undone(h.name), choice([{ rule: { Variable: WALK.mode, StringEquals: 'retreat' }, next: WALK_NAMES.replay(h.name) }], WALK_NAMES.next));
+      graph.add(
+        WALK_NAMES.undoFailedChoice(h.name),
+        choice([{ rule: { Variable: WALK.mode, StringEquals: 'rollback' }, next: WALK_NAMES.undoFailed(h.name) }], WALK_NAMES.abort),
+      );
+    }
+    if (rollingBack) graph.add(WALK_NAMES.undoFailed(h.name), pass({ inputPath: WALK.error, resultPath: `${recordPath(h.name)}.undoFailed`, target: WALK_NAMES.next }));
+  }
+}
+
+/** The first state of a henchman's undo. */
+function undoEntry(h: Henchman): string {
+  return h.each === undefined ? WALK_NAMES.undo(h.name) : WALK_NAMES.undoItems(h.name);
+}
+
+/** How long the undo of a henchman may take, and whether it waits (for the world, or for a detached command). */
+function undoTiming(h: Henchman, plan: UndoPlan): MoveTiming {
+  const given = typeof h.undo === 'object' ? h.undo.with : h.with;
+  return moveTiming({ provider: h.provider, action: plan.action, with: given, timeout: h.timeout }, findAction(h.provider, plan.action), DEFAULT_POLL_TIMEOUT);
+}
+
+/**
+ * "undo: <h>", recording { undone: true } in out.<h>, then "walk: next". An undo action that polls waits through the
+ * same poll loop as a forward move ("undo: <h> poll?", ...), its answers kept in out.<h>.undoing; a wait that
+ * reaches the bound fails like the undo itself would (into $.walk.error, routed as `catchers` say).
+ */
+function undoStates(h: Henchman, ctx: PlotContext, catchers: Catcher[], next: string): void {
+  const name = WALK_NAMES.undo(h.name);
+  const plan = undoPlan(h, ctx.scope);
+  const functionName = ctx.functionName(h.provider as ProviderName);
+  const timing = undoTiming(h, plan);
+  const event = eventTemplate(
+    { henchman: h.name, action: plan.action, input: plan.input, secrets: plan.secrets, late: plan.late, phase: 'undo', timeout: timing.contextTimeout, detach: timing.detach },
+    ctx.scope,
+  );
+  const timeoutSeconds = timing.taskTimeoutSeconds;
+  if (!timing.polls) {
+    ctx.graph.add(
+      name,
+      invoke({ functionName, payload: event, resultSelector: { undone: true }, resultPath: recordPath(h.name), timeoutSeconds, retry: retriers(h.retry), catch: catchers, target: next }),
+    );
+    return;
+  }
+  const caught = catchers[0]!;
+  const { spec: polls, bound, timeout } = timing.polls;
+  pollingMove(ctx.graph, {
+    first: name,
+    functionName,
+    event,
+    slot: undoPollPath(h.name),
+    bound,
+    every: polls.every,
+    firstWait: polls.firstWait,
+    timeoutSeconds,
+    retry: retriers(h.retry),
+    catch: catchers,
+    output: pass({ result: { undone: true }, resultPath: recordPath(h.name), target: next }),
+    timedOut: pass({ result: timeoutFailure(`the undo of ${h.name}`, timeout), resultPath: caught.ResultPath ?? STATE.failure, target: caught.Next }),
+  });
+}
+
+/**
+ * The undo of an `each` henchman, "undo: <h> items": an inline Map over its list of outputs, one undo ("undo: <h>")
+ * per item that did not fail ("undo: <h> skip?" passes the failed ones by).
+ */
+function undoMap(h: Henchman, ctx: PlotContext, catchers: Catcher[], next: string): State {
+  const itemScope = { ...ctx.scope, item: STATE.itemValue };
+  const plan = undoPlan(h, itemScope, STATE.itemValue);
+  const timing = undoTiming(h, plan);
+  const event = eventTemplate(
+    { henchman: h.name, action: plan.action, input: plan.input, secrets: plan.secrets, late: plan.late, phase: 'undo', timeout: timing.contextTimeout, detach: timing.detach },
+    itemScope,
+  );
+  const item = WALK_NAMES.undo(h.name);
+  // An item that failed (./henchman.ts eachState) has nothing to take back.
+  const guard = WALK_NAMES.undoItemGuard(h.name);
+  const skipped = WALK_NAMES.undoItemSkipped(h.name);
+  const inner = new StateGraph();
+  inner.add(guard, choice([{ rule: isPresent('$.value.failed'), next: skipped }], item));
+  inner.add(skipped, succeed());
+  const functionName = ctx.functionName(h.provider as ProviderName);
+  const timeoutSeconds = timing.taskTimeoutSeconds;
+  if (timing.polls) {
+    const { spec: polls, bound, timeout } = timing.polls;
+    pollingMove(inner, {
+      first: item,
+      functionName,
+      event: '$.event',
+      marked: 'secrets' in event,
+      late: 'late' in event,
+      slot: '$.poll',
+      bound,
+      every: polls.every,
+      firstWait: polls.firstWait,
+      timeoutSeconds,
+      retry: retriers(h.retry),
+      output: succeed(),
+      timedOut: fail({ error: ERRORS.timeout, cause: timeoutFailure(`the undo of ${h.name}`, timeout).Cause }),
+    });
+  } else {
+    inner.add(item, invoke({ functionName, payload: '$.event', resultSelector: { undone: true }, timeoutSeconds, retry: retriers(h.retry), target: null }));
+  }
+  return {
+    Type: 'Map',
+    ItemsPath: outputPath(h.name),
+    ItemSelector: { event, 'value.$': STATE.itemValue },
+    ...(h.concurrency ? { MaxConcurrency: h.concurrency } : {}),
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'INLINE' },
+      StartAt: guard,
+      States: inner.render(guard),
+    },
+    ResultSelector: { undone: true },
+    ResultPath: recordPath(h.name),
+    Catch: catchers,
+    Next: next,
+  };
+}
