@@ -152,8 +152,8 @@ const commandRun = {
 
 const commandOutput = {
   exitCode: { type: 'integer', description: 'The exit code of the command.' },
-  stdout: { type: 'string', description: 'Standard output, cut to its last 8 KiB.' },
-  stderr: { type: 'string', description: 'Standard error, cut to its last 8 KiB.' },
+  stdout: { type: 'string', description: 'Standard output as the shell\'s $(...) gives it (trailing newlines removed), cut to its last 8 KiB.' },
+  stderr: { type: 'string', description: 'Standard error, trailing newlines removed, cut to its last 8 KiB.' },
   truncated: { type: 'boolean', description: 'True when stdout or stderr was cut.' },
 } as const satisfies Record<string, OutputField>;
 
