@@ -352,8 +352,9 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
           timeout: {
             type: 'duration',
             default: '14m',
-            description: 'How long the install (when needed) and the first chef-client run may take together; at most 14m, what one provider invocation may spend.',
+            description: 'How long the install (when needed) and the first chef-client run may take together (one limit, not one each); then they are ended on the host and the move fails. Beyond 14m they run detached.',
           },
+          detach,
           ...chefServer,
         },
         output: {
@@ -362,6 +363,7 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
           exitCode: { type: 'integer', description: 'The exit code of the first chef-client run.' },
         },
         undoneBy: 'deregister',
+        detaches: true,
       },
       converge: {
         description: 'Run chef-client on a node over SSH.',
