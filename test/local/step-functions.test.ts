@@ -16,10 +16,10 @@ import { LocalStepFunctions } from '#local/step-functions';
 import type { ServiceDeps } from '#service/deps';
 import { describeExecution, listExecutions, redriveExecution, startExecution, stopExecution } from '#service/executions';
 import { saveProject } from '#service/projects';
-import { deleteTask, saveTask } from '#service/tasks';
+import { deleteTask, getTaskVersion, saveTask } from '#service/tasks';
 import { startDynalite } from '../support/dynalite.ts';
 import type { LocalDynamo } from '../support/dynalite.ts';
-import { ACCOUNT, recordingLog, REGION, serviceDeps, SETTINGS } from '../service/fixtures.ts';
+import { ACCOUNT, recordingLog, REGION, serviceDeps, SETTINGS, taskOfDefinitionBytes } from '../service/fixtures.ts';
 
 /** Each test has a project of its own on the one dynalite. */
 let project: string;
@@ -141,6 +141,24 @@ describe('local Step Functions under the service', () => {
     expect(described.description).toBe(`${project}/deploy version 1`);
     expect(local.tagsOf(MACHINE)).toStrictEqual({ project, task: 'deploy', version: '2' });
   });
+
+  it('saves a task whose definition is about 900 KB, reads it back identical, and runs it to SUCCEEDED', async () => {
+    // Prepare
+    const { source } = taskOfDefinitionBytes('large', 900_000);
+
+    // Act
+    const saved = await saveTask(deps, { project, task: 'large', source, who: 'test' });
+    const described = await deps.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: saved.stateMachineVersionArn }));
+    const started = await startExecution(deps, { project, task: 'large', trigger: { type: 'api' } });
+    await local.idle();
+    const view = await describeExecution(deps, started);
+
+    // Assess
+    expect(Buffer.byteLength(described.definition!)).toBeGreaterThan(880_000);
+    expect(JSON.stringify((await getTaskVersion(deps, project, 'large')).definition)).toBe(described.definition);
+    expect(view.status).toBe('SUCCEEDED');
+    expect(calls.map((c) => c.context.henchman)).toStrictEqual(Array.from({ length: 100 }, (_, i) => `move-${i}`));
+  }, 60_000);
 
   it('runs a started execution to SUCCEEDED with its output, and the history shows each move', async () => {
     // Prepare
