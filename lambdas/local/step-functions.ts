@@ -77,6 +77,8 @@ import type { ProviderHandler, RunResult } from '#engine/run';
 import type { ProviderName } from '#task/catalog';
 import { checkAsl } from '#task/check-asl';
 import type { StateMachineDefinition } from '#task/compiler/asl';
+import { AWS_LIMITS, conformanceErrors } from '#task/conformance';
+import type { Task } from '#task/schema';
 import type { Log } from '#service/deps';
 import { ExecutionHistory } from './execution-history.ts';
 import type { ExecutionEnd } from './execution-history.ts';
@@ -173,14 +175,32 @@ function pageOf<T>(items: readonly T[], maxResults: number | undefined, nextToke
   return { page: items.slice(from, to), ...(to < items.length ? { nextToken: String(to) } : {}) };
 }
 
-/** What the local engine can run: asl-validator's verdict, then the engine's own checks. */
+/**
+ * No task to place an error in: the conformance check reads only the definition, and every error is the task's.
+ * A definition given to Step Functions stands alone; the service has checked its task with this module already.
+ */
+const NO_TASK = { task: 'local', plot: [] } as unknown as Task;
+
+/**
+ * What Step Functions refuses at CreateStateMachine, UpdateStateMachine and ValidateStateMachineDefinition, so that
+ * local mode refuses the same: its 1 MB size first (asl-validator on such a text takes seconds), then AWS's
+ * documented limits (#task/conformance: state names, Retry and timeout ranges, the execution's year), then
+ * asl-validator's verdict, and the local engine's own checks.
+ */
 export function definitionProblems(definition: string): { message: string; location?: string }[] {
+  const bytes = Buffer.byteLength(definition, 'utf8');
+  if (bytes > AWS_LIMITS.definitionBytes) {
+    return [{ message: `The definition is ${bytes} bytes; Step Functions takes at most ${AWS_LIMITS.definitionBytes}` }];
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(definition);
   } catch (error) {
     return [{ message: `The definition is not JSON: ${(error as Error).message}` }];
   }
+  // The limits first: asl-validator refuses a long state name too, but as "additional properties" of /States.
+  const refused = limitsBroken(parsed);
+  if (refused.length > 0) return refused;
   const check = checkAsl(parsed);
   if (!check.isValid) return check.errors.map((e) => ({ message: e.message }));
   try {
@@ -189,6 +209,15 @@ export function definitionProblems(definition: string): { message: string; locat
     return [{ message: `The local engine cannot run it: ${(error as Error).message}` }];
   }
   return [];
+}
+
+/** The limits of #task/conformance a definition breaks; none when its shape is too broken to read (asl-validator says why). */
+function limitsBroken(parsed: unknown): { message: string }[] {
+  try {
+    return conformanceErrors(NO_TASK, parsed as StateMachineDefinition).map((e) => ({ message: e.message }));
+  } catch {
+    return [];
+  }
 }
 
 /** How many definitions' verdicts are kept: a save validates, then creates or updates, with the same text. */

@@ -140,6 +140,10 @@ export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
     out = out.split(secret).join('***');
+    // Command output comes without its trailing newlines (ssh/exit-codes.ts): so does a secret printed last.
+    let end = secret.length;
+    while (end > 0 && secret.charCodeAt(end - 1) === 10) end -= 1;
+    if (end > 0 && end < secret.length) out = out.split(secret.slice(0, end)).join('***');
     // A multi-line secret (a private key) may surface line by line.
     for (const line of secret.split('\n')) if (line.trim().length >= 16) out = out.split(line).join('***');
   }

@@ -152,8 +152,8 @@ const commandRun = {
 
 const commandOutput = {
   exitCode: { type: 'integer', description: 'The exit code of the command.' },
-  stdout: { type: 'string', description: 'Standard output, cut to its last 8 KiB.' },
-  stderr: { type: 'string', description: 'Standard error, cut to its last 8 KiB.' },
+  stdout: { type: 'string', description: 'Standard output as the shell\'s $(...) gives it (trailing newlines removed), cut to its last 8 KiB.' },
+  stderr: { type: 'string', description: 'Standard error, trailing newlines removed, cut to its last 8 KiB.' },
   truncated: { type: 'boolean', description: 'True when stdout or stderr was cut.' },
 } as const satisfies Record<string, OutputField>;
 
@@ -352,8 +352,9 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
           timeout: {
             type: 'duration',
             default: '14m',
-            description: 'How long the install (when needed) and the first chef-client run may take together; at most 14m, what one provider invocation may spend.',
+            description: 'How long the install (when needed) and the first chef-client run may take together (one limit, not one each); then they are ended on the host and the move fails. Beyond 14m they run detached.',
           },
+          detach,
           ...chefServer,
         },
         output: {
@@ -362,6 +363,7 @@ export const catalog: Readonly<Record<ProviderName, ProviderSpec>> = {
           exitCode: { type: 'integer', description: 'The exit code of the first chef-client run.' },
         },
         undoneBy: 'deregister',
+        detaches: true,
       },
       converge: {
         description: 'Run chef-client on a node over SSH.',

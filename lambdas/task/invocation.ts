@@ -9,9 +9,9 @@
  * | ----------------------------------------------------- | -------------------------------------------------- |
  * | an action that waits for the world (catalog `polls`)  | a poll loop: every invocation is short             |
  * | a detachable action (catalog `detaches`: ssh run and  | attached (one invocation, one Task state) when its |
- * | script, chef converge) with `detach: true`, or whose  | limit fits the budget; else DETACHED: started on   |
- * | limit (the smaller of its `timeout` input and the     | the host under its own watchdog, then polled       |
- * | henchman's `timeout`) is beyond the budget            | (phase poll) until it ends or its timeout kills it |
+ * | script, chef bootstrap and converge) with `detach:    | limit fits the budget; else DETACHED: started on   |
+ * | true`, or whose limit (the smaller of its `timeout`   | the host under its own watchdog, then polled       |
+ * | input and the henchman's `timeout`) is beyond budget  | (phase poll) until it ends or its timeout kills it |
  * | any other action whose henchman `timeout` is beyond   | refused by validation (rules/invocation.ts)        |
  * | the budget; a fired move that would need detaching    |                                                    |
  *

@@ -144,7 +144,7 @@ describe('a local end-to-end run', () => {
     ]);
     const moves = Object.fromEntries(view.henchmen.map((h) => [h.henchman, h.moves]));
     expect(moves.find![0]!.output).toStrictEqual({ nodes: [{ name: 'web-1', ip: '127.0.0.1', runList: ['recipe[base]'] }], hosts: ['127.0.0.1'] });
-    expect(moves.mark![1]!.output).toStrictEqual({ exitCode: 0, stdout: 'marked\n', stderr: '', truncated: false });
+    expect(moves.mark![1]!.output).toStrictEqual({ exitCode: 0, stdout: 'marked', stderr: '', truncated: false });
     expect(moves.check![0]!.error).toStrictEqual({ error: 'Mastermind.Failed', cause: `exit code 3 is not allowed (allowed: 0) on ${sshd.user}@127.0.0.1:${sshd.port}; stderr: not yet` });
     expect(moves.enlist![0]!.output).toStrictEqual({ nodeName: 'web-1', runList: ['role[web]'] });
 
@@ -152,7 +152,7 @@ describe('a local end-to-end run', () => {
     const node = await adminApi(goiardi).get<{ run_list: string[] }>('/nodes/web-1');
     expect([node.status, node.body.run_list]).toStrictEqual([200, ['role[web]']]);
     expect(await readFile(join(sshd.dir, 'alarm.txt'), 'utf8')).toBe('web-cpu-high');
-    expect(await readFile(join(sshd.dir, 'report.txt'), 'utf8')).toBe('marked\n');
+    expect(await readFile(join(sshd.dir, 'report.txt'), 'utf8')).toBe('marked');
 
     // Assess: the keys never left the providers: not in the execution's view, its history, or the task.
     const history = await local.deps.sfn.send(new GetExecutionHistoryCommand({ executionArn: view.executionArn, maxResults: 1000 }));

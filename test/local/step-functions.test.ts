@@ -1,4 +1,13 @@
-import { CreateStateMachineCommand, DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListStateMachineVersionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  GetExecutionHistoryCommand,
+  ListStateMachineVersionsCommand,
+  StartExecutionCommand,
+  UpdateStateMachineCommand,
+  ValidateStateMachineDefinitionCommand,
+} from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadScenario, rehearsalHandler } from '#engine/rehearsal';
 import type { ProviderHandler } from '#engine/run';
@@ -7,10 +16,10 @@ import { LocalStepFunctions } from '#local/step-functions';
 import type { ServiceDeps } from '#service/deps';
 import { describeExecution, listExecutions, redriveExecution, startExecution, stopExecution } from '#service/executions';
 import { saveProject } from '#service/projects';
-import { deleteTask, saveTask } from '#service/tasks';
+import { deleteTask, getTaskVersion, saveTask } from '#service/tasks';
 import { startDynalite } from '../support/dynalite.ts';
 import type { LocalDynamo } from '../support/dynalite.ts';
-import { ACCOUNT, recordingLog, REGION, serviceDeps, SETTINGS } from '../service/fixtures.ts';
+import { ACCOUNT, recordingLog, REGION, serviceDeps, SETTINGS, taskOfDefinitionBytes } from '../service/fixtures.ts';
 
 /** Each test has a project of its own on the one dynalite. */
 let project: string;
@@ -132,6 +141,24 @@ describe('local Step Functions under the service', () => {
     expect(described.description).toBe(`${project}/deploy version 1`);
     expect(local.tagsOf(MACHINE)).toStrictEqual({ project, task: 'deploy', version: '2' });
   });
+
+  it('saves a task whose definition is about 900 KB, reads it back identical, and runs it to SUCCEEDED', async () => {
+    // Prepare
+    const { source } = taskOfDefinitionBytes('large', 900_000);
+
+    // Act
+    const saved = await saveTask(deps, { project, task: 'large', source, who: 'test' });
+    const described = await deps.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: saved.stateMachineVersionArn }));
+    const started = await startExecution(deps, { project, task: 'large', trigger: { type: 'api' } });
+    await local.idle();
+    const view = await describeExecution(deps, started);
+
+    // Assess
+    expect(Buffer.byteLength(described.definition!)).toBeGreaterThan(880_000);
+    expect(JSON.stringify((await getTaskVersion(deps, project, 'large')).definition)).toBe(described.definition);
+    expect(view.status).toBe('SUCCEEDED');
+    expect(calls.map((c) => c.context.henchman)).toStrictEqual(Array.from({ length: 100 }, (_, i) => `move-${i}`));
+  }, 60_000);
 
   it('runs a started execution to SUCCEEDED with its output, and the history shows each move', async () => {
     // Prepare
@@ -315,5 +342,63 @@ describe('local Step Functions under the service', () => {
     expect(machine).toMatchObject({ name: 'StateMachineDoesNotExist', message: `State Machine Does Not Exist: '${MACHINE}'` });
     expect(execution).toMatchObject({ code: 'NotFound' });
     expect(start).toMatchObject({ name: 'StateMachineDoesNotExist' });
+  });
+});
+
+describe('local CreateStateMachine refuses what Step Functions refuses', () => {
+  const ROLE = 'arn:aws:iam::123456789012:role/a';
+  const FN = 'arn:aws:lambda:eu-west-1:123456789012:function:mastermind-ssh';
+  const task = (extra: object = {}) => ({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: FN }, End: true, ...extra });
+  const machine = (name: string, extra: object = {}) => JSON.stringify({ StartAt: name, States: { [name]: task(extra) } });
+
+  it.each([
+    ['a state name of 81 characters', machine('n'.repeat(81)), `the state "${'n'.repeat(81)}" would be 81 characters, and Step Functions takes at most 80`],
+    [
+      'a Retry IntervalSeconds beyond 99,999,999',
+      machine('move', { Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 100_000_000, MaxAttempts: 1 }] }),
+      'the state "move" would have IntervalSeconds 100000000; Step Functions takes at most 99999999',
+    ],
+    [
+      'a Retry MaxDelaySeconds beyond 31,622,400',
+      machine('move', { Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxDelaySeconds: 31_622_401, MaxAttempts: 1 }] }),
+      'the state "move" would have MaxDelaySeconds 31622401; Step Functions takes at most 31622400',
+    ],
+    [
+      'a definition over 1 MB',
+      JSON.stringify({ Comment: 'x'.repeat(1024 * 1024), StartAt: 'move', States: { move: task() } }),
+      `The definition is ${1024 * 1024 + 214} bytes; Step Functions takes at most 1048576`,
+    ],
+  ])('refuses %s with InvalidDefinition naming the limit, on create, update and validate', async (_what, definition, message) => {
+    // Prepare
+    const sfn = local.client();
+    const existing = await sfn.send(new CreateStateMachineCommand({ name: `limits-${project}`, definition: machine('move'), roleArn: ROLE }));
+
+    // Act
+    const created = await sfn.send(new CreateStateMachineCommand({ name: `refused-${project}`, definition, roleArn: ROLE })).catch((error: Error) => error);
+    const updated = await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: existing.stateMachineArn, definition })).catch((error: Error) => error);
+    const validated = await sfn.send(new ValidateStateMachineDefinitionCommand({ definition, type: 'STANDARD' }));
+
+    // Assess
+    expect(created).toMatchObject({ name: 'InvalidDefinition', message: expect.stringContaining(message) });
+    expect((created as Error).message.startsWith('Invalid State Machine Definition: ')).toBe(true);
+    expect(updated).toMatchObject({ name: 'InvalidDefinition', message: expect.stringContaining(message) });
+    expect(validated.result).toBe('FAIL');
+    expect(validated.diagnostics?.map((d) => d.message)).toStrictEqual([expect.stringContaining(message)]);
+    const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: existing.stateMachineArn }));
+    expect(described.definition).toBe(machine('move'));
+  });
+
+  it('takes a state name of exactly 80 characters and the largest Retry numbers AWS allows', async () => {
+    // Act
+    const created = await local.client().send(
+      new CreateStateMachineCommand({
+        name: `edge-${project}`,
+        definition: machine('n'.repeat(80), { Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 99_999_999, MaxDelaySeconds: 31_622_400, MaxAttempts: 99_999_999 }] }),
+        roleArn: ROLE,
+      }),
+    );
+
+    // Assess
+    expect(created.stateMachineArn).toBe(`arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:edge-${project}`);
   });
 });

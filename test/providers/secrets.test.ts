@@ -140,6 +140,14 @@ describe('redact', () => {
     expect(text).toBe('whole: ***; one line: ***; short stays');
   });
 
+  it('hides a secret that ends in newlines when it is printed last, its newlines gone as command output loses them', () => {
+    // Act
+    const text = redact(`printed: ${key}`, [`${key}\n`]);
+
+    // Assess
+    expect(text).toBe('printed: ***');
+  });
+
   it('hides secrets in every string of a value', () => {
     // Act
     const value = redactValue({ output: { stdout: 'x s3cr3t-value y', list: ['s3cr3t-value'], n: 1 } }, ['s3cr3t-value']);

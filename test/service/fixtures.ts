@@ -3,6 +3,7 @@
  * aws-sdk-client-mock as a small model of the control plane (state machines, versions, executions) whose
  * answers have the shapes of the Step Functions API reference.
  */
+import { compileSource } from '#task/compile';
 import { DEFAULT_SECRET_LAYOUT } from '#task/secret-layout';
 import {
   CreateStateMachineCommand,
@@ -302,4 +303,31 @@ export function stubServiceEnvironment(stubEnv: (name: string, value: string) =>
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   };
   for (const [name, value] of Object.entries(environment)) stubEnv(name, value);
+}
+
+/** A task of 100 ssh moves whose commands are one text of `commandBytes`, written once and repeated by YAML aliases (the
+ * parser takes up to 100): a source of some 10 KB whose definition carries the command in every move's event. */
+export function largeTaskSource(name: string, commandBytes: number): string {
+  const lines = [`task: ${name}`, 'plot:'];
+  for (let i = 0; i < 100; i += 1) {
+    const command = i === 0 ? `&command "echo ${'x'.repeat(commandBytes)}"` : '*command';
+    lines.push(`  - { name: move-${i}, provider: ssh, action: run, with: { host: h, command: ${command} } }`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A {@link largeTaskSource} whose definition, compiled with {@link SETTINGS}, is `definitionBytes` give or take a
+ * few hundred: measured from two compiles, so it holds whatever a move costs in the compiler of the day.
+ */
+export function taskOfDefinitionBytes(name: string, definitionBytes: number): { source: string; definition: string } {
+  const size = (commandBytes: number) => {
+    const { definition, errors } = compileSource(largeTaskSource(name, commandBytes), { project: { name: 'p', ...SETTINGS } });
+    if (!definition) throw new Error(`the large task does not compile: ${errors.map((e) => e.message).join('; ')}`);
+    return JSON.stringify(definition);
+  };
+  const base = Buffer.byteLength(size(0));
+  const perByte = (Buffer.byteLength(size(1000)) - base) / 1000;
+  const source = largeTaskSource(name, Math.floor((definitionBytes - base) / perByte));
+  return { source, definition: size(Math.floor((definitionBytes - base) / perByte)) };
 }

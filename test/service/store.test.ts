@@ -12,6 +12,7 @@ import {
   listTasks,
   listVersions,
   markVersionPublished,
+  MAX_ITEM_BYTES,
   moveHead,
   putProject,
   putVersion,
@@ -20,7 +21,10 @@ import {
   tasksForAlarm,
 } from '#service/store';
 import type { Store, TaskRecord, VersionRecord } from '#service/store';
+import { randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ServiceError, VersionConflictError } from '#service/errors';
+import { taskOfDefinitionBytes } from './fixtures.ts';
 import { startDynalite } from '../support/dynalite.ts';
 import type { LocalDynamo } from '../support/dynalite.ts';
 
@@ -277,6 +281,71 @@ describe('versions', () => {
     // Assess
     expect((await listVersions(store, 'p2', 'gone', 30)).items).toStrictEqual([]);
     expect(await allocateVersion(store, 'p2', 'gone')).toBe(1);
+  });
+});
+
+describe('version definitions in the store', () => {
+  const rawItem = async (task: string, number: number) =>
+    (await store.doc.send(new GetCommand({ TableName: store.table, Key: { pk: `TASK#p3#${task}`, sk: `VERSION#${String(number).padStart(10, '0')}` } }))).Item!;
+
+  it('keeps a definition of about 900 KB compressed in one item and reads it back identical', async () => {
+    // Prepare
+    const { definition } = taskOfDefinitionBytes('large', 900_000);
+    const record = { ...version('p3', 'large', 1, 'task: large'), definition };
+
+    // Act
+    await putVersion(store, record);
+    const read = await getVersion(store, 'p3', 'large', 1);
+
+    // Assess
+    expect(Buffer.byteLength(definition)).toBeGreaterThan(880_000);
+    expect(Buffer.byteLength(definition)).toBeLessThanOrEqual(1024 * 1024);
+    expect(read).toStrictEqual(record);
+    const raw = await rawItem('large', 1);
+    expect(raw.definitionEncoding).toBe('br');
+    expect(raw.definition).toBeInstanceOf(Uint8Array);
+    expect((raw.definition as Uint8Array).byteLength).toBeLessThan(100 * 1024);
+  });
+
+  it('refuses a version that would exceed 400 KB even compressed, naming the limit, and stores nothing', async () => {
+    // Prepare: random text does not compress
+    const definition = JSON.stringify({ Comment: randomBytes(450 * 1024).toString('base64'), StartAt: 'a', States: { a: { Type: 'Succeed' } } });
+
+    // Act
+    const put = putVersion(store, { ...version('p3', 'random', 1, 'task: random'), definition });
+
+    // Assess
+    await expect(put).rejects.toBeInstanceOf(ServiceError);
+    await expect(put).rejects.toMatchObject({ code: 'PayloadTooLarge', message: expect.stringContaining(`DynamoDB keeps at most ${MAX_ITEM_BYTES} bytes in one item`) });
+    expect(MAX_ITEM_BYTES).toBe(409_600);
+    expect(await getVersion(store, 'p3', 'random', 1)).toBeUndefined();
+  });
+
+  it('reads a version written before definitions were compressed, its definition as text', async () => {
+    // Prepare: the item as saves wrote it before
+    const record = version('p3', 'old', 1, 'task: old');
+    await store.doc.send(new PutCommand({ TableName: store.table, Item: { pk: 'TASK#p3#old', sk: 'VERSION#0000000001', ...record } }));
+    await markVersionPublished(store, 'p3', 'old', 1, 'arn:sm:1');
+
+    // Act
+    const read = await getVersion(store, 'p3', 'old', 1);
+
+    // Assess
+    expect(read).toStrictEqual({ ...record, status: 'published', stateMachineVersionArn: 'arn:sm:1' });
+  });
+
+  it('refuses to guess at a definition stored in an encoding it does not know', async () => {
+    // Prepare
+    const record = version('p3', 'unknown', 1, 'task: unknown');
+    await store.doc.send(
+      new PutCommand({ TableName: store.table, Item: { pk: 'TASK#p3#unknown', sk: 'VERSION#0000000001', ...record, definition: new Uint8Array([1, 2, 3]), definitionEncoding: 'zstd' } }),
+    );
+
+    // Act
+    const read = getVersion(store, 'p3', 'unknown', 1);
+
+    // Assess
+    await expect(read).rejects.toThrow('A stored task version holds its definition in a form this service does not read (encoding zstd)');
   });
 });
 

@@ -18,7 +18,7 @@ import type { Store } from '#service/store';
 import { deleteTask, getTaskVersion, listProjectTasks, listTaskVersions, saveTask, validateTask } from '#service/tasks';
 import { startDynalite } from '../support/dynalite.ts';
 import type { LocalDynamo } from '../support/dynalite.ts';
-import { CONFIG, fakeStepFunctions, recordingLog, serviceDeps, SETTINGS, taskSource } from './fixtures.ts';
+import { CONFIG, fakeStepFunctions, recordingLog, serviceDeps, SETTINGS, taskOfDefinitionBytes, taskSource } from './fixtures.ts';
 import type { FakeStepFunctions } from './fixtures.ts';
 
 let dynamo: LocalDynamo;
@@ -128,6 +128,25 @@ describe('saving a task', () => {
       [2, 'bob', 'published'],
       [1, 'alice', 'published'],
     ]);
+  });
+
+  it('saves a task whose definition is about 900 KB (beyond one uncompressed DynamoDB item) and reads it back identical', async () => {
+    // Prepare
+    const { source } = taskOfDefinitionBytes('large', 900_000);
+
+    // Act
+    const saved = await saveTask(deps, { project, task: 'large', source, who: 'alice' });
+    const definition = fake.stateMachines.get(arnOf(project, 'large'))!.definition;
+    await saveTask(deps, { project, task: 'large', source: taskSource('large'), ifMatch: 1, who: 'bob' });
+
+    // Assess
+    expect(saved.version).toBe(1);
+    expect(Buffer.byteLength(definition)).toBeGreaterThan(880_000);
+    expect(Buffer.byteLength(definition)).toBeLessThanOrEqual(1024 * 1024);
+    const first = await getTaskVersion(deps, project, 'large', 1);
+    expect(first.source).toBe(source);
+    expect(JSON.stringify(first.definition)).toBe(definition);
+    expect((await listTaskVersions(deps, project, 'large')).items.map((v) => v.version)).toStrictEqual([2, 1]);
   });
 
   it('reports every error of an invalid task with its place and stores nothing', async () => {

@@ -5,7 +5,8 @@
  * Input: host, port, user, key, hostKey, nodeName, runList, timeout (converge talks to the node only: chef-client
  * there uses its own client.rb and key).
  * Output: { nodeName, exitCode, stdout, stderr, truncated } — nodeName is the input's, else the node_name in
- * the node's client.rb, else the host; stdout and stderr keep their last 8 KiB.
+ * the node's client.rb, else the host; stdout and stderr keep their last 8 KiB, trailing newlines removed as the
+ * shell's $(...) does (as ssh run gives them: ../ssh/exit-codes.ts).
  *
  * | case                                                | error                                      |
  * | --------------------------------------------------- | ------------------------------------------ |
@@ -23,6 +24,7 @@ import { attachedLimit, commandLimit } from '../deadline.ts';
 import type { Action } from '../runtime.ts';
 import { execWithin, withSession, type CommandResult } from '../ssh/connection.ts';
 import { pollDetached, startDetached } from '../ssh/detached.ts';
+import { withoutTrailingNewlines } from '../ssh/exit-codes.ts';
 import { targetOf } from '../ssh/target.ts';
 import { asRoot, convergeCommand, readNodeNameCommand, withPath, type NodeSettings } from './node-setup.ts';
 import { ChefNode, commandFailed } from './node-session.ts';
@@ -30,8 +32,8 @@ import { ChefNode, commandFailed } from './node-session.ts';
 /** The answer of a finished chef-client run. */
 function judge(run: CommandResult, nodeName: string, host: string): { output: Record<string, unknown> } {
   if (run.exitCode !== 0) throw commandFailed(`chef-client on ${host}`, run);
-  const stdout = keepTail(run.stdout);
-  const stderr = keepTail(run.stderr);
+  const stdout = keepTail(withoutTrailingNewlines(run.stdout));
+  const stderr = keepTail(withoutTrailingNewlines(run.stderr));
   return {
     output: {
       nodeName,

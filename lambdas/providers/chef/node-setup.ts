@@ -114,3 +114,30 @@ export function convergeCommand(chefClient: string, runList: readonly string[] |
 export function readNodeNameCommand(settings: NodeSettings): string {
   return `sed -n ${shellQuote("s/^node_name '\\(.*\\)'$/\\1/p")} ${shellQuote(configFiles(settings).clientRb)}`;
 }
+
+/** How a detached bootstrap's job ends its stderr: which part ended it, and how (see {@link detachedBootstrapCommand}). */
+export const BOOTSTRAP_MARK = 'mastermind-bootstrap:';
+
+/**
+ * A bootstrap run detached on the host (../ssh/detached.ts) as one job under one limit: the install when chef-client
+ * is missing (as the SSH user, in a subshell of its own, so its `exit` ends only it), chef-client looked up again,
+ * then the first run as root with that path. Its last line on stderr says what ended it: `<mark> install <status>`,
+ * `<mark> missing` (installed nothing) or `<mark> run <status>`. The path goes to the root shell as its $1, never
+ * into its text.
+ */
+export function detachedBootstrapCommand(o: { install?: string; environment: string; user: string; settings: NodeSettings }): string {
+  const files = configFiles(o.settings);
+  const firstRun = withPath(`"$1" ${['-c', files.clientRb, '-j', files.firstBoot, '-E', o.environment].map(shellQuote).join(' ')}`, o.settings);
+  const lines: string[] = [];
+  if (o.install !== undefined) {
+    lines.push(`( ${withPath(o.install, o.settings)}`, ')', 's=$?', `if [ "$s" -ne 0 ]; then echo "${BOOTSTRAP_MARK} install $s" >&2; exit "$s"; fi`);
+  }
+  lines.push(
+    `c=$(${withPath(FIND_CHEF_CLIENT, o.settings)}) || { echo "${BOOTSTRAP_MARK} missing" >&2; exit 127; }`,
+    `${o.user === 'root' ? '' : 'sudo -n '}sh -c ${shellQuote(firstRun)} sh "$c"`,
+    's=$?',
+    `echo "${BOOTSTRAP_MARK} run $s" >&2`,
+    'exit "$s"',
+  );
+  return lines.join('\n');
+}

@@ -1,12 +1,12 @@
 /**
  * No move needs more than one provider invocation can give (../invocation.ts): a Lambda runs 15 minutes at most, and
- * one invocation may spend 14 of them on a move. Commands that may take longer run detached on the host and are
- * polled; everything else must fit. Code `beyond-invocation`:
+ * one invocation may spend 14 of them on a move. Commands that may take longer (ssh run and script, chef bootstrap and
+ * converge: catalog `detaches`) run detached on the host and are polled; everything else must fit. Code `beyond-invocation`:
  *
  * | the henchman                                                   | place             |
  * | -------------------------------------------------------------- | ----------------- |
  * | an action that neither waits nor runs detached (ssh upload,    | plot[i].timeout   |
- * | chef bootstrap, ...), henchman timeout beyond the budget       |                   |
+ * | chef set-run-list, ...), henchman timeout beyond the budget    |                   |
  * | such an action (or its undo) with a `timeout` input beyond it  | plot[i].with.timeout, plot[i].undo.with.timeout |
  * | fired (fire: true) while its command would run detached        | plot[i].fire      |
  * | `detach` written as a reference                                | plot[i].with.detach |

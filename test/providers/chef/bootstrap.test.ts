@@ -1,10 +1,12 @@
 import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { access, chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChefApi } from '#providers/chef/client';
 import type { NodeSettings } from '#providers/chef/node-setup';
+import type { ProviderEvent } from '#providers/contract';
 import { startGoiardi, type Goiardi } from '../../support/goiardi.ts';
 import { startSshd, type Sshd } from '../../support/sshd.ts';
 import { adminApi, adminInputs, chefClientStandIn, chefEvent, chefHandler } from './fixtures.ts';
@@ -268,5 +270,110 @@ describe('chef bootstrap over SSH, against goiardi', () => {
     });
     expect(await exists(marker)).toBe(false);
     expect((await adminApi(goiardi).get('/clients/web-8', { accept: [404] })).status).toBe(404);
+  });
+
+  describe('detached (context.detach: a timeout beyond one invocation, or detach: true)', () => {
+    let executions = 0;
+    /** A bootstrap event of an execution of its own (a job's directory is per execution), detached, with `context`. */
+    const detachedEvent = (input: Record<string, unknown>, context: Partial<ProviderEvent['context']> = {}) => {
+      const base = chefEvent('bootstrap', { ...sshInputs(), ...adminInputs(goiardi), ...input });
+      const execution = `exec-bootstrap-${process.pid}-${++executions}`;
+      return { ...base, context: { ...base.context, execution, detach: true, ...context } };
+    };
+    /** Where an install puts the stand-in: a directory of its own per test, so chef-client is missing at first. */
+    const installInto = (dir: string) => ({ template: 'sleep 1; mkdir -p {{0}} && cp {{1}} {{0}}/chef-client', values: { 0: dir, 1: staged } });
+
+    /** The first answer, every answer after it (polls), and the last: the output or the error. */
+    async function playDetached(handler: ReturnType<typeof chefHandler>, event: ProviderEvent): Promise<{ answers: unknown[]; last: unknown }> {
+      const answers: unknown[] = [];
+      let answer: unknown = await handler(event);
+      answers.push(answer);
+      for (let round = 0; round < 80 && answer && typeof answer === 'object' && 'poll' in answer; round += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        const state = (answer as { poll: { state: unknown } }).poll.state;
+        answer = await handler({ ...event, phase: 'poll', poll: state }).catch((error: Error) => (error.name === 'Mastermind.Waiting' ? answer : error));
+        if (answer !== answers[answers.length - 1]) answers.push(answer);
+      }
+      return { answers, last: answer };
+    }
+
+    it('registers and writes, then installs and runs chef-client as one job detached on the host, polled; answers as attached', async () => {
+      // Prepare
+      const bin = join(root, 'bin-detached');
+      const handler = chefHandler({ configDir, path: bin });
+      const event = detachedEvent({ nodeName: 'web-9', runList: ['role[web]'], environment: 'production', installCommand: installInto(bin), timeout: '1h' }, { timeout: 7200 });
+      const execution = event.context.execution;
+
+      // Act
+      const { answers, last } = await playDetached(handler, event);
+
+      // Assess
+      expect(answers[0]).toMatchObject({ poll: { after: 2, state: { dir: `.mastermind/${execution}/configure-1-do`, seconds: 3600, byDeadline: false, data: { nodeName: 'web-9', installs: true } } } });
+      expect(last).toStrictEqual({ output: { nodeName: 'web-9', runList: ['role[web]'], exitCode: 0 } });
+      expect(await recordedArgs()).toStrictEqual([join(bin, 'chef-client'), '-c', join(configDir, 'client.rb'), '-j', join(configDir, 'first-boot.json'), '-E', 'production']);
+      expect(await readFile(join(configDir, 'client.rb'), 'utf8')).toContain("node_name 'web-9'");
+      const asNode = new ChefApi({ url: goiardi.url, clientName: 'web-9', clientKey: await readFile(join(configDir, 'client.pem'), 'utf8') });
+      expect((await asNode.get<{ name: string }>('/clients/web-9')).body).toMatchObject({ name: 'web-9' });
+      expect(existsSync(join(homedir(), '.mastermind', execution))).toBe(false);
+    });
+
+    it('starts the first run at once when chef-client is installed, and fails with its stderr as attached', async () => {
+      // Prepare: the stand-in is where the settings' PATH looks
+      const bin = join(root, 'bin-present');
+      await mkdir(bin, { recursive: true });
+      await writeFile(join(bin, 'chef-client'), chefClientStandIn(record));
+      await chmod(join(bin, 'chef-client'), 0o755);
+      const handler = chefHandler({ configDir, path: bin });
+      const event = detachedEvent({ nodeName: 'web-10', runList: ['recipe[broken]'], installCommand: 'exit 9' });
+
+      // Act
+      const { answers, last } = await playDetached(handler, event);
+
+      // Assess
+      expect((answers[0] as { poll: { state: { data: unknown } } }).poll.state.data).toStrictEqual({ nodeName: 'web-10', installs: false });
+      expect(last).toMatchObject({
+        name: 'Mastermind.Failed',
+        message: 'the first chef-client run on 127.0.0.1 failed with exit code 1: FATAL: Stacktrace dumped\nFATAL: recipe[broken] failed',
+      });
+      expect((await adminApi(goiardi).get('/clients/web-10')).status).toBe(200);
+    });
+
+    it('takes back the client it registered when the install fails, and says so with the install\'s output', async () => {
+      // Prepare
+      const handler = chefHandler({ configDir, path: join(root, 'empty-bin') });
+      const event = detachedEvent({ nodeName: 'web-11', installCommand: 'echo "no package repository" >&2; exit 4' });
+
+      // Act
+      const { last } = await playDetached(handler, event);
+
+      // Assess
+      expect(last).toMatchObject({ name: 'Mastermind.Failed', message: 'installing chef-client on 127.0.0.1 failed with exit code 4: no package repository' });
+      // It had registered the client and written its configuration before the install ran; the client is gone again.
+      expect(await readFile(join(configDir, 'client.rb'), 'utf8')).toContain("node_name 'web-11'");
+      expect((await adminApi(goiardi).get('/clients/web-11', { accept: [404] })).status).toBe(404);
+      expect(existsSync(join(homedir(), '.mastermind', event.context.execution))).toBe(false);
+    });
+
+    it('ends a slow install on the host at the henchman\'s timeout: Mastermind.Timeout, its client taken back, chef-client never run', async () => {
+      // Prepare
+      const handler = chefHandler({ configDir, path: join(root, 'empty-bin') });
+      const marker = join(root, 'installed-late-detached');
+      const event = detachedEvent({ nodeName: 'web-12', installCommand: { template: 'sleep 4; touch {{0}}', values: { 0: marker } } }, { timeout: 1 });
+
+      // Act
+      const started = Date.now();
+      const { last } = await playDetached(handler, event);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 5000 - Date.now()))); // past the sleep
+
+      // Assess
+      expect(last).toMatchObject({
+        name: 'Mastermind.Timeout',
+        message: `henchman 'configure' ran out of its timeout (1s): the command was ended on ${sshd.user}@127.0.0.1:${sshd.port}`,
+      });
+      expect(await exists(marker)).toBe(false);
+      expect(await exists(join(record, 'args'))).toBe(false);
+      expect(await readFile(join(configDir, 'client.rb'), 'utf8')).toContain("node_name 'web-12'");
+      expect((await adminApi(goiardi).get('/clients/web-12', { accept: [404] })).status).toBe(404);
+    });
   });
 });

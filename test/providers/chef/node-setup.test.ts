@@ -4,6 +4,7 @@ import {
   clientRb,
   configFiles,
   convergeCommand,
+  detachedBootstrapCommand,
   firstBootJson,
   firstRunCommand,
   nodeSettingsFromEnv,
@@ -12,6 +13,7 @@ import {
   withPath,
   writeFileCommand,
 } from '#providers/chef/node-setup';
+import { shellQuote } from '#providers/shell';
 
 const etcChef = { configDir: '/etc/chef', path: '' };
 
@@ -107,5 +109,39 @@ describe('commands on the node', () => {
 
   it('reads the node name back from client.rb', () => {
     expect(readNodeNameCommand(etcChef)).toBe(`sed -n 's/^node_name '\\''\\(.*\\)'\\''$/\\1/p' '/etc/chef/client.rb'`);
+  });
+});
+
+describe('detachedBootstrapCommand', () => {
+  it('installs in a subshell as the user, finds chef-client, runs it as root with its path as $1, and says what ended it', () => {
+    // Act
+    const command = detachedBootstrapCommand({ install: 'curl -fsSL x | sudo bash', environment: "prod'x", user: 'ops', settings: { configDir: '/etc/chef', path: '/opt/cinc/bin' } });
+
+    // Assess
+    expect(command.split('\n')).toStrictEqual([
+      "( PATH='/opt/cinc/bin':\"$PATH\"; export PATH; curl -fsSL x | sudo bash",
+      ')',
+      's=$?',
+      'if [ "$s" -ne 0 ]; then echo "mastermind-bootstrap: install $s" >&2; exit "$s"; fi',
+      `c=$(PATH='/opt/cinc/bin':"$PATH"; export PATH; command -v chef-client) || { echo "mastermind-bootstrap: missing" >&2; exit 127; }`,
+      `sudo -n sh -c ${shellQuote(`PATH='/opt/cinc/bin':"$PATH"; export PATH; "$1" '-c' '/etc/chef/client.rb' '-j' '/etc/chef/first-boot.json' '-E' ${shellQuote("prod'x")}`)} sh "$c"`,
+      's=$?',
+      'echo "mastermind-bootstrap: run $s" >&2',
+      'exit "$s"',
+    ]);
+  });
+
+  it('leaves the install out when chef-client is there, and sudo out for root', () => {
+    // Act
+    const command = detachedBootstrapCommand({ environment: '_default', user: 'root', settings: etcChef });
+
+    // Assess
+    expect(command.split('\n')).toStrictEqual([
+      'c=$(command -v chef-client) || { echo "mastermind-bootstrap: missing" >&2; exit 127; }',
+      `sh -c ${shellQuote(`"$1" '-c' '/etc/chef/client.rb' '-j' '/etc/chef/first-boot.json' '-E' '_default'`)} sh "$c"`,
+      's=$?',
+      'echo "mastermind-bootstrap: run $s" >&2',
+      'exit "$s"',
+    ]);
   });
 });

@@ -101,3 +101,55 @@ describe('a compiled ssh command, run by the real ssh provider', () => {
     expect([existsSync(paramMarker), existsSync(secretMarker)]).toStrictEqual([false, false]);
   });
 });
+
+describe('expect on the output of a real command, on the local engine', () => {
+  /** Three moves that echo "hello world": attached with a glob, attached with exact text, detached with both. */
+  function expectYaml(): string {
+    const move = (name: string, extra: string) => `
+  - name: ${name}
+    provider: ssh
+    action: run
+    with:
+      host: ${sshd.host}
+      port: ${sshd.port}
+      user: ${sshd.user}
+      hostKey: "${sshd.hostKeyFingerprint}"
+      key: "\${secret:/mastermind/default/ssh-key}"
+      command: echo hello world${extra}`;
+    return `task: greet
+plot:${move('globbed', `
+    expect:
+      - { field: stdout, matches: "*hello*" }
+      - { field: stdout, matches: "*world" }`)}${move('exact', `
+    expect: { stdout: hello world, stderr: "" }`)}${move('detached', `; echo; echo >&2 warned
+      detach: true
+      timeout: 1m
+    expect:
+      - { field: stdout, equals: "hello world" }
+      - { field: stderr, equals: warned }`)}
+`;
+  }
+
+  it('meets `matches: "*hello*"` and `equals: hello world` on `echo hello world`: stdout comes without its trailing newlines', async () => {
+    // Prepare
+    ssm.on(GetParameterCommand, { Name: '/mastermind/default/ssh-key', WithDecryption: true }).resolves({
+      Parameter: { Name: '/mastermind/default/ssh-key', Type: 'SecureString', Value: sshd.privateKey },
+    });
+    const definition = compileTask(taskSchema.parse(parse(expectYaml())));
+    const ssh = createProviderHandler('ssh', actions, {
+      logger: quietLogger(),
+      secrets: new SecretResolver(() => new SSMClient({ region: 'eu-west-1' })),
+    });
+
+    // Act
+    const result = await runTask(definition, {}, { handler: (event) => ssh(event), executionId: 'local:greet-1' });
+
+    // Assess
+    expect({ status: result.status, error: result.error, cause: result.cause }).toStrictEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
+    const outputs = (result.output as { out: Record<string, unknown> }).out;
+    expect(outputs.globbed).toStrictEqual({ output: { exitCode: 0, stdout: 'hello world', stderr: '', truncated: false } });
+    expect(outputs.exact).toStrictEqual({ output: { exitCode: 0, stdout: 'hello world', stderr: '', truncated: false } });
+    expect(outputs.detached).toStrictEqual({ output: { exitCode: 0, stdout: 'hello world', stderr: 'warned', truncated: false } });
+  });
+});
+

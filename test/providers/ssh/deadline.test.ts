@@ -104,7 +104,7 @@ describe('ssh run and script detached', () => {
       after: 2,
       state: { dir: `.mastermind/${execution}/remote-1-do`, until: job.state.until, seconds: 60, byDeadline: true, henchman: 'remote', timeout: 60 },
     });
-    expect(last).toStrictEqual({ output: { exitCode: 3, stdout: 'out\n', stderr: 'err\n', truncated: false } });
+    expect(last).toStrictEqual({ output: { exitCode: 3, stdout: 'out', stderr: 'err', truncated: false } });
     expect(existsSync(join(homedir(), '.mastermind', execution))).toBe(false);
   });
 
@@ -166,7 +166,7 @@ describe('ssh run and script detached', () => {
     const { last } = await playDetached('script', { ...connection(sshd), script: `echo "$0" > ${out}\necho done` }, context);
 
     // Assess
-    expect(last).toStrictEqual({ output: { exitCode: 0, stdout: 'done\n', stderr: '', truncated: false } });
+    expect(last).toStrictEqual({ output: { exitCode: 0, stdout: 'done', stderr: '', truncated: false } });
     const scriptPath = (await readFile(out, 'utf8')).trim();
     expect(scriptPath).toMatch(/^\/tmp\/mastermind-script-[0-9a-f]{24}$/);
     expect(existsSync(scriptPath)).toBe(false);

@@ -102,7 +102,7 @@ describe('a command run detached', () => {
 
     // Assess
     expect(result.status).toBe('SUCCEEDED');
-    expect((result.output as { out: Record<string, unknown> }).out.long).toStrictEqual({ output: { exitCode: 3, stdout: 'out\n', stderr: 'err\n', truncated: false } });
+    expect((result.output as { out: Record<string, unknown> }).out.long).toStrictEqual({ output: { exitCode: 3, stdout: 'out', stderr: 'err', truncated: false } });
     // The first answer started it; the polls looked until it had ended (2 s, then every 5 s: at least one "not yet").
     const phases = result.moves.filter((m) => m.henchman === 'long').map((m) => `${m.phase} ${m.status}`);
     expect(phases[0]).toBe('do succeeded');

@@ -18,12 +18,14 @@ afterAll(async () => {
 });
 
 describe('ssh run', () => {
-  it('reports the output of a command that succeeds', async () => {
+  it('reports the output of a command that succeeds, its trailing newlines removed as $(...) does', async () => {
     // Act
     const result = await callSsh('run', { ...connection(sshd), command: 'echo hello; echo warning >&2' });
+    const inner = await callSsh('run', { ...connection(sshd), command: "printf '\\n a\\n\\nb\\n\\n\\n'" });
 
     // Assess
-    expect(result).toStrictEqual({ output: { exitCode: 0, stdout: 'hello\n', stderr: 'warning\n', truncated: false } });
+    expect(result).toStrictEqual({ output: { exitCode: 0, stdout: 'hello', stderr: 'warning', truncated: false } });
+    expect(inner).toStrictEqual({ output: { exitCode: 0, stdout: '\n a\n\nb', stderr: '', truncated: false } });
   });
 
   it('fails on an exit code that is not allowed, with the exit code and stderr tail in the message', async () => {
@@ -53,7 +55,7 @@ describe('ssh run', () => {
     const result = await callSsh('run', { ...connection(sshd), command: 'echo absent; exit 3', allowExitCodes: [0, 3] });
 
     // Assess
-    expect(result).toStrictEqual({ output: { exitCode: 3, stdout: 'absent\n', stderr: '', truncated: false } });
+    expect(result).toStrictEqual({ output: { exitCode: 3, stdout: 'absent', stderr: '', truncated: false } });
   });
 
   it('fails when the command outlives its timeout', async () => {
@@ -154,7 +156,7 @@ describe('ssh run with hostile values', () => {
     });
 
     // Assess
-    expect(result).toStrictEqual({ output: { exitCode: 0, stdout: 'done\n', stderr: '', truncated: false } });
+    expect(result).toStrictEqual({ output: { exitCode: 0, stdout: 'done', stderr: '', truncated: false } });
     expect(existsSync(raw)).toBe(true);
   });
 });

@@ -34,7 +34,7 @@ describe('ssh script', () => {
     const result = await callSsh('script', { ...connection(sshd), script });
 
     // Assess
-    expect(result).toStrictEqual({ output: { exitCode: 0, stdout: '700\none\ntwo\n', stderr: '', truncated: false } });
+    expect(result).toStrictEqual({ output: { exitCode: 0, stdout: '700\none\ntwo', stderr: '', truncated: false } });
     const path = await recordedPath('ran');
     expect(path).toMatch(/^\/tmp\/mastermind-script-[0-9a-f]{24}$/);
     expect(existsSync(path)).toBe(false);

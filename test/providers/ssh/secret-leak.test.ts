@@ -61,7 +61,7 @@ describe('the ssh provider keeps the private key secret', () => {
   const key = () => join(sshd.dir, 'user_ed25519');
   // [case, action, input, what the outcome shows: proof that the move really ran with the resolved key]
   const cases: [string, string, () => Record<string, unknown>, RegExp][] = [
-    ['a run that succeeds', 'run', () => ({ command: 'echo done' }), /"stdout":"done\\n"/],
+    ['a run that succeeds', 'run', () => ({ command: 'echo done' }), /"stdout":"done"/],
     ['a run that prints the key', 'run', () => ({ command: `cat ${key()}` }), /"stdout":"\*\*\*"/],
     ['a run that prints the key and fails', 'run', () => ({ command: `cat ${key()} >&2; exit 2` }), /exit code 2 .*stderr: \*\*\*/],
     ['a run that times out after printing the key', 'run', () => ({ command: `cat ${key()} >&2; sleep 30`, timeout: '1s' }), /did not finish within 1s.*stderr: \*\*\*/],

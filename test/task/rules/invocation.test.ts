@@ -59,17 +59,21 @@ describe('invocation rule', () => {
     ]);
   });
 
-  it('refuses a chef bootstrap whose install and first run may take longer than one invocation', () => {
+  it('accepts a chef bootstrap and a converge longer than one invocation (they run detached), and refuses one fired', () => {
     // Prepare
-    const bootstrap: Henchman = { name: 'configure', provider: 'chef', action: 'bootstrap', with: { ...SSH, timeout: '28m' } };
+    const bootstrap = (overrides: Partial<Henchman> = {}): Henchman => ({ name: 'configure', provider: 'chef', action: 'bootstrap', with: { ...SSH, timeout: '28m' }, ...overrides });
+    const converge: Henchman = { name: 'converge', provider: 'chef', action: 'converge', with: { ...SSH, timeout: '1h' }, timeout: '2h' };
     // Act
-    const errors = check(invocation, taskOf(bootstrap));
+    const accepted = check(invocation, taskOf(bootstrap(), converge, bootstrap({ name: 'forced', with: { ...SSH, detach: true } })));
+    const fired = check(invocation, taskOf(bootstrap({ fire: true })));
     // Assess
-    expect(errors).toStrictEqual([
+    expect(accepted).toStrictEqual([]);
+    expect(fired).toStrictEqual([
       {
         code: 'beyond-invocation',
-        place: 'plot[0].with.timeout',
-        message: `the input 'timeout' of henchman 'configure' is 28m, but chef bootstrap runs in one provider invocation and ${WHY}: give 14m or less`,
+        place: 'plot[0].fire',
+        message:
+          "henchman 'configure' is fired (fire: true) but runs detached (it may run 1680s, beyond the 14m one provider invocation may spend): a detached move must be polled, and a fired move is never waited for; drop fire, or keep its timeout within 14m",
       },
     ]);
   });
