@@ -28,11 +28,13 @@ export const history: Command = async (args, io) => {
   moves.sort((a, b) => a.start.localeCompare(b.start));
   const width = Math.max(8, ...moves.map((m) => m.henchman.length));
   const triesWidth = Math.max(4, ...moves.flatMap((m) => [m, ...(m.items ?? [])].map((p) => tries(p).length)));
+  // Item lines stand under phase and action: those columns widen to the longest item label.
+  const actionWidth = Math.max(14, ...moves.flatMap((m) => (m.items ?? []).map((item) => itemLabel(item).length + 2 - 6)));
   const when = (p: PlaySummary) => `${p.start}${p.end ? ` → ${p.end}` : ''}`;
   const lines = moves.flatMap((m) => [
-    `${m.henchman.padEnd(width)}  ${m.phase.padEnd(4)}  ${(m.action ?? '').padEnd(14)}  ${m.status.padEnd(9)}  ${tries(m).padEnd(triesWidth)}  ${when(m)}  ${result(m)}`.trimEnd(),
+    `${m.henchman.padEnd(width)}  ${m.phase.padEnd(4)}  ${(m.action ?? '').padEnd(actionWidth)}  ${m.status.padEnd(9)}  ${tries(m).padEnd(triesWidth)}  ${when(m)}  ${result(m)}`.trimEnd(),
     ...(m.items ?? []).map(
-      (item) => `${''.padEnd(width)}  ${`  ${itemLabel(item)}`.padEnd(20)}  ${item.status.padEnd(9)}  ${tries(item).padEnd(triesWidth)}  ${when(item)}  ${result(item)}`.trimEnd(),
+      (item) => `${''.padEnd(width)}  ${`  ${itemLabel(item)}`.padEnd(actionWidth + 6)}  ${item.status.padEnd(9)}  ${tries(item).padEnd(triesWidth)}  ${when(item)}  ${result(item)}`.trimEnd(),
     ),
   ]);
   io.stdout(`${view.name}: ${view.status}, ${moves.length} move${moves.length === 1 ? '' : 's'}${view.historyTruncated ? ' (the history is longer than the API reads: the console shows all of it)' : ''}\n${lines.map((l) => `${l}\n`).join('')}`);

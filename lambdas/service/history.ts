@@ -475,9 +475,11 @@ function itemSummary(item: Item): ItemSummary {
   };
 }
 
-/** How an item is named in a sentence: its host, else its value. */
+/** How an item is named in a sentence: "[1] web-2" (its value, a host), "[1] bad on 10.0.0.5" (a value and the host it went to). */
 export function itemLabel(item: ItemSummary): string {
-  return `[${item.index}] ${item.host ?? (item.item !== undefined ? brief(item.item, 60) : '')}`.trimEnd();
+  const value = item.item === undefined ? undefined : typeof item.item === 'string' ? item.item : brief(item.item, 60);
+  const name = value === undefined ? item.host : item.host === undefined || item.host === item.item ? value : `${value} on ${item.host}`;
+  return `[${item.index}]${name ? ` ${name}` : ''}`;
 }
 
 /** An `each` move: its items, and its status from theirs. */
