@@ -14,6 +14,7 @@
  * | a name Mastermind could not have given (":", "/", ...) | NotFound (404)                                 |
  * | a name the task's state machine has no execution of    | NotFound (404), whatever other task has one    |
  * | redrive of an execution that cannot be redriven        | Conflict (409)                                 |
+ * | stop of an execution that has already ended            | Conflict (409) naming its status and end       |
  * | Step Functions fails otherwise                         | UpstreamFailure                                |
  */
 import { createHash, randomUUID } from 'node:crypto';

@@ -296,6 +296,58 @@ describe('summarizing an execution history per henchman', () => {
     expect(ended[0]!.moves[0]!.end).toBe('2025-03-04T05:06:09.000Z');
   });
 
+  it('fails an item of each whose output did not meet the expect, naming the item', () => {
+    // Prepare: one item; its Task answered, its check routed to "<h>: item unexpected".
+    const events: HistoryEvent[] = [
+      { id: 1, type: 'MapStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'probe' } },
+      { id: 2, previousEventId: 1, type: 'MapIterationStarted', timestamp: at(1), mapIterationStartedEventDetails: { name: 'probe', index: 0 } },
+      { id: 3, previousEventId: 2, type: 'TaskStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'probe: item', input: '{"event":{},"value":{"name":"web-1"}}' } },
+      scheduled(4, 1, 'probe', 'do', 'run'),
+      { id: 5, previousEventId: 4, type: 'TaskSucceeded', timestamp: at(2), taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: '{"Payload":{"output":{"exitCode":2}}}' } },
+      { id: 6, previousEventId: 5, type: 'TaskStateExited', timestamp: at(2), stateExitedEventDetails: { name: 'probe: item' } },
+      { id: 7, previousEventId: 6, type: 'ChoiceStateEntered', timestamp: at(2), stateEnteredEventDetails: { name: 'probe: item check' } },
+      { id: 8, previousEventId: 7, type: 'PassStateEntered', timestamp: at(2), stateEnteredEventDetails: { name: 'probe: item unexpected' } },
+      { id: 9, previousEventId: 8, type: 'PassStateEntered', timestamp: at(2), stateEnteredEventDetails: { name: 'probe: item failed' } },
+      { id: 10, previousEventId: 9, type: 'MapIterationSucceeded', timestamp: at(2), mapIterationSucceededEventDetails: { name: 'probe', index: 0 } },
+      { id: 11, previousEventId: 1, type: 'MapStateExited', timestamp: at(3), stateExitedEventDetails: { name: 'probe' } },
+    ];
+
+    // Act
+    const [henchman] = summarizeHistory(events, { explain: () => 'exitCode equals 0 (saw 2)' });
+
+    // Assess
+    const cause = 'the output of probe for item [0] does not meet its expect: exitCode equals 0 (saw 2)';
+    expect(henchman).toStrictEqual({
+      henchman: 'probe',
+      status: 'failed',
+      moves: [
+        {
+          state: 'probe',
+          phase: 'do',
+          action: 'run',
+          attempts: 1,
+          start: '2025-03-04T05:06:01.000Z',
+          end: '2025-03-04T05:06:03.000Z',
+          status: 'failed',
+          error: { error: 'Mastermind.Unexpected', cause: `1 of 1 items failed: [0] {"name":"web-1"}: ${cause}` },
+          items: [
+            {
+              index: 0,
+              item: { name: 'web-1' },
+              attempts: 1,
+              start: '2025-03-04T05:06:01.000Z',
+              end: '2025-03-04T05:06:02.000Z',
+              status: 'failed',
+              output: { exitCode: 2 },
+              error: { error: 'Mastermind.Unexpected', cause },
+            },
+          ],
+        },
+      ],
+    });
+    expect(unmetExpects(events)).toStrictEqual(['probe']);
+  });
+
   it('maps state names to henchmen and meanings in one place', () => {
     expect([stateRole('check: unexpected'), stateRole('hosts: item unexpected'), stateRole('check: check'), stateRole('provision')]).toStrictEqual([
       { henchman: 'check', role: 'unexpected' },
