@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../bin/commands/index.ts';
 import { LocalSecrets, localProviders } from '#local/providers';
 import { startLocalService } from '#local/service';
@@ -44,6 +44,11 @@ beforeAll(async () => {
   local = await startLocalService({ handler });
   await call('PUT', '/projects/web', { user: sshd.user, key: '${secret:/mastermind/web/ssh-key}', hostKey: sshd.hostKeyFingerprint });
 }, 30_000);
+
+// Mocks are restored before each test (vitest.config.ts restoreMocks): the capture is set again for each.
+beforeEach(() => {
+  captureLogs();
+});
 
 afterAll(async () => {
   await local?.close();
@@ -338,7 +343,6 @@ plot:
 
   it('a retried move counts its attempts, and its log lines name the play, not a retry count the provider cannot know', async () => {
     // Prepare: nothing listens on the port: connection refused is transient, retried twice.
-    captureLogs();
     const closed = await freePort();
     const path = await play(
       'truth-retry',
