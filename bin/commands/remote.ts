@@ -9,6 +9,7 @@ import { apiOf, ApiUnreachable, callApi, describeApiError } from './client.ts';
 import type { Api, ApiAnswer, ApiRequest } from './client.ts';
 import { executionIdOf, executionPath, type ExecutionId } from './execution-id.ts';
 import { UsageError, type Io } from './io.ts';
+import type { ExecutionView } from '#service/executions';
 
 export const URL_OPTION = { url: { type: 'string' } } as const;
 
@@ -134,36 +135,9 @@ export function actOnExecution(
   return ask(apiOf({ url }), request, ok, io, action);
 }
 
-export interface MoveView {
-  state: string;
-  phase: string;
-  action?: string;
-  attempts: number;
-  start: string;
-  end?: string;
-  status: string;
-  output?: unknown;
-  error?: { error: string; cause?: string };
-  pollAfter?: number;
-}
-
-/** What GET /projects/{project}/tasks/{task}/executions/{execution} answers (lambdas/service/executions.ts ExecutionView). */
-export interface ExecutionView {
-  executionArn: string;
-  name: string;
-  path: string;
-  project: string;
-  task: string;
-  version?: number;
-  status: string;
-  startDate: string;
-  stopDate?: string;
-  error?: string;
-  cause?: string;
-  consoleUrl: string;
-  henchmen: { henchman: string; status: string; moves: MoveView[] }[];
-  historyTruncated: boolean;
-}
+/** What GET /projects/{project}/tasks/{task}/executions/{execution} answers: the service's own type, documented there. */
+export type { ExecutionView } from '#service/executions';
+export type { HenchmanSummary as HenchmanView, ItemSummary as ItemView, MoveSummary as MoveView } from '#service/history';
 
 /** An execution as the API describes it, or undefined after printing why not. */
 export async function readExecution(args: string[], io: Io, command: string, usageError: (message: string) => Error): Promise<ExecutionView | undefined> {

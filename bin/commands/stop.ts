@@ -1,4 +1,7 @@
-/** `mastermind stop`: stops a running execution at once through the API (the hard stop: nothing is undone). */
+/**
+ * `mastermind stop`: stops a running execution at once through the API (the hard stop: nothing is undone). An
+ * execution that has already ended is not stopped: the API answers 409 naming its status and end, printed, exit 1.
+ */
 import { parseArgs } from 'node:util';
 import type { Command } from './io.ts';
 import { shortExecutionId } from './execution-id.ts';

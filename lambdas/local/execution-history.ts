@@ -46,6 +46,11 @@ export class ExecutionHistory {
   private readonly lastOfThread = new Map<string, number>();
   /** The open visit of each state, per thread. */
   private readonly visits = new Map<string, Visit>();
+  /**
+   * Fired calls (`fire`) not yet recorded, by state and thread: the engine leaves a fired Task state at once, often
+   * before its log has caught up with the call, so the call is recorded when the log reaches the state's exit.
+   */
+  private readonly fired = new Map<string, string>();
   private ended = false;
 
   constructor(
@@ -102,6 +107,11 @@ export class ExecutionHistory {
         const visit = this.visits.get(key);
         this.visits.delete(key);
         if (event.state.type === 'Fail') break;
+        const fired = this.fired.get(key);
+        if (visit && fired !== undefined) {
+          this.fired.delete(key);
+          this.recordFired(visit, fired);
+        }
         this.add(
           `${event.state.type}StateExited` as HistoryEventType,
           { stateExitedEventDetails: { name: event.state.name, output: json(event.state.output), outputDetails: { truncated: false } } },
@@ -146,20 +156,22 @@ export class ExecutionHistory {
    * Records one provider call of a Task state around `run`: TaskScheduled and TaskStarted, then TaskSucceeded
    * with the invoke's output ({ Payload, StatusCode }) or TaskFailed with the error's name and message. A poll
    * still waiting is a TaskFailed Mastermind.Waiting, as the provider Lambda throws it. A fired call (`fire`)
-   * succeeds with StatusCode 202 at once; its own outcome is not part of the execution.
+   * succeeds with StatusCode 202, recorded when the engine leaves its state; its own outcome is not part of the
+   * execution (as on AWS, where Lambda runs an Event invocation on its own).
    */
   async call(call: TaskCall, event: ProviderEvent, run: () => Promise<ProviderResult>): Promise<ProviderResult> {
-    await setImmediate();
     const thread = event.context.item === undefined ? '' : String(event.context.item);
-    const visit = this.ended ? undefined : this.visits.get(`${call.state}\u0000${thread}`);
-    if (!visit) return run();
-    const parameters = json({ FunctionName: call.functionName, Payload: event, ...(call.fired ? { InvocationType: 'Event' } : {}) });
-    visit.lastId = this.add('TaskScheduled', { taskScheduledEventDetails: { ...LAMBDA, region: this.region, parameters } }, thread, visit.lastId);
-    visit.lastId = this.add('TaskStarted', { taskStartedEventDetails: { ...LAMBDA } }, thread, visit.lastId);
     if (call.fired) {
-      visit.lastId = this.add('TaskSucceeded', { taskSucceededEventDetails: { ...LAMBDA, output: json({ Payload: '', StatusCode: 202 }), outputDetails: { truncated: false } } }, thread, visit.lastId);
+      // Called by the engine before it leaves the state: recorded at the state's exit (see `fired`).
+      if (!this.ended) this.fired.set(`${call.state}\u0000${thread}`, json({ FunctionName: call.functionName, Payload: event, InvocationType: 'Event' }));
       return run();
     }
+    await setImmediate();
+    const visit = this.ended ? undefined : this.visits.get(`${call.state}\u0000${thread}`);
+    if (!visit) return run();
+    const parameters = json({ FunctionName: call.functionName, Payload: event });
+    visit.lastId = this.add('TaskScheduled', { taskScheduledEventDetails: { ...LAMBDA, region: this.region, parameters } }, thread, visit.lastId);
+    visit.lastId = this.add('TaskStarted', { taskStartedEventDetails: { ...LAMBDA } }, thread, visit.lastId);
     visit.callOpen = true;
     const ended = () => {
       const open = visit.callOpen && !this.ended;
@@ -187,6 +199,18 @@ export class ExecutionHistory {
       }
     }
     return result;
+  }
+
+  /** A fired call, as Step Functions records an Event invocation: accepted (202), its own outcome never comes back. */
+  private recordFired(visit: Visit, parameters: string): void {
+    visit.lastId = this.add('TaskScheduled', { taskScheduledEventDetails: { ...LAMBDA, region: this.region, parameters } }, visit.thread, visit.lastId);
+    visit.lastId = this.add('TaskStarted', { taskStartedEventDetails: { ...LAMBDA } }, visit.thread, visit.lastId);
+    visit.lastId = this.add(
+      'TaskSucceeded',
+      { taskSucceededEventDetails: { ...LAMBDA, output: json({ Payload: '', StatusCode: 202 }), outputDetails: { truncated: false } } },
+      visit.thread,
+      visit.lastId,
+    );
   }
 
   private failed(visit: Visit, error: unknown): void {

@@ -113,7 +113,12 @@ export function joinContext<T>(event: T): T {
 
 export type ProviderResult =
   | { readonly output: Record<string, unknown> }
-  | { readonly poll: { readonly after: number; readonly state: unknown } };
+  | { readonly poll: { readonly after: number; readonly state: unknown; readonly waitingFor?: string } };
+/*
+ * `waitingFor`: what the action waits for, in its own words, completing "waiting for ..." ("i-0abc to be running (it
+ * is pending)"). Each poll round that is not done yet carries it as the message of its Mastermind.Waiting, so the
+ * execution's history (and status, history, watch) say what a waiting move waits for.
+ */
 
 export const ERROR_NAMES = {
   transient: 'Mastermind.Transient',
@@ -204,8 +209,23 @@ export class WaitingError extends ProviderError {
 
 /** A result as the state machine takes it: in phase "poll", `{ poll }` becomes a thrown {@link WaitingError}. */
 export function settlePoll(phase: Phase, result: ProviderResult): ProviderResult {
-  if (phase === 'poll' && 'poll' in result) throw new WaitingError(`not done yet: the action asked to be called again in ${result.poll.after} s`);
+  if (phase === 'poll' && 'poll' in result) {
+    const words = result.poll.waitingFor;
+    throw new WaitingError(words ? `${WAITING_FOR}${words}` : `not done yet: the action asked to be called again in ${result.poll.after} s`);
+  }
   return result;
+}
+
+/** How the message of a poll round's Mastermind.Waiting begins when the action said what it waits for. */
+const WAITING_FOR = 'waiting for ';
+
+/**
+ * What a waiting move waits for, from the message of its Mastermind.Waiting: the action's words (its `waitingFor`), or
+ * the whole message when it gave none (a passing failure to look says so).
+ */
+export function waitingWords(message: string): string | undefined {
+  if (message.length === 0) return undefined;
+  return message.startsWith(WAITING_FOR) ? message.slice(WAITING_FOR.length) : message;
 }
 
 /**

@@ -135,7 +135,7 @@ export function cutText(result: ProviderResult, max: number): ProviderResult {
 
 /**
  * The logger an action writes through: a child of the provider's logger whose every line carries the keys of the
- * move (provider, action, phase, henchman, execution, attempt), and whose every string (the message, attributes,
+ * move (provider, action, phase, henchman, execution, play, item), and whose every string (the message, attributes,
  * an error's message and stack) has the move's secret values replaced by ***.
  */
 export function actionLoggerOf(logger: Logger, keys: Record<string, unknown>, secrets: readonly string[]): Logger {
@@ -167,6 +167,25 @@ async function refuseIfCancelled(cancels: CancelCheck, execution: string, logger
   if (request) throw new CancelledError(cancelMessage(request));
 }
 
+/**
+ * The keys every log line of a move carries. `play` is how often the henchman has been played in the execution
+ * (context.attempt: 1, then 2 after a retreat, ...), which a retry of the same Task state does not change: the
+ * provider is not told which retry it is (the event is the same each time, and the local engine cannot hand over
+ * Step Functions' $$.State.RetryCount), so the log says nothing it cannot know. A move's retries are the lines with
+ * the same execution, henchman, play, item and phase; the execution's history counts them (a move's `attempts`).
+ */
+export function moveKeys(provider: ProviderName, event: Partial<ProviderEvent> | undefined): Record<string, unknown> {
+  return {
+    provider,
+    action: event?.action,
+    phase: event?.phase,
+    henchman: event?.context?.henchman,
+    execution: event?.context?.execution,
+    play: event?.context?.attempt,
+    ...(event?.context?.item !== undefined ? { item: event.context.item } : {}),
+  };
+}
+
 /** A Lambda handler for one provider, dispatching to its actions. */
 export function createProviderHandler(
   provider: ProviderName,
@@ -184,14 +203,7 @@ export function createProviderHandler(
     // The context comes in two parts (the execution's, the move's): one from here on.
     const raw = joinContext(sent);
     const event = raw as Partial<ProviderEvent> | undefined;
-    const keys = {
-      provider,
-      action: event?.action,
-      phase: event?.phase,
-      henchman: event?.context?.henchman,
-      execution: event?.context?.execution,
-      attempt: event?.context?.attempt,
-    };
+    const keys = moveKeys(provider, event);
     try {
       const checked = checkEvent(raw);
       if (cancels && checked.phase !== 'undo') await refuseIfCancelled(cancels, checked.context.execution, logger, keys);
@@ -226,6 +238,7 @@ export function createProviderHandler(
         ...keys,
         durationMs: Date.now() - started,
         outcome: waiting ? 'waiting' : 'poll' in clean ? 'poll' : 'output',
+        ...('poll' in clean && clean.poll.waitingFor !== undefined ? { waitingFor: clean.poll.waitingFor } : {}),
       });
       return settlePoll(checked.phase, clean);
     } catch (error) {

@@ -14,6 +14,7 @@
  * | a name Mastermind could not have given (":", "/", ...) | NotFound (404)                                 |
  * | a name the task's state machine has no execution of    | NotFound (404), whatever other task has one    |
  * | redrive of an execution that cannot be redriven        | Conflict (409)                                 |
+ * | stop of an execution that has already ended            | Conflict (409) naming its status and end       |
  * | Step Functions fails otherwise                         | UpstreamFailure                                |
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -28,12 +29,15 @@ import {
 import type { ExecutionStatus, HistoryEvent } from '@aws-sdk/client-sfn';
 import type { ServiceDeps } from './deps.ts';
 import { notFound, ServiceError } from './errors.ts';
-import { causeMessage, executionContext, summarizeHistory } from './history.ts';
-import type { HenchmanSummary } from './history.ts';
+import { parseTask } from '#task/parse';
+import type { Expect } from '#task/schema';
+import { unmetConditions } from './expect-check.ts';
+import { causeMessage, executionContext, summarizeHistory, unmetExpects } from './history.ts';
+import type { ExpectExplainer, HenchmanSummary } from './history.ts';
 import { checkParams } from './params.ts';
 import { stateMachineArn, stateMachineName } from './state-machines.ts';
 import type { Page, PageOptions, TaskRecord } from './store.ts';
-import { readTask } from './store.ts';
+import { getVersion, readTask } from './store.ts';
 
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
@@ -260,6 +264,21 @@ export async function execution<T>(step: string, ref: ExecutionRef, call: () => 
   }
 }
 
+/**
+ * What GET /projects/{project}/tasks/{task}/executions/{execution} answers, and what `mastermind status`, `history` and
+ * `watch` show: the execution as Step Functions describes it, and per henchman every move it made, read from the
+ * history (./history.ts: {@link HenchmanSummary}, MoveSummary, ItemSummary, MoveStatus). The same on AWS and in
+ * local mode:
+ *
+ *   { executionArn, name, path, project, task, version?, status, startDate, stopDate?, input?, output?, error?, cause?,
+ *     redriveCount?, redriveStatus?, consoleUrl, historyTruncated,
+ *     henchmen: [{ henchman, status, moves: [{ state, phase, action?, attempts, rounds?, waitingFor?, pollAfter?,
+ *                                             start, end?, status, output?, error?: { error, cause? },
+ *                                             items?: [{ index, item?, host?, attempts, rounds?, waitingFor?,
+ *                                                        pollAfter?, start, end?, status, output?, error? }] }] }] }
+ *
+ * status of a move or item: running | waiting | succeeded | failed | fired | stopped.
+ */
 export interface ExecutionView {
   readonly executionArn: string;
   readonly name: string;
@@ -301,6 +320,8 @@ export async function describeExecution(deps: ServiceDeps, ref: ExecutionRef): P
   } while (nextToken && pages < MAX_HISTORY_PAGES);
 
   const { version } = executionContext(events);
+  const unmet = unmetExpects(events);
+  const explain = unmet.length > 0 && version !== undefined ? await expectExplainer(deps, ref, version) : undefined;
   const parse = (text: string | undefined) => {
     if (text === undefined) return undefined;
     try {
@@ -326,10 +347,37 @@ export async function describeExecution(deps: ServiceDeps, ref: ExecutionRef): P
     ...(described.redriveCount !== undefined ? { redriveCount: described.redriveCount } : {}),
     ...(described.redriveStatus !== undefined ? { redriveStatus: described.redriveStatus } : {}),
     consoleUrl: consoleUrl(executionArn),
-    henchmen: summarizeHistory(events),
+    henchmen: summarizeHistory(events, explain ? { explain } : {}),
     historyTruncated: nextToken !== undefined,
   };
   return view;
+}
+
+/**
+ * Says which conditions of a henchman's expect an output did not meet, from the task version the execution ran (its
+ * source in the store); undefined when that version cannot be read (the task was deleted), and the summary then shows
+ * the output seen.
+ */
+async function expectExplainer(deps: ServiceDeps, ref: ExecutionRef, version: number): Promise<ExpectExplainer | undefined> {
+  let source: { source: string; format: 'yaml' | 'json' } | undefined;
+  try {
+    source = await getVersion(deps.store, ref.project, ref.task, version);
+  } catch (error) {
+    deps.log.warn('the task version of an execution could not be read', { project: ref.project, task: ref.task, version, reason: (error as Error).message });
+    return undefined;
+  }
+  if (!source) return undefined;
+  const plot = (parseTask(source.source, { format: source.format }).value as { plot?: unknown } | undefined)?.plot;
+  const expects = new Map<string, Expect>();
+  for (const h of Array.isArray(plot) ? plot : []) {
+    const henchman = h as { name?: unknown; expect?: unknown };
+    if (typeof henchman?.name === 'string' && henchman.expect !== undefined) expects.set(henchman.name, henchman.expect as Expect);
+  }
+  return (henchman, output) => {
+    const expect = expects.get(henchman);
+    const unmet = expect === undefined ? [] : unmetConditions(expect, output);
+    return unmet.length > 0 ? unmet.join('; ') : undefined;
+  };
 }
 
 /** What a stop says it did: the hard stop undoes nothing. */
@@ -341,6 +389,14 @@ export async function stopExecution(
   reason?: string,
 ): Promise<{ executionArn: string; path: string; stopDate: string; message: string }> {
   const executionArn = executionArnOf(deps, ref);
+  // Step Functions answers a stop of an execution that has ended with its end time, as if it had stopped it.
+  const described = await execution('describe the execution', ref, () => deps.sfn.send(new DescribeExecutionCommand({ executionArn })));
+  if (described.status !== 'RUNNING') {
+    const ended = described.stopDate ? ` at ${described.stopDate.toISOString()}` : '';
+    throw new ServiceError('Conflict', `Execution ${ref.project}/${ref.task}/${ref.name} had already ended (${described.status}${ended}): nothing was stopped.`, [
+      { place: 'execution', message: `its status is ${described.status}` },
+    ]);
+  }
   const result = await execution('stop the execution', ref, () =>
     deps.sfn.send(
       new StopExecutionCommand({

@@ -1,54 +1,137 @@
 /**
- * An execution's history, read as the game it is: per henchman, each move (a visit of one of its Task
- * states) with its phase (do, undo, poll), how many attempts it took, when it started and ended, and its
- * output or error. A poll's attempts are its rounds (each "not done yet" is a Mastermind.Waiting the poll Task
- * retries). Built from GetExecutionHistory events; pure.
+ * An execution's history, read as the game it is: per henchman, each move it made (one play of its do or its undo)
+ * with its action, how many times it was tried (retries), how many times it looked again while it waited (poll
+ * rounds) and what it waited for, when it started and ended, and its output or error. Built from
+ * GetExecutionHistory events, the same on AWS and in local mode; pure.
+ *
+ * | what the history shows                                        | the move                                        |
+ * | ------------------------------------------------------------- | ----------------------------------------------- |
+ * | its Task state answered { output }                            | succeeded, with the output                      |
+ * | ... then "<h>: unexpected" (its expect was not met)           | failed: Mastermind.Unexpected, naming the       |
+ * |                                                               | conditions not met and the values seen          |
+ * | it answered { poll } / its poll state threw Mastermind.Waiting | waiting: rounds, waitingFor (the provider's     |
+ * |                                                               | words), pollAfter                               |
+ * | its poll state left still waiting (the henchman's timeout)    | failed: States.Timeout                          |
+ * | it was invoked with InvocationType Event (`fire`)             | fired (its result never comes back to the       |
+ * |                                                               | execution: Lambda runs it on its own)           |
+ * | an inline Map (`each`)                                        | one move with its items, by index, each with    |
+ * |                                                               | its item value (and host) and its own state;    |
+ * |                                                               | failed when an item failed                      |
+ * | a Task, Map or item still under way when the execution ended  | stopped                                         |
+ *
+ * The one place that reads state names is {@link stateRole} (and the poll helpers' names, through the compiler's
+ * layout): every other fact comes from the events themselves (the provider event in TaskScheduled names the
+ * henchman, phase and action).
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { NAMES, pollNames } from '#task/compiler/layout';
+import { waitingWords } from '#providers/contract';
 
-/** `stopped`: the execution was stopped (or its state machine deleted) while the move was under way. */
-export type MoveStatus = 'running' | 'succeeded' | 'failed' | 'waiting' | 'stopped';
+/**
+ * `fired`: invoked with `fire` (the execution went on without its result). `stopped`: the execution was stopped or
+ * ended (or its state machine deleted) while the move was under way.
+ */
+export type MoveStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'fired' | 'stopped';
 
-export interface MoveSummary {
-  /** The Task state played (the henchman's own state, or a helper such as "undo: provision"). */
-  readonly state: string;
-  readonly phase: string;
-  readonly action?: string;
+export interface MoveError {
+  readonly error: string;
+  readonly cause?: string;
+}
+
+/** What a move, or one item of an `each` move, did. */
+export interface PlaySummary {
+  /** Times the move's own Task state was invoked: 1, more after retries (transient errors). */
   readonly attempts: number;
+  /** Times it looked again while it waited for the world (poll rounds); left out when it never waited. */
+  readonly rounds?: number;
+  /** While waiting (and after, if it never answered): what it waits for, in the provider's words. */
+  readonly waitingFor?: string;
+  /** While waiting after its first answer: seconds until the first look. */
+  readonly pollAfter?: number;
   readonly start: string;
   readonly end?: string;
   readonly status: MoveStatus;
   readonly output?: unknown;
-  readonly error?: { readonly error: string; readonly cause?: string };
-  /** With status waiting: the action asked to be polled again after this many seconds. */
-  readonly pollAfter?: number;
+  readonly error?: MoveError;
+}
+
+/** One item of an `each` move. */
+export interface ItemSummary extends PlaySummary {
+  /** The item's place in the list, from 0. */
+  readonly index: number;
+  /** The item's value (left out for a fired `each`, whose items the Map does not keep). */
+  readonly item?: unknown;
+  /** The host the item's action went to, when its input names one (ssh, chef). */
+  readonly host?: string;
+}
+
+export interface MoveSummary extends PlaySummary {
+  /** The move's first state: the henchman's own Task or Map state, or an undo step's ("rollback: provision"). */
+  readonly state: string;
+  /** do, or undo. */
+  readonly phase: string;
+  readonly action?: string;
+  /** For `each`: every item, in list order. The move's attempts are then 1 (the items have their own). */
+  readonly items?: ItemSummary[];
 }
 
 export interface HenchmanSummary {
   readonly henchman: string;
   /** The last move's status. */
   readonly status: MoveStatus;
+  /** In the order played. */
   readonly moves: MoveSummary[];
 }
 
-interface OpenMove {
+/** Says why a henchman's output did not meet its expect (the conditions not met, the values seen); undefined when it cannot. */
+export type ExpectExplainer = (henchman: string, output: unknown) => string | undefined;
+
+export interface SummaryOptions {
+  readonly explain?: ExpectExplainer;
+}
+
+interface Play {
   state: string;
   henchman: string;
   phase: string;
   action?: string;
   attempts: number;
+  rounds: number;
+  waitingFor?: string;
+  pollAfter?: number;
   start: string;
   end?: string;
   status: MoveStatus;
   output?: unknown;
-  error?: { error: string; cause?: string };
-  pollAfter?: number;
-  /** The last attempt ended in Mastermind.Waiting: leaving the state without another attempt means the poll gave up. */
-  gaveUp?: boolean;
+  error?: MoveError;
+  /** The state that polls this move ("<first>: poll"), once it asked to be polled. */
+  pollState?: string;
+  /** Its events now come from the poll state: a TaskScheduled is a round, not an attempt. */
+  polling: boolean;
+  /** The last look ended in Mastermind.Waiting: leaving the state without another look means the poll gave up. */
+  gaveUp: boolean;
+  /** `each`: the items by index. */
+  items?: Map<number, Item>;
 }
+
+interface Item {
+  index: number;
+  item?: unknown;
+  host?: string;
+  start: string;
+  end?: string;
+  /** MapIterationFailed / Aborted, when no play says more. */
+  ended?: MoveStatus;
+  play?: Play;
+}
+
+/** The thread an event belongs to: the execution itself (undefined) or one item of a Map. */
+type Thread = Item | undefined;
 
 /** What a poll that is not done yet throws (lambdas/providers/contract.ts WaitingError). */
 const WAITING = 'Mastermind.Waiting';
+/** What an unmet expect fails with (lambdas/task/compiler/states.ts ERRORS.unexpected). */
+const UNEXPECTED = 'Mastermind.Unexpected';
 
 function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined;
@@ -74,6 +157,32 @@ export function henchmanOfState(state: string): string {
   return colon === -1 ? state : state.slice(0, colon);
 }
 
+export type StateRole = 'unexpected' | 'item-unexpected' | 'other';
+
+/**
+ * What a state is, by its name (lambdas/task/compiler/layout.ts NAMES): the one function that maps the compiler's
+ * state names to henchmen and meanings, so that a change of names is made here alone. A Task state's henchman is
+ * read from the provider event it was handed, not from here.
+ */
+export function stateRole(state: string): { readonly henchman: string; readonly role: StateRole } {
+  const henchman = henchmanOfState(state);
+  if (state === NAMES.unexpected(henchman)) return { henchman, role: 'unexpected' };
+  if (state === `${NAMES.item(henchman)} unexpected`) return { henchman, role: 'item-unexpected' };
+  return { henchman, role: 'other' };
+}
+
+/** The henchmen whose expect was not met in these events (whose explanation needs their task's expect). */
+export function unmetExpects(events: readonly HistoryEvent[]): string[] {
+  const names = new Set<string>();
+  for (const event of events) {
+    const name = event.stateEnteredEventDetails?.name;
+    if (event.type !== 'PassStateEntered' || name === undefined) continue;
+    const { henchman, role } = stateRole(name);
+    if (role !== 'other') names.add(henchman);
+  }
+  return [...names];
+}
+
 function time(event: HistoryEvent): string {
   return event.timestamp instanceof Date ? event.timestamp.toISOString() : String(event.timestamp);
 }
@@ -89,109 +198,328 @@ export function causeMessage(cause: string | undefined): string | undefined {
   return typeof parsed?.errorMessage === 'string' && typeof parsed.errorType === 'string' ? parsed.errorMessage : cause;
 }
 
-function failure(details: { error?: string; cause?: string } | undefined): { error: string; cause?: string } {
+function failure(details: { error?: string; cause?: string } | undefined): MoveError {
   const cause = causeMessage(details?.cause);
   return { error: details?.error ?? 'Unknown', ...(cause !== undefined ? { cause } : {}) };
 }
 
-export function summarizeHistory(events: readonly HistoryEvent[]): HenchmanSummary[] {
-  const moveOf = new Map<number, OpenMove>();
-  const moves: OpenMove[] = [];
+/** A short JSON of a value, for a sentence. */
+function brief(value: unknown, max = 200): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function newPlay(state: string, start: string): Play {
+  return { state, henchman: henchmanOfState(state), phase: 'do', attempts: 0, rounds: 0, start, status: 'running', polling: false, gaveUp: false };
+}
+
+const OPEN: readonly MoveStatus[] = ['running', 'waiting'];
+
+export function summarizeHistory(events: readonly HistoryEvent[], options: SummaryOptions = {}): HenchmanSummary[] {
+  /** Every event's play (Task states) and thread. */
+  const playOf = new Map<number, Play>();
+  const threadOf = new Map<number, Thread>();
+  /** Top-level moves, in order. */
+  const plays: Play[] = [];
+  /** The Map visits under way, by state name. */
+  const maps = new Map<string, Play>();
+
+  const lastPlay = (thread: Thread, henchman?: string): Play | undefined => {
+    if (thread) return thread.play;
+    for (let i = plays.length - 1; i >= 0; i--) if (henchman === undefined || plays[i]!.henchman === henchman) return plays[i];
+    return undefined;
+  };
+
+  const unexpected = (play: Play | undefined, item?: Item): void => {
+    if (!play || play.status !== 'succeeded') return;
+    const explained = options.explain?.(play.henchman, play.output);
+    const subject = item ? `${play.henchman} for item [${item.index}]` : play.henchman;
+    play.status = 'failed';
+    play.error = {
+      error: UNEXPECTED,
+      cause: `the output of ${subject} does not meet its expect: ${explained ?? `its output was ${brief(play.output)}`}`,
+    };
+  };
+
   for (const event of events) {
     const id = event.id ?? 0;
-    if (event.type === 'TaskStateEntered') {
-      const state = event.stateEnteredEventDetails?.name ?? 'unknown';
-      const move: OpenMove = { state, henchman: henchmanOfState(state), phase: 'do', attempts: 0, start: time(event), status: 'running' };
-      moves.push(move);
-      moveOf.set(id, move);
-      continue;
-    }
-    const move = event.previousEventId !== undefined ? moveOf.get(event.previousEventId) : undefined;
-    if (!move) continue;
-    moveOf.set(id, move);
-    switch (event.type) {
-      case 'TaskScheduled': {
-        move.attempts += 1;
-        move.status = 'running';
-        move.gaveUp = false;
-        // A retry: what the earlier attempt ended with is no longer the move's result.
-        delete move.error;
-        delete move.end;
-        const payload = record(record(parseJson(event.taskScheduledEventDetails?.parameters))?.Payload);
-        if (payload) {
-          if (typeof payload.phase === 'string') move.phase = payload.phase;
-          if (typeof payload.action === 'string') move.action = payload.action;
-          // The move's own part of the context (payload.move) names it; events compiled before it, the context.
-          const henchman = record(payload.move)?.henchman ?? record(payload.context)?.henchman;
-          if (typeof henchman === 'string') move.henchman = henchman;
+    const previous = event.previousEventId;
+    const type = event.type ?? '';
+    let thread: Thread = previous !== undefined ? threadOf.get(previous) : undefined;
+    if (type.startsWith('MapState')) thread = undefined;
+
+    switch (type) {
+      case 'MapStateEntered': {
+        const play = newPlay(event.stateEnteredEventDetails?.name ?? 'unknown', time(event));
+        play.attempts = 1;
+        play.items = new Map();
+        plays.push(play);
+        maps.set(play.state, play);
+        playOf.set(id, play);
+        break;
+      }
+      case 'MapStateExited':
+      case 'MapStateAborted': {
+        const play = previous !== undefined ? playOf.get(previous) : undefined;
+        const map = play?.items ? play : maps.get(event.stateExitedEventDetails?.name ?? '');
+        if (map) {
+          map.end ??= time(event);
+          if (type === 'MapStateAborted') map.status = 'stopped';
+          maps.delete(map.state);
         }
         break;
       }
-      case 'TaskSucceeded': {
-        move.end = time(event);
-        const payload = record(record(parseJson(event.taskSucceededEventDetails?.output))?.Payload);
-        const poll = record(payload?.poll);
-        if (poll) {
-          move.status = 'waiting';
-          if (typeof poll.after === 'number') move.pollAfter = poll.after;
-        } else {
-          move.status = 'succeeded';
-          if (payload && 'output' in payload) move.output = payload.output;
+      case 'MapIterationStarted': {
+        const details = event.mapIterationStartedEventDetails;
+        const map = maps.get(details?.name ?? '');
+        if (map?.items && details?.index !== undefined) {
+          const item: Item = { index: details.index, start: time(event) };
+          map.items.set(details.index, item);
+          thread = item;
         }
         break;
       }
-      case 'TaskFailed':
-        move.end = time(event);
-        if (event.taskFailedEventDetails?.error === WAITING) {
-          // A poll that is not done yet: the poll Task's Retry asks again (or, at the timeout, gives up: see
-          // TaskStateExited).
-          move.status = 'waiting';
-          move.gaveUp = true;
+      case 'MapIterationSucceeded':
+      case 'MapIterationFailed':
+      case 'MapIterationAborted': {
+        const details = event.mapIterationSucceededEventDetails ?? event.mapIterationFailedEventDetails ?? event.mapIterationAbortedEventDetails;
+        const item = details?.index !== undefined ? maps.get(details.name ?? '')?.items?.get(details.index) : undefined;
+        if (item) {
+          item.end = time(event);
+          if (type !== 'MapIterationSucceeded') item.ended = type === 'MapIterationFailed' ? 'failed' : 'stopped';
+          thread = item;
+        }
+        break;
+      }
+      case 'TaskStateEntered': {
+        const name = event.stateEnteredEventDetails?.name ?? 'unknown';
+        const last = lastPlay(thread);
+        if (last && last.pollState === name && last.status === 'waiting') {
+          // The poll state of a move that asked to be called again: its looks are the move's rounds.
+          last.polling = true;
+          playOf.set(id, last);
           break;
         }
-        move.status = 'failed';
-        move.error = failure(event.taskFailedEventDetails);
+        const play = newPlay(name, time(event));
+        if (thread) {
+          thread.play ??= play;
+          // The first state of an item gets the Map's ItemSelector output: { event, value } (value: the item).
+          const value = record(parseJson(event.stateEnteredEventDetails?.input));
+          if (thread.item === undefined && value && 'value' in value) thread.item = value.value;
+        } else {
+          plays.push(play);
+        }
+        playOf.set(id, play);
         break;
-      case 'TaskTimedOut':
-        move.end = time(event);
-        move.status = 'failed';
-        move.error = failure(event.taskTimedOutEventDetails);
+      }
+      case 'PassStateEntered': {
+        const { henchman, role } = stateRole(event.stateEnteredEventDetails?.name ?? '');
+        if (role === 'unexpected') unexpected(lastPlay(undefined, henchman));
+        if (role === 'item-unexpected' && thread) unexpected(thread.play, thread);
         break;
-      case 'TaskStartFailed':
-        move.end = time(event);
-        move.status = 'failed';
-        move.error = failure(event.taskStartFailedEventDetails);
-        break;
-      case 'TaskSubmitFailed':
-        move.end = time(event);
-        move.status = 'failed';
-        move.error = failure(event.taskSubmitFailedEventDetails);
-        break;
-      case 'TaskStateAborted':
-        move.end ??= time(event);
-        move.status = 'stopped';
-        break;
-      case 'TaskStateExited':
-        move.end ??= time(event);
-        if (move.gaveUp && move.status === 'waiting') {
-          move.status = 'failed';
-          move.error = { error: 'States.Timeout', cause: 'still waiting when the henchman\'s timeout was up' };
+      }
+      case 'ExecutionFailed':
+      case 'ExecutionTimedOut':
+      case 'ExecutionAborted':
+        // Whatever was still under way was cut short by the end.
+        for (const play of plays) {
+          const cut = (p: Play) => {
+            if (!OPEN.includes(p.status)) return;
+            p.status = 'stopped';
+            p.end ??= time(event);
+          };
+          if (!play.items) {
+            cut(play);
+            continue;
+          }
+          if (play.end === undefined) {
+            play.status = 'stopped';
+            play.end = time(event);
+          }
+          for (const item of play.items.values()) {
+            if (item.play) cut(item.play);
+            else if (item.end === undefined) item.ended = 'stopped';
+            item.end ??= time(event);
+          }
         }
         break;
-      default:
-        break;
+      default: {
+        const play = previous !== undefined ? playOf.get(previous) : undefined;
+        if (play && !play.items) {
+          playOf.set(id, play);
+          taskEvent(play, event, thread);
+        }
+      }
     }
+    threadOf.set(id, thread);
   }
 
   const byHenchman = new Map<string, MoveSummary[]>();
-  for (const move of moves) {
-    const { henchman, gaveUp: _gaveUp, ...rest } = move;
-    const summary: MoveSummary = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as unknown as MoveSummary;
-    const list = byHenchman.get(henchman) ?? [];
-    list.push(summary);
-    byHenchman.set(henchman, list);
+  for (const play of plays) {
+    const move = play.items ? mapMove(play) : { state: play.state, phase: play.phase, ...(play.action !== undefined ? { action: play.action } : {}), ...playSummary(play) };
+    const list = byHenchman.get(play.henchman) ?? [];
+    list.push(move);
+    byHenchman.set(play.henchman, list);
   }
   return [...byHenchman].map(([henchman, list]) => ({ henchman, status: list[list.length - 1]!.status, moves: list }));
+}
+
+/** One event of a Task state's visit (scheduled, succeeded, failed, ...) applied to its play. */
+function taskEvent(play: Play, event: HistoryEvent, thread: Thread): void {
+  switch (event.type) {
+    case 'TaskScheduled': {
+      if (play.polling) play.rounds += 1;
+      else play.attempts += 1;
+      play.status = play.polling ? 'waiting' : 'running';
+      play.gaveUp = false;
+      // A retry or a new round: what the earlier one ended with is no longer the move's result.
+      delete play.error;
+      delete play.end;
+      delete play.pollAfter;
+      const parameters = record(parseJson(event.taskScheduledEventDetails?.parameters));
+      if (parameters?.InvocationType === 'Event') play.status = 'fired';
+      const payload = record(parameters?.Payload);
+      if (!payload) break;
+      if (typeof payload.phase === 'string' && payload.phase !== 'poll') play.phase = payload.phase;
+      if (typeof payload.action === 'string') play.action = payload.action;
+      // The move's own part of the context (payload.move) names it; events compiled before it, the context.
+      const henchman = record(payload.move)?.henchman ?? record(payload.context)?.henchman;
+      if (typeof henchman === 'string') play.henchman = henchman;
+      const host = record(payload.input)?.host;
+      if (thread && typeof host === 'string') thread.host = host;
+      break;
+    }
+    case 'TaskSucceeded': {
+      play.end = time(event);
+      if (play.status === 'fired') break;
+      const answer = record(parseJson(event.taskSucceededEventDetails?.output));
+      const payload = record(answer?.Payload);
+      const poll = record(payload?.poll);
+      if (poll) {
+        play.status = 'waiting';
+        play.pollState = pollNames(play.state).poll;
+        if (typeof poll.after === 'number') play.pollAfter = poll.after;
+        if (typeof poll.waitingFor === 'string') play.waitingFor = poll.waitingFor;
+      } else {
+        play.status = 'succeeded';
+        if (payload && 'output' in payload) play.output = payload.output;
+      }
+      break;
+    }
+    case 'TaskFailed': {
+      play.end = time(event);
+      const details = event.taskFailedEventDetails;
+      if (details?.error === WAITING) {
+        // Not done yet: the poll Task's Retry looks again (or, at the timeout, gives up: see TaskStateExited).
+        play.status = 'waiting';
+        play.gaveUp = true;
+        const words = waitingWords(causeMessage(details.cause) ?? '');
+        if (words !== undefined) play.waitingFor = words;
+        break;
+      }
+      play.status = 'failed';
+      play.error = failure(details);
+      break;
+    }
+    case 'TaskTimedOut':
+      play.end = time(event);
+      play.status = 'failed';
+      play.error = failure(event.taskTimedOutEventDetails);
+      break;
+    case 'TaskStartFailed':
+      play.end = time(event);
+      play.status = 'failed';
+      play.error = failure(event.taskStartFailedEventDetails);
+      break;
+    case 'TaskSubmitFailed':
+      play.end = time(event);
+      play.status = 'failed';
+      play.error = failure(event.taskSubmitFailedEventDetails);
+      break;
+    case 'TaskStateAborted':
+      play.end ??= time(event);
+      play.status = 'stopped';
+      break;
+    case 'TaskStateExited':
+      play.end ??= time(event);
+      if (play.gaveUp && play.status === 'waiting') {
+        play.status = 'failed';
+        delete play.pollAfter;
+        play.error = { error: 'States.Timeout', cause: "still waiting when the henchman's timeout was up" };
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+function playSummary(play: Play): PlaySummary {
+  return {
+    attempts: play.attempts,
+    ...(play.rounds > 0 ? { rounds: play.rounds } : {}),
+    ...(play.waitingFor !== undefined ? { waitingFor: play.waitingFor } : {}),
+    ...(play.pollAfter !== undefined && play.status === 'waiting' ? { pollAfter: play.pollAfter } : {}),
+    start: play.start,
+    ...(play.end !== undefined ? { end: play.end } : {}),
+    status: play.status,
+    ...(play.output !== undefined ? { output: play.output } : {}),
+    ...(play.error !== undefined ? { error: play.error } : {}),
+  };
+}
+
+function itemSummary(item: Item): ItemSummary {
+  const played = item.play ? playSummary(item.play) : { attempts: 0, start: item.start, status: 'running' as MoveStatus };
+  // An iteration that ended badly with no move to say so (a failure before its Task was invoked).
+  const status = item.ended && !['failed', 'stopped'].includes(played.status) ? item.ended : played.status;
+  return {
+    index: item.index,
+    ...(item.item !== undefined ? { item: item.item } : {}),
+    ...(item.host !== undefined ? { host: item.host } : {}),
+    ...played,
+    ...(played.end === undefined && item.end !== undefined ? { end: item.end } : {}),
+    status,
+  };
+}
+
+/** How an item is named in a sentence: "[1] web-2" (its value, a host), "[1] bad on 10.0.0.5" (a value and the host it went to). */
+export function itemLabel(item: ItemSummary): string {
+  const value = item.item === undefined ? undefined : typeof item.item === 'string' ? item.item : brief(item.item, 60);
+  const name = value === undefined ? item.host : item.host === undefined || item.host === item.item ? value : `${value} on ${item.host}`;
+  return `[${item.index}]${name ? ` ${name}` : ''}`;
+}
+
+/** An `each` move: its items, and its status from theirs. */
+function mapMove(play: Play): MoveSummary {
+  const items = [...play.items!.values()].sort((a, b) => a.index - b.index).map(itemSummary);
+  const first = [...play.items!.values()].find((i) => i.play)?.play;
+  const henchman = first?.henchman ?? play.henchman;
+  play.henchman = henchman;
+  const failed = items.filter((i) => i.status === 'failed');
+  const has = (status: MoveStatus) => items.some((i) => i.status === status);
+  let status: MoveStatus;
+  if (failed.length > 0) status = 'failed';
+  else if (play.status === 'stopped' || has('stopped')) status = 'stopped';
+  else if (has('running') || has('waiting') || play.end === undefined) status = has('waiting') && !has('running') ? 'waiting' : 'running';
+  else if (items.length > 0 && items.every((i) => i.status === 'fired')) status = 'fired';
+  else status = 'succeeded';
+  const error: MoveError | undefined =
+    failed.length > 0
+      ? {
+          error: failed[0]!.error?.error ?? 'Mastermind.Failed',
+          cause: `${failed.length} of ${items.length} items failed: ${failed.map((i) => `${itemLabel(i)}: ${i.error?.cause ?? i.error?.error ?? 'failed'}`).join('; ')}`,
+        }
+      : undefined;
+  return {
+    state: play.state,
+    phase: first?.phase ?? 'do',
+    ...(first?.action !== undefined ? { action: first.action } : {}),
+    attempts: 1,
+    start: play.start,
+    ...(play.end !== undefined ? { end: play.end } : {}),
+    status,
+    ...(error ? { error } : {}),
+    items,
+  };
 }
 
 /** The project, task and task version an execution plays, from the context its first move was handed. */

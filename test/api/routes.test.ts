@@ -306,11 +306,9 @@ describe('executions are reached through their project and task only', () => {
     // Assess
     expect(answers.map((a) => [a.statusCode, bodyOf(a).error])).toStrictEqual(Array(6).fill([404, 'NotFound']));
     expect(fake.executions.get(started.executionArn as string)?.status).toBe('RUNNING');
+    // The stop looks the execution up first (apart-b's has none: 404) and stops nothing.
     const touched = [...fake.mock.commandCalls(StopExecutionCommand), ...fake.mock.commandCalls(RedriveExecutionCommand)].map((c) => c.args[0].input.executionArn);
-    expect(touched).toStrictEqual([
-      `arn:aws:states:eu-west-1:123456789012:execution:mastermind-apart-b_deploy:${name}`,
-      `arn:aws:states:eu-west-1:123456789012:execution:mastermind-apart-b_deploy:${name}`,
-    ]);
+    expect(touched).toStrictEqual([`arn:aws:states:eu-west-1:123456789012:execution:mastermind-apart-b_deploy:${name}`]);
   });
 
   it.each([

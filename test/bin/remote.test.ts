@@ -130,7 +130,7 @@ describe('mastermind start, status, history and stop', () => {
         'execution run-1  (web/relaunch version 1)',
         'status    RUNNING',
         'started   2025-03-04T05:06:07.000Z',
-        'henchmen  relaunch succeeded',
+        'henchmen  relaunch  succeeded',
         `console   https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${arn}`,
         '',
       ].join('\n'),

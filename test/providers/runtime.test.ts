@@ -113,7 +113,7 @@ describe('createProviderHandler', () => {
         phase: 'poll',
         henchman: 'connect',
         execution: 'exec-1',
-        attempt: 2,
+        play: 2,
         outcome: 'output',
         durationMs: expect.any(Number),
       },
@@ -160,7 +160,7 @@ describe('createProviderHandler', () => {
       phase: 'do',
       henchman: 'connect',
       execution: 'exec-1',
-      attempt: 2,
+      play: 2,
       host: 'lb-1',
     });
   });
@@ -180,7 +180,7 @@ describe('createProviderHandler', () => {
     // Assess
     const written = logs();
     expect(JSON.stringify(written)).not.toContain('PRIVATE-KEY-TEXT');
-    const keys = { provider: 'ssh', action: 'run', phase: 'do', henchman: 'connect', execution: 'exec-1', attempt: 2 };
+    const keys = { provider: 'ssh', action: 'run', phase: 'do', henchman: 'connect', execution: 'exec-1', play: 2 };
     const common = { timestamp: expect.any(String), service: 'mastermind-ssh', sampling_rate: 0, ...keys };
     expect(written.find((l) => l.message === 'using ***')).toStrictEqual({
       level: 'INFO',
@@ -235,6 +235,41 @@ describe('createProviderHandler', () => {
     expect(error).toStrictEqual({ name: 'Mastermind.Waiting', message: 'not done yet: the action asked to be called again in 5 s' });
     expect(logs()).toMatchObject([{ level: 'INFO', message: 'move done', phase: 'poll', outcome: 'waiting' }]);
     expect(logs()).toHaveLength(1);
+  });
+
+  it('says what a poll waits for, in the action\'s words: in the Mastermind.Waiting it throws and in its log line', async () => {
+    // Prepare
+    const { handler, logs } = handlerWith(async () => ({ poll: { after: 5, state: { tries: 1 }, waitingFor: 'lb-1 to drain its connections' } }));
+
+    // Act
+    const first = await handler(event());
+    const round = await outcome(handler(event({ phase: 'poll', poll: { tries: 1 } })));
+
+    // Assess
+    expect(first).toStrictEqual({ poll: { after: 5, state: { tries: 1 }, waitingFor: 'lb-1 to drain its connections' } });
+    expect(round).toStrictEqual({ name: 'Mastermind.Waiting', message: 'waiting for lb-1 to drain its connections' });
+    expect(logs().map((l) => [l.message, l.phase, l.outcome, l.waitingFor])).toStrictEqual([
+      ['move done', 'do', 'poll', 'lb-1 to drain its connections'],
+      ['move done', 'poll', 'waiting', 'lb-1 to drain its connections'],
+    ]);
+  });
+
+  it('logs the henchman\'s play (how often it was played: retreats) and its item, never a retry number it cannot know', async () => {
+    // Prepare: the same event twice, as a Task state's Retry sends it.
+    const { handler, logs } = handlerWith(async () => {
+      throw new TransientError('connection refused');
+    });
+    const inEach = event({ context: { ...context, item: 4 } });
+
+    // Act
+    await outcome(handler(inEach));
+    await outcome(handler(inEach));
+
+    // Assess
+    expect(logs().map(({ henchman, execution, play, item, phase, attempt }) => ({ henchman, execution, play, item, phase, attempt }))).toStrictEqual([
+      { henchman: 'connect', execution: 'exec-1', play: 2, item: 4, phase: 'do', attempt: undefined },
+      { henchman: 'connect', execution: 'exec-1', play: 2, item: 4, phase: 'do', attempt: undefined },
+    ]);
   });
 
   it('throws a passing failure of a poll as Mastermind.Waiting (one more round), and a do\'s as it is', async () => {

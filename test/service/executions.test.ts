@@ -116,6 +116,7 @@ describe('reaching an execution through its task only', () => {
   it('acts on the execution of the task named in the ref: the ARN is built from that task\'s state machine', async () => {
     // Prepare
     const fake = fakeStepFunctions();
+    fake.mock.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', startDate: new Date('2025-03-04T05:00:00.000Z') });
     fake.mock.on(StopExecutionCommand).resolves({ stopDate: new Date('2025-03-04T06:00:00.000Z') });
 
     // Act
@@ -132,6 +133,24 @@ describe('reaching an execution through its task only', () => {
     expect(fake.mock).toHaveReceivedCommandWith(StopExecutionCommand, {
       executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:mastermind-db_failover:run-1',
     });
+  });
+
+  it('refuses to stop an execution that has already ended (409), naming its status and end, and stops nothing', async () => {
+    // Prepare: Step Functions itself would answer the stop with the end time, as if it had stopped it.
+    const fake = fakeStepFunctions();
+    fake.mock.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', startDate: new Date('2025-03-04T05:00:00.000Z'), stopDate: new Date('2025-03-04T05:01:00.000Z') });
+    fake.mock.on(StopExecutionCommand).resolves({ stopDate: new Date('2025-03-04T05:01:00.000Z') });
+
+    // Act
+    const refused = await stopExecution(serviceDeps({} as Store, fake.sfn), { project: 'db', task: 'failover', name: 'run-1' }).catch((e: unknown) => e);
+
+    // Assess
+    expect(refused).toMatchObject({
+      code: 'Conflict',
+      message: 'Execution db/failover/run-1 had already ended (SUCCEEDED at 2025-03-04T05:01:00.000Z): nothing was stopped.',
+      details: [{ place: 'execution', message: 'its status is SUCCEEDED' }],
+    });
+    expect(fake.mock.commandCalls(StopExecutionCommand)).toStrictEqual([]);
   });
 
   it.each([

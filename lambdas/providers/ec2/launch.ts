@@ -36,7 +36,7 @@ import { launchClientToken } from './client-token.ts';
 import type { Ec2ClientFor } from './clients.ts';
 import { callEc2, errorCode, hasErrorCode } from './errors.ts';
 import { describeAll, instanceFields, regionOf, toTags } from './instances.ts';
-import { judgeState, pollAgain } from './state-wait.ts';
+import { judgeState, pollAgain, stateWords } from './state-wait.ts';
 
 interface LaunchInput {
   readonly imageId: string;
@@ -99,7 +99,9 @@ function launchWait(instanceId: string, region: string | undefined): LaunchWait 
 function judgeLaunch(instance: Instance, region: string | undefined): ProviderResult {
   const judgement = judgeState(instance, 'running');
   if (judgement.kind === 'failed') throw new FailedError(`the launched instance ${judgement.reason}`);
-  if (judgement.kind === 'waiting') return pollAgain(launchWait(instance.InstanceId!, region));
+  if (judgement.kind === 'waiting') {
+    return pollAgain(launchWait(instance.InstanceId!, region), stateWords([instance.InstanceId!], 'running', new Map([[instance.InstanceId!, instance.State?.Name]])));
+  }
   return { output: { ...instanceFields(instance) } };
 }
 
@@ -151,11 +153,11 @@ export function launchAction(clientFor: Ec2ClientFor, instanceRoles: readonly st
         instances = await describeAll(client, { InstanceIds: [wait.instanceId] });
       } catch (error) {
         // Right after RunInstances, DescribeInstances may not know the new instance yet.
-        if (hasErrorCode(error, 'InvalidInstanceID.NotFound')) return pollAgain(wait);
+        if (hasErrorCode(error, 'InvalidInstanceID.NotFound')) return pollAgain(wait, stateWords([wait.instanceId], 'running', new Map()));
         throw error;
       }
       const instance = instances.find((i) => i.InstanceId === wait.instanceId);
-      return instance ? judgeLaunch(instance, wait.region) : pollAgain(wait);
+      return instance ? judgeLaunch(instance, wait.region) : pollAgain(wait, stateWords([wait.instanceId], 'running', new Map()));
     }
     const region = regionOf(input);
     const launch = input as unknown as LaunchInput;

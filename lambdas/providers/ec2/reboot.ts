@@ -45,6 +45,6 @@ export function rebootAction(clientFor: Ec2ClientFor): Action {
     const client = clientFor(region);
     await checkOwnedAndThere(client, ids, call.context.project);
     await callEc2('RebootInstances', () => client.send(new RebootInstancesCommand({ InstanceIds: [...ids] })));
-    return { poll: { after: REBOOT_SETTLE_SECONDS, state: stateWait(ids, region, 'status-ok') } };
+    return { poll: { after: REBOOT_SETTLE_SECONDS, state: stateWait(ids, region, 'status-ok'), waitingFor: `the status checks of ${ids.join(', ')} to be ok after the reboot` } };
   };
 }

@@ -8,7 +8,7 @@ import type { Action } from '../runtime.ts';
 import type { Ec2ClientFor } from './clients.ts';
 import { regionOf, targetIds, type InstanceStateName } from './instances.ts';
 import { checkOwnedAndThere, checkOwnership } from './ownership.ts';
-import { checkStates, instancesOutput, pollAgain, readStateWait, stateWait } from './state-wait.ts';
+import { checkStates, instancesOutput, pollAgain, readStateWait, stateWait, stateWords } from './state-wait.ts';
 
 export interface StateChange {
   /** The state the instances end in. */
@@ -50,7 +50,10 @@ export function stateChangeAction(clientFor: Ec2ClientFor, { target, change, gon
     if (states && states.length === ids.length && states.every((state) => state === target)) {
       return instancesOutput(ids, target);
     }
-    return pollAgain(stateWait(ids, region, target));
+    const known = states && states.length === ids.length ? states : undefined;
+    const seen = known ? new Map(ids.map((id, i) => [id, known[i]])) : undefined;
+    const waiting = known ? ids.filter((_, i) => known[i] !== target) : ids;
+    return pollAgain(stateWait(ids, region, target), stateWords(waiting, target, seen));
   };
 }
 

@@ -58,8 +58,15 @@ export function instancesOutput(ids: readonly string[], state: string): Provider
   return { output: { instanceId: ids[0], instanceIds: [...ids], state } };
 }
 
-export function pollAgain(state: unknown): ProviderResult {
-  return { poll: { after: POLL_SECONDS, state } };
+/** Ask again in POLL_SECONDS, saying what the action waits for (`waitingFor`, see ../contract.ts). */
+export function pollAgain(state: unknown, waitingFor: string): ProviderResult {
+  return { poll: { after: POLL_SECONDS, state, waitingFor } };
+}
+
+/** "i-1, i-2 to be running (now: i-1 pending, i-2 not listed yet)": what a wait for instance states waits for. */
+export function stateWords(ids: readonly string[], target: string, seen?: ReadonlyMap<string, string | undefined>): string {
+  const now = seen ? ` (now: ${ids.map((id) => `${id} ${seen.get(id) ?? 'not listed yet'}`).join(', ')})` : '';
+  return `${ids.join(', ')} to be ${target}${now}`;
 }
 
 /** A StateWait, with no `region` key when the region is the Lambda's own. */
@@ -112,17 +119,18 @@ export async function checkStates(client: EC2Client, wait: StateWait & { state: 
   const goneIsReached = wait.state === 'terminated' || wait.state === 'shutting-down';
   const found = await describeByIds(client, wait.instanceIds, goneIsReached);
   const failures: string[] = [];
-  let waiting = false;
+  const waiting: string[] = [];
   for (const id of wait.instanceIds) {
     const instance = found.get(id);
     if (!instance) {
-      if (!goneIsReached) waiting = true;
+      if (!goneIsReached) waiting.push(id);
       continue;
     }
     const judgement = judgeState(instance, wait.state);
     if (judgement.kind === 'failed') failures.push(judgement.reason);
-    else if (judgement.kind === 'waiting') waiting = true;
+    else if (judgement.kind === 'waiting') waiting.push(id);
   }
   if (failures.length > 0) throw new FailedError(failures.join('; '));
-  return waiting ? pollAgain(wait) : instancesOutput(wait.instanceIds, wait.state);
+  const seen = new Map(waiting.map((id) => [id, found.get(id)?.State?.Name]));
+  return waiting.length > 0 ? pollAgain(wait, stateWords(waiting, wait.state, seen)) : instancesOutput(wait.instanceIds, wait.state);
 }

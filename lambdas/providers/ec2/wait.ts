@@ -44,7 +44,7 @@ async function describeStatuses(client: EC2Client, ids: readonly string[]): Prom
 export async function checkStatusOk(client: EC2Client, wait: StateWait): Promise<ProviderResult> {
   const byId = new Map((await describeStatuses(client, wait.instanceIds)).map((s) => [s.InstanceId, s]));
   const failures: string[] = [];
-  let waiting = false;
+  const waiting: string[] = [];
   for (const id of wait.instanceIds) {
     const status = byId.get(id);
     const state = status?.InstanceState?.Name ?? '';
@@ -53,10 +53,10 @@ export async function checkStatusOk(client: EC2Client, wait: StateWait): Promise
     if (state === 'shutting-down' || state === 'terminated') failures.push(`${id} is ${state} while waiting for status-ok`);
     else if (system === 'impaired' || instance === 'impaired') {
       failures.push(`${id} failed its status checks: system ${system ?? 'unknown'}, instance ${instance ?? 'unknown'}`);
-    } else if (system !== 'ok' || instance !== 'ok') waiting = true;
+    } else if (system !== 'ok' || instance !== 'ok') waiting.push(`${id} (system ${system ?? 'not reported yet'}, instance ${instance ?? 'not reported yet'})`);
   }
   if (failures.length > 0) throw new FailedError(failures.join('; '));
-  return waiting ? pollAgain(wait) : instancesOutput(wait.instanceIds, 'running');
+  return waiting.length > 0 ? pollAgain(wait, `the status checks of ${waiting.join(', ')} to be ok`) : instancesOutput(wait.instanceIds, 'running');
 }
 
 function check(client: EC2Client, wait: StateWait): Promise<ProviderResult> {

@@ -175,7 +175,12 @@ export async function startDetached(
     ...(o.data ? { data: o.data } : {}),
     ...(o.files ? { files: o.files } : {}),
   };
-  return { poll: { after: DETACHED_POLLS.firstWait ?? DETACHED_POLLS.every, state: job } };
+  return { poll: { after: DETACHED_POLLS.firstWait ?? DETACHED_POLLS.every, state: job, waitingFor: detachedWords(job) } };
+}
+
+/** What a detached move waits for, in words (the poll answer's waitingFor: the same in every answer of the move). */
+export function detachedWords(job: DetachedJob): string {
+  return `the detached command to end (its limit: ${job.seconds} s)`;
 }
 
 /** The job handed back to a poll, checked enough to be used. */
@@ -242,6 +247,6 @@ export async function pollDetached(
 ): Promise<ProviderResult> {
   const job = jobOf(state);
   const seen = await lookDetached(target, job);
-  if (seen === 'running') return { poll: { after: DETACHED_POLLS.every, state: job } };
+  if (seen === 'running') return { poll: { after: DETACHED_POLLS.every, state: job, waitingFor: detachedWords(job) } };
   return judge(seen, job);
 }

@@ -45,6 +45,12 @@ export const waitReachable: Action = async (input, { phase, poll, logger }) => {
     if (!(error instanceof TransientError)) throw error;
     const waitedSeconds = Math.round((now - since) / 1000);
     logger.info('host not reachable yet', { host: target.host, port: target.port, waitedSeconds, reason: error.message });
-    return { poll: { after: POLL_AFTER_SECONDS, state: { since: new Date(since).toISOString() } } };
+    return {
+      poll: {
+        after: POLL_AFTER_SECONDS,
+        state: { since: new Date(since).toISOString() },
+        waitingFor: `${target.host}:${target.port} to take SSH connections (last try: ${error.message})`,
+      },
+    };
   }
 };

@@ -156,8 +156,8 @@ describe('ec2 launch', () => {
     const third = await launch(input, actionCall('poll', { instanceId: ID, region: 'eu-west-1' }));
 
     // Assess
-    expect(first).toStrictEqual({ poll: { after: 10, state: { instanceId: ID, region: 'eu-west-1' } } });
-    expect(second).toStrictEqual({ poll: { after: 10, state: { instanceId: ID, region: 'eu-west-1' } } });
+    expect(first).toStrictEqual({ poll: { after: 10, state: { instanceId: ID, region: 'eu-west-1' }, waitingFor: `${ID} to be running (now: ${ID} pending)` } });
+    expect(second).toStrictEqual({ poll: { after: 10, state: { instanceId: ID, region: 'eu-west-1' }, waitingFor: `${ID} to be running (now: ${ID} pending)` } });
     expect(third).toStrictEqual({ output: runningOutput });
     expect(ec2).toHaveReceivedCommandWith(DescribeInstancesCommand, { InstanceIds: [ID] });
   });
@@ -197,7 +197,7 @@ describe('ec2 launch', () => {
     const result = await launchAction(clientFor)(input, actionCall('poll', { instanceId: ID }));
 
     // Assess
-    expect(result).toStrictEqual({ poll: { after: 10, state: { instanceId: ID } } });
+    expect(result).toStrictEqual({ poll: { after: 10, state: { instanceId: ID }, waitingFor: `${ID} to be running (now: ${ID} not listed yet)` } });
   });
 
   it.each(['terminated', 'shutting-down'] as const)('fails with the state reason when the instance is %s while waiting', async (state) => {

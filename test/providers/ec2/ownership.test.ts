@@ -115,7 +115,7 @@ describe('ec2 actions keep to the move\'s project', () => {
     const result = await actions.stop!({ instanceId: OWN }, actionCall('do'));
 
     // Assess
-    expect(result).toStrictEqual({ poll: { after: 10, state: { instanceIds: [OWN], state: 'stopped' } } });
+    expect(result).toStrictEqual({ poll: { after: 10, state: { instanceIds: [OWN], state: 'stopped' }, waitingFor: `${OWN} to be stopped (now: ${OWN} stopping)` } });
     expect(ec2.commandCalls(StopInstancesCommand).map((c) => c.args[0].input)).toStrictEqual([{ InstanceIds: [OWN] }]);
   });
 

@@ -46,9 +46,10 @@ describe('ec2 terminate', () => {
 
     // Assess
     expect(ec2).toHaveReceivedCommandWith(TerminateInstancesCommand, { InstanceIds: [A] });
+    const words = `${A} to be terminated (now: ${A} shutting-down)`;
     expect([first, second, third]).toStrictEqual([
-      { poll: { after: 10, state: wait } },
-      { poll: { after: 10, state: wait } },
+      { poll: { after: 10, state: wait, waitingFor: words } },
+      { poll: { after: 10, state: wait, waitingFor: words } },
       { output: { instanceId: A, instanceIds: [A], state: 'terminated' } },
     ]);
   });
@@ -81,7 +82,7 @@ describe('ec2 terminate', () => {
 
     // Assess
     expect(ec2).toHaveReceivedCommandWith(TerminateInstancesCommand, { InstanceIds: [B] });
-    expect(result).toStrictEqual({ poll: { after: 10, state: { instanceIds: [A, B], state: 'terminated' } } });
+    expect(result).toStrictEqual({ poll: { after: 10, state: { instanceIds: [A, B], state: 'terminated' }, waitingFor: `${B} to be terminated (now: ${B} shutting-down)` } });
   });
 
   it('counts an instance DescribeInstances no longer knows as terminated while polling', async () => {
@@ -142,8 +143,8 @@ describe('ec2 stop', () => {
     expect(ec2).toHaveReceivedCommandWith(StopInstancesCommand, { InstanceIds: [A, B] });
     expect(ec2).toHaveReceivedCommandWith(DescribeInstancesCommand, { InstanceIds: [A, B] });
     expect([first, second, third]).toStrictEqual([
-      { poll: { after: 10, state: wait } },
-      { poll: { after: 10, state: wait } },
+      { poll: { after: 10, state: wait, waitingFor: `${A}, ${B} to be stopped (now: ${A} stopping, ${B} stopping)` } },
+      { poll: { after: 10, state: wait, waitingFor: `${B} to be stopped (now: ${B} stopping)` } },
       { output: { instanceId: A, instanceIds: [A, B], state: 'stopped' } },
     ]);
   });
@@ -204,7 +205,7 @@ describe('ec2 start', () => {
     const second = await start({ instanceId: A, region: 'us-east-1' }, actionCall('poll', wait));
 
     // Assess
-    expect(first).toStrictEqual({ poll: { after: 10, state: { instanceIds: [A], region: 'us-east-1', state: 'running' } } });
+    expect(first).toStrictEqual({ poll: { after: 10, state: { instanceIds: [A], region: 'us-east-1', state: 'running' }, waitingFor: `${A} to be running (now: ${A} pending)` } });
     expect(second).toStrictEqual({ output: { instanceId: A, instanceIds: [A], state: 'running' } });
     expect(regions).toStrictEqual(['us-east-1', 'us-east-1']);
   });
@@ -242,7 +243,7 @@ describe('ec2 start', () => {
     const result = await startAction(clientFor)({ instanceId: A }, actionCall('poll', { instanceIds: [A], state: 'running' }));
 
     // Assess
-    expect(result).toStrictEqual({ poll: { after: 10, state: { instanceIds: [A], state: 'running' } } });
+    expect(result).toStrictEqual({ poll: { after: 10, state: { instanceIds: [A], state: 'running' }, waitingFor: `${A} to be running (now: ${A} stopped)` } });
   });
 });
 
@@ -284,8 +285,8 @@ describe('ec2 reboot', () => {
     expect(ec2).toHaveReceivedCommandWith(DescribeInstanceStatusCommand, { InstanceIds: [A, B], IncludeAllInstances: true });
     expect(ec2).not.toHaveReceivedCommand(DescribeInstancesCommand);
     expect([first, second, third]).toStrictEqual([
-      { poll: { after: 60, state: wait } },
-      { poll: { after: 10, state: wait } },
+      { poll: { after: 60, state: wait, waitingFor: `the status checks of ${A}, ${B} to be ok after the reboot` } },
+      { poll: { after: 10, state: wait, waitingFor: `the status checks of ${A} (system ok, instance initializing) to be ok` } },
       { output: { instanceId: A, instanceIds: [A, B], state: 'running' } },
     ]);
   });
@@ -301,7 +302,7 @@ describe('ec2 reboot', () => {
     const result = await rebootAction(clientFor)({ instanceId: A }, actionCall('do'));
 
     // Assess
-    expect(result).toStrictEqual({ poll: { after: 60, state: { instanceIds: [A], state: 'status-ok' } } });
+    expect(result).toStrictEqual({ poll: { after: 60, state: { instanceIds: [A], state: 'status-ok' }, waitingFor: `the status checks of ${A} to be ok after the reboot` } });
     expect(ec2).not.toHaveReceivedCommand(DescribeInstanceStatusCommand);
     expect(ec2).not.toHaveReceivedCommand(DescribeInstancesCommand);
   });

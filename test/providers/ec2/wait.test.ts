@@ -47,7 +47,7 @@ describe('ec2 wait', () => {
 
     // Assess
     expect([first, second]).toStrictEqual([
-      { poll: { after: 10, state } },
+      { poll: { after: 10, state, waitingFor: `${A} to be running (now: ${A} pending)` } },
       { output: { instanceId: A, instanceIds: [A, B], state: 'running' } },
     ]);
   });
@@ -115,7 +115,7 @@ describe('ec2 wait', () => {
       NextToken: 'page-2',
     });
     expect([first, second]).toStrictEqual([
-      { poll: { after: 10, state } },
+      { poll: { after: 10, state, waitingFor: `the status checks of ${B} (system ok, instance initializing) to be ok` } },
       { output: { instanceId: A, instanceIds: [A, B], state: 'running' } },
     ]);
   });

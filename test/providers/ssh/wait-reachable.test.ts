@@ -35,7 +35,9 @@ describe('ssh wait-reachable', () => {
 
     // Assess
     const since = Date.parse((result as { poll: { state: { since: string } } }).poll.state.since);
-    expect(result).toStrictEqual({ poll: { after: 5, state: { since: new Date(since).toISOString() } } });
+    expect(result).toStrictEqual({
+      poll: { after: 5, state: { since: new Date(since).toISOString() }, waitingFor: `127.0.0.1:${port} to take SSH connections (last try: could not connect to ${sshd.user}@127.0.0.1:${port}: ECONNREFUSED)` },
+    });
     expect(since >= before && since <= Date.now()).toBe(true);
   });
 
@@ -47,7 +49,10 @@ describe('ssh wait-reachable', () => {
     const result = await callSsh('wait-reachable', { ...connection(sshd), port }, { phase: 'poll', poll: { since: '2026-11-25T10:00:00.000Z' } });
 
     // Assess
-    expect(described(result)).toStrictEqual({ name: 'Mastermind.Waiting', message: 'not done yet: the action asked to be called again in 5 s' });
+    expect(described(result)).toStrictEqual({
+      name: 'Mastermind.Waiting',
+      message: `waiting for 127.0.0.1:${port} to take SSH connections (last try: could not connect to ${sshd.user}@127.0.0.1:${port}: ECONNREFUSED)`,
+    });
   });
 
   it('logs how long it has waited since the first try, and hands back the same state', async () => {
@@ -61,7 +66,7 @@ describe('ssh wait-reachable', () => {
     const result = await waitReachable({ ...connection(sshd), port }, { phase: 'poll', poll: { since }, context, logger });
 
     // Assess
-    expect(result).toStrictEqual({ poll: { after: 5, state: { since } } });
+    expect(result).toStrictEqual({ poll: { after: 5, state: { since }, waitingFor: `127.0.0.1:${port} to take SSH connections (last try: could not connect to ${sshd.user}@127.0.0.1:${port}: ECONNREFUSED)` } });
     expect(logged).toMatchObject([['host not reachable yet', { host: '127.0.0.1', port, waitedSeconds: 30 }]]);
   });
 
