@@ -51,4 +51,39 @@ describe('durations rule', () => {
       { code: 'bad-duration', place: 'plot[0].retry.maxDelay', message: `the retry maxDelay of henchman 'provision' '\${execution.name}s' ${literal}` },
     ]);
   });
+
+  it('refuses durations beyond the numbers Step Functions takes, naming the field, the seconds and the limit', () => {
+    // Prepare: 1200d interval (103,680,000 s), 500d maxDelay (43,200,000 s), a 1158d henchman timeout, a 400d task.
+    const task = { ...taskOf(launch({ timeout: '1158d', retry: { attempts: 2, interval: '1200d', maxDelay: '500d' } })), timeout: '400d' };
+    // Act
+    const errors = check(durations, task);
+    // Assess
+    expect(errors).toStrictEqual([
+      {
+        code: 'out-of-aws-range',
+        place: 'timeout',
+        message: "the task timeout '400d' is 34560000 s; a Step Functions execution runs at most one year (31536000 s) and the task's timeout is given a 30 s grace: make it shorter",
+      },
+      {
+        code: 'out-of-aws-range',
+        place: 'plot[0].timeout',
+        message: "the timeout of henchman 'provision' '1158d' is 100051200 s; a Task state's TimeoutSeconds (the timeout and a 30 s grace) is at most 99999999 s: make it shorter",
+      },
+      {
+        code: 'out-of-aws-range',
+        place: 'plot[0].retry.interval',
+        message: "the retry interval of henchman 'provision' '1200d' is 103680000 s; a Retry's IntervalSeconds is at most 99999999 s: make it shorter",
+      },
+      {
+        code: 'out-of-aws-range',
+        place: 'plot[0].retry.maxDelay',
+        message: "the retry maxDelay of henchman 'provision' '500d' is 43200000 s; a Retry's MaxDelaySeconds is at most 31622400 s (366 days): make it shorter",
+      },
+    ]);
+  });
+
+  it('takes the longest durations within those limits', () => {
+    const task = { ...taskOf(launch({ timeout: '99999969s', retry: { attempts: 2, interval: '99999999s', maxDelay: '366d' } })), timeout: '31535970s' };
+    expect(check(durations, task)).toStrictEqual([]);
+  });
 });
