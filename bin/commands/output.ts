@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { stringify as toYaml } from 'yaml';
 import { executionIdOf, executionPath, shortExecutionId } from './execution-id.ts';
-import { errorText, playedMoves, pollRounds, waitingFor } from './execution-view.ts';
+import { errorText, playedMoves, pollRounds, waitedFor, waitingFor } from './execution-view.ts';
 import type { PlayedMove } from './execution-view.ts';
 import { UsageError, type Command } from './io.ts';
 import { apiOf, ask, URL_OPTION } from './remote.ts';
@@ -37,12 +37,13 @@ function outputText(output: unknown): string {
 function moveText(p: PlayedMove): string {
   const m = p.move;
   const rounds = pollRounds(m);
-  const tries = rounds !== undefined ? `, ${rounds} poll round${rounds === 1 ? '' : 's'}` : m.attempts > 1 ? `, ${m.attempts} attempts` : '';
-  const head = `== ${p.henchman}${p.item ? ` ${p.item}` : ''}: ${m.phase} ${m.action ?? ''} ${m.status}${tries} (${m.start}${m.end ? ` → ${m.end}` : ''})`;
-  let body: string;
-  if (m.error) body = `error: ${errorText(m.error)}\n`;
-  else if (m.status === 'waiting') body = `${waitingFor(m)}\n`;
-  else body = outputText(m.output);
+  const tries = `${m.attempts > 1 ? `, ${m.attempts} attempts` : ''}${rounds !== undefined ? `, ${rounds} poll round${rounds === 1 ? '' : 's'}` : ''}`;
+  const head = `== ${p.henchman}${p.item ? ` ${p.item}` : ''}: ${p.phase} ${p.action ?? ''} ${m.status}${tries} (${m.start}${m.end ? ` → ${m.end}` : ''})`;
+  const waited = waitedFor(m);
+  let body = waited !== undefined ? `waited for: ${waited}\n` : '';
+  if (m.error) body += `error: ${errorText(m.error)}\n`;
+  else if (m.status === 'waiting') body += `${waitingFor(m)}\n`;
+  else body += outputText(m.output);
   return `${head}\n${body}`;
 }
 

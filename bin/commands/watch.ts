@@ -1,15 +1,13 @@
 /**
  * `mastermind watch`: follows an execution as it runs, asking the API for its view every --interval seconds, and
- * prints one line as each move begins and one as it ends (henchman, phase, action, result or error, attempts or
- * poll rounds, henchmen done so far), then a final line. Its exit code is the execution's final status
- * (execution-view.ts EXIT_CODES); `start --wait` ends the same way.
+ * prints one line as each move (each item of an `each`) begins and one as it ends (henchman, phase, action, item,
+ * result or error, attempts or poll rounds and what it waited for, henchmen done so far), then a final line. Its
+ * exit code is the execution's final status (execution-view.ts EXIT_CODES); `start --wait` ends the same way.
  *
  *   watching web/deploy/run-1 (started 17:20:01)
  *   17:20:01  provision  do    launch  started
- *   17:20:04  provision  do    launch  ask again in 10s  (0 of 3 henchmen played)
- *   17:20:04  provision  poll  launch  started
- *   17:20:35  provision  poll  launch  succeeded after 3 poll rounds  {"instanceId":"i-0abc",...}  (1 of 3 henchmen played)
- *   17:20:35  configure  do    run  item 1  started
+ *   17:20:35  provision  do    launch  succeeded after 3 poll rounds waiting for i-0abc to be running  {"instanceId":"i-0abc",...}  (1 of 3 henchmen played)
+ *   17:20:35  configure  do    run  [0] web-1  started
  *   ...
  *   FAILED in 1m02s: 2 of 3 henchmen played; Mastermind.Failed: exit code 1 is not allowed (allowed: 0) on ...
  *
@@ -21,7 +19,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Api } from './client.ts';
 import { callApi } from './client.ts';
 import { executionPath, shortExecutionId, type ExecutionId } from './execution-id.ts';
-import { errorText, executionEnded, EXIT_CODES, henchmenDone, moveEnded, playedMoves, pollRounds, UNREAD_EXIT_CODE, waitingFor } from './execution-view.ts';
+import { errorText, executionEnded, EXIT_CODES, henchmenDone, moveEnded, notCalled, playedMoves, pollRounds, UNREAD_EXIT_CODE, waitedFor } from './execution-view.ts';
 import type { PlayedMove } from './execution-view.ts';
 import { brief, UsageError, type Command, type Io } from './io.ts';
 import { apiOf, ask, oneExecution, taskPath, URL_OPTION } from './remote.ts';
@@ -65,13 +63,14 @@ async function plotOf(api: Api, view: ExecutionView): Promise<string[] | undefin
   }
 }
 
-/** What a move ended with: its status, attempts or poll rounds, its result or error. */
+/** What a move ended with: its status, attempts and poll rounds (and what it waited for), its result or error. */
 function outcome(p: PlayedMove): string {
   const m = p.move;
   const rounds = pollRounds(m);
-  const tries = rounds !== undefined ? ` after ${rounds} poll round${rounds === 1 ? '' : 's'}` : m.attempts > 1 ? ` after ${m.attempts} attempts` : '';
+  const counts = [m.attempts > 1 ? `${m.attempts} attempts` : '', rounds !== undefined ? `${rounds} poll round${rounds === 1 ? '' : 's'}` : ''].filter(Boolean);
+  const waited = waitedFor(m);
+  const tries = `${counts.length > 0 ? ` after ${counts.join(' and ')}` : ''}${waited !== undefined ? ` waiting for ${waited}` : ''}`;
   if (m.error) return `${m.status}${tries}  ${errorText(m.error)}`;
-  if (m.status === 'waiting') return `${waitingFor(m)}${tries}`;
   return `${m.status}${tries}${m.output !== undefined ? `  ${brief(m.output)}` : ''}`;
 }
 
@@ -112,9 +111,9 @@ export async function watchExecution(api: Api, id: ExecutionId, io: Io, command:
     for (const p of all) {
       const m = p.move;
       // A state entered and its provider not yet called: its action shows once it is.
-      if (m.action === undefined && m.status === 'running') continue;
+      if (notCalled(p)) continue;
       const state = seen.get(p.key) ?? { started: false, ended: false, attempts: m.attempts };
-      const who = `${p.henchman.padEnd(width)}  ${m.phase.padEnd(4)}  ${m.action ?? ''}${p.item ? `  ${p.item}` : ''}`;
+      const who = `${p.henchman.padEnd(width)}  ${p.phase.padEnd(4)}  ${p.action ?? ''}${p.item ? `  ${p.item}` : ''}`;
       if (!state.started) {
         lines.push({ at: m.start, key: p.key, kind: 0, text: `${clock(m.start)}  ${who}  started` });
         state.started = true;

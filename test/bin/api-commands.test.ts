@@ -270,13 +270,13 @@ describe('watch, start --wait, output and executions', () => {
     const arn = arnOf('deploy', 'ok-1');
     const moves = [
       'hh:mm:ss  prepare    do    run  started',
-      'hh:mm:ss  prepare    do    run  succeeded  {"exitCode":0,"stdout":"ready\\n","stderr":"warming\\n","truncated":false}  (1 of 3 henchmen played)',
-      'hh:mm:ss  each-host  do    run  item 1  started',
-      'hh:mm:ss  each-host  do    run  item 1  succeeded  {"exitCode":0,"stdout":"a\\n","stderr":"","truncated":false}  (1 of 3 henchmen played)',
-      'hh:mm:ss  each-host  do    run  item 2  started',
-      'hh:mm:ss  each-host  do    run  item 2  succeeded  {"exitCode":0,"stdout":"b\\n","stderr":"","truncated":false}  (2 of 3 henchmen played)',
+      'hh:mm:ss  prepare    do    run  succeeded  {"exitCode":0,"stdout":"ready","stderr":"warming","truncated":false}  (1 of 3 henchmen played)',
+      'hh:mm:ss  each-host  do    run  [0] a on 127.0.0.1  started',
+      'hh:mm:ss  each-host  do    run  [0] a on 127.0.0.1  succeeded  {"exitCode":0,"stdout":"a","stderr":"","truncated":false}  (1 of 3 henchmen played)',
+      'hh:mm:ss  each-host  do    run  [1] b on 127.0.0.1  started',
+      'hh:mm:ss  each-host  do    run  [1] b on 127.0.0.1  succeeded  {"exitCode":0,"stdout":"b","stderr":"","truncated":false}  (2 of 3 henchmen played)',
       'hh:mm:ss  finish     do    run  started',
-      'hh:mm:ss  finish     do    run  succeeded  {"exitCode":0,"stdout":"done\\n","stderr":"","truncated":false}  (3 of 3 henchmen played)',
+      'hh:mm:ss  finish     do    run  succeeded  {"exitCode":0,"stdout":"done","stderr":"","truncated":false}  (3 of 3 henchmen played)',
       'SUCCEEDED in <duration>: 3 of 3 henchmen played',
       '',
     ];
@@ -304,7 +304,7 @@ describe('watch, start --wait, output and executions', () => {
     const lines = [
       'watching web/broken/bad-1 (started hh:mm:ss)',
       'hh:mm:ss  prepare  do    run  started',
-      'hh:mm:ss  prepare  do    run  succeeded  {"exitCode":0,"stdout":"ready\\n","stderr":"","truncated":false}  (1 of 3 henchmen played)',
+      'hh:mm:ss  prepare  do    run  succeeded  {"exitCode":0,"stdout":"ready","stderr":"","truncated":false}  (1 of 3 henchmen played)',
       'hh:mm:ss  break    do    run  started',
       `hh:mm:ss  break    do    run  failed  Mastermind.Failed: ${cause}  (2 of 3 henchmen played)`,
       `FAILED in <duration>: 2 of 3 henchmen played; Mastermind.Failed: ${cause}`,
@@ -314,31 +314,36 @@ describe('watch, start --wait, output and executions', () => {
     expect({ ...watched, out: at(watched.out) }).toStrictEqual({ code: 3, out: lines.join('\n'), err: '' });
   });
 
-  it('shows a move that waits: the answer "ask again", then its poll with its rounds', async () => {
+  it('shows a move that waits as one move: its poll rounds and what it waited for, in the provider\'s words', async () => {
     // Prepare: a command run detached on the host; its move polls it (first after 2 s, then every 5 s).
     const source = `task: waits\nproject: web\nplot:\n  - name: slow\n    provider: ssh\n    action: run\n    with: { host: 127.0.0.1, port: ${sshd.port}, command: "sleep 4; echo late", detach: true }\n`;
     expect((await cli('push', await file('waits.yaml', source))).code).toBe(0);
 
     // Act
     const waited = await cli('start', 'web/waits', '--key', 'poll-1', '--wait', '--interval', '0.1');
+    const output = await cli('output', 'web/waits/poll-1', 'slow');
 
     // Assess
+    const words = 'the detached command to end (its limit: 300 s)';
     expect([waited.code, at(waited.out).split('\n').slice(3), waited.err]).toStrictEqual([
       0,
       [
         'watching web/waits/poll-1 (started hh:mm:ss)',
         'hh:mm:ss  slow  do    run  started',
-        'hh:mm:ss  slow  do    run  ask again in 2s  (0 of 1 henchman played)',
-        'hh:mm:ss  slow  poll  run  started',
-        'hh:mm:ss  slow  poll  run  succeeded after 2 poll rounds  {"exitCode":0,"stdout":"late\\n","stderr":"","truncated":false}  (1 of 1 henchman played)',
+        `hh:mm:ss  slow  do    run  succeeded after 2 poll rounds waiting for ${words}  {"exitCode":0,"stdout":"late","stderr":"","truncated":false}  (1 of 1 henchman played)`,
         'SUCCEEDED in <duration>: 1 of 1 henchman played',
         '',
       ],
       '',
     ]);
+    expect({ ...output, out: at(output.out) }).toStrictEqual({
+      code: 0,
+      out: `== slow: do run succeeded, 2 poll rounds (YYYY-MM-DDThh:mm:ss.sssZ → YYYY-MM-DDThh:mm:ss.sssZ)\nwaited for: ${words}\nexitCode: 0\ntruncated: false\nstdout:\nlate\nstderr:\n(empty)\n`,
+      err: '',
+    });
   }, 30_000);
 
-  it('tells the items of an each apart when they wait, each poll under its own item', async () => {
+  it('tells the items of an each apart when they wait, each with its own poll rounds', async () => {
     // Prepare
     const source =
       `task: waves\nproject: web\nparams: { hosts: { type: list, default: [a, b] } }\nplot:\n  - name: wave\n    provider: ssh\n    action: run\n    each: \${params.hosts}\n    concurrency: 1\n` +
@@ -349,18 +354,15 @@ describe('watch, start --wait, output and executions', () => {
     const waited = await cli('start', 'web/waves', '--key', 'waves-1', '--wait', '--interval', '0.1');
 
     // Assess
-    const done = (item: string) => `{"exitCode":0,"stdout":"${item}\\n","stderr":"","truncated":false}`;
+    const done = (item: string) => `{"exitCode":0,"stdout":"${item}","stderr":"","truncated":false}`;
+    const polled = 'after 2 poll rounds waiting for the detached command to end (its limit: 300 s)';
     expect([waited.code, at(waited.out).split('\n').slice(4), waited.err]).toStrictEqual([
       0,
       [
-        'hh:mm:ss  wave  do    run  item 1  started',
-        'hh:mm:ss  wave  do    run  item 1  ask again in 2s  (0 of 1 henchman played)',
-        'hh:mm:ss  wave  poll  run  item 1  started',
-        `hh:mm:ss  wave  poll  run  item 1  succeeded after 2 poll rounds  ${done('a')}  (0 of 1 henchman played)`,
-        'hh:mm:ss  wave  do    run  item 2  started',
-        'hh:mm:ss  wave  do    run  item 2  ask again in 2s  (0 of 1 henchman played)',
-        'hh:mm:ss  wave  poll  run  item 2  started',
-        `hh:mm:ss  wave  poll  run  item 2  succeeded after 2 poll rounds  ${done('b')}  (1 of 1 henchman played)`,
+        'hh:mm:ss  wave  do    run  [0] a on 127.0.0.1  started',
+        `hh:mm:ss  wave  do    run  [0] a on 127.0.0.1  succeeded ${polled}  ${done('a')}  (0 of 1 henchman played)`,
+        'hh:mm:ss  wave  do    run  [1] b on 127.0.0.1  started',
+        `hh:mm:ss  wave  do    run  [1] b on 127.0.0.1  succeeded ${polled}  ${done('b')}  (1 of 1 henchman played)`,
         'SUCCEEDED in <duration>: 1 of 1 henchman played',
         '',
       ],
@@ -405,8 +407,8 @@ describe('watch, start --wait, output and executions', () => {
     expect({ ...items, out: at(items.out) }).toStrictEqual({
       code: 0,
       out:
-        '== each-host item 1: do run succeeded (YYYY-MM-DDThh:mm:ss.sssZ → YYYY-MM-DDThh:mm:ss.sssZ)\nexitCode: 0\ntruncated: false\nstdout:\na\nstderr:\n(empty)\n\n' +
-        '== each-host item 2: do run succeeded (YYYY-MM-DDThh:mm:ss.sssZ → YYYY-MM-DDThh:mm:ss.sssZ)\nexitCode: 0\ntruncated: false\nstdout:\nb\nstderr:\n(empty)\n',
+        '== each-host [0] a on 127.0.0.1: do run succeeded (YYYY-MM-DDThh:mm:ss.sssZ → YYYY-MM-DDThh:mm:ss.sssZ)\nexitCode: 0\ntruncated: false\nstdout:\na\nstderr:\n(empty)\n\n' +
+        '== each-host [1] b on 127.0.0.1: do run succeeded (YYYY-MM-DDThh:mm:ss.sssZ → YYYY-MM-DDThh:mm:ss.sssZ)\nexitCode: 0\ntruncated: false\nstdout:\nb\nstderr:\n(empty)\n',
       err: '',
     });
     expect({ ...failed, out: at(failed.out) }).toStrictEqual({
