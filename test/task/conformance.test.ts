@@ -70,7 +70,7 @@ plot:
     ]);
   });
 
-  it('refuses a retry beyond the ranges Step Functions takes, naming the state and the figure', () => {
+  it('refuses a retry beyond the ranges Step Functions takes at its field, naming the figure and the limit', () => {
     const source = `task: t
 plot:
   - name: a
@@ -81,13 +81,14 @@ plot:
 `;
 
     expect(compileSource(source).errors).toStrictEqual([
-      { code: 'out-of-aws-range', place: 'plot[0].name', line: 3, column: 5, message: 'the state "a" would have IntervalSeconds 103680000; Step Functions takes at most 99999999: make the henchman\'s timeout or retry shorter' },
-      { code: 'out-of-aws-range', place: 'plot[0].name', line: 3, column: 5, message: 'the state "a" would have MaxDelaySeconds 43200000; Step Functions takes at most 31622400: make the henchman\'s timeout or retry shorter' },
+      { code: 'out-of-aws-range', place: 'plot[0].retry.interval', line: 7, column: 27, message: "the retry interval of henchman 'a' '1200d' is 103680000 s; a Retry's IntervalSeconds is at most 99999999 s: make it shorter" },
+      { code: 'out-of-aws-range', place: 'plot[0].retry.maxDelay', line: 7, column: 44, message: "the retry maxDelay of henchman 'a' '500d' is 43200000 s; a Retry's MaxDelaySeconds is at most 31622400 s (366 days): make it shorter" },
     ]);
   });
 
-  it('refuses a task that could run longer than a Standard execution (one year)', () => {
-    const source = 'task: t\ntimeout: 400d\nplot:\n  - { name: a, provider: ec2, action: tag, with: { instanceId: i-0123456789abcdef0, tags: { a: b } } }\n';
+  it('refuses a task that could run longer than a Standard execution (one year): its timeout, the grace and the rollback', () => {
+    // The timeout alone is within the year (the durations rule takes it); with the rollback's bound it is not.
+    const source = 'task: t\ntimeout: 31535970s\nrollback: true\nplot:\n  - { name: a, provider: ec2, action: launch, with: { imageId: ami-1 }, undo: terminate }\n';
 
     expect(compileSource(source).errors).toStrictEqual([
       {
@@ -95,7 +96,7 @@ plot:
         place: 'timeout',
         line: 2,
         column: 1,
-        message: 'the execution could run 34560030 s (the timeout, its grace and the rollback); a Step Functions execution runs at most one year (31536000 s): make the timeout shorter',
+        message: 'the execution could run 31537500 s (the timeout, its grace and the rollback); a Step Functions execution runs at most one year (31536000 s): make the timeout shorter',
       },
     ]);
   });
