@@ -81,7 +81,7 @@ describe('createProviderHandler', () => {
 
     // Assess
     expect(contexts).toStrictEqual([{ ...shared, henchman: 'connect', attempt: 2, item: 1, timeout: 90 }]);
-    expect(logs()[0]).toMatchObject({ henchman: 'connect', attempt: 2, execution: 'exec-1' });
+    expect(logs()[0]).toMatchObject({ henchman: 'connect', play: 2, execution: 'exec-1' });
   });
 
   it('calls the action with the checked input, secrets resolved, and logs one line', async () => {
