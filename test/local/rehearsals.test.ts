@@ -34,7 +34,7 @@ interface View {
   status: string;
   input: { trigger: unknown; params: unknown };
   error?: string;
-  henchmen: { henchman: string; moves: { phase: string; status: string; action: string }[] }[];
+  henchmen: { henchman: string; moves: { phase: string; status: string; action: string; rounds?: number }[] }[];
 }
 
 async function played(name: string, task = 'scale-out'): Promise<View> {
@@ -55,8 +55,8 @@ describe('POST /local/rehearsals', () => {
     expect([response.status, started.started, started.name]).toStrictEqual([201, true, expect.stringMatching(/^rehearsal-[0-9a-f-]{36}$/)]);
     expect(started.path).toBe(`/projects/examples/tasks/scale-out/executions/${started.name}`);
     expect({ status: view.status, trigger: view.input.trigger }).toStrictEqual({ status: 'SUCCEEDED', trigger: expect.objectContaining({ type: 'rehearsal', by: 'local' }) });
-    expect(Object.fromEntries(view.henchmen.map((h) => [h.henchman, h.moves.map((m) => `${m.phase} ${m.action} ${m.status}`)]))).toStrictEqual({
-      provision: ['do launch waiting', 'poll launch succeeded', 'undo terminate succeeded', 'do launch waiting', 'poll launch succeeded'],
+    expect(Object.fromEntries(view.henchmen.map((h) => [h.henchman, h.moves.map((m) => `${m.phase} ${m.action} ${m.status}${m.rounds !== undefined ? `, rounds ${m.rounds}` : ''}`)]))).toStrictEqual({
+      provision: ['do launch succeeded, rounds 2', 'undo terminate succeeded', 'do launch succeeded, rounds 1'],
       reachable: ['do wait-reachable succeeded', 'do wait-reachable succeeded'],
       configure: ['do bootstrap failed', 'do bootstrap succeeded'],
       connect: ['do run succeeded'],

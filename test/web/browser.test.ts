@@ -181,9 +181,9 @@ describe('the dashboard in chromium', () => {
     const output = await page.locator('ol.moves li[data-henchman="verify"] pre.stdout').textContent();
     // Assess
     expect([disabledEmpty, problem]).toStrictEqual([true, 'release is required (a string without a default)']);
-    expect(whileRunning).toStrictEqual({ prepare: 'running', verify: 'waiting' });
+    expect(whileRunning).toStrictEqual({ prepare: 'running', verify: 'pending' });
     expect(after).toStrictEqual({ prepare: 'succeeded', verify: 'succeeded' });
-    expect(output).toBe('v1.2.3\n');
+    expect(output).toBe('v1.2.3');
     expect(await stillSameDocument(page)).toBe(true);
     expect(errors).toStrictEqual([]);
     await page.close();
