@@ -181,6 +181,23 @@ function ProjectTasks({ project }: { project: string }) {
 function Home({ config }: { config: DashboardConfig }) {
   const [projects, setProjects] = useState(() => knownProjects(config));
   const [name, setName] = useState('');
+  // Every project the API lists (GET /projects, its first 100): an admin's route, so a caller granted one project
+  // is refused it and keeps the names given to the server and opened here.
+  const [listed, setListed] = useState<'yes' | 'no' | 'asking'>('asking');
+  useEffect(() => {
+    let live = true;
+    get<{ items: { project: string }[] }>('/projects?limit=100').then(
+      (page) => {
+        if (!live) return;
+        setProjects((known) => [...new Set([...page.items.map((p) => p.project), ...known])]);
+        setListed('yes');
+      },
+      () => live && setListed('no'),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
   const add = (event: Event) => {
     event.preventDefault();
     const project = name.trim();
@@ -202,7 +219,7 @@ function Home({ config }: { config: DashboardConfig }) {
           <input value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} placeholder="web" pattern="[a-z0-9][a-z0-9-]*" />
         </label>{' '}
         <button type="submit">open</button>
-        <span class="muted"> (the API has no list of projects; the names opened here are remembered in this browser)</span>
+        {listed === 'no' && <span class="muted"> (the API did not list its projects to this caller; the names opened here are remembered in this browser)</span>}
       </form>
     </div>
   );
