@@ -29,7 +29,7 @@ export interface DashboardOptions {
   readonly api: Api;
   /** 0 (the default): a free one. */
   readonly port?: number;
-  /** Projects the page lists (the API has no list of projects). */
+  /** Projects the page lists, besides those GET /projects gives (refused to a caller granted one project). */
   readonly projects?: readonly string[];
 }
 

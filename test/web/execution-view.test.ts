@@ -30,9 +30,8 @@ const view = {
       henchman: 'provision',
       status: 'succeeded',
       moves: [
-        { state: 'provision', phase: 'do', action: 'launch', attempts: 1, start: at(1), end: at(2), status: 'waiting', pollAfter: 10 },
-        { state: 'provision: poll', phase: 'poll', action: 'launch', attempts: 3, start: at(3), end: at(5), status: 'succeeded', output: { instanceId: 'i-1' } },
-        { state: 'configure: undo provision', phase: 'undo', action: 'terminate', attempts: 1, start: at(8), end: at(9), status: 'succeeded', output: { state: 'terminated' } },
+        { state: 'provision', phase: 'do', action: 'launch', attempts: 1, rounds: 3, waitingFor: 'the instance to run', start: at(1), end: at(5), status: 'succeeded', output: { instanceId: 'i-1' } },
+        { state: 'undo: provision', phase: 'undo', action: 'terminate', attempts: 1, start: at(8), end: at(9), status: 'succeeded', output: { state: 'terminated' } },
         { state: 'provision', phase: 'do', action: 'launch', attempts: 2, start: at(10), end: at(11), status: 'succeeded', output: { instanceId: 'i-2' } },
       ],
     },
@@ -55,7 +54,7 @@ describe('readPlay', () => {
     expect(Object.fromEntries(play.henchmen)).toStrictEqual({
       provision: { light: 'succeeded', plays: 2, retreats: 0, undo: 'undone' },
       configure: { light: 'running', plays: 2, retreats: 1 },
-      connect: { light: 'waiting', plays: 0, retreats: 0 },
+      connect: { light: 'pending', plays: 0, retreats: 0 },
     });
   });
 
@@ -63,9 +62,8 @@ describe('readPlay', () => {
     // Act
     const play = readPlay(view, task);
     // Assess
-    expect(play.moves.map((m) => `${m.start.slice(17, 19)} ${m.henchman} ${m.phase} ${m.status} ×${m.attempts}${m.error ? ` ${m.error.error}: ${m.error.cause}` : ''}`)).toStrictEqual([
-      '01 provision do waiting ×1',
-      '03 provision poll succeeded ×3',
+    expect(play.moves.map((m) => `${m.start.slice(17, 19)} ${m.henchman} ${m.phase} ${m.status} ×${m.attempts}${m.rounds !== undefined ? ` ${m.rounds} rounds` : ''}${m.error ? ` ${m.error.error}: ${m.error.cause}` : ''}`)).toStrictEqual([
+      '01 provision do succeeded ×1 3 rounds',
       '06 configure do failed ×1 Mastermind.Failed: chef-client exited 1',
       '08 provision undo succeeded ×1',
       '10 provision do succeeded ×2',
@@ -80,12 +78,44 @@ describe('readPlay', () => {
     });
   });
 
-  it('lights polling, undoing, failed and stopped henchmen', () => {
+  it('lights running, waiting, fired, undoing, failed, stopped and undone henchmen', () => {
     // Prepare
     const move = (phase: string, status: string) => ({ state: 'x', phase, attempts: 1, start: at(1), status });
     const lit = (phase: string, status: string) => readPlay({ status: 'RUNNING', henchmen: [{ henchman: 'provision', moves: [move(phase, status)] }] }, task).henchmen.get('provision')!.light;
     // Act, Assess
-    expect([lit('poll', 'waiting'), lit('undo', 'running'), lit('do', 'failed'), lit('do', 'stopped'), lit('undo', 'succeeded')]).toStrictEqual(['polling', 'undoing', 'failed', 'stopped', 'undone']);
+    expect([lit('do', 'running'), lit('do', 'waiting'), lit('do', 'fired'), lit('undo', 'running'), lit('undo', 'waiting'), lit('do', 'failed'), lit('do', 'stopped'), lit('undo', 'succeeded')]).toStrictEqual([
+      'running',
+      'waiting',
+      'fired',
+      'undoing',
+      'undoing',
+      'failed',
+      'stopped',
+      'undone',
+    ]);
+  });
+
+  it('says what a waiting henchman waits for, in the provider\'s words', () => {
+    // Act
+    const play = readPlay({ status: 'RUNNING', henchmen: [{ henchman: 'provision', moves: [{ state: 'provision', phase: 'do', action: 'launch', attempts: 1, rounds: 2, waitingFor: 'instance i-1 to be running (pending)', pollAfter: 10, start: at(1), status: 'waiting' }] }] }, task);
+    // Assess
+    expect(play.henchmen.get('provision')).toStrictEqual({ light: 'waiting', plays: 1, retreats: 0, waitingFor: 'instance i-1 to be running (pending)' });
+    expect([play.moves[0]!.rounds, play.moves[0]!.waitingFor, play.moves[0]!.pollAfter]).toStrictEqual([2, 'instance i-1 to be running (pending)', 10]);
+  });
+
+  it('reads an each move\'s items, counts them by status, and lights it waiting when its open items all wait', () => {
+    // Prepare
+    const item = (index: number, status: string, more: Record<string, unknown> = {}) => ({ index, item: `10.0.0.${index}`, host: `10.0.0.${index}`, attempts: 1, start: at(1), status, ...more });
+    const each = (items: unknown[]) =>
+      readPlay({ status: 'RUNNING', henchmen: [{ henchman: 'restart', moves: [{ state: 'restart', phase: 'do', action: 'run', attempts: 1, start: at(1), status: 'running', items }] }] }).henchmen.get('restart');
+    // Act
+    const waiting = each([item(0, 'succeeded', { output: { exitCode: 0 } }), item(1, 'waiting', { rounds: 1, waitingFor: 'the service to answer' }), item(2, 'waiting')]);
+    const running = each([item(0, 'running'), item(1, 'waiting', { waitingFor: 'the service to answer' })]);
+    const read = readPlay({ henchmen: [{ henchman: 'restart', moves: [{ status: 'failed', items: [item(0, 'failed', { error: { error: 'Mastermind.Failed', cause: 'exit 1' } }), 7] }] }] }).moves[0]!.items;
+    // Assess
+    expect(waiting).toStrictEqual({ light: 'waiting', plays: 1, retreats: 0, waitingFor: 'the service to answer', items: [{ status: 'succeeded', count: 1 }, { status: 'waiting', count: 2 }] });
+    expect(running).toStrictEqual({ light: 'running', plays: 1, retreats: 0, items: [{ status: 'running', count: 1 }, { status: 'waiting', count: 1 }] });
+    expect(read).toStrictEqual([{ index: 0, item: '10.0.0.0', host: '10.0.0.0', status: 'failed', attempts: 1, start: at(1), error: { error: 'Mastermind.Failed', cause: 'exit 1' } }]);
   });
 
   it('prefers a retreat count the view gives, and reads a view it does not fully know without failing', () => {
@@ -93,7 +123,7 @@ describe('readPlay', () => {
     const given = readPlay({ status: 'FAILED', henchmen: [{ henchman: 'configure', retreats: 2, moves: [] }] }, task);
     const odd = readPlay({ henchmen: [null, { henchman: 7 }, { henchman: 'x', moves: [42, { status: 'succeeded' }] }] });
     // Assess
-    expect(given.henchmen.get('configure')).toStrictEqual({ light: 'waiting', plays: 0, retreats: 2 });
+    expect(given.henchmen.get('configure')).toStrictEqual({ light: 'pending', plays: 0, retreats: 2 });
     expect([odd.status, odd.moves.length, odd.henchmen.get('x')?.light]).toStrictEqual(['UNKNOWN', 1, 'succeeded']);
   });
 

@@ -16,7 +16,7 @@ import { parseTask } from '#task/parse';
 import { plotGraph } from '#task/plot-graph';
 import type { Task } from '#task/schema';
 import { ApiError, call, get, post, taskPath, type DashboardConfig } from './api.ts';
-import { duration, readExecutionList, readPlay, type ListedExecution, type Play, type PlayedMove } from './execution-view.ts';
+import { duration, LIGHTS, readExecutionList, readPlay, type ListedExecution, type Play, type PlayedItem } from './execution-view.ts';
 import { layOut, type Picture as Laid } from './layout.ts';
 import { fieldsOf, readForm, type Field } from './params-form.ts';
 import { Picture } from './picture.tsx';
@@ -181,6 +181,23 @@ function ProjectTasks({ project }: { project: string }) {
 function Home({ config }: { config: DashboardConfig }) {
   const [projects, setProjects] = useState(() => knownProjects(config));
   const [name, setName] = useState('');
+  // Every project the API lists (GET /projects, its first 100): an admin's route, so a caller granted one project
+  // is refused it and keeps the names given to the server and opened here.
+  const [listed, setListed] = useState<'yes' | 'no' | 'asking'>('asking');
+  useEffect(() => {
+    let live = true;
+    get<{ items: { project: string }[] }>('/projects?limit=100').then(
+      (page) => {
+        if (!live) return;
+        setProjects((known) => [...new Set([...page.items.map((p) => p.project), ...known])]);
+        setListed('yes');
+      },
+      () => live && setListed('no'),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
   const add = (event: Event) => {
     event.preventDefault();
     const project = name.trim();
@@ -202,7 +219,7 @@ function Home({ config }: { config: DashboardConfig }) {
           <input value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} placeholder="web" pattern="[a-z0-9][a-z0-9-]*" />
         </label>{' '}
         <button type="submit">open</button>
-        <span class="muted"> (the API has no list of projects; the names opened here are remembered in this browser)</span>
+        {listed === 'no' && <span class="muted"> (the API did not list its projects to this caller; the names opened here are remembered in this browser)</span>}
       </form>
     </div>
   );
@@ -592,9 +609,28 @@ function Output({ output }: { output: unknown }) {
   );
 }
 
-function attemptsText(move: PlayedMove): string {
-  if (move.phase === 'poll') return `${move.attempts} poll round${move.attempts === 1 ? '' : 's'}`;
-  return move.attempts > 1 ? `${move.attempts - 1} retr${move.attempts === 2 ? 'y' : 'ies'}` : '';
+/** Retries and poll rounds of a move or an item, for a person. */
+function attemptsText(play: { attempts: number; rounds?: number }): string {
+  const parts: string[] = [];
+  if (play.attempts > 1) parts.push(`${play.attempts - 1} retr${play.attempts === 2 ? 'y' : 'ies'}`);
+  if (play.rounds !== undefined) parts.push(`${play.rounds} poll round${play.rounds === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
+function Items({ items }: { items: readonly PlayedItem[] }) {
+  return (
+    <ol class="items" start={0}>
+      {items.map((i) => (
+        <li key={i.index} class={`item status-${i.status}`} data-index={i.index} data-status={i.status}>
+          <code>{i.host ?? JSON.stringify(i.item ?? null)}</code> <span class={`status status-${i.status}`}>{i.status}</span>{' '}
+          <span class="muted">{attemptsText(i)}</span>
+          {i.status === 'waiting' && i.waitingFor !== undefined && <span class="muted"> waiting for {i.waitingFor}</span>}
+          {i.error && <span class="move-error"> {`${i.error.error}${i.error.cause ? `: ${i.error.cause}` : ''}`}</span>}
+          {i.output !== undefined && <Output output={i.output} />}
+        </li>
+      ))}
+    </ol>
+  );
 }
 
 function Moves({ play }: { play: Play }) {
@@ -608,7 +644,8 @@ function Moves({ play }: { play: Play }) {
               <span class="when">{m.start ? new Date(m.start).toLocaleTimeString() : ''}</span> <strong>{m.henchman}</strong>{' '}
               <span class="phase">{m.phase}</span> {m.action && <code>{m.action}</code>} <span class={`status status-${m.status}`}>{m.status}</span>{' '}
               <span class="muted">{attemptsText(m)}</span> {m.end && <span class="muted">{duration(m.start, m.end)}</span>}
-              {m.pollAfter !== undefined && <span class="muted"> asks again in {m.pollAfter} s</span>}
+              {m.status === 'waiting' && m.waitingFor !== undefined && <span class="muted waiting-for"> waiting for {m.waitingFor}</span>}
+              {m.status === 'waiting' && m.pollAfter !== undefined && <span class="muted"> looks again in {m.pollAfter} s</span>}
               {m.error && (
                 <span class="move-error">
                   {' '}
@@ -634,7 +671,7 @@ function Moves({ play }: { play: Play }) {
               {m.items && (
                 <>
                   <h4>items</h4>
-                  <Json value={m.items} />
+                  <Items items={m.items} />
                 </>
               )}
               {m.more && (
@@ -750,10 +787,9 @@ function ExecutionPage({ project, task, execution }: { project: string; task: st
 }
 
 function Legend() {
-  const lights = ['waiting', 'running', 'polling', 'succeeded', 'failed', 'undoing', 'undone', 'stopped'];
   return (
     <p class="legend">
-      {lights.map((l) => (
+      {LIGHTS.map((l) => (
         <span key={l} class={`chip light-${l}`}>
           {l}
         </span>

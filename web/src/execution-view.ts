@@ -4,39 +4,63 @@
  * so a change of the API's view is adapted here alone. Fields the view may not carry (a move's input, a
  * henchman's retreat count, per-item states) are read when present and inferred from the moves otherwise.
  *
- * How a henchman is lit, from its moves (newest last):
+ * How a henchman is lit, from its moves (newest last; a poll round is part of its move, not a move):
  *
- *   no move yet                                   waiting
- *   last move under way (do, poll)                running / polling (a poll Task answering "not yet")
- *   last move under way, an undo                  undoing
+ *   no move yet                                   pending
+ *   last move under way                           running (undoing, for an undo)
+ *   last move waiting for the world               waiting, with what it waits for in the provider's words
+ *                                                 (an `each` move is waiting when all its unfinished items are)
+ *   last move fired (`fire`: its result never comes back to the execution)   fired
  *   last move succeeded                           succeeded, or undone when it was an undo
  *   last move failed                              failed (an undo that failed too)
- *   the execution was stopped during the move     stopped
+ *   the execution ended during the move           stopped
  *
  * and, beside its light, how many times its failure route retreated (a failed play of the henchman followed
- * by a new play of its retreat target) and how many times it was played.
+ * by a new play of its retreat target), how many times it was played, and for `each` its items by status.
  */
 import type { Task } from '#task/schema';
 
-export type Light = 'waiting' | 'running' | 'polling' | 'undoing' | 'succeeded' | 'failed' | 'undone' | 'stopped';
+export type Light = 'pending' | 'running' | 'waiting' | 'fired' | 'undoing' | 'succeeded' | 'failed' | 'undone' | 'stopped';
+
+/** The lights, in the order the legend shows them. */
+export const LIGHTS: readonly Light[] = ['pending', 'running', 'waiting', 'fired', 'succeeded', 'failed', 'undoing', 'undone', 'stopped'];
+
+/** One item of an `each` move. */
+export interface PlayedItem {
+  readonly index: number;
+  readonly item?: unknown;
+  readonly host?: string;
+  readonly status: string;
+  readonly attempts: number;
+  readonly rounds?: number;
+  readonly waitingFor?: string;
+  readonly start: string;
+  readonly end?: string;
+  readonly output?: unknown;
+  readonly error?: { readonly error: string; readonly cause?: string };
+}
 
 export interface PlayedMove {
   readonly henchman: string;
-  /** The Task state played: the henchman's own, or a helper ("provision: poll", "configure: undo provision"). */
+  /** The move's first state: the henchman's own, or its undo's ("undo: provision"). */
   readonly state: string;
   readonly phase: string;
   readonly action?: string;
   readonly status: string;
-  /** For do and undo: calls made (1 + retries); for a poll: its rounds. */
+  /** Calls made: 1 + retries. */
   readonly attempts: number;
+  /** Times it looked again while it waited for the world. */
+  readonly rounds?: number;
+  /** What it waits (or waited) for, in the provider's words. */
+  readonly waitingFor?: string;
   readonly start: string;
   readonly end?: string;
   readonly input?: unknown;
   readonly output?: unknown;
   readonly error?: { readonly error: string; readonly cause?: string };
   readonly pollAfter?: number;
-  /** Per `each` item, when the view gives them. */
-  readonly items?: readonly unknown[];
+  /** `each`: every item, in list order. */
+  readonly items?: readonly PlayedItem[];
   /** Whatever else the view says of the move (fields this page does not know yet), shown as it is. */
   readonly more?: Readonly<Record<string, unknown>>;
 }
@@ -49,6 +73,10 @@ export interface HenchmanPlay {
   readonly retreats: number;
   /** Its undo move's light, when it has been played. */
   readonly undo?: Light;
+  /** While it waits: what for, in the provider's words. */
+  readonly waitingFor?: string;
+  /** `each`: its last move's items counted by status, in the order first seen. */
+  readonly items?: readonly { readonly status: string; readonly count: number }[];
 }
 
 export interface Play {
@@ -112,32 +140,75 @@ export function startedBy(input: unknown): string {
   return of ? `${who}, resuming ${of}` : who;
 }
 
+/** An `each` move under way whose unfinished items all wait for the world waits too. */
+function waits(move: PlayedMove): boolean {
+  if (move.status === 'waiting') return true;
+  const open = move.status === 'running' ? (move.items ?? []).filter((i) => i.status === 'running' || i.status === 'waiting') : [];
+  return open.length > 0 && open.every((i) => i.status === 'waiting');
+}
+
 function lightOf(move: PlayedMove | undefined): Light {
-  if (!move) return 'waiting';
+  if (!move) return 'pending';
   const undo = move.phase === 'undo';
+  if (waits(move)) return undo ? 'undoing' : 'waiting';
   switch (move.status) {
-    case 'running':
-      return undo ? 'undoing' : 'running';
-    case 'waiting':
-      return undo ? 'undoing' : 'polling';
     case 'succeeded':
       return undo ? 'undone' : 'succeeded';
     case 'failed':
       return 'failed';
+    case 'fired':
+      return 'fired';
     case 'stopped':
       return 'stopped';
     default:
-      return 'running';
+      return undo ? 'undoing' : 'running';
   }
 }
 
+/** What a waiting move waits for: its own words, or its first waiting item's. */
+function waitingWords(move: PlayedMove): string | undefined {
+  return move.waitingFor ?? move.items?.find((i) => i.status === 'waiting' && i.waitingFor !== undefined)?.waitingFor;
+}
+
+function tally(items: readonly PlayedItem[]): { status: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
+  return [...counts].map(([status, count]) => ({ status, count }));
+}
+
 /** The fields of a move the page reads by name. */
-const KNOWN_MOVE_FIELDS = new Set(['state', 'phase', 'action', 'status', 'attempts', 'start', 'end', 'input', 'output', 'error', 'pollAfter', 'items']);
+const KNOWN_MOVE_FIELDS = new Set(['state', 'phase', 'action', 'status', 'attempts', 'rounds', 'waitingFor', 'start', 'end', 'input', 'output', 'error', 'pollAfter', 'items']);
+
+function readError(value: unknown): { error: string; cause?: string } | undefined {
+  const error = record(value);
+  if (!error) return undefined;
+  return { error: text(error.error) ?? 'Error', ...(text(error.cause) !== undefined ? { cause: text(error.cause)! } : {}) };
+}
+
+function readItem(value: unknown, place: number): PlayedItem | undefined {
+  const item = record(value);
+  if (!item) return undefined;
+  const error = readError(item.error);
+  return {
+    index: typeof item.index === 'number' ? item.index : place,
+    ...('item' in item ? { item: item.item } : {}),
+    ...(text(item.host) !== undefined ? { host: text(item.host)! } : {}),
+    status: text(item.status) ?? 'running',
+    attempts: typeof item.attempts === 'number' ? item.attempts : 1,
+    ...(typeof item.rounds === 'number' ? { rounds: item.rounds } : {}),
+    ...(text(item.waitingFor) !== undefined ? { waitingFor: text(item.waitingFor)! } : {}),
+    start: text(item.start) ?? '',
+    ...(text(item.end) !== undefined ? { end: text(item.end)! } : {}),
+    ...('output' in item ? { output: item.output } : {}),
+    ...(error ? { error } : {}),
+  };
+}
 
 function readMove(henchman: string, value: unknown): PlayedMove | undefined {
   const move = record(value);
   if (!move) return undefined;
-  const error = record(move.error);
+  const error = readError(move.error);
+  const items = Array.isArray(move.items) ? move.items.map(readItem).filter((i): i is PlayedItem => i !== undefined) : undefined;
   const more = Object.entries(move).filter(([key]) => !KNOWN_MOVE_FIELDS.has(key));
   return {
     henchman,
@@ -146,13 +217,15 @@ function readMove(henchman: string, value: unknown): PlayedMove | undefined {
     ...(text(move.action) !== undefined ? { action: text(move.action)! } : {}),
     status: text(move.status) ?? 'running',
     attempts: typeof move.attempts === 'number' ? move.attempts : 1,
+    ...(typeof move.rounds === 'number' ? { rounds: move.rounds } : {}),
+    ...(text(move.waitingFor) !== undefined ? { waitingFor: text(move.waitingFor)! } : {}),
     start: text(move.start) ?? '',
     ...(text(move.end) !== undefined ? { end: text(move.end)! } : {}),
     ...('input' in move ? { input: move.input } : {}),
     ...('output' in move ? { output: move.output } : {}),
-    ...(error ? { error: { error: text(error.error) ?? 'Error', ...(text(error.cause) !== undefined ? { cause: text(error.cause)! } : {}) } } : {}),
+    ...(error ? { error } : {}),
     ...(typeof move.pollAfter === 'number' ? { pollAfter: move.pollAfter } : {}),
-    ...(Array.isArray(move.items) ? { items: move.items } : {}),
+    ...(items ? { items } : {}),
     ...(more.length > 0 ? { more: Object.fromEntries(more) } : {}),
   };
 }
@@ -198,11 +271,16 @@ export function readPlay(view: unknown, task?: Task): Play {
     const undos = own.filter((m) => m.phase === 'undo');
     const summary = given.get(name);
     const retreats = typeof summary?.retreats === 'number' ? summary.retreats : retreatsTaken(ordered, name, retreatTarget(task, name));
+    const last = own[own.length - 1];
+    const light = lightOf(last);
+    const words = last && light === 'waiting' ? waitingWords(last) : undefined;
     henchmen.set(name, {
-      light: lightOf(own[own.length - 1]),
+      light,
       plays: own.filter((m) => m.phase === 'do').length,
       retreats,
       ...(undos.length > 0 ? { undo: lightOf(undos[undos.length - 1]) } : {}),
+      ...(words !== undefined ? { waitingFor: words } : {}),
+      ...(last?.items ? { items: tally(last.items) } : {}),
     });
   }
 

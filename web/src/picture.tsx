@@ -30,9 +30,15 @@ function Edge({ edge, taken }: { edge: PlacedEdge; taken: boolean }) {
   );
 }
 
+function clip(value: string, length: number): string {
+  const room = Math.max(length, 24);
+  return value.length > room ? `${value.slice(0, room - 1)}…` : value;
+}
+
 function lightText(play: HenchmanPlay | undefined): string {
   if (!play) return '';
-  const parts: string[] = [play.light];
+  const parts: string[] = [play.waitingFor !== undefined ? `waiting for ${play.waitingFor}` : play.light];
+  if (play.items) parts.push(`items: ${play.items.map((i) => `${i.count} ${i.status}`).join(', ')}`);
   if (play.retreats > 0) parts.push(`retreated ${play.retreats}×`);
   if (play.plays > 1) parts.push(`played ${play.plays}×`);
   return parts.join(', ');
@@ -41,14 +47,15 @@ function lightText(play: HenchmanPlay | undefined): string {
 function Henchman({ node, play }: { node: PlacedNode; play?: HenchmanPlay }) {
   const light: Light | undefined = play?.light;
   return (
-    <g class={`node henchman${light ? ` light-${light}` : ''}`} data-henchman={node.henchman} data-light={light ?? ''} data-retreats={play?.retreats ?? 0}>
+    <g class={`node henchman${light ? ` light-${light}` : ''}`} data-henchman={node.henchman} data-light={light ?? ''} data-retreats={play?.retreats ?? 0} data-waiting-for={play?.waitingFor ?? ''}>
       <title>{`${node.label}: ${node.detail ?? ''}${play ? ` (${lightText(play)})` : ''}`}</title>
       <rect x={node.x} y={node.y} width={node.width} height={node.height} rx={7} />
       <text class="name" x={node.x + 12} y={node.y + 19}>
         {node.label}
       </text>
       <text class="detail" x={node.x + 12} y={node.y + 36}>
-        {node.detail}
+        {/* While it waits, the provider's words take the detail's place (the title keeps both). */}
+        {play?.waitingFor !== undefined ? clip(`waiting for ${play.waitingFor}`, node.detail?.length ?? 24) : node.detail}
       </text>
       {play && play.retreats > 0 && (
         <g class="badge retreats">
