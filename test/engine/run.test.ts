@@ -251,15 +251,16 @@ ${SSH('after')}
 `;
   const hosts = (n: number) => Array.from({ length: n }, (_, i) => `10.0.0.${i}`);
 
-  it('plays an each henchman over a list of exactly MAX_EACH_ITEMS (100) items, for two transitions more than the Map', async () => {
+  it('plays an each henchman over a list param of exactly MAX_EACH_ITEMS (100) items, for four transitions more than the Map', async () => {
     // Act
     const r = await rehearse(eachOver('abort'), 'henchmen: { restart: { output: { exitCode: 0 } } }', { hosts: hosts(MAX_EACH_ITEMS) });
     // Assess
     expect(r.status).toBe('SUCCEEDED');
     expect(r.trail.filter((m) => m === 'restart:do')).toHaveLength(100);
     expect((out(r).restart as { output: unknown[] }).output).toHaveLength(100);
-    // 2 start + "restart: items?" + the Map + 100 items + "restart: failed items?" + after
-    expect(r.transitions).toBe(2 + 1 + 1 + 100 + 1 + 1);
+    // 2 start + "restart: list" and "restart: list?" (a list param is a list only if the start came through the API) +
+    // "restart: items?" + the Map + 100 items + "restart: failed items?" + after
+    expect(r.transitions).toBe(2 + 2 + 1 + 1 + 100 + 1 + 1);
   });
 
   it('sends an each henchman over more than MAX_EACH_ITEMS items to its failure route with Mastermind.Invalid, playing no item', async () => {

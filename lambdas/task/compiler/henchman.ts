@@ -211,15 +211,14 @@ function unexpectedFailure(name: string): JsonObject {
 
 /**
  * Whether the list an `each` plays over is a list in every execution that has it: a catalog output field typed as a
- * list (the providers answer every catalog field with its type: ../../providers/late.ts), the whole output of an
- * `each` henchman (the Map's list), or a whole param declared `type: list` (the API checks the params' types before
- * it starts an execution: lambdas/service/params.ts; a start from the console that gives an object for it is the one
- * way left to a States.Runtime). Anything else (a field of a hook's body, a key inside a map param, a field of an
- * output typed as an object) may hold an object, which "X: list" and "X: list?" send to the failure route.
+ * list (the providers answer every catalog field with its type: ../../providers/late.ts) or the whole output of an
+ * `each` henchman (the Map's list). Anything else may hold an object, which "X: list" and "X: list?" send to the
+ * failure route: a field of a hook's body, a key inside a map param, a field of an output typed as an object, and a
+ * param declared `type: list` too (the API checks the params' types before it starts an execution, but a start from
+ * the console or the SDK goes around the API).
  */
 function provenList(h: Henchman, scope: PayloadScope): boolean {
   const whole = wholeReference(parseTemplate(h.each!));
-  if (whole?.root === 'params') return whole.path.length === 1 && scope.listParams?.has(String(whole.path[0])) === true;
   if (!whole || whole.root !== 'henchman') return false;
   const source = scope.plot?.get(whole.henchman!);
   if (!source) return false;
