@@ -83,7 +83,6 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
     settings,
     ...(task.timeout ? { taskTimeout: seconds(task.timeout) } : {}),
     params: new Set(Object.entries(task.params ?? {}).flatMap(([name, p]) => (p.default === undefined ? [] : [name]))),
-    listParams: new Set(Object.entries(task.params ?? {}).flatMap(([name, p]) => (p.type === 'list' ? [name] : []))),
     ...(maxText !== undefined ? { maxText } : {}),
     // The same strings were parsed by the validation of this task object: its parses are reused.
     template: templatesOf(task),

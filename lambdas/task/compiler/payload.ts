@@ -44,8 +44,6 @@ export interface PayloadScope {
   taskTimeout?: number;
   /** The most characters a text output field may keep (see TEXT_BUDGET in layout.ts); left out when no cut is needed. */
   maxText?: number;
-  /** The params declared `type: list` (the API checks their type before a start). Left out: none. */
-  listParams?: ReadonlySet<string>;
   /** The plot's henchmen by name (the first of a name), for what the compiler proves of their outputs. */
   plot?: ReadonlyMap<string, Henchman>;
   /** parseTemplate, remembered for the task (templatesOf); parseTemplate itself when left out. */
