@@ -242,7 +242,8 @@ plot:
   }, 60_000);
 
   it('a fired move shows fired, and a move that waits shows what it waits for and its rounds, then its answer', async () => {
-    // Prepare: notify is fired; build runs detached (first look after 2 s, then every 5 s) and ends after 4 s.
+    // Prepare: notify is fired; build runs detached (first look after 2 s, then every 5 s) and ends after 6 s: the
+    // first look finds it under way even on a loaded machine (4 s to spare), the second finds it done.
     const log = join(sshd.dir, 'fired.log');
     const path = await play(
       'truth-wait',
@@ -256,7 +257,7 @@ plot:
   - name: build
     provider: ssh
     action: run
-    with: { ${ssh()}, command: "sleep 4; echo built", detach: true }
+    with: { ${ssh()}, command: "sleep 6; echo built", detach: true }
 `,
       'wait-1',
     );
