@@ -1,5 +1,6 @@
 /** `mastermind tasks [<project>]`: the tasks of a project, or of every project (GET /projects, then each one's tasks). */
 import { parseArgs } from 'node:util';
+import type { TaskSummary } from '#service/tasks';
 import { NAME_PATTERN } from '#task/names';
 import { table, UsageError, type Command } from './io.ts';
 import type { ProjectRecord } from './projects.ts';
@@ -7,16 +8,6 @@ import { apiOf, readAll, URL_OPTION } from './remote.ts';
 
 export const usage = 'mastermind tasks [<project>] [--json] [--url <API URL>]';
 
-interface TaskSummary {
-  project: string;
-  task: string;
-  version: number;
-  description?: string;
-  updatedAt: string;
-  updatedBy: string;
-  alarms: string[];
-  hook: boolean;
-}
 
 /** What starts a task besides a person: its alarms and its hook. */
 function triggers(t: TaskSummary): string {

@@ -216,17 +216,7 @@ export async function putProject(
  * settings are saved again).
  */
 export async function listProjects(store: Store, options: PageOptions = {}): Promise<Page<ProjectRecord>> {
-  const result = await store.doc.send(
-    new QueryCommand({
-      TableName: store.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :project)',
-      ExpressionAttributeValues: { ':pk': PROJECT_INDEX, ':project': 'PROJECT#' },
-      Limit: pageLimit(options.limit),
-      ExclusiveStartKey: decodeNext(options.next, PROJECT_INDEX, 'PROJECT#'),
-    }),
-  );
-  const items = (result.Items ?? []).map((item) => strip<ProjectRecord>(item)!);
-  return withNext(items, encodeNext(result.LastEvaluatedKey));
+  return queryPrefix<ProjectRecord>(store, PROJECT_INDEX, 'PROJECT#', options);
 }
 
 // ---------------------------------------------------------------- tasks
@@ -237,17 +227,21 @@ export async function getTask(store: Store, project: string, task: string): Prom
 }
 
 export async function listTasks(store: Store, project: string, options: PageOptions = {}): Promise<Page<TaskRecord>> {
-  const pk = projectKey(project).pk;
+  return queryPrefix<TaskRecord>(store, projectKey(project).pk, 'TASK#', options);
+}
+
+/** One page of the items under partition `pk` whose sort key begins with `prefix`, in sort key order. */
+async function queryPrefix<T>(store: Store, pk: string, prefix: string, options: PageOptions): Promise<Page<T>> {
   const result = await store.doc.send(
     new QueryCommand({
       TableName: store.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :task)',
-      ExpressionAttributeValues: { ':pk': pk, ':task': 'TASK#' },
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
       Limit: pageLimit(options.limit),
-      ExclusiveStartKey: decodeNext(options.next, pk, 'TASK#'),
+      ExclusiveStartKey: decodeNext(options.next, pk, prefix),
     }),
   );
-  const items = (result.Items ?? []).map((item) => strip<TaskRecord>(item)!);
+  const items = (result.Items ?? []).map((item) => strip<T>(item)!);
   return withNext(items, encodeNext(result.LastEvaluatedKey));
 }
 

@@ -12,6 +12,7 @@
 import { render } from 'preact';
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { TaskSummary } from '#service/tasks';
 import { parseTask } from '#task/parse';
 import { plotGraph } from '#task/plot-graph';
 import type { Task } from '#task/schema';
@@ -130,15 +131,6 @@ function knownProjects(config: DashboardConfig): string[] {
   return [...new Set([...config.projects, ...saved.filter((p) => typeof p === 'string')])];
 }
 
-interface TaskSummary {
-  task: string;
-  version: number;
-  description?: string;
-  updatedAt: string;
-  updatedBy: string;
-  alarms: string[];
-  hook: boolean;
-}
 
 function ProjectTasks({ project }: { project: string }) {
   const { value, error } = usePoll(() => get<{ items: TaskSummary[] }>(`/projects/${encodeURIComponent(project)}/tasks?limit=100`), [project], 5000);

@@ -185,6 +185,18 @@ function readError(value: unknown): { error: string; cause?: string } | undefine
   return { error: text(error.error) ?? 'Error', ...(text(error.cause) !== undefined ? { cause: text(error.cause)! } : {}) };
 }
 
+/** The fields a move and an item of an `each` share (PlaySummary in lambdas/service/history.ts). */
+function readPlayFields(play: Record<string, unknown>) {
+  return {
+    status: text(play.status) ?? 'running',
+    attempts: typeof play.attempts === 'number' ? play.attempts : 1,
+    ...(typeof play.rounds === 'number' ? { rounds: play.rounds } : {}),
+    ...(text(play.waitingFor) !== undefined ? { waitingFor: text(play.waitingFor)! } : {}),
+    start: text(play.start) ?? '',
+    ...(text(play.end) !== undefined ? { end: text(play.end)! } : {}),
+  };
+}
+
 function readItem(value: unknown, place: number): PlayedItem | undefined {
   const item = record(value);
   if (!item) return undefined;
@@ -193,12 +205,7 @@ function readItem(value: unknown, place: number): PlayedItem | undefined {
     index: typeof item.index === 'number' ? item.index : place,
     ...('item' in item ? { item: item.item } : {}),
     ...(text(item.host) !== undefined ? { host: text(item.host)! } : {}),
-    status: text(item.status) ?? 'running',
-    attempts: typeof item.attempts === 'number' ? item.attempts : 1,
-    ...(typeof item.rounds === 'number' ? { rounds: item.rounds } : {}),
-    ...(text(item.waitingFor) !== undefined ? { waitingFor: text(item.waitingFor)! } : {}),
-    start: text(item.start) ?? '',
-    ...(text(item.end) !== undefined ? { end: text(item.end)! } : {}),
+    ...readPlayFields(item),
     ...('output' in item ? { output: item.output } : {}),
     ...(error ? { error } : {}),
   };
@@ -215,12 +222,7 @@ function readMove(henchman: string, value: unknown): PlayedMove | undefined {
     state: text(move.state) ?? henchman,
     phase: text(move.phase) ?? 'do',
     ...(text(move.action) !== undefined ? { action: text(move.action)! } : {}),
-    status: text(move.status) ?? 'running',
-    attempts: typeof move.attempts === 'number' ? move.attempts : 1,
-    ...(typeof move.rounds === 'number' ? { rounds: move.rounds } : {}),
-    ...(text(move.waitingFor) !== undefined ? { waitingFor: text(move.waitingFor)! } : {}),
-    start: text(move.start) ?? '',
-    ...(text(move.end) !== undefined ? { end: text(move.end)! } : {}),
+    ...readPlayFields(move),
     ...('input' in move ? { input: move.input } : {}),
     ...('output' in move ? { output: move.output } : {}),
     ...(error ? { error } : {}),
