@@ -81,8 +81,9 @@ interface Seen {
 }
 
 /** Follows one execution until it ends; resolves to the exit code. */
-export async function watchExecution(api: Api, id: ExecutionId, io: Io, command: string, interval: number): Promise<number> {
-  const seen = new Map<string, Seen>();
+export async function watchExecution(api: Api, started: ExecutionId, io: Io, command: string, interval: number): Promise<number> {
+  let id = started;
+  let seen = new Map<string, Seen>();
   let plot: string[] | undefined;
   let plotRead = false;
   let first = true;
@@ -134,6 +135,13 @@ export async function watchExecution(api: Api, id: ExecutionId, io: Io, command:
     lines.sort((a, b) => a.at.localeCompare(b.at) || (a.key === b.key ? a.kind - b.kind : b.kind - a.kind));
     for (const line of lines) io.stdout(`${line.text.trimEnd()}\n`);
 
+    if (executionEnded(view) && view.status === 'SUCCEEDED' && view.handedOverTo) {
+      // A task played as a chain of executions: this one played its part, the next one goes on; it is followed too.
+      id = { project: id.project, task: id.task, name: view.handedOverTo.name };
+      io.stdout(`handed over to ${shortExecutionId(id)}: the task goes on there (one execution's history could not hold it)\n`);
+      seen = new Map();
+      continue;
+    }
     if (executionEnded(view)) {
       const failure = view.error !== undefined ? `; ${view.error}${view.cause ? `: ${view.cause}` : ''}` : '';
       io.stdout(`${view.status} in ${duration(view.startDate, view.stopDate ?? view.startDate)}: ${progress()}${failure}\n`);

@@ -12,6 +12,7 @@ import type { State, StateMachineDefinition } from '#task/compiler/asl';
 import { joinContext, settlePoll, settlePollError } from '#providers/contract';
 import { resolveLate } from '#providers/late';
 import type { ProviderEvent, ProviderResult } from '#providers/contract';
+import { START_EXECUTION } from '#task/compiler/handover';
 
 /** Which Task state made a provider call (local mode's Step Functions records it in the execution's history). */
 export interface TaskCall {
@@ -58,9 +59,29 @@ export interface RunOptions {
   providers?: Partial<Record<ProviderName, string>>;
   /** Aborting it stops the execution (status ABORTED); a provider call under way is not waited for. */
   signal?: AbortSignal;
+  /**
+   * The state machine the execution runs ($$.StateMachine.Id): a task played as a chain of executions hands over to
+   * a new execution of it (lambdas/task/compiler/handover.ts).
+   */
+  stateMachineArn?: string;
+  /**
+   * Starts the next execution of a chain (the "task: hand over" state's StartExecution request) and answers as the
+   * service integration does. Left out, runTask plays the chain itself: the next execution runs in-process once this
+   * one has ended, and the result is the chain's (its moves, its transitions, the last execution's end).
+   */
+  handOver?: (request: HandOverRequest, state: string) => Promise<{ ExecutionArn: string; StartDate: string }>;
   /** Each event of the engine's log, in order, as it is read. */
   onEvent?: (event: EngineEvent) => void;
 }
+
+/** The request of a "task: hand over" state: StartExecution of the same state machine with the next input. */
+export interface HandOverRequest {
+  readonly StateMachineArn: string;
+  readonly Input: { params?: object; trigger?: object; resume?: object };
+}
+
+/** The state machine ARN an execution runs when the caller names none (rehearsal, benchmarks). */
+export const LOCAL_STATE_MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:mastermind-local';
 
 export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -72,6 +93,8 @@ export interface RunResult {
   moves: Move[];
   /** State transitions: every state entered and every retry, inside Map iterations too (what a Standard workflow bills). */
   transitions: number;
+  /** The executions a chain handed over to, in order (a task played as a chain of executions played in-process). */
+  handedOver?: string[];
 }
 
 const PROVIDER_IN_NAME = /(ec2|ssh|chef)/gi;
@@ -141,7 +164,20 @@ export async function runTask(
   const taskHandlers: Record<string, (input: unknown) => Promise<never>> = {};
   const waits: Record<string, number> = {};
   const retries: Record<string, number> = {};
+  // A task played as a chain of executions: the next execution's input, when runTask plays the chain itself.
+  let next: { arn: string; input: HandOverRequest['Input'] } | undefined;
+  const stateMachineArn = options.stateMachineArn ?? LOCAL_STATE_MACHINE;
   for (const [name, state] of allStates(definition.States)) {
+    if (state.Type === 'Task' && (state as { Resource?: string }).Resource === START_EXECUTION) {
+      taskHandlers[name] = (async (request: HandOverRequest) => {
+        if (options.signal?.aborted) throw new ExecutionAbortedError();
+        if (options.handOver) return options.handOver(request, name);
+        const arn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${randomUUID()}`;
+        next = { arn, input: request.Input };
+        return { ExecutionArn: arn, StartDate: new Date().toISOString() };
+      }) as unknown as (input: unknown) => Promise<never>;
+      continue;
+    }
     if (state.Type === 'Task') {
       taskHandlers[name] = (async (request: { FunctionName: string; Payload: ProviderEvent; InvocationType?: string }) => {
         // The engine may still be finishing a retry pause when the execution is aborted: no provider is called then.
@@ -170,7 +206,10 @@ export async function runTask(
   };
   const execution = machine.run(given as never, {
     overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides: waits, retryIntervalOverrides: retries },
-    context: { Execution: { Id: id, Name: id.split(':').pop(), StartTime: new Date().toISOString(), Input: input as never } },
+    context: {
+      Execution: { Id: id, Name: id.split(':').pop(), StartTime: new Date().toISOString(), Input: input as never },
+      StateMachine: { Id: stateMachineArn, Name: stateMachineArn.split(':').pop() },
+    } as never,
   });
 
   const abort = () => execution.abort();
@@ -202,5 +241,9 @@ export async function runTask(
   // An aborted execution does not wait for the moves it fired.
   if (status !== 'ABORTED') await Promise.all(fired);
   if (status === 'FAILED' && !failure.error) failure = { error: errorOf(thrown).name, cause: errorOf(thrown).message };
-  return { status, ...(status === 'SUCCEEDED' ? { output } : failure), moves, transitions };
+  const result: RunResult = { status, ...(status === 'SUCCEEDED' ? { output } : failure), moves, transitions };
+  if (status !== 'SUCCEEDED' || !next) return result;
+  // The chain goes on in-process: the next execution from where this one handed over.
+  const rest = await runTask(definition, next.input, { ...options, executionId: next.arn });
+  return { ...rest, moves: [...moves, ...rest.moves], transitions: transitions + rest.transitions, handedOver: [next.arn, ...(rest.handedOver ?? [])] };
 }

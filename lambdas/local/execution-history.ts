@@ -201,6 +201,31 @@ export class ExecutionHistory {
     return result;
   }
 
+  /**
+   * Records one call of a Step Functions service integration (the hand-over of a task played as a chain of executions:
+   * lambdas/task/compiler/handover.ts): TaskScheduled and TaskStarted, then TaskSucceeded with the call's answer or
+   * TaskFailed, as Step Functions records `arn:aws:states:::<resourceType>:<resource>`.
+   */
+  async serviceCall<T>(state: string, integration: { resourceType: string; resource: string }, parameters: unknown, run: () => Promise<T>): Promise<T> {
+    await setImmediate();
+    const visit = this.ended ? undefined : this.visits.get(`${state}\u0000`);
+    if (!visit) return run();
+    visit.lastId = this.add('TaskScheduled', { taskScheduledEventDetails: { ...integration, region: this.region, parameters: json(parameters) } }, '', visit.lastId);
+    visit.lastId = this.add('TaskStarted', { taskStartedEventDetails: { ...integration } }, '', visit.lastId);
+    let result: T;
+    try {
+      result = await run();
+    } catch (error) {
+      const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+      if (!this.ended) visit.lastId = this.add('TaskFailed', { taskFailedEventDetails: { ...integration, error: name, cause: message } }, '', visit.lastId);
+      throw error;
+    }
+    if (!this.ended) {
+      visit.lastId = this.add('TaskSucceeded', { taskSucceededEventDetails: { ...integration, output: json(result), outputDetails: { truncated: false } } }, '', visit.lastId);
+    }
+    return result;
+  }
+
   /** A fired call, as Step Functions records an Event invocation: accepted (202), its own outcome never comes back. */
   private recordFired(visit: Visit, parameters: string): void {
     visit.lastId = this.add('TaskScheduled', { taskScheduledEventDetails: { ...LAMBDA, region: this.region, parameters } }, visit.thread, visit.lastId);

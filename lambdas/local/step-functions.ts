@@ -533,6 +533,16 @@ export class LocalStepFunctions {
       ...(own?.skipWaits ? { skipWaits: true } : {}),
       onEvent: (event) => history.engineEvent(event),
       ...(this.options.providers ? { providers: this.options.providers } : {}),
+      // A task played as a chain of executions hands over to a new execution of the version this one runs.
+      stateMachineArn: version?.arn ?? machine.arn,
+      handOver: (request, state) =>
+        history.serviceCall(state, { resourceType: 'states', resource: 'startExecution' }, request, async () => {
+          // The next execution answers as this one does (a rehearsal's scenario, its skipped waits).
+          const name = randomUUID();
+          if (own) this.answering.set(`arn:aws:states:${this.options.region}:${this.options.account}:execution:${machine.name}:${name}`, own);
+          const started = this.startExecution({ stateMachineArn: request.StateMachineArn, name, input: JSON.stringify(request.Input) });
+          return { ExecutionArn: started.executionArn!, StartDate: started.startDate!.toISOString() };
+        }),
     }).then(
       (result) => this.settle(execution, result),
       (error: unknown) => {

@@ -32,7 +32,7 @@ import { notFound, ServiceError } from './errors.ts';
 import { parseTask } from '#task/parse';
 import type { Expect } from '#task/schema';
 import { unmetConditions } from './expect-check.ts';
-import { causeMessage, executionContext, summarizeHistory, unmetExpects } from './history.ts';
+import { causeMessage, executionContext, handedOverTo, summarizeHistory, unmetExpects } from './history.ts';
 import type { ExpectExplainer, HenchmanSummary } from './history.ts';
 import { checkParams } from './params.ts';
 import { stateMachineArn, stateMachineName } from './state-machines.ts';
@@ -299,6 +299,30 @@ export interface ExecutionView {
   readonly henchmen: HenchmanSummary[];
   /** The history was longer than what was read; the summary covers its start. */
   readonly historyTruncated: boolean;
+  /**
+   * A task played as a chain of executions (lambdas/task/compiler/handover.ts): this execution played its part and
+   * handed over to the next one (its status is SUCCEEDED; the task goes on there). `handedOverFrom`: the one before.
+   */
+  readonly handedOverTo?: ChainLink;
+  readonly handedOverFrom?: ChainLink;
+}
+
+/** Another execution of the same chain. */
+export interface ChainLink {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly path: string;
+}
+
+function chainLink(ref: ExecutionRef, executionArn: string): ChainLink {
+  const name = executionArn.split(':').pop()!;
+  return { executionArn, name, path: executionPath({ project: ref.project, task: ref.task, name }) };
+}
+
+/** The execution a handed-over execution's input names (resume.of, with the walk it goes on with). */
+function handedOverFrom(input: unknown): string | undefined {
+  const resume = (input as { resume?: { of?: unknown; walk?: unknown } } | undefined)?.resume;
+  return resume && typeof resume.of === 'string' && resume.walk !== undefined ? resume.of : undefined;
 }
 
 /** At most this many history pages (1000 events each) are read for a summary. */
@@ -350,7 +374,9 @@ export async function describeExecution(deps: ServiceDeps, ref: ExecutionRef): P
     henchmen: summarizeHistory(events, explain ? { explain } : {}),
     historyTruncated: nextToken !== undefined,
   };
-  return view;
+  const to = handedOverTo(events);
+  const from = handedOverFrom(view.input);
+  return { ...view, ...(to ? { handedOverTo: chainLink(ref, to) } : {}), ...(from ? { handedOverFrom: chainLink(ref, from) } : {}) };
 }
 
 /**

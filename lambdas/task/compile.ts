@@ -22,6 +22,7 @@ import { retreatRanges, retreatStates } from './compiler/retreat.ts';
 import { resumeStates, startStates } from './compiler/start.ts';
 import { abortErrors, seconds, succeed } from './compiler/states.ts';
 import { walkPlan, walkStates } from './compiler/walk.ts';
+import { handoverOf, handoverStates } from './compiler/handover.ts';
 import type { TaskError } from './errors.ts';
 import type { SourceFormat } from './parse.ts';
 import { templatesOf } from './references.ts';
@@ -90,6 +91,8 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
   const plot = task.plot;
   const graph = new StateGraph();
   const abortFirst = abortEntry(task);
+  // A task whose worst case does not fit one execution's history is played as a chain of executions.
+  const handover = handoverOf(task, scope.version);
   // Lookups by name and by henchman, built once: a search of the plot per henchman is quadratic on large plots.
   const byName = new Map<string, Henchman>();
   for (const h of plot) if (!byName.has(h.name)) byName.set(h.name, h);
@@ -121,9 +124,10 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
     entry,
     abortEntry: abortFirst,
     abortErrors: abortErrors(task),
+    ...(handover ? { handover } : {}),
   };
   const context = sharedContext(scope);
-  for (const [name, state] of Object.entries(startStates(task, entryOf(plot[0]!), context))) graph.add(name, state);
+  for (const [name, state] of Object.entries(startStates(task, entryOf(plot[0]!), context, handover))) graph.add(name, state);
   const walk = walkPlan(task);
   const retreats = new Map(retreatRanges(task).map((r) => [r.henchman, r]));
   for (const h of plot) {
@@ -133,11 +137,12 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
   }
   walkStates(task, walk, ctx);
   abortRoute(task, walk, ctx);
+  if (handover) for (const [name, state] of Object.entries(handoverStates(handover, context))) graph.add(name, state);
   graph.add(NAMES.done, succeed());
   // A resume may begin at any henchman an ordinary execution reaches (one it never reaches stays out).
   const played = graph.reachable(NAMES.params);
   const resumable = plot.filter((h) => byName.get(h.name) === h && played.has(entryOf(h)));
-  for (const [name, state] of Object.entries(resumeStates(resumable, entryOf, context))) graph.add(name, state);
+  for (const [name, state] of Object.entries(resumeStates(resumable, entryOf, context, handover !== undefined))) graph.add(name, state);
   return {
     Comment: task.description ? `${task.task}: ${task.description}` : task.task,
     StartAt: NAMES.start,

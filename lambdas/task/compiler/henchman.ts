@@ -27,6 +27,7 @@
  * A cancel (Mastermind.Cancelled, thrown by the provider runtime before a do or poll) is caught first and goes
  * to the abort route, whatever onFailure says (moveCatchers in ./states.ts).
  */
+import type { Handover } from './handover.ts';
 import { findAction } from '../catalog.ts';
 import type { ActionSpec, ProviderName } from '../catalog.ts';
 import { parseTemplate, wholeReference } from '../references.ts';
@@ -56,6 +57,8 @@ export interface PlotContext {
   readonly abortEntry: string;
   /** The errors that go straight to the abort route from every forward move (states.ts abortErrors). */
   readonly abortErrors: readonly string[];
+  /** Set when the task is played as a chain of executions (./handover.ts). */
+  readonly handover?: Handover;
 }
 
 function onFailureKind(h: Henchman): 'abort' | 'continue' | 'goto' | 'retreat' {

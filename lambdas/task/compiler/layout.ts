@@ -188,6 +188,12 @@ export const WALK = {
   plays: '$.walk.plays',
   retreats: '$.walk.retreats',
   error: '$.walk.error',
+  /**
+   * Only in a task played as a chain of executions (./handover.ts): the history events this execution may have
+   * written so far, counted in the worst case, and what the walk just begun may add.
+   */
+  spent: '$.walk.spent',
+  cost: '$.walk.cost',
 } as const;
 
 /** The states of the undo walk; each henchman's own ones hold its name once (at most 80 characters with 64 of name). */
@@ -215,4 +221,21 @@ export const WALK_NAMES = {
   /** A failing undo: during the rollback "undo: <h> failed" records it in out.<h>.undoFailed and the walk goes on. */
   undoFailedChoice: (h: string) => `undo: ${h} failed?`,
   undoFailed: (h: string) => `undo: ${h} failed`,
+  /** A task played as a chain of executions (./handover.ts): does the walk just begun fit this execution's history? */
+  fits: 'walk: fits?',
+  /** A retreat's walk is over and the pass from its target would not fit: hand over, the walk done. */
+  handOver: 'walk: hand over',
+} as const;
+
+/** The states of a task played as a chain of executions (./handover.ts). */
+export const HANDOVER_NAMES = {
+  /** Starts the next execution of the chain with what this one holds. */
+  start: 'task: hand over',
+  /** This execution's part is played: it ends, and the next one goes on. */
+  done: 'task: handed over',
+  failed: 'task: handover failed',
+  /** The first states of an execution handed over to. */
+  begin: 'start: handover',
+  version: 'handover: version?',
+  otherVersion: 'handover: other version',
 } as const;

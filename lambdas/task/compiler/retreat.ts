@@ -16,6 +16,7 @@ import { CompileError } from './graph.ts';
 import type { PlotContext } from './henchman.ts';
 import { NAMES, retreatsPath, stateKey, WALK, WALK_NAMES } from './layout.ts';
 import { choice, pass } from './states.ts';
+import { walkCount } from './handover.ts';
 
 export function retreatOf(h: Henchman): { retreat: string; times: number } | undefined {
   return h.onFailure !== undefined && typeof h.onFailure === 'object' && 'retreat' in h.onFailure ? h.onFailure : undefined;
@@ -58,10 +59,17 @@ export function retreatStates(failed: Henchman, from: number, to: number, task: 
   ctx.graph.add(
     NAMES.retreat(failed.name),
     pass({
-      parameters: { at: from, stop: to, mode: 'retreat', then: target.name, 'retreats.$': `States.MathAdd(${retreatsPath(failed.name)}, 1)` },
+      parameters: {
+        at: from,
+        stop: to,
+        mode: 'retreat',
+        then: target.name,
+        'retreats.$': `States.MathAdd(${retreatsPath(failed.name)}, 1)`,
+        ...(ctx.handover ? walkCount(ctx.handover, ctx.handover.walks.get(from)!) : {}),
+      },
       resultPath: WALK.record,
       target: WALK_NAMES.retreatCount(failed.name),
     }),
   );
-  ctx.graph.add(WALK_NAMES.retreatCount(failed.name), pass({ inputPath: WALK.retreats, resultPath: retreatsPath(failed.name), target: WALK_NAMES.step }));
+  ctx.graph.add(WALK_NAMES.retreatCount(failed.name), pass({ inputPath: WALK.retreats, resultPath: retreatsPath(failed.name), target: ctx.handover ? WALK_NAMES.fits : WALK_NAMES.step }));
 }

@@ -12,6 +12,7 @@ import { MAX_EACH_ITEMS, NAMES, STATE, WALK, WALK_NAMES } from './layout.ts';
 import { DEFAULT_POLL_TIMEOUT } from './poll.ts';
 import { moveTiming } from './deadline.ts';
 import { fail, pass } from './states.ts';
+import { walkCount } from './handover.ts';
 import { undoable } from './undo.ts';
 import { rollbackWalk } from './walk.ts';
 import type { WalkPlan } from './walk.ts';
@@ -47,7 +48,13 @@ export function abortRoute(task: Task, plan: WalkPlan, ctx: PlotContext): void {
   if (walk) {
     ctx.graph.add(
       WALK_NAMES.rollback,
-      pass({ result: { at: walk.at, stop: walk.stop, mode: 'rollback', then: NAMES.aborted }, resultPath: WALK.record, target: WALK_NAMES.step }),
+      ctx.handover
+        ? pass({
+            parameters: { at: walk.at, stop: walk.stop, mode: 'rollback', then: NAMES.aborted, ...walkCount(ctx.handover, ctx.handover.rollback) },
+            resultPath: WALK.record,
+            target: WALK_NAMES.fits,
+          })
+        : pass({ result: { at: walk.at, stop: walk.stop, mode: 'rollback', then: NAMES.aborted }, resultPath: WALK.record, target: WALK_NAMES.step }),
     );
   }
   ctx.graph.add(NAMES.aborted, fail({ errorPath: `${STATE.failure}.Error`, causePath: `${STATE.failure}.Cause` }));

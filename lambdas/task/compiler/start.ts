@@ -32,6 +32,8 @@ import { TRIGGER_DEFAULTS } from '../trigger.ts';
 import { intrinsicLiteral } from './payload.ts';
 import { initialCount } from './retreat.ts';
 import { choice, ERRORS, fail, pass } from './states.ts';
+import { BEGUN, handoverRule } from './handover.ts';
+import type { Handover } from './handover.ts';
 
 export function paramDefaults(task: Task): Record<string, unknown> {
   return Object.fromEntries(
@@ -53,7 +55,7 @@ function defaultsAsData(defaults: Record<string, unknown>): boolean {
  * The start states; `context` is the constant part of the provider events' context (payload.ts sharedContext), put
  * into the state once here so that every move's event only adds its own part.
  */
-export function startStates(task: Task, first: string, context: JsonObject = {}): Record<string, PassState | ChoiceState> {
+export function startStates(task: Task, first: string, context: JsonObject = {}, handover?: Handover): Record<string, PassState | ChoiceState> {
   const defaults = paramDefaults(task);
   const asData = defaultsAsData(defaults);
   const beforeParams = asData ? NAMES.defaults : NAMES.params;
@@ -67,6 +69,8 @@ export function startStates(task: Task, first: string, context: JsonObject = {})
         // A resume names what it resumes, where it begins, and what it carries over (lambdas/service/resume.ts): all
         // four tested here, so "start: resume" reads nothing that may be absent.
         { rule: { And: RESUME_FIELDS.map((field) => isPresent(`${STATE.resume}.${field}`)) }, next: NAMES.resume },
+        // A task played as a chain of executions (./handover.ts): the next execution of the chain.
+        ...(handover ? [handoverRule(handover)] : []),
         { rule: isPresent(STATE.resume), next: NAMES.resumeUnknown },
         // Not(IsPresent) rather than IsPresent: false, which the local engine reads wrongly.
         { rule: { Or: [isPresent(STATE.params, false), isPresent(STATE.trigger, false)] }, next: NAMES.input },
@@ -86,6 +90,7 @@ export function startStates(task: Task, first: string, context: JsonObject = {})
         context,
         out: {},
         count: initialCount(task),
+        ...(handover ? { walk: { ...BEGUN } } : {}),
       },
       target: first,
     }),
@@ -97,6 +102,7 @@ export function resumeStates(
   henchmen: readonly Henchman[],
   entry: (h: Henchman) => string,
   context: JsonObject = {},
+  chained = false,
 ): Record<string, PassState | ChoiceState | FailState> {
   return {
     [NAMES.resume]: pass({
@@ -108,6 +114,8 @@ export function resumeStates(
         'count.$': `${STATE.resume}.count`,
         // What it resumes stays in the state (small: the outputs moved to `out`); "resume: from?" reads it.
         resume: { 'of.$': `${STATE.resume}.of`, 'from.$': `${STATE.resume}.from` },
+        // A task played as a chain of executions counts its history events anew (./handover.ts).
+        ...(chained ? { walk: { ...BEGUN } } : {}),
       },
       target: NAMES.resumeFrom,
     }),

@@ -51,6 +51,7 @@ import type { MoveTiming } from './deadline.ts';
 import { retreatRanges } from './retreat.ts';
 import { choice, ERRORS, fail, invoke, pass, retriers, succeed } from './states.ts';
 import { undoable, undoPlan } from './undo.ts';
+import { passFits } from './handover.ts';
 import type { UndoPlan } from './undo.ts';
 
 /** Who the walks visit, computed once per task. */
@@ -98,7 +99,13 @@ export function walkStates(task: Task, plan: WalkPlan, ctx: PlotContext): void {
   const { graph } = ctx;
   const past: ChoiceRule = { Variable: WALK.at, NumericLessThanPath: WALK.stop };
   const rules: { rule: ChoiceRule; next: string }[] = [];
-  for (const target of plan.targets) rules.push({ rule: { And: [past, { Variable: WALK.then, StringEquals: target.name }] }, next: ctx.entry(target.name) });
+  const { handover } = ctx;
+  // A task played as a chain of executions goes on to the target only when one more pass fits this execution.
+  const fits = handover ? [passFits(handover)] : [];
+  for (const target of plan.targets) {
+    rules.push({ rule: { And: [past, { Variable: WALK.then, StringEquals: target.name }, ...fits] }, next: ctx.entry(target.name) });
+  }
+  if (handover && plan.targets.length > 0) rules.push({ rule: { And: [past, { Variable: WALK.mode, StringEquals: 'retreat' }] }, next: WALK_NAMES.handOver });
   rules.push({ rule: past, next: NAMES.aborted });
   // Newest first, as the walks go: the places a walk meets first come first.
   const replayed = [...plan.replayed].sort((a, b) => b[1] - a[1]);
@@ -113,7 +120,8 @@ export function walkStates(task: Task, plan: WalkPlan, ctx: PlotContext): void {
     rules.push({ rule: { And: [{ Variable: WALK.at, NumericEquals: at }, isPresent(outputPath(h.name))] }, next: undoEntry(h) });
   }
   graph.add(WALK_NAMES.step, choice(rules, WALK_NAMES.next));
-  const stepBack = { 'at.$': `States.MathAdd(${WALK.at}, -1)`, 'stop.$': WALK.stop, 'then.$': WALK.then };
+  const stepBack: Record<string, string> = { 'at.$': `States.MathAdd(${WALK.at}, -1)`, 'stop.$': WALK.stop, 'then.$': WALK.then };
+  if (handover) stepBack['spent.$'] = WALK.spent;
   graph.add(WALK_NAMES.next, pass({ parameters: { ...stepBack, 'mode.$': WALK.mode }, resultPath: WALK.record, target: WALK_NAMES.step }));
   if (replayed.some(([h]) => undoable(h))) graph.add(WALK_NAMES.abort, pass({ inputPath: WALK.error, resultPath: STATE.failure, target: ctx.abortEntry }));
 

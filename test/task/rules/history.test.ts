@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findAction } from '#task/catalog';
-import { historyBudget, historyWorstCase } from '#task/rules/history';
+import { historyBudget, historyPieces, historyWorstCase, needsHandover } from '#task/rules/history';
 import type { Task } from '#task/schema';
 import { check, launch, run, taskOf } from '../fixtures/tasks.ts';
 
@@ -43,13 +43,40 @@ describe('history budget rule', () => {
     // around it: 101 × (8 + 223 + 2); the retreats' walk passes over it 100 times: 100 × 6.
     const task: Task = { ...taskOf(launch({ undo: 'terminate' }), run({ onFailure: { retreat: 'provision', times: 100 } })), rollback: true };
     // Act
+    const worst = historyWorstCase(task);
+    // Assess
+    expect(worst.events).toBe(51_504);
+    expect(worst.shares[0]).toStrictEqual({ name: 'provision', index: 0, events: 47_464, plays: 101, items: 1, rounds: 59, retries: 5 });
+  });
+
+  it('accepts a task beyond one execution when each of its pieces fits one: it is played as a chain of executions', () => {
+    // Prepare: the task above. One pass: provision 231 + connect 28, and the failing henchman's retreat states 6 + 2;
+    // the retreat's walk: its own states 6, a visit of each henchman 6 + 6, provision's undo 233; the rollback: 4 +
+    // provision's undo 233 + 4.
+    const task: Task = { ...taskOf(launch({ undo: 'terminate' }), run({ onFailure: { retreat: 'provision', times: 100 } })), rollback: true };
+    // Act
+    const errors = check(historyBudget, task);
+    // Assess
+    expect(errors).toStrictEqual([]);
+    expect(needsHandover(task)).toBe(true);
+    expect(historyPieces(task)).toStrictEqual({ forward: 231 + 28 + 8, walks: [{ from: 1, to: 0, events: 6 + 12 + 233 }], rollback: 4 + 233 + 4 });
+  });
+
+  it('refuses a retreat whose walk back alone would not fit one execution, naming the retreat and the undo that costs most', () => {
+    // Prepare: 105 ec2 launches with `undo: terminate`; the last retreats to the first. One pass fits (105 × 231 + 8 =
+    // 24,263), its walk back does not: 6 + 105 × (6 + 233) = 25,101.
+    const plot = Array.from({ length: 105 }, (_, i) => launch({ name: `move-${i}`, undo: 'terminate' }));
+    plot[104] = { ...plot[104]!, onFailure: { retreat: 'move-0', times: 1 } };
+    const task = taskOf(...plot);
+    // Act
     const errors = check(historyBudget, task);
     // Assess
     expect(errors).toStrictEqual([
       {
         code: 'history-budget',
-        place: 'plot[0]',
-        message: `the task could write 51,504 history events in the worst case, beyond the 25,000 Step Functions keeps for one execution; henchman 'provision' contributes most: 47,464 events (101 plays, 59 poll rounds, 5 retries a call): ${TAIL}`,
+        place: 'plot[104].onFailure.retreat',
+        message:
+          "the retreat of 'move-104' to 'move-0' could write 25,101 history events in the worst case as it walks back, beyond the 24,924 one execution has room for (Step Functions keeps 25,000; a longer task is played as a chain of executions, but one walk must fit one); the undo of 'move-0' contributes most: 233 events: retreat to a later henchman, or shorten the undo moves' timeouts",
       },
     ]);
   });
