@@ -3,7 +3,8 @@
  *
  * Every task compiles to one state machine named `<prefix>-...` (../shared/DESIGN.md "State machines"),
  * created at save time by the API Lambda. They all run as the one role made here: it may invoke the
- * provider Lambdas and nothing else, send traces to X-Ray and deliver logs to the execution log group.
+ * provider Lambdas, start executions of Mastermind's own state machines (the hand-over of a task played as a chain of
+ * executions) and nothing else, send traces to X-Ray and deliver logs to the execution log group.
  */
 import { ArnFormat, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -123,11 +124,15 @@ export class StateMachineRole extends Construct {
       resources: ['*'],
     });
     const logDelivery = new PolicyStatement({ sid: 'LogDelivery', actions: LOG_DELIVERY_ACTIONS, resources: ['*'] });
-    for (const statement of [invoke, tracing, logDelivery]) this.role.addToPolicy(statement);
+    // A task played as a chain of executions hands over to a new execution of its own state machine
+    // (lambdas/task/compiler/handover.ts). StartExecution takes the unqualified state machine ARN as its resource, for
+    // a version too (Step Functions' IAM for versions and aliases): `<prefix>-*` covers them.
+    const handOver = new PolicyStatement({ sid: 'HandOver', actions: ['states:StartExecution'], resources: [this.stateMachinesArn] });
+    for (const statement of [invoke, tracing, logDelivery, handOver]) this.role.addToPolicy(statement);
     acknowledgeWildcards(
       this.role,
-      [invoke, tracing, logDelivery],
-      `"<provider ARN>:*" are the provider functions' own versions and aliases; X-Ray and ${LOG_DELIVERY_REASON}`,
+      [invoke, tracing, logDelivery, handOver],
+      `"<provider ARN>:*" are the provider functions' own versions and aliases; "${this.prefix}-*" are Mastermind's own state machines (a task hands over to a new execution of itself); X-Ray and ${LOG_DELIVERY_REASON}`,
     );
   }
 

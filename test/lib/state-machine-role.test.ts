@@ -34,7 +34,7 @@ describe('StateMachineRole', () => {
     });
   });
 
-  it('may invoke the three providers and nothing else, trace, and deliver logs', () => {
+  it('may invoke the three providers, start executions of Mastermind state machines (a hand-over), and nothing else, trace, and deliver logs', () => {
     const providers = stack.providers.all.map((fn) => fn.lambda);
     expect(policyStatements(template, stack, 'StateMachines/Role/DefaultPolicy')).toStrictEqual([
       {
@@ -50,6 +50,7 @@ describe('StateMachineRole', () => {
         Sid: 'Tracing',
       },
       { Action: logDelivery, Effect: 'Allow', Resource: '*', Sid: 'LogDelivery' },
+      { Action: 'states:StartExecution', Effect: 'Allow', Resource: stateMachines, Sid: 'HandOver' },
     ]);
   });
 

@@ -1,7 +1,9 @@
 /**
  * The history budget: Step Functions keeps at most 25,000 events in one execution's history (a Standard workflow
- * that reaches the quota fails), so the worst case of a task must fit. Code `history-budget`, at plot[i] of the
- * henchman that contributes most.
+ * that reaches the quota fails). A task whose worst case fits runs in one execution; one beyond it is played as a
+ * chain of executions, one piece at a time (../compiler/handover.ts: a pass over the plot, a retreat's walk back, the
+ * rollback), so each piece must fit a fresh execution. Code `history-budget`: at plot[i] of the henchman that
+ * contributes most when one pass does not fit, at the retreat whose walk does not, at `rollback`.
  *
  * The worst case counts what AWS writes (HistoryEvent types in the Step Functions API reference):
  *
