@@ -1,0 +1,57 @@
+/**
+ * `mastermind start --wait` and `mastermind watch` follow a task played as a chain of executions
+ * (lambdas/task/compiler/handover.ts) to its end: issue 10's 100-henchman retreat plot in local mode, its last move
+ * failing once, so that its retreat is handed over twice.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { retreatTask } from '../../bench/compile.bench.ts';
+import { main } from '../../bin/commands/index.ts';
+import { startLocalService } from '#local/service';
+import type { LocalService } from '#local/service';
+
+let local: LocalService;
+let failures = 0;
+
+beforeAll(async () => {
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  local = await startLocalService({
+    handler: async (event) => {
+      if (event.context.henchman === 'move-99' && event.phase === 'do' && failures === 0) {
+        failures += 1;
+        throw Object.assign(new Error('move-99 could not launch'), { name: 'Mastermind.Failed' });
+      }
+      return { output: { instanceId: `i-${event.context.henchman}` } };
+    },
+  });
+  await fetch(`${local.url}/projects/default`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  await fetch(`${local.url}/projects/default/tasks/retreat-100`, { method: 'PUT', headers: { 'Content-Type': 'application/yaml' }, body: retreatTask(100) });
+});
+afterAll(async () => {
+  await local.close();
+  vi.unstubAllEnvs();
+});
+
+async function cli(...args: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main([...args, '--url', local.url], { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
+  return { code, out, err };
+}
+
+describe('start --wait on a task played as a chain of executions', () => {
+  it('follows each hand-over to the execution that ends the task, and exits with its status', async () => {
+    // Act
+    const run = await cli('start', 'default/retreat-100', '--wait', '--interval', '0.05');
+
+    // Assess
+    const lines = run.out.trimEnd().split('\n');
+    const handedOver = lines.filter((l) => l.startsWith('handed over to '));
+    expect(run.code).toBe(0);
+    expect(run.err).toBe('');
+    expect(handedOver).toHaveLength(2);
+    for (const line of handedOver) expect(line).toMatch(/^handed over to default\/retreat-100\/[0-9a-f-]{36}: the task goes on there \(one execution's history could not hold it\)$/);
+    expect(lines.filter((l) => / move-99 +do +launch +failed /.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => / undo +terminate +succeeded/.test(l))).toHaveLength(99);
+    expect(lines.at(-1)).toMatch(/^SUCCEEDED in [^:]+: 100 of 100 henchmen played$/);
+  });
+});
