@@ -218,9 +218,8 @@ export const WALK_NAMES = {
   undoItems: (h: string) => `undo: ${h} items`,
   undoItemGuard: (h: string) => `undo: ${h} skip?`,
   undoItemSkipped: (h: string) => `undo: ${h} skipped`,
-  /** A failing undo: during the rollback "undo: <h> failed" records it in out.<h>.undoFailed and the walk goes on. */
-  undoFailedChoice: (h: string) => `undo: ${h} failed?`,
-  undoFailed: (h: string) => `undo: ${h} failed`,
+  /** A failing undo that serves a retreat and the rollback: the rollback goes on ("walk: next"), a retreat aborts. */
+  undoFailed: 'walk: undo failed?',
   /** A task played as a chain of executions (./handover.ts): does the walk just begun fit this execution's history? */
   fits: 'walk: fits?',
   /** A retreat's walk is over and the pass from its target would not fit: hand over, the walk done. */

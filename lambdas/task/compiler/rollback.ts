@@ -1,7 +1,7 @@
 /**
  * The abort route: with `rollback: true`, "task: rollback" starts the undo walk (./walk.ts) over every henchman with an
  * undo, newest first: each completed move (out.<henchman>.output present) is undone and recorded { undone: true }; a
- * failing undo is recorded in out.<henchman>.undoFailed and the rollback goes on. Then the "task: aborted" Fail state
+ * failing undo is left in the history (the move keeps its output: it was not taken back) and the rollback goes on. Then the "task: aborted" Fail state
  * fails the execution with $.failure (the failure that started the abort route).
  */
 import { findAction } from '../catalog.ts';

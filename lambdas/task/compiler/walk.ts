@@ -25,9 +25,11 @@
  * A failing undo (its errors after retries, or a poll still waiting at its bound) is caught into $.walk.error:
  * - during a retreat, "walk: abort" makes it the failure and takes the abort route (with rollback, the rollback
  *   tries that undo again);
- * - during the rollback, "undo: <h> failed" records it in out.<h>.undoFailed and the walk goes on; the execution
- *   then fails with the failure that started the abort route.
- * "undo: <h> failed?" picks between the two when the henchman's undo serves both.
+ * - during the rollback, the walk goes on ("walk: next"; the failed undo is in the execution's history, and the
+ *   move keeps its output: it was not taken back); the execution then fails with the failure that started the
+ *   abort route.
+ * "walk: undo failed?", one Choice on the walk's mode for every henchman, picks between the two when a henchman's
+ * undo serves both.
  *
  * Transitions (state transitions, as Step Functions bills them): the rollback costs 2 ("task: rollback", the last
  * "walk: step?"), then 3 per move undone ("walk: step?", the undo, "walk: next") and 2 per henchman with an undo it
@@ -140,18 +142,16 @@ export function walkStates(task: Task, plan: WalkPlan, ctx: PlotContext): void {
     // Where an undo goes once done: a retreat counts the play it took back, the rollback goes on. Where it goes when
     // it fails: a retreat takes the abort route, the rollback records it and goes on.
     const done = retreating && rollingBack ? WALK_NAMES.undone(h.name) : retreating ? WALK_NAMES.replay(h.name) : WALK_NAMES.next;
-    const failed = retreating && rollingBack ? WALK_NAMES.undoFailedChoice(h.name) : retreating ? WALK_NAMES.abort : WALK_NAMES.undoFailed(h.name);
+    const failed = retreating && rollingBack ? WALK_NAMES.undoFailed : retreating ? WALK_NAMES.abort : WALK_NAMES.next;
     const catchers: Catcher[] = [{ ErrorEquals: ['States.ALL'], ResultPath: WALK.error, Next: failed }];
     if (h.each === undefined) undoStates(h, ctx, catchers, done);
     else graph.add(WALK_NAMES.undoItems(h.name), undoMap(h, ctx, catchers, done));
     if (retreating && rollingBack) {
       graph.add(WALK_NAMES.undone(h.name), choice([{ rule: { Variable: WALK.mode, StringEquals: 'retreat' }, next: WALK_NAMES.replay(h.name) }], WALK_NAMES.next));
-      graph.add(
-        WALK_NAMES.undoFailedChoice(h.name),
-        choice([{ rule: { Variable: WALK.mode, StringEquals: 'rollback' }, next: WALK_NAMES.undoFailed(h.name) }], WALK_NAMES.abort),
-      );
+      if (!graph.has(WALK_NAMES.undoFailed)) {
+        graph.add(WALK_NAMES.undoFailed, choice([{ rule: { Variable: WALK.mode, StringEquals: 'rollback' }, next: WALK_NAMES.next }], WALK_NAMES.abort));
+      }
     }
-    if (rollingBack) graph.add(WALK_NAMES.undoFailed(h.name), pass({ inputPath: WALK.error, resultPath: `${recordPath(h.name)}.undoFailed`, target: WALK_NAMES.next }));
   }
 }
 

@@ -64,7 +64,7 @@ const STATE_EVENTS = 2;
 export const RETREAT_EVENTS = 3 * STATE_EVENTS;
 /** A retreat's walk over one henchman: "walk: step?", "replay: <h>", "replay: <h> counted". */
 export const WALK_VISIT_EVENTS = 3 * STATE_EVENTS;
-/** Around one undo, at most: "walk: step?", "undo: <h> failed?" and "undo: <h> failed" (or "undo: <h> done?"), "walk: next". */
+/** Around one undo, at most: "walk: step?", "walk: undo failed?" (or "undo: <h> done?"), "walk: next", and one to spare. */
 export const UNDO_EVENTS = 4 * STATE_EVENTS;
 const TASK_EVENTS = 5;
 const RETRY_EVENTS = 3;
