@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import type { ProviderName } from '#task/catalog';
 import type { State, StateMachineDefinition } from '#task/compiler/asl';
+import { INVOKE } from '#task/compiler/states';
 import { joinContext, settlePoll, settlePollError } from '#providers/contract';
 import { resolveLate } from '#providers/late';
 import type { ProviderEvent, ProviderResult } from '#providers/contract';
@@ -22,6 +23,11 @@ export interface TaskCall {
   readonly functionName: string;
   /** Invoked with InvocationType Event (`fire`): the state went on without waiting for the answer. */
   readonly fired: boolean;
+  /**
+   * The state names the function as its Resource (Step Functions' Lambda task, recorded as LambdaFunctionScheduled,
+   * ...), rather than calling it through lambda:invoke (TaskScheduled, ...): every move but a fired one.
+   */
+  readonly direct?: boolean;
 }
 
 export type ProviderHandler = (event: ProviderEvent, provider: ProviderName, call?: TaskCall) => Promise<ProviderResult>;
@@ -128,7 +134,7 @@ export async function runTask(
   /** Per henchman and item: the phase of its last do or undo call, which its polls belong to. */
   const polled = new Map<string, 'do' | 'undo'>();
 
-  async function call(request: { FunctionName: string; Payload: ProviderEvent; InvocationType?: string }, state: string): Promise<ProviderResult> {
+  async function call(request: { FunctionName: string; Payload: ProviderEvent; InvocationType?: string; direct?: boolean }, state: string): Promise<ProviderResult> {
     // As the provider runtime does: the context's two parts (the execution's, the move's) joined into one.
     const { late, ...event } = joinContext(request.Payload);
     const startedAt = new Date();
@@ -149,6 +155,7 @@ export async function runTask(
         state,
         functionName: request.FunctionName,
         fired: request.InvocationType === 'Event',
+        direct: request.direct === true,
       });
     } catch (error) {
       record({ status: 'failed', error: errorOf(error) });
@@ -157,8 +164,10 @@ export async function runTask(
     }
     record({ status: 'succeeded', output: result });
     // As the provider runtime does: a poll still waiting (its answer recorded above) is thrown as
-    // Mastermind.Waiting, which the poll Task state's Retry takes.
-    return settlePoll(event.phase, result);
+    // Mastermind.Waiting, which the poll Task state's Retry takes; and an answer is { output } or { poll } and
+    // nothing else (the state machine keeps a done move's answer as its record).
+    const settled = settlePoll(event.phase, result);
+    return 'output' in settled ? { output: settled.output } : settled;
   }
 
   const taskHandlers: Record<string, (input: unknown) => Promise<never>> = {};
@@ -179,9 +188,15 @@ export async function runTask(
       continue;
     }
     if (state.Type === 'Task') {
-      taskHandlers[name] = (async (request: { FunctionName: string; Payload: ProviderEvent; InvocationType?: string }) => {
+      // A Task state names the provider function as its Resource (its Parameters are the event, its result the
+      // answer), or calls it through lambda:invoke (a fired move: { FunctionName, Payload, InvocationType: Event }).
+      const direct = state.Resource !== INVOKE;
+      const resource = state.Resource;
+      taskHandlers[name] = (async (input: unknown) => {
         // The engine may still be finishing a retry pause when the execution is aborted: no provider is called then.
         if (options.signal?.aborted) throw new ExecutionAbortedError();
+        if (direct) return call({ FunctionName: resource, Payload: input as ProviderEvent, direct: true }, name);
+        const request = input as { FunctionName: string; Payload: ProviderEvent; InvocationType?: string };
         if (request.InvocationType === 'Event') {
           fired.push(call(request, name).then(() => undefined, () => undefined));
           return { StatusCode: 202, Payload: '' };

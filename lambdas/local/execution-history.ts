@@ -1,8 +1,11 @@
 /**
  * The history of a local execution, in Step Functions' event format (GetExecutionHistory's HistoryEvent): built
  * from the local engine's log (states entered, exited, failed; Map iterations) and from the provider calls of its
- * Task states (TaskScheduled, TaskStarted, then TaskSucceeded, TaskFailed or TaskTimedOut), each linked by
- * previousEventId to the event before it in the same state visit, as lambdas/service/history.ts reads them.
+ * Task states, each linked by previousEventId to the event before it in the same state visit, as
+ * lambdas/service/history.ts reads them: a Task state naming the function as its Resource records
+ * LambdaFunctionScheduled (the event as `input`), LambdaFunctionStarted, then LambdaFunctionSucceeded (the answer as
+ * `output`), LambdaFunctionFailed or LambdaFunctionTimedOut; a fired move's lambda:invoke records TaskScheduled,
+ * TaskStarted and TaskSucceeded, as Step Functions does for each.
  *
  * The engine's log is read asynchronously, a little behind the engine; a provider call first lets it catch up
  * (one macrotask: the log is fed by microtasks only), so the call lands on the visit of its own state. A retry
@@ -29,6 +32,8 @@ interface Visit {
   lastId: number;
   /** A provider call scheduled and not ended. */
   callOpen: boolean;
+  /** That call names the function as the state's Resource (LambdaFunction* events). */
+  direct?: boolean;
 }
 
 const LAMBDA = { resourceType: 'lambda', resource: 'invoke' } as const;
@@ -126,7 +131,16 @@ export class ExecutionHistory {
         const visit = this.visits.get(`${event.state.name}\u0000${thread}`);
         if (!visit?.callOpen) break;
         visit.callOpen = false;
-        const failure = { ...LAMBDA, error: event.Error, cause: typeof event.Cause === 'string' ? event.Cause : json(event.Cause) };
+        const cause = typeof event.Cause === 'string' ? event.Cause : json(event.Cause);
+        if (visit.direct) {
+          const failure = { error: event.Error, cause };
+          visit.lastId =
+            event.Error === 'States.Timeout'
+              ? this.add('LambdaFunctionTimedOut', { lambdaFunctionTimedOutEventDetails: failure }, thread, visit.lastId)
+              : this.add('LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: failure }, thread, visit.lastId);
+          break;
+        }
+        const failure = { ...LAMBDA, error: event.Error, cause };
         visit.lastId =
           event.Error === 'States.Timeout'
             ? this.add('TaskTimedOut', { taskTimedOutEventDetails: failure }, thread, visit.lastId)
@@ -153,8 +167,10 @@ export class ExecutionHistory {
   }
 
   /**
-   * Records one provider call of a Task state around `run`: TaskScheduled and TaskStarted, then TaskSucceeded
-   * with the invoke's output ({ Payload, StatusCode }) or TaskFailed with the error's name and message. A poll
+   * Records one provider call of a Task state around `run`: LambdaFunctionScheduled and LambdaFunctionStarted, then
+   * LambdaFunctionSucceeded with the answer or LambdaFunctionFailed with the error's name and message (a state that
+   * calls through lambda:invoke: TaskScheduled, TaskStarted, then TaskSucceeded with the invoke's output
+   * ({ Payload, StatusCode }) or TaskFailed). A poll
    * still waiting is a TaskFailed Mastermind.Waiting, as the provider Lambda throws it. A fired call (`fire`)
    * succeeds with StatusCode 202, recorded when the engine leaves its state; its own outcome is not part of the
    * execution (as on AWS, where Lambda runs an Event invocation on its own).
@@ -169,9 +185,16 @@ export class ExecutionHistory {
     await setImmediate();
     const visit = this.ended ? undefined : this.visits.get(`${call.state}\u0000${thread}`);
     if (!visit) return run();
-    const parameters = json({ FunctionName: call.functionName, Payload: event });
-    visit.lastId = this.add('TaskScheduled', { taskScheduledEventDetails: { ...LAMBDA, region: this.region, parameters } }, thread, visit.lastId);
-    visit.lastId = this.add('TaskStarted', { taskStartedEventDetails: { ...LAMBDA } }, thread, visit.lastId);
+    visit.direct = call.direct === true;
+    if (visit.direct) {
+      const scheduled = { resource: call.functionName, input: json(event), inputDetails: { truncated: false } };
+      visit.lastId = this.add('LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: scheduled }, thread, visit.lastId);
+      visit.lastId = this.add('LambdaFunctionStarted', {}, thread, visit.lastId);
+    } else {
+      const parameters = json({ FunctionName: call.functionName, Payload: event });
+      visit.lastId = this.add('TaskScheduled', { taskScheduledEventDetails: { ...LAMBDA, region: this.region, parameters } }, thread, visit.lastId);
+      visit.lastId = this.add('TaskStarted', { taskStartedEventDetails: { ...LAMBDA } }, thread, visit.lastId);
+    }
     visit.callOpen = true;
     const ended = () => {
       const open = visit.callOpen && !this.ended;
@@ -188,7 +211,9 @@ export class ExecutionHistory {
     if (ended()) {
       try {
         settlePoll(event.phase, result);
-        visit.lastId = this.add(
+        visit.lastId = visit.direct
+          ? this.add('LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output: json(result), outputDetails: { truncated: false } } }, visit.thread, visit.lastId)
+          : this.add(
           'TaskSucceeded',
           { taskSucceededEventDetails: { ...LAMBDA, output: json({ ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 }), outputDetails: { truncated: false } } },
           visit.thread,
@@ -240,6 +265,10 @@ export class ExecutionHistory {
 
   private failed(visit: Visit, error: unknown): void {
     const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+    if (visit.direct) {
+      visit.lastId = this.add('LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: name, cause: message } }, visit.thread, visit.lastId);
+      return;
+    }
     visit.lastId = this.add('TaskFailed', { taskFailedEventDetails: { ...LAMBDA, error: name, cause: message } }, visit.thread, visit.lastId);
   }
 

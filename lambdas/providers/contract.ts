@@ -64,6 +64,22 @@ export interface SecretMark {
 }
 
 /**
+ * A mark as the event carries it: a SecretMark, or its bare path when the string at that place is a literal of the
+ * definition and is the mark's text itself (the usual case: `"key": "${secret:/mastermind/web/ssh-key}"` is marked
+ * `"key"`, a field of the input by its name alone; `["tags", "auth"]` deeper). The provider then reads the text at the
+ * place. Either way the marks are literals of the definition, and
+ * the string at a bare-marked place is too (the compiler writes a bare path only where the Parameters template holds
+ * the text literally), so nothing that arrives at run time is ever read for secrets.
+ */
+export type WireSecretMark = SecretMark | readonly (string | number)[] | string;
+
+/** The path of a mark, bare or not. */
+export function markPath(mark: WireSecretMark): readonly (string | number)[] {
+  if (typeof mark === 'string') return [mark];
+  return Array.isArray(mark) ? (mark as readonly (string | number)[]) : (mark as SecretMark).path;
+}
+
+/**
  * A place of the input whose value the compiler could not prove present in every execution (a field of a hook's
  * body, a list index, a key inside a map param or an output typed as an object or list, a field of an `each` item, a
  * param without default): the state machine passes the part it can prove (the trigger's body, the list, the item)
@@ -87,28 +103,50 @@ export interface ProviderEvent {
    * `${secret:/name}`, and `secrets` marks the place: only marked places are resolved.
    */
   readonly input: Record<string, unknown>;
-  /** The places of `input` that hold secrets (see {@link SecretMark}); left out when there are none. */
-  readonly secrets?: readonly SecretMark[];
+  /** The places of `input` that hold secrets (see {@link SecretMark}, {@link WireSecretMark}); left out when there are none. */
+  readonly secrets?: readonly WireSecretMark[];
   /** The places of `input` the provider completes from the execution's data (see {@link LateMark}); left out when none. */
   readonly late?: readonly LateMark[];
+  /** The compiler leaves out "do" (the commonest); {@link joinContext} puts it back before anyone reads the event. */
   readonly phase: Phase;
   /** With phase "poll": the state the action's first answer (phase do or undo) asked to be handed back; every poll gets it. */
   readonly poll?: unknown;
   readonly context: ProviderContext;
-  /** The move's own part of the context, as the state machine sends it; {@link joinContext} merges it into `context`. */
+  /**
+   * The move's own part of the context, as the state machine sends it inside `each` (elsewhere its fields stand at the
+   * top of the event: MOVE_FIELDS); {@link joinContext} merges it into `context`.
+   */
   readonly move?: Partial<ProviderContext>;
 }
 
+/** The move's own part of the context, as the compiler writes it at the top of an event (or in its `move`). */
+export const MOVE_FIELDS = ['henchman', 'attempt', 'item', 'timeout', 'detach'] as const;
+
 /**
- * The event with its `move` merged into its `context` (the move's fields win) and dropped; the event as it came when
- * it has none. Anything that is not an event is returned as it is, for the checks that follow to refuse.
+ * The event as the providers read it: its move's fields (at its top, or in its `move`: MOVE_FIELDS) merged into its
+ * `context` (the move's win) and dropped from the top, and its phase "do" when it gives none (the compiler leaves "do"
+ * out: some 13 bytes less in every forward Task state). Anything that is not an event is returned as it is, for the
+ * checks that follow to refuse.
  */
 export function joinContext<T>(event: T): T {
-  const e = event as { move?: unknown; context?: unknown } | null;
-  if (!e || typeof e !== 'object' || e.move === undefined) return event;
-  const { move, ...rest } = e;
-  if (!move || typeof move !== 'object' || !rest.context || typeof rest.context !== 'object') return event;
-  return { ...rest, context: { ...(rest.context as object), ...(move as object) } } as T;
+  const e = event as Record<string, unknown> | null;
+  if (!e || typeof e !== 'object' || Array.isArray(e)) return event;
+  const joined: Record<string, unknown> = { ...e };
+  if (joined.phase === undefined) joined.phase = 'do';
+  const top: Record<string, unknown> = {};
+  for (const field of MOVE_FIELDS) {
+    if (field in joined) {
+      top[field] = joined[field];
+      delete joined[field];
+    }
+  }
+  const move = joined.move;
+  const nested = move && typeof move === 'object' && !Array.isArray(move) ? (move as object) : undefined;
+  if (Object.keys(top).length === 0 && move === undefined) return joined as T;
+  if (!joined.context || typeof joined.context !== 'object' || (move !== undefined && !nested)) return event;
+  delete joined.move;
+  joined.context = { ...(joined.context as object), ...top, ...nested };
+  return joined as T;
 }
 
 export type ProviderResult =

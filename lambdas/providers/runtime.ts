@@ -14,6 +14,7 @@ import {
   MAX_ITEM_TEXT,
   InvalidError,
   joinContext,
+  markPath,
   ProviderError,
   settlePoll,
   settlePollError,
@@ -22,7 +23,7 @@ import {
   type ProviderContext,
   type ProviderEvent,
   type ProviderResult,
-  type SecretMark,
+  type WireSecretMark,
 } from './contract.ts';
 import { deadlineOf, type MoveDeadline } from './deadline.ts';
 import { checkInput } from './inputs.ts';
@@ -72,14 +73,17 @@ function checkEvent(event: unknown): ProviderEvent {
   if (!PHASES.includes(e.phase as Phase)) problems.push(`phase must be one of ${PHASES.join(', ')}`);
   if (!e.context || typeof e.context !== 'object') problems.push('context must be an object');
   else if (typeof e.context.project !== 'string') problems.push('context.project must be a string');
-  if (e.secrets !== undefined && !validMarks(e.secrets)) problems.push('secrets must be a list of { path, text }');
+  if (e.secrets !== undefined && !validMarks(e.secrets)) problems.push('secrets must be a list of { path, text }, paths or field names');
   if (e.late !== undefined && !validLateMarks(e.late)) problems.push('late must be a list of { path, text, at } or { path, join }');
   if (problems.length > 0) throw new InvalidError(`invalid provider event: ${problems.join('; ')}`);
   return e as ProviderEvent;
 }
 
-function validMarks(marks: unknown): marks is SecretMark[] {
-  return Array.isArray(marks) && marks.every((m) => m !== null && typeof m === 'object' && typeof m.text === 'string' && validPath(m.path, false));
+function validMarks(marks: unknown): marks is WireSecretMark[] {
+  return (
+    Array.isArray(marks) &&
+    marks.every((m) => (typeof m === 'string' && m.length > 0) || validPath(m, false) || (m !== null && typeof m === 'object' && typeof m.text === 'string' && validPath(m.path, false)))
+  );
 }
 
 function validPath(path: unknown, empty: boolean): boolean {
@@ -222,7 +226,7 @@ export function createProviderHandler(
           : complete;
       const input = checkInput(provider, checked.action, spec, given);
       // Only the places the compiler marked hold secrets; an undo's marks follow the fields it keeps.
-      const marks = (checked.secrets ?? []).filter((mark) => checked.phase !== 'undo' || Object.hasOwn(given, String(mark.path[0])));
+      const marks = (checked.secrets ?? []).filter((mark) => checked.phase !== 'undo' || Object.hasOwn(given, String(markPath(mark)[0])));
       const resolved = await secrets.resolve(input, marks, { project: checked.context.project, layout });
       secretValues = resolved.secrets;
       const actionLogger = actionLoggerOf(logger, keys, secretValues);

@@ -13,7 +13,7 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { parseTemplate } from '#task/references';
 import { secretAllowed, secretPathsSentence, type SecretLayout } from '#task/secret-layout';
-import { FailedError, InvalidError, TransientError, type SecretMark } from './contract.ts';
+import { FailedError, InvalidError, TransientError, markPath, type SecretMark, type WireSecretMark } from './contract.ts';
 
 const DEFAULT_TTL_MS = 5 * 60 * 1000;
 
@@ -55,11 +55,13 @@ export class SecretResolver {
   }
 
   /**
-   * A copy of `input` with the text of every mark, secrets resolved, at the mark's place; nothing else is read.
+   * A copy of `input` with the text of every mark, secrets resolved, at the mark's place; nothing else is read. A bare
+   * mark (a path: WireSecretMark) takes as its text the string at its place, which the compiler wrote there literally.
    * With `scope`, every secret named must lie under the project's paths (checked before any is read).
    */
-  async resolve<T extends Record<string, unknown>>(input: T, marks: readonly SecretMark[] = [], scope?: SecretScope): Promise<ResolvedInput<T>> {
-    if (marks.length === 0) return { value: input, secrets: [] };
+  async resolve<T extends Record<string, unknown>>(input: T, given: readonly WireSecretMark[] = [], scope?: SecretScope): Promise<ResolvedInput<T>> {
+    if (given.length === 0) return { value: input, secrets: [] };
+    const marks = given.map((mark) => fullMark(input, mark));
     const parsed = marks.map((mark) => ({ mark, parts: markParts(mark) }));
     const names = new Set<string>();
     for (const { parts } of parsed) for (const part of parts) if (typeof part !== 'string') names.add(part.secret);
@@ -85,6 +87,14 @@ export class SecretResolver {
   clear(): void {
     this.cache.clear();
   }
+}
+
+/** A mark with its text: a bare path's is the string at its place. */
+function fullMark(input: Record<string, unknown>, mark: WireSecretMark): SecretMark {
+  if (typeof mark !== 'string' && !Array.isArray(mark)) return mark as SecretMark;
+  const path = markPath(mark);
+  const { container, key } = placeOf(input, path);
+  return { path, text: container[key] as string };
 }
 
 /** A mark's text as literal pieces and secret names; anything else in it is not a mark the compiler writes. */

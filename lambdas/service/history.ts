@@ -20,8 +20,8 @@
  * | a Task, Map or item still under way when the execution ended  | stopped                                         |
  *
  * The one place that reads state names is {@link stateRole} (and the poll helpers' names, through the compiler's
- * layout): every other fact comes from the events themselves (the provider event in TaskScheduled names the
- * henchman, phase and action).
+ * layout): every other fact comes from the events themselves (the provider event in LambdaFunctionScheduled or
+ * TaskScheduled names the henchman, phase and action).
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { HANDOVER_NAMES, NAMES, pollNames } from '#task/compiler/layout';
@@ -366,9 +366,27 @@ export function summarizeHistory(events: readonly HistoryEvent[], options: Summa
   return [...byHenchman].map(([henchman, list]) => ({ henchman, status: list[list.length - 1]!.status, moves: list }));
 }
 
+/**
+ * The provider event a Task state sent: a LambdaFunctionScheduled's `input` (a state that names the function as its
+ * Resource), or a TaskScheduled's Parameters `Payload` (lambda:invoke: a fired move, and every move of definitions
+ * compiled before moves named their function). Its move's fields stand at its top, in its `move` or (older events) in
+ * its `context`.
+ */
+function scheduledEvent(event: HistoryEvent): { event?: Record<string, unknown>; fired: boolean } {
+  if (event.type === 'LambdaFunctionScheduled') return { event: record(parseJson(event.lambdaFunctionScheduledEventDetails?.input)), fired: false };
+  const parameters = record(parseJson(event.taskScheduledEventDetails?.parameters));
+  return { event: record(parameters?.Payload), fired: parameters?.InvocationType === 'Event' };
+}
+
+/** The henchman an event's move names. */
+function eventHenchman(payload: Record<string, unknown>): unknown {
+  return payload.henchman ?? record(payload.move)?.henchman ?? record(payload.context)?.henchman;
+}
+
 /** One event of a Task state's visit (scheduled, succeeded, failed, ...) applied to its play. */
 function taskEvent(play: Play, event: HistoryEvent, thread: Thread): void {
   switch (event.type) {
+    case 'LambdaFunctionScheduled':
     case 'TaskScheduled': {
       if (play.polling) play.rounds += 1;
       else play.attempts += 1;
@@ -378,24 +396,28 @@ function taskEvent(play: Play, event: HistoryEvent, thread: Thread): void {
       delete play.error;
       delete play.end;
       delete play.pollAfter;
-      const parameters = record(parseJson(event.taskScheduledEventDetails?.parameters));
-      if (parameters?.InvocationType === 'Event') play.status = 'fired';
-      const payload = record(parameters?.Payload);
+      const { event: payload, fired } = scheduledEvent(event);
+      if (fired) play.status = 'fired';
       if (!payload) break;
-      if (typeof payload.phase === 'string' && payload.phase !== 'poll') play.phase = payload.phase;
+      // An event with no phase is a do (the compiler leaves "do" out).
+      const phase = payload.phase ?? 'do';
+      if (typeof phase === 'string' && phase !== 'poll') play.phase = phase;
       if (typeof payload.action === 'string') play.action = payload.action;
-      // The move's own part of the context (payload.move) names it; events compiled before it, the context.
-      const henchman = record(payload.move)?.henchman ?? record(payload.context)?.henchman;
+      const henchman = eventHenchman(payload);
       if (typeof henchman === 'string') play.henchman = henchman;
       const host = record(payload.input)?.host;
       if (thread && typeof host === 'string') thread.host = host;
       break;
     }
+    case 'LambdaFunctionSucceeded':
     case 'TaskSucceeded': {
       play.end = time(event);
       if (play.status === 'fired') break;
-      const answer = record(parseJson(event.taskSucceededEventDetails?.output));
-      const payload = record(answer?.Payload);
+      // The answer: a LambdaFunctionSucceeded's output itself, a TaskSucceeded's (lambda:invoke) its Payload.
+      const payload =
+        event.type === 'LambdaFunctionSucceeded'
+          ? record(parseJson(event.lambdaFunctionSucceededEventDetails?.output))
+          : record(record(parseJson(event.taskSucceededEventDetails?.output))?.Payload);
       const poll = record(payload?.poll);
       if (poll) {
         play.status = 'waiting';
@@ -408,9 +430,10 @@ function taskEvent(play: Play, event: HistoryEvent, thread: Thread): void {
       }
       break;
     }
+    case 'LambdaFunctionFailed':
     case 'TaskFailed': {
       play.end = time(event);
-      const details = event.taskFailedEventDetails;
+      const details = event.type === 'LambdaFunctionFailed' ? event.lambdaFunctionFailedEventDetails : event.taskFailedEventDetails;
       if (details?.error === WAITING) {
         // Not done yet: the poll Task's Retry looks again (or, at the timeout, gives up: see TaskStateExited).
         play.status = 'waiting';
@@ -423,15 +446,24 @@ function taskEvent(play: Play, event: HistoryEvent, thread: Thread): void {
       play.error = failure(details);
       break;
     }
+    case 'LambdaFunctionTimedOut':
     case 'TaskTimedOut':
       play.end = time(event);
       play.status = 'failed';
-      play.error = failure(event.taskTimedOutEventDetails);
+      play.error = failure(event.type === 'LambdaFunctionTimedOut' ? event.lambdaFunctionTimedOutEventDetails : event.taskTimedOutEventDetails);
       break;
+    case 'LambdaFunctionStartFailed':
+    case 'LambdaFunctionScheduleFailed':
     case 'TaskStartFailed':
       play.end = time(event);
       play.status = 'failed';
-      play.error = failure(event.taskStartFailedEventDetails);
+      play.error = failure(
+        event.type === 'LambdaFunctionStartFailed'
+          ? event.lambdaFunctionStartFailedEventDetails
+          : event.type === 'LambdaFunctionScheduleFailed'
+            ? event.lambdaFunctionScheduleFailedEventDetails
+            : event.taskStartFailedEventDetails,
+      );
       break;
     case 'TaskSubmitFailed':
       play.end = time(event);
@@ -527,8 +559,8 @@ function mapMove(play: Play): MoveSummary {
 /** The project, task and task version an execution plays, from the context its first move was handed. */
 export function executionContext(events: readonly HistoryEvent[]): { project?: string; task?: string; version?: number } {
   for (const event of events) {
-    if (event.type !== 'TaskScheduled') continue;
-    const context = record(record(record(parseJson(event.taskScheduledEventDetails?.parameters))?.Payload)?.context);
+    if (event.type !== 'TaskScheduled' && event.type !== 'LambdaFunctionScheduled') continue;
+    const context = record(scheduledEvent(event).event?.context);
     if (!context) continue;
     return {
       ...(typeof context.project === 'string' ? { project: context.project } : {}),

@@ -80,10 +80,10 @@ describe('mastermind compile', () => {
     const io = capture();
     const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:ssh-provider';
     const code = await main(['compile', join(dir, 'small.yaml'), '--providers', `ssh=${arn}`], io);
-    const definition = JSON.parse(io.out()) as { StartAt: string; States: Record<string, { Parameters?: { FunctionName?: string } }> };
+    const definition = JSON.parse(io.out()) as { StartAt: string; States: Record<string, { Resource?: string }> };
     expect(code).toBe(0);
     expect(io.err()).toBe('');
-    expect(definition.States.hello!.Parameters!.FunctionName).toBe(arn);
+    expect(definition.States.hello!.Resource).toBe(arn);
     expect(checkAsl(definition)).toStrictEqual({ isValid: true, errors: [] });
   });
 

@@ -204,23 +204,23 @@ describe('local Step Functions under the service', () => {
       [4, 3, 'PassStateEntered'],
       [5, 4, 'PassStateExited'],
       [6, 5, 'TaskStateEntered'],
-      [7, 6, 'TaskScheduled'],
-      [8, 7, 'TaskStarted'],
-      [9, 8, 'TaskSucceeded'],
+      [7, 6, 'LambdaFunctionScheduled'],
+      [8, 7, 'LambdaFunctionStarted'],
+      [9, 8, 'LambdaFunctionSucceeded'],
       [10, 9, 'TaskStateExited'],
       [11, 10, 'TaskStateEntered'],
-      [12, 11, 'TaskScheduled'],
-      [13, 12, 'TaskStarted'],
-      [14, 13, 'TaskSucceeded'],
+      [12, 11, 'LambdaFunctionScheduled'],
+      [13, 12, 'LambdaFunctionStarted'],
+      [14, 13, 'LambdaFunctionSucceeded'],
       [15, 14, 'TaskStateExited'],
       [16, 15, 'ExecutionSucceeded'],
     ]);
-    expect(events[6]!.taskScheduledEventDetails).toMatchObject({ resourceType: 'lambda', resource: 'invoke', region: REGION });
-    expect(JSON.parse(events[6]!.taskScheduledEventDetails!.parameters!)).toMatchObject({ FunctionName: deps.config.providers.ssh, Payload: { action: 'run', phase: 'do' } });
-    expect(JSON.parse(events[8]!.taskSucceededEventDetails!.output!)).toStrictEqual({
-      ExecutedVersion: '$LATEST',
-      StatusCode: 200,
-      Payload: { output: { exitCode: 0, stdout: 'fetch-stdout', stderr: 'fetch-stderr', truncated: false } },
+    // A move's Task state names its provider function as its Resource: Step Functions records the event as the
+    // function's input and the answer as its output, with no lambda:invoke wrapper.
+    expect(events[6]!.lambdaFunctionScheduledEventDetails).toMatchObject({ resource: deps.config.providers.ssh });
+    expect(JSON.parse(events[6]!.lambdaFunctionScheduledEventDetails!.input!)).toMatchObject({ action: 'run', phase: 'do' });
+    expect(JSON.parse(events[8]!.lambdaFunctionSucceededEventDetails!.output!)).toStrictEqual({
+      output: { exitCode: 0, stdout: 'fetch-stdout', stderr: 'fetch-stderr', truncated: false },
     });
   });
 
@@ -270,7 +270,7 @@ describe('local Step Functions under the service', () => {
   it('stops an execution waiting in a long poll: ABORTED with the stop\'s error and cause, and the provider is not asked again', async () => {
     // Prepare: the host never becomes reachable; a poll round is seconds away.
     const executionArn = await startWaiting();
-    await untilHistoryHas(executionArn, 'TaskFailed');
+    await untilHistoryHas(executionArn, 'LambdaFunctionFailed');
 
     // Act
     const stopped = await stopExecution(deps, deployExecution(executionArn), 'not needed any more');

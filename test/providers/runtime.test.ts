@@ -296,8 +296,8 @@ describe('createProviderHandler', () => {
     [{ phase: 'later' as never }, 'invalid provider event: phase must be one of do, undo, poll'],
     [{ input: [] as never }, 'invalid provider event: input must be an object'],
     [{ input: { host: 'lb-1' } }, 'invalid input for ssh run: user is required; key is required; command is required'],
-    [{ secrets: [{ path: 'key', text: '${secret:/mastermind/web/lb-key}' }] as never }, 'invalid provider event: secrets must be a list of { path, text }'],
-    [{ secrets: [{ path: [], text: '${secret:/mastermind/web/lb-key}' }] }, 'invalid provider event: secrets must be a list of { path, text }'],
+    [{ secrets: [{ path: 'key', text: '${secret:/mastermind/web/lb-key}' }] as never }, 'invalid provider event: secrets must be a list of { path, text }, paths or field names'],
+    [{ secrets: [{ path: [], text: '${secret:/mastermind/web/lb-key}' }] }, 'invalid provider event: secrets must be a list of { path, text }, paths or field names'],
     [{ context: { ...context, project: 'db' } }, "secret /mastermind/web/lb-key is not one of project db's: a task of project db names only secrets under /mastermind/db/ or the shared /mastermind/_shared/"],
   ])('rejects a bad event %j as invalid', async (change, message) => {
     // Prepare

@@ -44,6 +44,40 @@ describe('SecretResolver', () => {
     expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(2);
   });
 
+  it('takes a bare mark (a field name, or a path) as the string at its place, and reads no unmarked string beside it', async () => {
+    // Prepare
+    ssm.on(GetParameterCommand, { Name: '/mastermind/web/key', WithDecryption: true }).resolves({ Parameter: { Value: 'KEY' } });
+    ssm.on(GetParameterCommand, { Name: '/mastermind/_shared/token', WithDecryption: true }).resolves({ Parameter: { Value: 'TOKEN' } });
+    const input = {
+      key: '${secret:/mastermind/web/key}',
+      tags: { auth: 'Bearer ${secret:/mastermind/_shared/token}', note: '${secret:/mastermind/web/key}' },
+    };
+
+    // Act
+    const resolved = await resolver().resolve(input, ['key', ['tags', 'auth']], { project: 'web', layout: DEFAULT_SECRET_LAYOUT });
+
+    // Assess
+    expect(resolved).toStrictEqual({
+      value: { key: 'KEY', tags: { auth: 'Bearer TOKEN', note: '${secret:/mastermind/web/key}' } },
+      secrets: ['KEY', 'TOKEN'],
+    });
+  });
+
+  it.each([
+    [['missing'], 'the secret mark at missing names no place of the input'],
+    [[['port']], 'the secret mark at port names no string of the input'],
+    [[['key']], "secret /mastermind/db/key is not one of project web's: a task of project web names only secrets under /mastermind/web/ or the shared /mastermind/_shared/"],
+  ])('refuses the bare marks %j with Mastermind.Invalid before asking SSM', async (marks, message) => {
+    // Act
+    const error = await resolver()
+      .resolve({ key: '${secret:/mastermind/db/key}', port: 22 }, marks as never, { project: 'web', layout: DEFAULT_SECRET_LAYOUT })
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({ name: 'Mastermind.Invalid', message });
+    expect(ssm.commandCalls(GetParameterCommand)).toStrictEqual([]);
+  });
+
   it('reads no string that is not marked, whatever it holds', async () => {
     // Prepare
     const input = { note: '${secret:/mastermind/web/key}', list: ['${secret:/mastermind/web/key}'] };

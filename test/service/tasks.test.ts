@@ -94,9 +94,8 @@ describe('saving a task', () => {
     expect(view.createdBy).toBe('alice');
     expect(view.source).toBe(taskSource('scale-out'));
     expect(view.definition).toStrictEqual(JSON.parse(definition));
-    expect((view.definition as { States: Record<string, { Parameters?: { FunctionName?: string } }> }).States.connect?.Parameters?.FunctionName).toBe(
-      CONFIG.providers.ssh,
-    );
+    // The move's Task state names the deployed provider function as its Resource.
+    expect((view.definition as { States: Record<string, { Resource?: string }> }).States.connect?.Resource).toBe(CONFIG.providers.ssh);
   });
 
   it('updates the state machine and publishes the next version; the earlier one stays readable', async () => {

@@ -173,8 +173,8 @@ describe('the path grammar of each field kind', () => {
     // Prepare: what the compiler wrote before state keys.
     const { task } = compileSource(SOURCE, { project: PROJECT });
     const definition = compiled();
-    const state = definition.States['check-web'] as unknown as { Parameters: { Payload: { input: Record<string, unknown> } } };
-    state.Parameters.Payload.input['command.$'] = "States.Format('curl {}', $.out.2nd-wave.output)";
+    const state = definition.States['check-web'] as unknown as { Parameters: { input: Record<string, unknown> } };
+    state.Parameters.input['command.$'] = "States.Format('curl {}', $.out.2nd-wave.output)";
     // Act
     const errors = conformanceErrors(task!, definition);
     // Assess

@@ -104,7 +104,7 @@ plot:
   it('refuses a definition over 1 MB, naming its size', () => {
     // 600 plain moves with long names and long commands: within the history budget, over 1 MB once compiled.
     const plot = Array.from({ length: 600 }, (_, i) =>
-      `  - { name: move-${String(i).padStart(40, '0')}, provider: ssh, action: run, with: { host: h, user: u, key: "\${secret:/mastermind/default/k}", command: "echo ${'x'.repeat(600)}" } }`,
+      `  - { name: move-${String(i).padStart(40, '0')}, provider: ssh, action: run, with: { host: h, user: u, key: "\${secret:/mastermind/default/k}", command: "echo ${'x'.repeat(800)}" } }`,
     ).join('\n');
     const { errors } = compileSource(`task: t\nplot:\n${plot}\n`);
 

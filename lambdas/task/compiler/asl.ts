@@ -33,6 +33,7 @@ interface Common {
 export type TaskState = Common &
   Transition & {
     Type: 'Task';
+    InputPath?: string;
     Resource: string;
     Parameters?: JsonObject;
     ResultSelector?: JsonObject;

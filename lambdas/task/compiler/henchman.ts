@@ -168,7 +168,7 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
       timeoutSeconds,
       retry: retriers(h.retry),
       catch: moveCatchers(sink, ctx.abortEntry, ctx.abortErrors),
-      output: pass({ parameters: { 'output.$': `${slot}.answer.Payload.output` }, resultPath: recordPath(name), target: afterOutput }),
+      output: pass({ parameters: { 'output.$': `${slot}.answer.output` }, resultPath: recordPath(name), target: afterOutput }),
       timedOut: pass({ result: timeoutFailure(name, timeout), resultPath: STATE.failure, target: sink }),
     });
   } else {
@@ -177,7 +177,7 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
       invoke({
         functionName,
         payload: event,
-        resultSelector: { 'output.$': '$.Payload.output' },
+        // The answer is { output } (the provider runtime and the local engine keep nothing else): the record as it is.
         resultPath: recordPath(name),
         timeoutSeconds,
         retry: retriers(h.retry),
@@ -291,8 +291,8 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
       retry: retriers(h.retry),
       catch: itemCatch,
       output: expecting
-        ? pass({ parameters: { 'output.$': '$.poll.answer.Payload.output' }, resultPath: ITEM_RESULT, target: afterOutput })
-        : pass({ inputPath: '$.poll.answer.Payload.output', target: null }),
+        ? pass({ parameters: { 'output.$': '$.poll.answer.output' }, resultPath: ITEM_RESULT, target: afterOutput })
+        : pass({ inputPath: '$.poll.answer.output', target: null }),
       timedOut: pass({ result: timeoutFailure(name, timeout), resultPath: STATE.failure, target: n.failed }),
     });
   } else {
@@ -301,7 +301,6 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
       invoke({
         functionName,
         payload: '$.event',
-        resultSelector: { 'output.$': '$.Payload.output' },
         ...(expecting ? { resultPath: ITEM_RESULT } : { outputPath: '$.output' }),
         timeoutSeconds,
         retry: retriers(h.retry),

@@ -24,11 +24,11 @@
  *
  * A henchman's record in `out` is one of
  *   { output: {...} }                        it completed (its provider's output; a list for `each`)
- *   { polling: { answer: { Payload } } }     it is waiting for the world: its action's answer (replaced by
+ *   { polling: { answer } }                  it is waiting for the world: its action's answer (replaced by
  *                                            { output } once the action answers, so no copy of the answer
  *                                            stays behind)
  *   { failed: true, error, cause }           it failed and its onFailure is `continue`
- *   { output, undoing: { answer: { Payload } } }
+ *   { output, undoing: { answer } }
  *                                            its undo is waiting for the world (the output stays: the undo
  *                                            reads it, and each poll hands it over again)
  *   { undone: true }                         it was taken back by its undo

@@ -38,7 +38,7 @@ export interface PollingMoveOptions {
   marked?: boolean;
   /** With `event` a JSONPath: whether that event carries `late` marks (they travel to the polls with it). */
   late?: boolean;
-  /** Where `{ answer: { Payload } }` lives while the move waits. */
+  /** Where `{ answer }` (the action's answer) lives while the move waits. */
   slot: string;
   /**
    * The record holding `slot` as one of its fields: the first answer then replaces that whole record (a
@@ -54,7 +54,7 @@ export interface PollingMoveOptions {
   timeoutSeconds?: number;
   retry: Retrier[];
   catch?: Catcher[];
-  /** The state after the action answered `{ output }` (found at `<slot>.answer.Payload.output`). */
+  /** The state after the action answered `{ output }` (found at `<slot>.answer.output`). */
   output: State;
   /** The state after the waits reached the bound. */
   timedOut: State;
@@ -132,8 +132,8 @@ function pollEvent(event: JsonObject | string, state: string, marked = false, la
 /** Adds the move's Task state and its poll loop to `graph`; returns the helpers' names. */
 export function pollingMove(graph: StateGraph, o: PollingMoveOptions): PollNames {
   const names = pollNames(o.first);
-  const answer = `${o.slot}.answer.Payload`;
-  const firstAnswer: JsonObject = { answer: { 'Payload.$': '$.Payload' } };
+  const answer = `${o.slot}.answer`;
+  const firstAnswer: JsonObject = { 'answer.$': '$' };
   let resultSelector = firstAnswer;
   let resultPath = o.slot;
   if (o.within !== undefined) {
@@ -165,7 +165,6 @@ export function pollingMove(graph: StateGraph, o: PollingMoveOptions): PollNames
     invoke({
       functionName: o.functionName,
       payload: pollEvent(o.event, `${answer}.poll.state`, o.marked, o.late),
-      resultSelector: { 'Payload.$': '$.Payload' },
       resultPath: `${o.slot}.answer`,
       timeoutSeconds: o.timeoutSeconds,
       retry: [waitingRetrier(o.every, o.bound, o.firstWait), ...o.retry],

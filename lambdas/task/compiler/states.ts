@@ -108,6 +108,7 @@ export function moveCatchers(next: string, abort: string, errors: readonly strin
 }
 
 export interface InvokeOptions {
+  /** The provider function's ARN. */
   functionName: string;
   /** The provider event, as a Parameters template; or a path to it ("$.event"). */
   payload: JsonObject | string;
@@ -122,17 +123,31 @@ export interface InvokeOptions {
   comment?: string;
 }
 
-/** A Task state calling a provider Lambda through the lambda:invoke integration. */
+/**
+ * A Task state calling a provider Lambda. A move that waits for its answer names the function itself as its Resource
+ * (Step Functions' Lambda task with the function's ARN): its Parameters are the provider event and its result is the
+ * provider's answer (`{ output }` or `{ poll }`), with no `{ Payload, StatusCode }` wrapper around it, some 150 bytes
+ * less per Task state than the lambda:invoke integration (Step Functions takes at most 1 MB of definition). A fired
+ * move (`fire`) needs InvocationType Event, which only the lambda:invoke integration has: it keeps that form. Both
+ * forms raise the same Lambda.* errors (LAMBDA_RETRIER) and are granted by the same lambda:InvokeFunction permission.
+ * The event given as a path ("$.event", inside a Map) is selected by InputPath: ResultPath still writes into the
+ * state's own input.
+ */
 export function invoke(o: InvokeOptions): TaskState {
   // Field by field rather than with conditional spreads (one Task state per henchman): the order is the ASL's.
-  const parameters: JsonObject = { FunctionName: o.functionName };
-  if (o.fire) parameters.InvocationType = 'Event';
-  if (typeof o.payload === 'string') parameters['Payload.$'] = o.payload;
-  else parameters.Payload = o.payload;
   const state: Record<string, unknown> = { Type: 'Task' };
   if (o.comment) state.Comment = o.comment;
-  state.Resource = INVOKE;
-  state.Parameters = parameters;
+  if (o.fire) {
+    const parameters: JsonObject = { FunctionName: o.functionName, InvocationType: 'Event' };
+    if (typeof o.payload === 'string') parameters['Payload.$'] = o.payload;
+    else parameters.Payload = o.payload;
+    state.Resource = INVOKE;
+    state.Parameters = parameters;
+  } else {
+    if (typeof o.payload === 'string') state.InputPath = o.payload;
+    state.Resource = o.functionName;
+    if (typeof o.payload !== 'string') state.Parameters = o.payload;
+  }
   if (o.resultSelector) state.ResultSelector = o.resultSelector;
   if (o.resultPath !== undefined) state.ResultPath = o.resultPath;
   if (o.outputPath) state.OutputPath = o.outputPath;

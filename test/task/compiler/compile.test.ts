@@ -55,18 +55,13 @@ plot:
         },
         hello: {
           Type: 'Task',
-          Resource: 'arn:aws:states:::lambda:invoke',
+          Resource: SSH,
           Parameters: {
-            FunctionName: SSH,
-            Payload: {
-              action: 'run',
-              input: { 'host.$': '$.params.host', user: 'u', key: '${secret:/keys/u}', command: 'uptime' },
-              secrets: [{ path: ['key'], text: '${secret:/keys/u}' }],
-              phase: 'do',
-              ...CONTEXT('hello'),
-            },
+            action: 'run',
+            input: { 'host.$': '$.params.host', user: 'u', key: '${secret:/keys/u}', command: 'uptime' },
+            secrets: ['key'],
+            ...CONTEXT('hello'),
           },
-          ResultSelector: { 'output.$': '$.Payload.output' },
           ResultPath: '$.out.hello',
           Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
           Catch: MOVE_CATCH('task: aborted'),
@@ -108,20 +103,15 @@ plot:
     expect(definition.States['resume: from?']).toStrictEqual(RESUME_STATES({ a: 'a' })['resume: from?']);
     expect(definition.States.a).toStrictEqual({
       Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke',
+      Resource: 'arn:aws:lambda:eu-west-1:123456789012:function:chef',
       Parameters: {
-        FunctionName: 'arn:aws:lambda:eu-west-1:123456789012:function:chef',
-        Payload: {
-          action: 'deregister',
-          input: { nodeName: 'n', chefServerUrl: 'https://chef', chefClientName: 'mm', chefClientKey: '${secret:/chef/key}' },
-          secrets: [{ path: ['chefClientKey'], text: '${secret:/chef/key}' }],
-          phase: 'do',
-          // The henchman's timeout: the provider ends its remote work within it (lambdas/task/compiler/deadline.ts).
-          // And the task's: its timeout and the execution's start, so that the provider knows the task's deadline.
-          ...CONTEXT('a', { timeout: 90 }),
-        },
+        action: 'deregister',
+        input: { nodeName: 'n', chefServerUrl: 'https://chef', chefClientName: 'mm', chefClientKey: '${secret:/chef/key}' },
+        secrets: ['chefClientKey'],
+        // The henchman's timeout: the provider ends its remote work within it (lambdas/task/compiler/deadline.ts).
+        // And the task's: its timeout and the execution's start, so that the provider knows the task's deadline.
+        ...CONTEXT('a', { timeout: 90 }),
       },
-      ResultSelector: { 'output.$': '$.Payload.output' },
       ResultPath: '$.out.a',
       // 90 s and the grace (30 s) in which the provider reports its own end first.
       TimeoutSeconds: 120,
@@ -169,8 +159,9 @@ plot:
     expect((definition.States.c as { Catch: unknown }).Catch).toStrictEqual([toAbort, ...CATCH_TO('c: failed')]);
     // The undo's event shares the context of every move (the task's timeout included, which the providers ignore in
     // phase undo: lambdas/providers/deadline.ts), and adds its own timeout.
-    const undo = definition.States['undo: a'] as unknown as { Parameters: { Payload: Record<string, unknown> } };
-    expect({ context: undo.Parameters.Payload['context.$'], move: undo.Parameters.Payload.move }).toStrictEqual({ context: '$.context', move: CONTEXT('a', { timeout: 60 }).move });
+    const undo = definition.States['undo: a'] as unknown as { Parameters: Record<string, unknown> };
+    const { 'context.$': context, henchman, 'attempt.$': attempt, timeout } = undo.Parameters;
+    expect({ 'context.$': context, henchman, 'attempt.$': attempt, timeout }).toStrictEqual(CONTEXT('a', { timeout: 60 }));
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
@@ -185,14 +176,14 @@ plot:
     timeout: 5m
 `);
     const definition = compileTask(t);
-    const payload = { action: 'launch', input: { imageId: 'ami-1' }, phase: 'do', ...CONTEXT('provision') };
+    const payload = { action: 'launch', input: { imageId: 'ami-1' }, ...CONTEXT('provision') };
     const { ['start: input?']: _s, ['start: input']: _i, ['start: params']: _p, ['start: resume']: _r, ['resume: from?']: _f, ['resume: no such henchman']: _n, ...states } = definition.States;
     expect(states).toStrictEqual({
       provision: {
         Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke',
-        Parameters: { FunctionName: EC2, Payload: payload },
-        ResultSelector: { polling: { answer: { 'Payload.$': '$.Payload' } } },
+        Resource: EC2,
+        Parameters: payload,
+        ResultSelector: { polling: { 'answer.$': '$' } },
         ResultPath: '$.out.provision',
         TimeoutSeconds: 300,
         Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
@@ -201,15 +192,14 @@ plot:
       },
       'provision: poll?': {
         Type: 'Choice',
-        Choices: [{ Not: { Variable: '$.out.provision.polling.answer.Payload.poll', IsPresent: true }, Next: 'provision: output' }],
+        Choices: [{ Not: { Variable: '$.out.provision.polling.answer.poll', IsPresent: true }, Next: 'provision: output' }],
         Default: 'provision: wait',
       },
-      'provision: wait': { Type: 'Wait', SecondsPath: '$.out.provision.polling.answer.Payload.poll.after', Next: 'provision: poll' },
+      'provision: wait': { Type: 'Wait', SecondsPath: '$.out.provision.polling.answer.poll.after', Next: 'provision: poll' },
       'provision: poll': {
         Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke',
-        Parameters: { FunctionName: EC2, Payload: { ...payload, phase: 'poll', 'poll.$': '$.out.provision.polling.answer.Payload.poll.state' } },
-        ResultSelector: { 'Payload.$': '$.Payload' },
+        Resource: EC2,
+        Parameters: { ...payload, phase: 'poll', 'poll.$': '$.out.provision.polling.answer.poll.state' },
         ResultPath: '$.out.provision.polling.answer',
         TimeoutSeconds: 300,
         // ec2 polls every 10 s: after the first wait (10 s), 5m allows 29 retries.
@@ -219,7 +209,7 @@ plot:
       },
       'provision: output': {
         Type: 'Pass',
-        Parameters: { 'output.$': '$.out.provision.polling.answer.Payload.output' },
+        Parameters: { 'output.$': '$.out.provision.polling.answer.output' },
         ResultPath: '$.out.provision',
         End: true,
       },
@@ -382,9 +372,9 @@ plot:
       'replay: provision counted': counted('provision'),
       'undo: provision': {
         Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke',
-        Parameters: { FunctionName: EC2, Payload: terminate },
-        ResultSelector: { answer: { 'Payload.$': '$.Payload' } },
+        Resource: EC2,
+        Parameters: terminate,
+        ResultSelector: { 'answer.$': '$' },
         ResultPath: '$.out.provision.undoing',
         TimeoutSeconds: 300,
         Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
@@ -393,15 +383,14 @@ plot:
       },
       'undo: provision poll?': {
         Type: 'Choice',
-        Choices: [{ Not: { Variable: '$.out.provision.undoing.answer.Payload.poll', IsPresent: true }, Next: 'undo: provision output' }],
+        Choices: [{ Not: { Variable: '$.out.provision.undoing.answer.poll', IsPresent: true }, Next: 'undo: provision output' }],
         Default: 'undo: provision wait',
       },
-      'undo: provision wait': { Type: 'Wait', SecondsPath: '$.out.provision.undoing.answer.Payload.poll.after', Next: 'undo: provision poll' },
+      'undo: provision wait': { Type: 'Wait', SecondsPath: '$.out.provision.undoing.answer.poll.after', Next: 'undo: provision poll' },
       'undo: provision poll': {
         Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke',
-        Parameters: { FunctionName: EC2, Payload: { ...terminate, phase: 'poll', 'poll.$': '$.out.provision.undoing.answer.Payload.poll.state' } },
-        ResultSelector: { 'Payload.$': '$.Payload' },
+        Resource: EC2,
+        Parameters: { ...terminate, phase: 'poll', 'poll.$': '$.out.provision.undoing.answer.poll.state' },
         ResultPath: '$.out.provision.undoing.answer',
         TimeoutSeconds: 300,
         Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 10, MaxAttempts: 29, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
@@ -461,15 +450,12 @@ plot:
       },
       'undo: second': {
         Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke',
+        Resource: EC2,
         Parameters: {
-          FunctionName: EC2,
-          Payload: {
-            action: 'disassociate-address',
-            input: { 'associationId.$': '$.out.second.output.associationId', region: 'eu-west-1' },
-            phase: 'undo',
-            ...CONTEXT('second'),
-          },
+          action: 'disassociate-address',
+          input: { 'associationId.$': '$.out.second.output.associationId', region: 'eu-west-1' },
+          phase: 'undo',
+          ...CONTEXT('second'),
         },
         ResultSelector: { undone: true },
         ResultPath: '$.out.second',
@@ -479,16 +465,13 @@ plot:
       },
       'undo: first': {
         Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke',
+        Resource: CHEF,
         Parameters: {
-          FunctionName: CHEF,
-          Payload: {
-            action: 'deregister',
-            input: { 'nodeName.$': '$.out.first.output.nodeName', chefServerUrl: 'u', chefClientName: 'c', chefClientKey: '${secret:/c}' },
-            secrets: [{ path: ['chefClientKey'], text: '${secret:/c}' }],
-            phase: 'undo',
-            ...CONTEXT('first'),
-          },
+          action: 'deregister',
+          input: { 'nodeName.$': '$.out.first.output.nodeName', chefServerUrl: 'u', chefClientName: 'c', chefClientKey: '${secret:/c}' },
+          secrets: ['chefClientKey'],
+          phase: 'undo',
+          ...CONTEXT('first'),
         },
         ResultSelector: { undone: true },
         ResultPath: '$.out.first',
@@ -523,8 +506,7 @@ plot:
         event: {
           action: 'run',
           input: { 'host.$': '$$.Map.Item.Value', user: 'u', key: '${secret:/k}', command: 'systemctl restart app' },
-          secrets: [{ path: ['key'], text: '${secret:/k}' }],
-          phase: 'do',
+          secrets: ['key'],
           ...CONTEXT('restart', { item: true }),
         },
         'value.$': '$$.Map.Item.Value',
@@ -536,9 +518,8 @@ plot:
         States: {
           'restart: item': {
             Type: 'Task',
-            Resource: 'arn:aws:states:::lambda:invoke',
-            Parameters: { FunctionName: SSH, 'Payload.$': '$.event' },
-            ResultSelector: { 'output.$': '$.Payload.output' },
+            InputPath: '$.event',
+            Resource: SSH,
             OutputPath: '$.output',
             Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
             Catch: [
@@ -796,7 +777,7 @@ plot:
       Parameters: {
         FunctionName: EC2,
         InvocationType: 'Event',
-        Payload: { action: 'tag', input: { instanceId: 'i-1', tags: { a: 'b' } }, phase: 'do', ...CONTEXT('announce') },
+        Payload: { action: 'tag', input: { instanceId: 'i-1', tags: { a: 'b' } }, ...CONTEXT('announce') },
       },
       ResultSelector: { fired: true },
       ResultPath: '$.out.announce',

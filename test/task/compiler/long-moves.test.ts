@@ -9,7 +9,7 @@ import { aslErrors, CONTEXT, MOVE_CATCH, LAMBDA_RETRY, SSH, task, TRANSIENT_RETR
 
 const INPUT = { host: 'web-1', user: 'ops', key: '${secret:/mastermind/default/ssh-key}' };
 /** The place of the ssh key, marked as the task's own secret. */
-const SECRETS = [{ path: ['key'], text: '${secret:/mastermind/default/ssh-key}' }];
+const SECRETS = ['key'];
 
 function compiled(henchman: string) {
   const definition = compileTask(
@@ -43,9 +43,8 @@ describe('compiling a move\'s time', () => {
     expect(states).toStrictEqual({
       run: {
         Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke',
-        Parameters: { FunctionName: SSH, Payload: { action: 'run', input: { ...INPUT, command: 'uptime' }, secrets: SECRETS, phase: 'do', ...CONTEXT('run') } },
-        ResultSelector: { 'output.$': '$.Payload.output' },
+        Resource: SSH,
+        Parameters: { action: 'run', input: { ...INPUT, command: 'uptime' }, secrets: SECRETS, ...CONTEXT('run') },
         ResultPath: '$.out.run',
         Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
         Catch: MOVE_CATCH('task: aborted'),
@@ -63,9 +62,8 @@ describe('compiling a move\'s time', () => {
     // Assess
     expect(states.run).toStrictEqual({
       Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke',
-      Parameters: { FunctionName: SSH, Payload: { action: 'run', input: { ...INPUT, command: 'sleep 60' }, secrets: SECRETS, phase: 'do', ...CONTEXT('run', { timeout: 2 }) } },
-      ResultSelector: { 'output.$': '$.Payload.output' },
+      Resource: SSH,
+      Parameters: { action: 'run', input: { ...INPUT, command: 'sleep 60' }, secrets: SECRETS, ...CONTEXT('run', { timeout: 2 }) },
       ResultPath: '$.out.run',
       TimeoutSeconds: 32,
       Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
@@ -80,13 +78,13 @@ describe('compiling a move\'s time', () => {
     const { definition, states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/mastermind/default/ssh-key}", command: "make world", timeout: 2h }');
 
     // Assess
-    const payload = { action: 'run', input: { ...INPUT, command: 'make world', timeout: '2h' }, secrets: SECRETS, phase: 'do', ...CONTEXT('run', { detach: true }) };
+    const payload = { action: 'run', input: { ...INPUT, command: 'make world', timeout: '2h' }, secrets: SECRETS, ...CONTEXT('run', { detach: true }) };
     expect(states).toStrictEqual({
       run: {
         Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke',
-        Parameters: { FunctionName: SSH, Payload: payload },
-        ResultSelector: { polling: { answer: { 'Payload.$': '$.Payload' } } },
+        Resource: SSH,
+        Parameters: payload,
+        ResultSelector: { polling: { 'answer.$': '$' } },
         ResultPath: '$.out.run',
         TimeoutSeconds: 870,
         Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
@@ -95,15 +93,14 @@ describe('compiling a move\'s time', () => {
       },
       'run: poll?': {
         Type: 'Choice',
-        Choices: [{ Not: { Variable: '$.out.run.polling.answer.Payload.poll', IsPresent: true }, Next: 'run: output' }],
+        Choices: [{ Not: { Variable: '$.out.run.polling.answer.poll', IsPresent: true }, Next: 'run: output' }],
         Default: 'run: wait',
       },
-      'run: wait': { Type: 'Wait', SecondsPath: '$.out.run.polling.answer.Payload.poll.after', Next: 'run: poll' },
+      'run: wait': { Type: 'Wait', SecondsPath: '$.out.run.polling.answer.poll.after', Next: 'run: poll' },
       'run: poll': {
         Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke',
-        Parameters: { FunctionName: SSH, Payload: { ...payload, phase: 'poll', 'poll.$': '$.out.run.polling.answer.Payload.poll.state' } },
-        ResultSelector: { 'Payload.$': '$.Payload' },
+        Resource: SSH,
+        Parameters: { ...payload, phase: 'poll', 'poll.$': '$.out.run.polling.answer.poll.state' },
         ResultPath: '$.out.run.polling.answer',
         TimeoutSeconds: 870,
         // The first look after 2 s; 2h and the 30 s grace would be 1446 rounds at 5 s, so the polls back off: 5 s,
@@ -112,7 +109,7 @@ describe('compiling a move\'s time', () => {
         Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'run: timed out' }, ...MOVE_CATCH('task: aborted')],
         Next: 'run: output',
       },
-      'run: output': { Type: 'Pass', Parameters: { 'output.$': '$.out.run.polling.answer.Payload.output' }, ResultPath: '$.out.run', End: true },
+      'run: output': { Type: 'Pass', Parameters: { 'output.$': '$.out.run.polling.answer.output' }, ResultPath: '$.out.run', End: true },
       'run: timed out': {
         Type: 'Pass',
         Result: { Error: 'States.Timeout', Cause: 'run was still waiting after 7200s' },
@@ -129,7 +126,7 @@ describe('compiling a move\'s time', () => {
     const { states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/mastermind/default/ssh-key}", command: "make", timeout: 1h, detach: true }\n    timeout: 20s');
 
     // Assess
-    expect(states.run).toMatchObject({ TimeoutSeconds: 50, Parameters: { Payload: CONTEXT('run', { timeout: 20, detach: true }) } });
+    expect(states.run).toMatchObject({ TimeoutSeconds: 50, Parameters: CONTEXT('run', { timeout: 20, detach: true }) });
     expect(states['run: poll']).toMatchObject({ TimeoutSeconds: 50, Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 5, MaxAttempts: 10, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY] });
   });
 
@@ -139,6 +136,6 @@ describe('compiling a move\'s time', () => {
 
     // Assess
     expect(Object.keys(states)).toStrictEqual(['run', 'task: aborted']);
-    expect(states.run).toMatchObject({ TimeoutSeconds: 870, Parameters: { Payload: CONTEXT('run', { timeout: 7200 }) } });
+    expect(states.run).toMatchObject({ TimeoutSeconds: 870, Parameters: CONTEXT('run', { timeout: 7200 }) });
   });
 });

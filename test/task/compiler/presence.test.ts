@@ -197,7 +197,7 @@ function absence(read: Read, task: Task): string | undefined {
   if (trigger) return (TRIGGER_FIELDS as readonly string[]).includes(trigger[1]!) ? undefined : 'no such trigger field';
   // The JSON text of an each's list, written by "<h>: list" just before "<h>: list?" reads it.
   if (/: list\?$/.test(read.state) && /^\$\.out\.[A-Za-z0-9_]+\.list$/.test(path)) return undefined;
-  if (/^\$\.out\.[A-Za-z0-9_]+\.(polling|undoing)\.answer\.Payload(\.poll(\.(after|state))?|\.output)?$/.test(path)) return undefined;
+  if (/^\$\.out\.[A-Za-z0-9_]+\.(polling|undoing)\.answer(\.poll(\.(after|state))?|\.output)?$/.test(path)) return undefined;
   const output = /^\$\.out\.([A-Za-z0-9_]+)\.output(?:\.([A-Za-z]+))?$/.exec(path);
   if (output) {
     const h = task.plot.find((p) => stateKey(p.name) === output[1]);
@@ -302,8 +302,8 @@ describe('every path a definition reads is present or tested first', () => {
 
   it('finds a read the analysis cannot prove (the analysis can fail)', () => {
     const { task, definition } = checked(edgeTask('host: h, command: "x"'));
-    const configure = definition.States.configure as unknown as { Parameters: { Payload: { input: Record<string, unknown> } } };
-    configure.Parameters.Payload.input['host.$'] = '$.trigger.body.host';
+    const configure = definition.States.configure as unknown as { Parameters: { input: Record<string, unknown> } };
+    configure.Parameters.input['host.$'] = '$.trigger.body.host';
     expect(unprovenReads(definition, task)).toStrictEqual(['configure: $.trigger.body.host (nothing proves it present)']);
   });
 });
