@@ -127,6 +127,7 @@ export async function run(): Promise<Row[]> {
     rows.push({ name: `definition of ${n} chained henchmen (bytes; Step Functions takes 1,048,576)`, value: definitionBytes(sources.get(n)!), unit: 'bytes' });
   }
   rows.push(...sizeRows());
+  rows.push(...(await chainRows()));
 
   const t10 = await transitions(chainTask(10), answer);
   const p10 = await transitions(plainTask(10), answer);
@@ -238,5 +239,28 @@ async function walkRows(): Promise<Row[]> {
     { name: 'state transitions of a retreat, fixed (retreat?, retreat, its count, the walk over the failed move, the last step)', value: r10 - 10 * perPassed, unit: 'transitions' },
     { name: 'state transitions of the rollback, per move undone', value: perRolledBack, unit: 'transitions' },
     { name: 'state transitions of the rollback, fixed ("task: rollback", the last walk step)', value: b10 - 10 * perRolledBack, unit: 'transitions' },
+  ];
+}
+
+/**
+ * Issue 10's 100-henchman retreat plot is beyond one execution's history in the worst case, so it is played as a chain
+ * of executions (lambdas/task/compiler/handover.ts): a retreat from its last move, rehearsed, and what the chain costs.
+ */
+async function chainRows(): Promise<Row[]> {
+  const definition = compileSource(retreatTask(100));
+  if (!('definition' in definition) || !definition.definition) throw new Error('the retreat plot does not compile');
+  let failed = false;
+  const handler: ProviderHandler = async (event) => {
+    if (event.context.henchman === 'move-99' && event.phase === 'do' && !failed) {
+      failed = true;
+      throw Object.assign(new Error('no capacity'), { name: 'Mastermind.Failed' });
+    }
+    return { output: { instanceId: 'i-1' } };
+  };
+  const result = await runTask(definition.definition, { params: {} }, { handler, skipWaits: true });
+  if (result.status !== 'SUCCEEDED') throw new Error(`the chain ended ${result.status}`);
+  return [
+    { name: '100-henchman retreat plot, one retreat from its last move: executions in the chain', value: 1 + (result.handedOver?.length ?? 0), unit: '' },
+    { name: '100-henchman retreat plot, one retreat from its last move: state transitions, all executions', value: result.transitions, unit: '' },
   ];
 }
