@@ -182,11 +182,31 @@ describe('the dashboard in chromium', () => {
     await shot(page, 'deploy-succeeded');
     const after = { prepare: await light(page, 'prepare').getAttribute('data-light'), verify: await light(page, 'verify').getAttribute('data-light') };
     const output = await page.locator('ol.moves li[data-henchman="verify"] pre.stdout').textContent();
+    // The input prepare was handed, shown when its move is opened.
+    await page.click('ol.moves li[data-henchman="prepare"] summary');
+    const input = page.locator('ol.moves li[data-henchman="prepare"] pre.input');
+    const inputShown = await input.isVisible();
+    const inputText = (await input.textContent())!;
+    await shot(page, 'deploy-input');
+    const pageText = (await page.locator('body').textContent())!;
     // Assess
     expect([disabledEmpty, problem]).toStrictEqual([true, 'release is required (a string without a default)']);
     expect(whileRunning).toStrictEqual({ prepare: 'running', verify: 'pending' });
     expect(after).toStrictEqual({ prepare: 'succeeded', verify: 'succeeded' });
     expect(output).toBe('v1.2.3');
+    // The param put into the command apart from its text; the key as the reference the project names, never its value.
+    expect([inputShown, JSON.parse(inputText)]).toStrictEqual([
+      true,
+      {
+        host: '127.0.0.1',
+        port: sshd.port,
+        command: { template: `sleep 2; echo {{0}} > ${dir}/release.txt`, values: { 0: 'v1.2.3' } },
+        user: sshd.user,
+        key: '${secret:/mastermind/web/ssh-key}',
+        hostKey: sshd.hostKeyFingerprint,
+      },
+    ]);
+    expect(sshd.privateKey.split('\n').filter((line) => line.length > 20 && pageText.includes(line))).toStrictEqual([]);
     expect(await stillSameDocument(page)).toBe(true);
     expect(errors).toStrictEqual([]);
     await page.close();

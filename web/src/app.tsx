@@ -573,8 +573,16 @@ function TaskPage({ project, task, config }: { project: string; task: string; co
 
 // --- an execution ---
 
-function Json({ value }: { value: unknown }) {
-  return <pre class="json">{JSON.stringify(value, null, 2)}</pre>;
+function Json({ value, kind }: { value: unknown; kind?: string }) {
+  return <pre class={kind ? `json ${kind}` : 'json'}>{JSON.stringify(value, null, 2)}</pre>;
+}
+
+/**
+ * What a move or an item was handed, as the API shows it: references resolved, a secret as its reference text
+ * (`${secret:/mastermind/web/ssh-key}`, never its value), a command apart from the values put into it.
+ */
+function Input({ input }: { input: unknown }) {
+  return <Json value={input} kind="input" />;
 }
 
 /** A move's output with its long text (stdout, stderr) shown in full, apart from the rest. */
@@ -618,6 +626,12 @@ function Items({ items }: { items: readonly PlayedItem[] }) {
           <span class="muted">{attemptsText(i)}</span>
           {i.status === 'waiting' && i.waitingFor !== undefined && <span class="muted"> waiting for {i.waitingFor}</span>}
           {i.error && <span class="move-error"> {`${i.error.error}${i.error.cause ? `: ${i.error.cause}` : ''}`}</span>}
+          {i.input !== undefined && (
+            <details class="item-input">
+              <summary>input</summary>
+              <Input input={i.input} />
+            </details>
+          )}
           {i.output !== undefined && <Output output={i.output} />}
         </li>
       ))}
@@ -651,7 +665,7 @@ function Moves({ play }: { play: Play }) {
               {m.input !== undefined && (
                 <>
                   <h4>input</h4>
-                  <Json value={m.input} />
+                  <Input input={m.input} />
                 </>
               )}
               {m.output !== undefined && (
