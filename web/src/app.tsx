@@ -19,6 +19,7 @@ import type { Task } from '#task/schema';
 import { ApiError, call, get, post, taskPath, type DashboardConfig } from './api.ts';
 import { duration, LIGHTS, readExecutionList, readPlay, type ListedExecution, type Play, type PlayedItem } from './execution-view.ts';
 import { layOut, type Picture as Laid } from './layout.ts';
+import { workerEngine } from './layout-worker.ts';
 import { fieldsOf, readForm, type Field } from './params-form.ts';
 import { Picture } from './picture.tsx';
 
@@ -246,6 +247,9 @@ export function taskOfSource(source: string, format: 'yaml' | 'json'): Task | un
   return parsed.errors.length === 0 ? (parsed.value as Task) : undefined;
 }
 
+/** The page's layout engine: elkjs in a Web Worker, started at the first picture. */
+const layoutEngine = workerEngine();
+
 function useTask(project: string, task: string, version?: number) {
   const [state, setState] = useState<{ view?: TaskView; parsed?: Task; picture?: Laid; error?: Error }>({});
   useEffect(() => {
@@ -257,7 +261,7 @@ function useTask(project: string, task: string, version?: number) {
       if (!parsed) throw new Error('The stored source of this task could not be read.');
       if (stopped) return;
       setState({ view, parsed });
-      const picture = await layOut(plotGraph(parsed));
+      const picture = await layOut(plotGraph(parsed), layoutEngine);
       if (!stopped) setState({ view, parsed, picture });
     })().catch((error: Error) => {
       if (!stopped) setState({ error });
