@@ -1,6 +1,7 @@
 /**
- * Serves the dashboard's page: `/` (the HTML), `/dashboard/app.js`, `/dashboard/app.css`, and
- * `/dashboard/config.json` (what the page needs to know of the server that gave it). `mastermind serve` mounts it
+ * Serves the dashboard's page: `/` (the HTML), `/dashboard/app.js`, `/dashboard/app.css`, `/dashboard/elk-worker.js`
+ * (the script of the worker that lays out the picture), and `/dashboard/config.json` (what the page needs to know of
+ * the server that gave it). `mastermind serve` mounts it
  * beside the API, `mastermind dashboard` beside its forwarder; both listen through lambdas/local/http.ts `listen`,
  * so the page is answered only to requests for the loopback address and port it listens on, and never to a
  * request from another origin (403, before this module sees it).

@@ -1,7 +1,8 @@
 /**
- * `mastermind output`: a henchman's moves in an execution with everything they returned, where `history` shows
- * each result cut to one line: a command's stdout and stderr in full (as the provider kept them: the last 8 KiB
- * of each, `truncated` says when it cut), every item of an `each`, an error's whole cause.
+ * `mastermind output`: a henchman's moves in an execution with everything they were handed and returned, where
+ * `history` shows each result cut to one line: the input as the provider was handed it (a secret as its reference
+ * text `${secret:/name}`, never its value), a command's stdout and stderr in full (as the provider kept them: the
+ * last 8 KiB of each, `truncated` says when it cut), every item of an `each`, an error's whole cause.
  */
 import { parseArgs } from 'node:util';
 import { stringify as toYaml } from 'yaml';
@@ -34,13 +35,19 @@ function outputText(output: unknown): string {
   return text;
 }
 
+/** YAML text moved two spaces in, under its heading. */
+function indent(text: string): string {
+  return text.replace(/^(?=.)/gm, '  ');
+}
+
 function moveText(p: PlayedMove): string {
   const m = p.move;
   const rounds = pollRounds(m);
   const tries = `${m.attempts > 1 ? `, ${m.attempts} attempts` : ''}${rounds !== undefined ? `, ${rounds} poll round${rounds === 1 ? '' : 's'}` : ''}`;
   const head = `== ${p.henchman}${p.item ? ` ${p.item}` : ''}: ${p.phase} ${p.action ?? ''} ${m.status}${tries} (${m.start}${m.end ? ` → ${m.end}` : ''})`;
   const waited = waitedFor(m);
-  let body = waited !== undefined ? `waited for: ${waited}\n` : '';
+  let body = m.input !== undefined ? `input:\n${indent(toYaml(m.input))}` : '';
+  if (waited !== undefined) body += `waited for: ${waited}\n`;
   if (m.error) body += `error: ${errorText(m.error)}\n`;
   else if (m.status === 'waiting') body += `${waitingFor(m)}\n`;
   else body += outputText(m.output);

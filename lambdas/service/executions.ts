@@ -273,11 +273,12 @@ export async function execution<T>(step: string, ref: ExecutionRef, call: () => 
  *   { executionArn, name, path, project, task, version?, status, startDate, stopDate?, input?, output?, error?, cause?,
  *     redriveCount?, redriveStatus?, consoleUrl, historyTruncated,
  *     henchmen: [{ henchman, status, moves: [{ state, phase, action?, attempts, rounds?, waitingFor?, pollAfter?,
- *                                             start, end?, status, output?, error?: { error, cause? },
+ *                                             start, end?, status, input?, output?, error?: { error, cause? },
  *                                             items?: [{ index, item?, host?, attempts, rounds?, waitingFor?,
- *                                                        pollAfter?, start, end?, status, output?, error? }] }] }] }
+ *                                                        pollAfter?, start, end?, status, input?, output?, error? }] }] }] }
  *
- * status of a move or item: running | waiting | succeeded | failed | fired | stopped.
+ * status of a move or item: running | waiting | succeeded | failed | fired | stopped. input: what its provider was
+ * handed, a secret as its reference text `${secret:/name}` (never its value).
  */
 export interface ExecutionView {
   readonly executionArn: string;

@@ -18,6 +18,9 @@
  * |                                                               | its item value (and host) and its own state;    |
  * |                                                               | failed when an item failed                      |
  * | a Task, Map or item still under way when the execution ended  | stopped                                         |
+ * | the provider event of its Task state (TaskScheduled)           | input: the event's `input` (late values filled  |
+ * |                                                               | in as the provider fills them; a secret stays   |
+ * |                                                               | its reference text `${secret:/name}`)           |
  *
  * The one place that reads state names is {@link stateRole} (and the poll helpers' names, through the compiler's
  * layout): every other fact comes from the events themselves (the provider event in LambdaFunctionScheduled or
@@ -26,6 +29,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { HANDOVER_NAMES, NAMES, pollNames } from '#task/compiler/layout';
 import { waitingWords } from '#providers/contract';
+import { resolveLate } from '#providers/late';
 
 /**
  * `fired`: invoked with `fire` (the execution went on without its result). `stopped`: the execution was stopped or
@@ -51,6 +55,12 @@ export interface PlaySummary {
   readonly start: string;
   readonly end?: string;
   readonly status: MoveStatus;
+  /**
+   * The action's input as its provider was handed it (the provider event's `input`, its late values filled in as
+   * the provider fills them): references resolved, except secrets, which stay their reference text
+   * (`${secret:/mastermind/web/ssh-key}`), as the history holds them. An `each` move has none: its items have theirs.
+   */
+  readonly input?: unknown;
   readonly output?: unknown;
   readonly error?: MoveError;
 }
@@ -102,6 +112,7 @@ interface Play {
   start: string;
   end?: string;
   status: MoveStatus;
+  input?: unknown;
   output?: unknown;
   error?: MoveError;
   /** The state that polls this move ("<first>: poll"), once it asked to be polled. */
@@ -407,6 +418,7 @@ function taskEvent(play: Play, event: HistoryEvent, thread: Thread): void {
       if (typeof henchman === 'string') play.henchman = henchman;
       const host = record(payload.input)?.host;
       if (thread && typeof host === 'string') thread.host = host;
+      if (payload.phase !== 'poll' && 'input' in payload) play.input = providedInput(payload, play.henchman);
       break;
     }
     case 'LambdaFunctionSucceeded':
@@ -487,6 +499,22 @@ function taskEvent(play: Play, event: HistoryEvent, thread: Thread): void {
   }
 }
 
+/**
+ * The input a provider event hands its action. On AWS the event carries the places the state machine could not fill
+ * (`late`), which the provider fills before it acts (lambdas/providers/late.ts); the local engine records the event
+ * with them filled. Filled here the same way, so both show what the action acted on; as it came when a value is
+ * missing (the move then failed with Mastermind.Invalid, naming the reference). Secrets are never resolved here.
+ */
+function providedInput(payload: Record<string, unknown>, henchman: string): unknown {
+  const input = record(payload.input);
+  if (!input || !Array.isArray(payload.late)) return payload.input;
+  try {
+    return resolveLate(input, payload.late as Parameters<typeof resolveLate>[1], henchman);
+  } catch {
+    return payload.input;
+  }
+}
+
 function playSummary(play: Play): PlaySummary {
   return {
     attempts: play.attempts,
@@ -496,6 +524,7 @@ function playSummary(play: Play): PlaySummary {
     start: play.start,
     ...(play.end !== undefined ? { end: play.end } : {}),
     status: play.status,
+    ...(play.input !== undefined ? { input: play.input } : {}),
     ...(play.output !== undefined ? { output: play.output } : {}),
     ...(play.error !== undefined ? { error: play.error } : {}),
   };

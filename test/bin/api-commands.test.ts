@@ -60,6 +60,10 @@ const at = (text: string) =>
 const arnOf = (task: string, name: string) => `arn:aws:states:us-east-1:000000000000:execution:mastermind-web_${task}:${name}`;
 const consoleOf = (arn: string) => `https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/${arn}`;
 
+/** The input `output` shows of an ssh move on the loopback sshd: the task's fields, then the project's settings (the key as its reference). */
+const handed = (...fields: string[]) =>
+  ['input:', '  host: 127.0.0.1', `  port: ${sshd.port}`, ...fields.map((f) => `  ${f}`), `  user: ${sshd.user}`, '  key: ${secret:/mastermind/web/ssh-key}', `  hostKey: ${sshd.hostKeyFingerprint}`, ''].join('\n');
+
 /** An ssh run on the loopback sshd. */
 const step = (name: string, command: string, extra = '') =>
   `  - name: ${name}\n    provider: ssh\n    action: run\n    with: { host: 127.0.0.1, port: ${sshd.port}, command: "${command}" }\n${extra}`;
@@ -338,7 +342,7 @@ describe('watch, start --wait, output and executions', () => {
     ]);
     expect({ ...output, out: at(output.out) }).toStrictEqual({
       code: 0,
-      out: `== slow: do run succeeded, 2 poll rounds (YYYY-MM-DDThh:mm:ss.sssZ → YYYY-MM-DDThh:mm:ss.sssZ)\nwaited for: ${words}\nexitCode: 0\ntruncated: false\nstdout:\nlate\nstderr:\n(empty)\n`,
+      out: `== slow: do run succeeded, 2 poll rounds (YYYY-MM-DDThh:mm:ss.sssZ → YYYY-MM-DDThh:mm:ss.sssZ)\n${handed('command: sleep 4; echo late', 'detach: true')}waited for: ${words}\nexitCode: 0\ntruncated: false\nstdout:\nlate\nstderr:\n(empty)\n`,
       err: '',
     });
   }, 30_000);
@@ -398,22 +402,23 @@ describe('watch, start --wait, output and executions', () => {
     const json = await cli('output', 'web/deploy/ok-1', 'finish', '--json');
     const never = await cli('output', 'web/broken/bad-1', 'never');
 
-    // Assess
+    // Assess: each move's input first (an item's command apart from the value put into it), then what it returned.
+    const itemInput = (item: string) => handed('command:', '  template: echo {{0}}', '  values:', `    "0": ${item}`);
     expect({ ...prepare, out: at(prepare.out) }).toStrictEqual({
       code: 0,
-      out: '== prepare: do run succeeded (YYYY-MM-DDThh:mm:ss.sssZ → YYYY-MM-DDThh:mm:ss.sssZ)\nexitCode: 0\ntruncated: false\nstdout:\nready\nstderr:\nwarming\n',
+      out: `== prepare: do run succeeded (YYYY-MM-DDThh:mm:ss.sssZ → YYYY-MM-DDThh:mm:ss.sssZ)\n${handed('command: echo ready; echo warming >&2')}exitCode: 0\ntruncated: false\nstdout:\nready\nstderr:\nwarming\n`,
       err: '',
     });
     expect({ ...items, out: at(items.out) }).toStrictEqual({
       code: 0,
       out:
-        '== each-host [0] a on 127.0.0.1: do run succeeded (YYYY-MM-DDThh:mm:ss.sssZ → YYYY-MM-DDThh:mm:ss.sssZ)\nexitCode: 0\ntruncated: false\nstdout:\na\nstderr:\n(empty)\n\n' +
-        '== each-host [1] b on 127.0.0.1: do run succeeded (YYYY-MM-DDThh:mm:ss.sssZ → YYYY-MM-DDThh:mm:ss.sssZ)\nexitCode: 0\ntruncated: false\nstdout:\nb\nstderr:\n(empty)\n',
+        `== each-host [0] a on 127.0.0.1: do run succeeded (YYYY-MM-DDThh:mm:ss.sssZ → YYYY-MM-DDThh:mm:ss.sssZ)\n${itemInput('a')}exitCode: 0\ntruncated: false\nstdout:\na\nstderr:\n(empty)\n\n` +
+        `== each-host [1] b on 127.0.0.1: do run succeeded (YYYY-MM-DDThh:mm:ss.sssZ → YYYY-MM-DDThh:mm:ss.sssZ)\n${itemInput('b')}exitCode: 0\ntruncated: false\nstdout:\nb\nstderr:\n(empty)\n`,
       err: '',
     });
     expect({ ...failed, out: at(failed.out) }).toStrictEqual({
       code: 0,
-      out: `== break: do run failed (YYYY-MM-DDThh:mm:ss.sssZ → YYYY-MM-DDThh:mm:ss.sssZ)\nerror: Mastermind.Failed: exit code 3 is not allowed (allowed: 0) on ${sshd.user}@127.0.0.1:${sshd.port}; stderr: no\n`,
+      out: `== break: do run failed (YYYY-MM-DDThh:mm:ss.sssZ → YYYY-MM-DDThh:mm:ss.sssZ)\n${handed('command: echo no >&2; exit 3')}error: Mastermind.Failed: exit code 3 is not allowed (allowed: 0) on ${sshd.user}@127.0.0.1:${sshd.port}; stderr: no\n`,
       err: '',
     });
     const view = (await get('/projects/web/tasks/deploy/executions/ok-1')) as { henchmen: { henchman: string }[] };

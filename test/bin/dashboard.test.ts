@@ -82,12 +82,24 @@ afterAll(async () => {
 });
 
 describe('mastermind dashboard', () => {
-  it('serves the page on 127.0.0.1 and tells it which API it shows and which projects, with no rehearsals', async () => {
+  it('serves the page and its layout worker on 127.0.0.1 and tells it which API it shows and which projects, with no rehearsals', async () => {
+    // Prepare
+    seen.length = 0;
     // Act
     const page = await fetch(`${dashboard.url}/`);
     const config = await (await fetch(`${dashboard.url}/dashboard/config.json`)).json();
-    // Assess
+    const worker = await fetch(`${dashboard.url}/dashboard/elk-worker.js`);
+    const foreignWorker = await fetch(`${dashboard.url}/dashboard/elk-worker.js`, { headers: { Origin: 'https://evil.example' } });
+    // Assess: served here, never asked of the API.
     expect([page.status, page.headers.get('content-type'), page.headers.get('x-frame-options')]).toStrictEqual([200, 'text/html; charset=utf-8', 'DENY']);
+    expect([worker.status, worker.headers.get('content-type'), worker.headers.get('content-security-policy'), (await worker.text()).length > 100_000]).toStrictEqual([
+      200,
+      'text/javascript; charset=utf-8',
+      page.headers.get('content-security-policy'),
+      true,
+    ]);
+    expect(foreignWorker.status).toBe(403);
+    expect(seen).toStrictEqual([]);
     expect(await page.text()).toContain('<script type="module" src="/dashboard/app.js"></script>');
     expect(config).toStrictEqual({ mode: 'remote', api: `${gatewayUrl}`, projects: ['web'], rehearsals: false, scenarios: {} });
   });

@@ -19,6 +19,8 @@ import type { Sshd } from '../support/sshd.ts';
 
 let sshd: Sshd;
 let local: LocalService;
+/** The value of a secret a task puts into a command. */
+const TOKEN = 'tok-4f1c9a-never-shown';
 /** The providers' log lines (JSON), as a Lambda writes them to CloudWatch. */
 const logged: Record<string, unknown>[] = [];
 
@@ -38,7 +40,7 @@ function captureLogs(): void {
 beforeAll(async () => {
   sshd = await startSshd();
   const handler = localProviders({
-    secrets: new LocalSecrets({ '/mastermind/web/ssh-key': sshd.privateKey }),
+    secrets: new LocalSecrets({ '/mastermind/web/ssh-key': sshd.privateKey, '/mastermind/web/token': TOKEN }),
     logger: new Logger({ serviceName: 'mastermind-truth', logLevel: 'INFO' }),
   });
   local = await startLocalService({ handler });
@@ -97,6 +99,9 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 const ssh = () => `host: 127.0.0.1, port: ${sshd.port}`;
+const KEY = '${secret:/mastermind/web/ssh-key}';
+/** The input an ssh move on the loopback sshd is handed: the task's fields, and the project's settings (its key a secret, as text). */
+const handed = (fields: Record<string, unknown>, port = sshd.port) => ({ host: '127.0.0.1', port, user: sshd.user, key: KEY, hostKey: sshd.hostKeyFingerprint, ...fields });
 const consoleOf = (view: ExecutionView) => `console   ${view.consoleUrl}`;
 
 describe('a status that tells the truth, in local mode', () => {
@@ -139,6 +144,7 @@ plot:
             start: move.start,
             end: move.end,
             status: 'failed',
+            input: handed({ command: 'printf 3' }),
             output: { exitCode: 0, stdout: '3', stderr: '', truncated: false },
             error: { error: 'Mastermind.Unexpected', cause },
           },
@@ -200,6 +206,8 @@ plot:
     const itemError = { error: 'Mastermind.Failed', cause: `exit code 1 is not allowed (allowed: 0) on ${where}` };
     // The login shell on the loopback host may write to stderr (a busy profile): that text is taken as written.
     const stderr = (i: number) => (items[i]!.output as { stderr: string } | undefined)?.stderr ?? '';
+    // Each item's own input: the command's text apart from the values put into it (lambdas/providers/shell.ts).
+    const command = (item: string) => handed({ command: { template: 'test {{0}} != bad && echo {{1}}', values: { 0: item, 1: item } } });
     expect(view.status).toBe('FAILED');
     expect(view.henchmen).toStrictEqual([
       {
@@ -216,9 +224,9 @@ plot:
             status: 'failed',
             error: { error: 'Mastermind.Failed', cause: `1 of 3 items failed: [1] bad on 127.0.0.1: ${itemError.cause}` },
             items: [
-              { index: 0, item: 'ok', host: '127.0.0.1', attempts: 1, start: items[0]!.start, end: items[0]!.end, status: 'succeeded', output: { exitCode: 0, stdout: 'ok', stderr: stderr(0), truncated: false } },
-              { index: 1, item: 'bad', host: '127.0.0.1', attempts: 1, start: items[1]!.start, end: items[1]!.end, status: 'failed', error: itemError },
-              { index: 2, item: 'fine', host: '127.0.0.1', attempts: 1, start: items[2]!.start, end: items[2]!.end, status: 'succeeded', output: { exitCode: 0, stdout: 'fine', stderr: stderr(2), truncated: false } },
+              { index: 0, item: 'ok', host: '127.0.0.1', attempts: 1, start: items[0]!.start, end: items[0]!.end, status: 'succeeded', input: command('ok'), output: { exitCode: 0, stdout: 'ok', stderr: stderr(0), truncated: false } },
+              { index: 1, item: 'bad', host: '127.0.0.1', attempts: 1, start: items[1]!.start, end: items[1]!.end, status: 'failed', input: command('bad'), error: itemError },
+              { index: 2, item: 'fine', host: '127.0.0.1', attempts: 1, start: items[2]!.start, end: items[2]!.end, status: 'succeeded', input: command('fine'), output: { exitCode: 0, stdout: 'fine', stderr: stderr(2), truncated: false } },
             ],
           },
         ],
@@ -272,13 +280,14 @@ plot:
     const words = 'the detached command to end (its limit: 300 s)';
     const notify = view.henchmen[0]!.moves[0]!;
     const build = view.henchmen[1]!.moves[0]!;
-    const notifyMove = { state: 'notify', phase: 'do', action: 'run', attempts: 1, start: notify.start, end: notify.end, status: 'fired' };
+    const notifyMove = { state: 'notify', phase: 'do', action: 'run', attempts: 1, start: notify.start, end: notify.end, status: 'fired', input: handed({ command: `echo fired >> ${log}` }) };
+    const buildInput = handed({ command: 'sleep 6; echo built', detach: true });
     expect(waiting.henchmen).toStrictEqual([
       { henchman: 'notify', status: 'fired', moves: [notifyMove] },
       {
         henchman: 'build',
         status: 'waiting',
-        moves: [{ state: 'build', phase: 'do', action: 'run', attempts: 1, rounds: 1, waitingFor: words, start: build.start, end: waiting.henchmen[1]!.moves[0]!.end, status: 'waiting' }],
+        moves: [{ state: 'build', phase: 'do', action: 'run', attempts: 1, rounds: 1, waitingFor: words, start: build.start, end: waiting.henchmen[1]!.moves[0]!.end, status: 'waiting', input: buildInput }],
       },
     ]);
     expect(status).toStrictEqual({
@@ -311,6 +320,7 @@ plot:
             start: build.start,
             end: build.end,
             status: 'succeeded',
+            input: buildInput,
             output: { exitCode: 0, stdout: 'built', stderr: '', truncated: false },
           },
         ],
@@ -342,6 +352,59 @@ plot:
     expect(JSON.parse(visit[3]!.taskSucceededEventDetails!.output!)).toStrictEqual({ Payload: '', StatusCode: 202 });
   }, 60_000);
 
+  it("a move's input shows each secret as its reference text, never its value: in the view, status --json and output", async () => {
+    // Prepare: the key comes from the project's settings, the token is put into the command by the task.
+    const path = await play(
+      'truth-secret',
+      `task: truth-secret
+plot:
+  - name: login
+    provider: ssh
+    action: run
+    with: { ${ssh()}, command: "test -n \${secret:/mastermind/web/token} && echo in" }
+`,
+      'secret-1',
+    );
+
+    // Act
+    const view = await until(path, ended);
+    const json = await cli(['status', 'web/truth-secret/secret-1', '--json']);
+    const output = await cli(['output', 'web/truth-secret/secret-1', 'login']);
+
+    // Assess: the move ran with both values (the login worked, the token was there) ...
+    const move = view.henchmen[0]!.moves[0]!;
+    expect([view.status, move.output]).toStrictEqual(['SUCCEEDED', { exitCode: 0, stdout: 'in', stderr: '', truncated: false }]);
+    // ... and is shown with their reference text only.
+    const input = handed({ command: { template: 'test -n {{0}} && echo in', values: { 0: '${secret:/mastermind/web/token}' } } });
+    expect(move.input).toStrictEqual(input);
+    expect([json.code, (JSON.parse(json.out) as ExecutionView).henchmen[0]!.moves[0]!.input, json.err]).toStrictEqual([0, input, '']);
+    expect(output.out.split('\n')).toStrictEqual([
+      `== login: do run succeeded (${move.start} → ${move.end})`,
+      'input:',
+      '  host: 127.0.0.1',
+      `  port: ${sshd.port}`,
+      '  command:',
+      '    template: test -n {{0}} && echo in',
+      '    values:',
+      '      "0": ${secret:/mastermind/web/token}',
+      `  user: ${sshd.user}`,
+      '  key: ${secret:/mastermind/web/ssh-key}',
+      `  hostKey: ${sshd.hostKeyFingerprint}`,
+      'exitCode: 0',
+      'truncated: false',
+      'stdout:',
+      'in',
+      'stderr:',
+      '(empty)',
+      '',
+    ]);
+    const keyLines = sshd.privateKey.split('\n').filter((line) => line.length > 20);
+    for (const text of [JSON.stringify(view), json.out, output.out]) {
+      expect(text).not.toContain(TOKEN);
+      expect(keyLines.filter((line) => text.includes(line))).toStrictEqual([]);
+    }
+  }, 60_000);
+
   it('a retried move counts its attempts, and its log lines name the play, not a retry count the provider cannot know', async () => {
     // Prepare: nothing listens on the port: connection refused is transient, retried twice.
     const closed = await freePort();
@@ -367,7 +430,7 @@ plot:
     const error = { error: 'Mastermind.Transient', cause: `could not connect to ${sshd.user}@127.0.0.1:${closed}: ECONNREFUSED` };
     expect([view.status, view.error]).toStrictEqual(['FAILED', 'Mastermind.Transient']);
     expect(view.henchmen).toStrictEqual([
-      { henchman: 'reach', status: 'failed', moves: [{ state: 'reach', phase: 'do', action: 'run', attempts: 3, start: move.start, end: move.end, status: 'failed', error }] },
+      { henchman: 'reach', status: 'failed', moves: [{ state: 'reach', phase: 'do', action: 'run', attempts: 3, start: move.start, end: move.end, status: 'failed', input: handed({ command: 'true' }, closed), error }] },
     ]);
     expect(history.out).toBe(`retry-1: FAILED, 1 move\nreach     do    run             failed     ×3    ${move.start} → ${move.end}  ${error.error}: ${error.cause}\n`);
     const lines = logged.filter((l) => l.henchman === 'reach');

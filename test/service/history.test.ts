@@ -4,10 +4,24 @@ import { causeMessage, executionContext, henchmanOfState, stateRole, summarizeHi
 import { definitionFacts } from '#service/standing';
 
 const at = (second: number) => new Date(Date.UTC(2025, 2, 4, 5, 6, second));
+/** What the state machine hands each move's provider (a poll round is handed `{}` here, so that it shows if read). */
+const INPUTS: Readonly<Record<string, { input: object; secrets?: object[] }>> = {
+  'provision do': { input: { imageId: 'ami-0123456789abcdef0', instanceType: 't3.small', tags: { role: 'web' } } },
+  'provision undo': { input: { instanceId: 'i-0abc' } },
+  'configure do': {
+    input: { host: '10.0.0.5', user: 'ops', key: '${secret:/mastermind/web/ssh-key}', runList: ['role[web]'] },
+    secrets: [{ path: ['key'], text: '${secret:/mastermind/web/ssh-key}' }],
+  },
+  'reachable do': { input: { host: '10.0.0.5', port: 22 } },
+  'notify do': { input: { host: '10.0.0.9', command: 'logger scaled' } },
+  'check do': { input: { host: '10.0.0.5', command: 'cat /tmp/state' } },
+  'probe do': { input: { command: 'test -e /etc/ready' } },
+};
+const INPUT = (henchman: string) => INPUTS[`${henchman} do`]!.input;
 const payload = (henchman: string, phase: string, action: string, more: object = {}) =>
   JSON.stringify({
     FunctionName: 'arn:aws:lambda:eu-west-1:123456789012:function:mastermind-ec2',
-    Payload: { action, input: {}, phase, context: { project: 'web', task: 'scale-out', version: 3, execution: 'arn:x', henchman, attempt: 1 } },
+    Payload: { action, ...(INPUTS[`${henchman} ${phase}`] ?? { input: {} }), phase, context: { project: 'web', task: 'scale-out', version: 3, execution: 'arn:x', henchman, attempt: 1 } },
     ...more,
   });
 const scheduled = (id: number, second: number, henchman: string, phase: string, action: string): HistoryEvent => ({
@@ -45,8 +59,8 @@ describe('summarizing an execution history per henchman', () => {
         henchman: 'provision',
         status: 'running',
         moves: [
-          { state: 'provision', phase: 'do', action: 'launch', attempts: 2, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:05.000Z', status: 'succeeded', output: { instanceId: 'i-0abc' } },
-          { state: 'provision: undo', phase: 'undo', action: 'terminate', attempts: 1, start: '2025-03-04T05:06:10.000Z', status: 'running' },
+          { state: 'provision', phase: 'do', action: 'launch', attempts: 2, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:05.000Z', status: 'succeeded', input: INPUT('provision'), output: { instanceId: 'i-0abc' } },
+          { state: 'provision: undo', phase: 'undo', action: 'terminate', attempts: 1, start: '2025-03-04T05:06:10.000Z', status: 'running', input: { instanceId: 'i-0abc' } },
         ],
       },
       {
@@ -61,11 +75,51 @@ describe('summarizing an execution history per henchman', () => {
             start: '2025-03-04T05:06:06.000Z',
             end: '2025-03-04T05:06:09.000Z',
             status: 'failed',
+            input: { host: '10.0.0.5', user: 'ops', key: '${secret:/mastermind/web/ssh-key}', runList: ['role[web]'] },
             error: { error: 'Mastermind.Failed', cause: 'chef-client exited 1' },
           },
         ],
       },
     ]);
+  });
+
+  it('shows the input each move was handed: a secret as its reference text, the late values filled in as the provider fills them', () => {
+    // Prepare: as Step Functions records it on AWS, the event with its late marks (lambdas/providers/contract.ts).
+    const handed = (id: number, henchman: string, event: object): HistoryEvent => ({
+      id,
+      previousEventId: id - 1,
+      type: 'TaskScheduled',
+      timestamp: at(1),
+      taskScheduledEventDetails: {
+        resourceType: 'lambda',
+        resource: 'invoke',
+        region: 'eu-west-1',
+        parameters: JSON.stringify({ FunctionName: 'f', Payload: { action: 'run', phase: 'do', ...event, context: { project: 'web', task: 't', version: 1, execution: 'x', henchman, attempt: 1 } } }),
+      },
+    });
+    const secret = '${secret:/mastermind/web/ssh-key}';
+    const events: HistoryEvent[] = [
+      { id: 1, type: 'TaskStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'connect' } },
+      handed(2, 'connect', {
+        input: { host: { host: '10.0.0.7', reason: 'cpu' }, key: secret, command: { template: 'add-backend {{0}}', values: [{ host: '10.0.0.7', reason: 'cpu' }] } },
+        secrets: [{ path: ['key'], text: secret }],
+        late: [
+          { path: ['host'], text: '${trigger.body.host}', at: ['host'] },
+          { path: ['command', 'values', 0], text: '${trigger.body.host}', at: ['host'] },
+        ],
+      }),
+      { id: 3, type: 'TaskStateEntered', timestamp: at(2), stateEnteredEventDetails: { name: 'lost' } },
+      handed(4, 'lost', { input: { host: { reason: 'cpu' }, key: secret }, late: [{ path: ['host'], text: '${trigger.body.host}', at: ['host'] }] }),
+      { id: 5, previousEventId: 4, type: 'TaskFailed', timestamp: at(2), taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'Mastermind.Invalid', cause: 'lost: ${trigger.body.host} has no value in this execution' } },
+    ];
+
+    // Act
+    const [connect, lost] = summarizeHistory(events);
+
+    // Assess
+    expect(connect!.moves[0]!.input).toStrictEqual({ host: '10.0.0.7', key: secret, command: { template: 'add-backend {{0}}', values: ['10.0.0.7'] } });
+    // A value that was not there: the input as it came, beside the error that names the reference.
+    expect([lost!.moves[0]!.input, lost!.moves[0]!.error?.error]).toStrictEqual([{ host: { reason: 'cpu' }, key: secret }, 'Mastermind.Invalid']);
   });
 
   it('shows a move that asked to be polled as waiting', () => {
@@ -78,7 +132,7 @@ describe('summarizing an execution history per henchman', () => {
       {
         henchman: 'provision',
         status: 'waiting',
-        moves: [{ state: 'provision', phase: 'do', action: 'launch', attempts: 1, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:02.000Z', status: 'waiting', pollAfter: 15 }],
+        moves: [{ state: 'provision', phase: 'do', action: 'launch', attempts: 1, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:02.000Z', status: 'waiting', input: INPUT('provision'), pollAfter: 15 }],
       },
     ]);
   });
@@ -112,7 +166,8 @@ describe('summarizing an execution history per henchman', () => {
       { id: 13, previousEventId: 12, type: 'TaskSucceeded', timestamp: at(35), taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: '{"Payload":{"output":{"instanceId":"i-1"}}}' } },
       { id: 14, previousEventId: 13, type: 'TaskStateExited', timestamp: at(35), stateExitedEventDetails: { name: 'provision: poll' } },
     ];
-    const move = { state: 'provision', phase: 'do', action: 'launch', attempts: 1, start: '2025-03-04T05:06:01.000Z' };
+    // Each round is handed `{}` here: the move's input stays the one its do was handed.
+    const move = { state: 'provision', phase: 'do', action: 'launch', attempts: 1, start: '2025-03-04T05:06:01.000Z', input: INPUT('provision') };
 
     // Act
     const first = summarizeHistory(events.slice(0, 4));
@@ -161,6 +216,7 @@ describe('summarizing an execution history per henchman', () => {
             start: '2025-03-04T05:06:01.000Z',
             end: '2025-03-04T05:06:07.000Z',
             status: 'failed',
+            input: INPUT('reachable'),
             error: { error: 'States.Timeout', cause: "still waiting when the henchman's timeout was up" },
           },
         ],
@@ -193,7 +249,7 @@ describe('summarizing an execution history per henchman', () => {
       {
         henchman: 'provision',
         status: 'stopped',
-        moves: [{ state: 'provision', phase: 'do', action: 'launch', attempts: 1, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:04.000Z', status: 'stopped' }],
+        moves: [{ state: 'provision', phase: 'do', action: 'launch', attempts: 1, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:04.000Z', status: 'stopped', input: INPUT('provision') }],
       },
     ]);
   });
@@ -217,7 +273,7 @@ describe('summarizing an execution history per henchman', () => {
       { id: 6, previousEventId: 5, type: 'ExecutionSucceeded', timestamp: at(2), executionSucceededEventDetails: { output: '{}' } },
     ];
     expect(summarizeHistory(events)).toStrictEqual([
-      { henchman: 'notify', status: 'fired', moves: [{ state: 'notify', phase: 'do', action: 'run', attempts: 1, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:01.000Z', status: 'fired' }] },
+      { henchman: 'notify', status: 'fired', moves: [{ state: 'notify', phase: 'do', action: 'run', attempts: 1, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:01.000Z', status: 'fired', input: INPUT('notify') }] },
     ]);
   });
 
@@ -239,7 +295,7 @@ describe('summarizing an execution history per henchman', () => {
     const unexplained = summarizeHistory(events);
 
     // Assess
-    const move = { state: 'check', phase: 'do', action: 'run', attempts: 1, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:02.000Z', status: 'failed', output: { exitCode: 3 } };
+    const move = { state: 'check', phase: 'do', action: 'run', attempts: 1, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:02.000Z', status: 'failed', input: INPUT('check'), output: { exitCode: 3 } };
     expect(explained).toStrictEqual([
       { henchman: 'check', status: 'failed', moves: [{ ...move, error: { error: 'Mastermind.Unexpected', cause: 'the output of check does not meet its expect: check exitCode equals 0 (saw 3)' } }] },
     ]);
@@ -281,8 +337,8 @@ describe('summarizing an execution history per henchman', () => {
 
     // Assess
     const items = [
-      { index: 0, item: 'web-1', host: 'web-1', attempts: 1, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:04.000Z', status: 'succeeded', output: { exitCode: 0 } },
-      { index: 1, item: 'web-2', host: 'web-2', attempts: 1, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:03.000Z', status: 'failed', error: { error: 'Mastermind.Failed', cause: 'exit 1' } },
+      { index: 0, item: 'web-1', host: 'web-1', attempts: 1, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:04.000Z', status: 'succeeded', input: { host: 'web-1' }, output: { exitCode: 0 } },
+      { index: 1, item: 'web-2', host: 'web-2', attempts: 1, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:03.000Z', status: 'failed', input: { host: 'web-2' }, error: { error: 'Mastermind.Failed', cause: 'exit 1' } },
     ];
     const move = { state: 'restart', phase: 'do', action: 'run', attempts: 1, start: '2025-03-04T05:06:01.000Z' };
     const error = { error: 'Mastermind.Failed', cause: '1 of 3 items failed: [1] web-2: exit 1' };
@@ -290,10 +346,10 @@ describe('summarizing an execution history per henchman', () => {
       {
         henchman: 'restart',
         status: 'failed',
-        moves: [{ ...move, status: 'failed', error, items: [...items, { index: 2, item: 'web-3', host: 'web-3', attempts: 1, start: '2025-03-04T05:06:01.000Z', status: 'running' }] }],
+        moves: [{ ...move, status: 'failed', error, items: [...items, { index: 2, item: 'web-3', host: 'web-3', attempts: 1, start: '2025-03-04T05:06:01.000Z', status: 'running', input: { host: 'web-3' } }] }],
       },
     ]);
-    expect(ended[0]!.moves[0]!.items![2]).toStrictEqual({ index: 2, item: 'web-3', host: 'web-3', attempts: 1, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:09.000Z', status: 'stopped' });
+    expect(ended[0]!.moves[0]!.items![2]).toStrictEqual({ index: 2, item: 'web-3', host: 'web-3', attempts: 1, start: '2025-03-04T05:06:01.000Z', end: '2025-03-04T05:06:09.000Z', status: 'stopped', input: { host: 'web-3' } });
     expect(ended[0]!.moves[0]!.end).toBe('2025-03-04T05:06:09.000Z');
   });
 
@@ -339,6 +395,7 @@ describe('summarizing an execution history per henchman', () => {
               start: '2025-03-04T05:06:01.000Z',
               end: '2025-03-04T05:06:02.000Z',
               status: 'failed',
+              input: INPUT('probe'),
               output: { exitCode: 2 },
               error: { error: 'Mastermind.Unexpected', cause },
             },

@@ -137,6 +137,7 @@ describe('the dashboard in chromium', () => {
     await page.waitForSelector('table.tasks[data-project="examples"] tr[data-task="scale-out"]');
     await page.waitForSelector('table.tasks[data-project="web"] tr[data-task="deploy"]');
     const projects = await page.locator('table.tasks[data-project]').evaluateAll((tables) => tables.map((t) => t.getAttribute('data-project')));
+    const workersBefore = page.workers().length;
     const listed = await page.locator('table.tasks[data-project="examples"] tr[data-task]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-task')));
     await shot(page, 'examples-listed');
     const drawn: Record<string, { henchmen: string[]; retreats: number; undos: number }> = {};
@@ -151,6 +152,8 @@ describe('the dashboard in chromium', () => {
       await shot(page, `example-${task}`);
       await page.click('h1 a[href="#/"]');
     }
+    // The pictures were laid out off the page's thread: in one worker the page started from serve's own address.
+    const workers = page.workers().map((w) => w.url());
     // Assess: web is known only to the API (the server names examples alone)
     expect(projects).toStrictEqual(['examples', 'web']);
     expect(listed).toStrictEqual(['replace-node', 'rolling-restart', 'scale-out']);
@@ -159,9 +162,24 @@ describe('the dashboard in chromium', () => {
       'rolling-restart': { henchmen: ['find-nodes', 'restart'], retreats: 0, undos: 0 },
       'scale-out': { henchmen: ['provision', 'reachable', 'configure', 'connect'], retreats: 1, undos: 2 },
     });
+    expect([workersBefore, workers]).toStrictEqual([0, [`${url}/dashboard/elk-worker.js`]]);
     expect(errors).toStrictEqual([]);
     await page.close();
   }, 90_000);
+
+  it('says so on the task page when the layout worker cannot be loaded, rather than laying out for ever', async () => {
+    // Prepare: the worker's script answered 404, as a server without it would.
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.route('**/dashboard/elk-worker.js', (route) => route.fulfill({ status: 404, contentType: 'application/json', body: '{"error":"NotFound"}' }));
+    // Act
+    await page.goto(`${url}/#/p/examples/t/scale-out`);
+    const problem = await page.locator('.task-page .problem').textContent({ timeout: 20_000 });
+    await shot(page, 'layout-worker-missing');
+    // Assess
+    expect(problem).toMatch(/^The picture could not be laid out: its layout worker \(\/dashboard\/elk-worker\.js\) did not run/);
+    expect(await page.locator('svg.picture').count()).toBe(0);
+    await page.close();
+  }, 60_000);
 
   it('starts a task through its form against the loopback sshd and shows its henchmen turn from running to succeeded without a reload', async () => {
     // Prepare
@@ -182,11 +200,31 @@ describe('the dashboard in chromium', () => {
     await shot(page, 'deploy-succeeded');
     const after = { prepare: await light(page, 'prepare').getAttribute('data-light'), verify: await light(page, 'verify').getAttribute('data-light') };
     const output = await page.locator('ol.moves li[data-henchman="verify"] pre.stdout').textContent();
+    // The input prepare was handed, shown when its move is opened.
+    await page.click('ol.moves li[data-henchman="prepare"] summary');
+    const input = page.locator('ol.moves li[data-henchman="prepare"] pre.input');
+    const inputShown = await input.isVisible();
+    const inputText = (await input.textContent())!;
+    await shot(page, 'deploy-input');
+    const pageText = (await page.locator('body').textContent())!;
     // Assess
     expect([disabledEmpty, problem]).toStrictEqual([true, 'release is required (a string without a default)']);
     expect(whileRunning).toStrictEqual({ prepare: 'running', verify: 'pending' });
     expect(after).toStrictEqual({ prepare: 'succeeded', verify: 'succeeded' });
     expect(output).toBe('v1.2.3');
+    // The param put into the command apart from its text; the key as the reference the project names, never its value.
+    expect([inputShown, JSON.parse(inputText)]).toStrictEqual([
+      true,
+      {
+        host: '127.0.0.1',
+        port: sshd.port,
+        command: { template: `sleep 2; echo {{0}} > ${dir}/release.txt`, values: { 0: 'v1.2.3' } },
+        user: sshd.user,
+        key: '${secret:/mastermind/web/ssh-key}',
+        hostKey: sshd.hostKeyFingerprint,
+      },
+    ]);
+    expect(sshd.privateKey.split('\n').filter((line) => line.length > 20 && pageText.includes(line))).toStrictEqual([]);
     expect(await stillSameDocument(page)).toBe(true);
     expect(errors).toStrictEqual([]);
     await page.close();

@@ -118,6 +118,22 @@ describe('readPlay', () => {
     expect(read).toStrictEqual([{ index: 0, item: '10.0.0.0', host: '10.0.0.0', status: 'failed', attempts: 1, start: at(1), error: { error: 'Mastermind.Failed', cause: 'exit 1' } }]);
   });
 
+  it('keeps the input of a move and of an each item as the view gives it, a secret as its reference text', () => {
+    // Prepare
+    const key = '${secret:/mastermind/web/ssh-key}';
+    const moveInput = { host: '10.0.0.5', key, command: 'systemctl restart app' };
+    const itemInput = { host: '10.0.0.1', key, command: { template: 'restart {{0}}', values: { 0: '10.0.0.1' } } };
+    // Act
+    const play = readPlay({
+      henchmen: [
+        { henchman: 'drain', moves: [{ state: 'drain', phase: 'do', status: 'succeeded', attempts: 1, start: at(1), input: moveInput }] },
+        { henchman: 'restart', moves: [{ state: 'restart', phase: 'do', status: 'running', attempts: 1, start: at(2), items: [{ index: 0, status: 'running', attempts: 1, start: at(2), input: itemInput }] }] },
+      ],
+    });
+    // Assess
+    expect([play.moves[0]!.input, play.moves[1]!.input, play.moves[1]!.items![0]!.input, play.moves[0]!.more]).toStrictEqual([moveInput, undefined, itemInput, undefined]);
+  });
+
   it('prefers a retreat count the view gives, and reads a view it does not fully know without failing', () => {
     // Act
     const given = readPlay({ status: 'FAILED', henchmen: [{ henchman: 'configure', retreats: 2, moves: [] }] }, task);

@@ -3,10 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { plotGraph } from '#task/plot-graph';
 import type { Task } from '#task/schema';
 import { checkTask } from '#task/validate';
-import { layOut, type Box } from '../../web/src/layout.ts';
+import ELK from 'elkjs/lib/elk.bundled.js';
+import { layOut as layOutWith, type Box } from '../../web/src/layout.ts';
 import { longTask } from './long-task.ts';
 
 const example = (name: string): Task => checkTask(readFileSync(new URL(`../../examples/${name}.yaml`, import.meta.url), 'utf8')).task!;
+
+/** elkjs in-process: the same engine the page runs in its worker. */
+const engine = new ELK();
+const layOut = (graph: Parameters<typeof layOutWith>[0]) => layOutWith(graph, engine);
 
 function overlap(a: Box, b: Box): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;

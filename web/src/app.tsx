@@ -19,6 +19,7 @@ import type { Task } from '#task/schema';
 import { ApiError, call, get, post, taskPath, type DashboardConfig } from './api.ts';
 import { duration, LIGHTS, readExecutionList, readPlay, type ListedExecution, type Play, type PlayedItem } from './execution-view.ts';
 import { layOut, type Picture as Laid } from './layout.ts';
+import { workerEngine } from './layout-worker.ts';
 import { fieldsOf, readForm, type Field } from './params-form.ts';
 import { Picture } from './picture.tsx';
 
@@ -246,6 +247,9 @@ export function taskOfSource(source: string, format: 'yaml' | 'json'): Task | un
   return parsed.errors.length === 0 ? (parsed.value as Task) : undefined;
 }
 
+/** The page's layout engine: elkjs in a Web Worker, started at the first picture. */
+const layoutEngine = workerEngine();
+
 function useTask(project: string, task: string, version?: number) {
   const [state, setState] = useState<{ view?: TaskView; parsed?: Task; picture?: Laid; error?: Error }>({});
   useEffect(() => {
@@ -257,7 +261,7 @@ function useTask(project: string, task: string, version?: number) {
       if (!parsed) throw new Error('The stored source of this task could not be read.');
       if (stopped) return;
       setState({ view, parsed });
-      const picture = await layOut(plotGraph(parsed));
+      const picture = await layOut(plotGraph(parsed), layoutEngine);
       if (!stopped) setState({ view, parsed, picture });
     })().catch((error: Error) => {
       if (!stopped) setState({ error });
@@ -573,8 +577,16 @@ function TaskPage({ project, task, config }: { project: string; task: string; co
 
 // --- an execution ---
 
-function Json({ value }: { value: unknown }) {
-  return <pre class="json">{JSON.stringify(value, null, 2)}</pre>;
+function Json({ value, kind }: { value: unknown; kind?: string }) {
+  return <pre class={kind ? `json ${kind}` : 'json'}>{JSON.stringify(value, null, 2)}</pre>;
+}
+
+/**
+ * What a move or an item was handed, as the API shows it: references resolved, a secret as its reference text
+ * (`${secret:/mastermind/web/ssh-key}`, never its value), a command apart from the values put into it.
+ */
+function Input({ input }: { input: unknown }) {
+  return <Json value={input} kind="input" />;
 }
 
 /** A move's output with its long text (stdout, stderr) shown in full, apart from the rest. */
@@ -618,6 +630,12 @@ function Items({ items }: { items: readonly PlayedItem[] }) {
           <span class="muted">{attemptsText(i)}</span>
           {i.status === 'waiting' && i.waitingFor !== undefined && <span class="muted"> waiting for {i.waitingFor}</span>}
           {i.error && <span class="move-error"> {`${i.error.error}${i.error.cause ? `: ${i.error.cause}` : ''}`}</span>}
+          {i.input !== undefined && (
+            <details class="item-input">
+              <summary>input</summary>
+              <Input input={i.input} />
+            </details>
+          )}
           {i.output !== undefined && <Output output={i.output} />}
         </li>
       ))}
@@ -651,7 +669,7 @@ function Moves({ play }: { play: Play }) {
               {m.input !== undefined && (
                 <>
                   <h4>input</h4>
-                  <Json value={m.input} />
+                  <Input input={m.input} />
                 </>
               )}
               {m.output !== undefined && (

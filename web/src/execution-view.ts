@@ -1,8 +1,9 @@
 /**
  * The one place the page reads an execution as the API describes it (GET .../executions/{name},
  * lambdas/service/executions.ts ExecutionView): everything else in the page sees the `Play` this module makes,
- * so a change of the API's view is adapted here alone. Fields the view may not carry (a move's input, a
- * henchman's retreat count, per-item states) are read when present and inferred from the moves otherwise.
+ * so a change of the API's view is adapted here alone. Fields the view may not carry (a henchman's retreat count,
+ * per-item states; a move's input, which a view of an execution before it does not hold) are read when present and
+ * inferred from the moves, or left out, otherwise.
  *
  * How a henchman is lit, from its moves (newest last; a poll round is part of its move, not a move):
  *
@@ -36,6 +37,8 @@ export interface PlayedItem {
   readonly waitingFor?: string;
   readonly start: string;
   readonly end?: string;
+  /** What the item's action was handed (a secret as its reference text, as the API shows it). */
+  readonly input?: unknown;
   readonly output?: unknown;
   readonly error?: { readonly error: string; readonly cause?: string };
 }
@@ -55,6 +58,7 @@ export interface PlayedMove {
   readonly waitingFor?: string;
   readonly start: string;
   readonly end?: string;
+  /** What its action was handed: references resolved, secrets as their reference text `${secret:/name}` (the API's view). */
   readonly input?: unknown;
   readonly output?: unknown;
   readonly error?: { readonly error: string; readonly cause?: string };
@@ -206,6 +210,7 @@ function readItem(value: unknown, place: number): PlayedItem | undefined {
     ...('item' in item ? { item: item.item } : {}),
     ...(text(item.host) !== undefined ? { host: text(item.host)! } : {}),
     ...readPlayFields(item),
+    ...('input' in item ? { input: item.input } : {}),
     ...('output' in item ? { output: item.output } : {}),
     ...(error ? { error } : {}),
   };

@@ -22,9 +22,11 @@
  *   shared `fail` node (30 henchmen would make 30 long edges converge on it); the `fail` node, which only abort
  *   routes reach, is left out.
  *
- * Free of the DOM: text is measured by its length (the picture's font is monospace, 12 px).
+ * Free of the DOM: text is measured by its length (the picture's font is monospace, 12 px). The layout engine is
+ * given: the page's runs elkjs in a Web Worker (./layout-worker.ts), off the page's thread; the tests and the CLI
+ * can hand it elkjs in-process (`new ELK()` of elkjs/lib/elk.bundled.js), which this module does not import, so that
+ * the page's bundle does not carry the engine the worker has.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { PlotEdge, PlotGraph, PlotNode } from '#task/plot-graph';
 
@@ -109,11 +111,13 @@ const LAYOUT_OPTIONS: Record<string, string> = {
   'elk.layered.nodePlacement.favorStraightEdges': 'true',
 };
 
-/** One layout engine for the page: it keeps no state between layouts, and making one loads its code. */
-let engine: InstanceType<typeof ELK> | undefined;
+/** What lays out an ELK graph: elkjs, in a worker or in-process (its `layout`). */
+export interface LayoutEngine {
+  layout(graph: ElkNode): Promise<ElkNode>;
+}
 
-/** Lays out a task's graph. */
-export async function layOut(graph: PlotGraph): Promise<Picture> {
+/** Lays out a task's graph with `engine`. */
+export async function layOut(graph: PlotGraph, engine: LayoutEngine): Promise<Picture> {
   const undoOf = new Map(graph.nodes.filter((n) => n.kind === 'undo').map((n) => [n.henchman!, n]));
   const aborts = new Map(graph.edges.filter((e) => e.kind === 'abort').map((e) => [e.from, e.label]));
   const drawn = graph.edges.filter((e) => e.kind !== 'abort' && e.kind !== 'undo');
@@ -147,7 +151,6 @@ export async function layOut(graph: PlotGraph): Promise<Picture> {
     labels: edge.label !== '' ? [{ text: edge.label, width: textWidth(edge.label) + 6, height: LINE }] : [],
     ...(edge.failure ? {} : { layoutOptions: { 'elk.layered.priority.straightness': '10' } }),
   }));
-  engine ??= new ELK();
   const root: ElkNode = { id: 'plot', layoutOptions: LAYOUT_OPTIONS, children, edges };
   const result: ElkNode = await engine.layout(root);
 
