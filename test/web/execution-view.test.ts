@@ -134,6 +134,22 @@ describe('readPlay', () => {
     expect([play.moves[0]!.input, play.moves[1]!.input, play.moves[1]!.items![0]!.input, play.moves[0]!.more]).toStrictEqual([moveInput, undefined, itemInput, undefined]);
   });
 
+  it('tells a hand-over from a resume: links to the executions before and after in a chain, never "resuming"', () => {
+    // Prepare: the middle execution of a chain (a task played as a chain of executions, lambdas/task/compiler/handover.ts).
+    const before = 'arn:aws:states:us-east-1:000000000000:execution:mastermind-web_deploy:first';
+    const view = {
+      status: 'SUCCEEDED',
+      input: { params: {}, trigger: { type: 'api', by: 'ops' }, resume: { of: before, version: 1, out: {}, count: {}, failure: {}, walk: { at: 3 } } },
+      handedOverFrom: { executionArn: before, name: 'first', path: '/projects/web/tasks/deploy/executions/first' },
+      handedOverTo: { executionArn: `${before.slice(0, -5)}third`, name: 'third', path: '/projects/web/tasks/deploy/executions/third' },
+      henchmen: [],
+    };
+    // Act
+    const play = readPlay(view);
+    // Assess
+    expect([play.handedOverFrom, play.handedOverTo, play.resumes, play.startedBy]).toStrictEqual(['first', 'third', undefined, 'ops (API), handed over from first']);
+  });
+
   it('prefers a retreat count the view gives, and reads a view it does not fully know without failing', () => {
     // Act
     const given = readPlay({ status: 'FAILED', henchmen: [{ henchman: 'configure', retreats: 2, moves: [] }] }, task);

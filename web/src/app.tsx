@@ -767,6 +767,19 @@ function ExecutionPage({ project, task, execution }: { project: string; task: st
               · <a href={hrefOf(project, task, play.resumes)}>the execution it resumes</a>
             </>
           )}
+          {play.handedOverFrom && (
+            <>
+              {' '}
+              · <a class="handed-over-from" href={hrefOf(project, task, play.handedOverFrom)}>handed over from the execution before</a>
+            </>
+          )}
+          {play.handedOverTo && (
+            <div class="handed-over-to">
+              This execution played its part of the task and handed over to{' '}
+              <a href={hrefOf(project, task, play.handedOverTo)}>{play.handedOverTo}</a>, where the task goes on (one execution's
+              history could not hold it all).
+            </div>
+          )}
           {play.error && (
             <div class="execution-error">
               <strong>{play.error}</strong>

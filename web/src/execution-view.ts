@@ -102,6 +102,12 @@ export interface Play {
   readonly historyTruncated: boolean;
   /** The name of the execution this one resumes, when it is a resume. */
   readonly resumes?: string;
+  /**
+   * A task played as a chain of executions (one execution's history could not hold it): the execution this one handed
+   * over to (it ended SUCCEEDED, the task goes on there), and the one that handed over to it, by name.
+   */
+  readonly handedOverTo?: string;
+  readonly handedOverFrom?: string;
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
@@ -139,9 +145,11 @@ export function startedBy(input: unknown): string {
     default:
       who = by ? `${type}: ${by}` : type;
   }
-  // The execution resumed, by its name (the input holds its ARN).
+  // The execution resumed, or the one that handed over to this one (a task played as a chain of executions), by its
+  // name (the input holds its ARN).
   const of = text(resume?.of)?.split(':').pop();
-  return of ? `${who}, resuming ${of}` : who;
+  if (!of) return who;
+  return resume?.walk !== undefined ? `${who}, handed over from ${of}` : `${who}, resuming ${of}`;
 }
 
 /** An `each` move under way whose unfinished items all wait for the world waits too. */
@@ -310,7 +318,9 @@ export function readPlay(view: unknown, task?: Task): Play {
     moves: ordered,
     ...('output' in root ? { output: root.output } : {}),
     historyTruncated: root.historyTruncated === true,
-    ...(text(resume?.of) !== undefined ? { resumes: text(resume?.of)!.split(':').pop()! } : {}),
+    ...(text(resume?.of) !== undefined && resume?.walk === undefined ? { resumes: text(resume?.of)!.split(':').pop()! } : {}),
+    ...(text(record(root.handedOverTo)?.name) !== undefined ? { handedOverTo: text(record(root.handedOverTo)?.name)! } : {}),
+    ...(text(record(root.handedOverFrom)?.name) !== undefined ? { handedOverFrom: text(record(root.handedOverFrom)?.name)! } : {}),
   };
 }
 
