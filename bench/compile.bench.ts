@@ -58,6 +58,21 @@ export function retreatTask(n: number): string {
   });
 }
 
+/**
+ * A provider that answers every move at once ({ instanceId }), except the do of `henchman`, which fails
+ * (Mastermind.Failed, "<henchman> could not launch") the first `times` times it is played: a retreat of the plot above.
+ */
+export function failingMove(henchman: string, times = 1): ProviderHandler {
+  let failed = 0;
+  return async (event) => {
+    if (event.context.henchman === henchman && event.phase === 'do' && failed < times) {
+      failed += 1;
+      throw Object.assign(new Error(`${henchman} could not launch`), { name: 'Mastermind.Failed' });
+    }
+    return { output: { instanceId: `i-${event.context.henchman}` } };
+  };
+}
+
 /** Bytes of the compiled definition (compiled in full, whatever limit the task meets). */
 export function definitionBytes(source: string): number {
   return Buffer.byteLength(JSON.stringify(compileTask(checkShape(parseTask(source).value).task!)), 'utf8');
@@ -249,15 +264,7 @@ async function walkRows(): Promise<Row[]> {
 async function chainRows(): Promise<Row[]> {
   const definition = compileSource(retreatTask(100));
   if (!('definition' in definition) || !definition.definition) throw new Error('the retreat plot does not compile');
-  let failed = false;
-  const handler: ProviderHandler = async (event) => {
-    if (event.context.henchman === 'move-99' && event.phase === 'do' && !failed) {
-      failed = true;
-      throw Object.assign(new Error('no capacity'), { name: 'Mastermind.Failed' });
-    }
-    return { output: { instanceId: 'i-1' } };
-  };
-  const result = await runTask(definition.definition, { params: {} }, { handler, skipWaits: true });
+  const result = await runTask(definition.definition, { params: {} }, { handler: failingMove('move-99'), skipWaits: true });
   if (result.status !== 'SUCCEEDED') throw new Error(`the chain ended ${result.status}`);
   return [
     { name: '100-henchman retreat plot, one retreat from its last move: executions in the chain', value: 1 + (result.handedOver?.length ?? 0), unit: '' },

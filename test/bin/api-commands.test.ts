@@ -7,7 +7,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { commandHelp, commands, main } from '../../bin/commands/index.ts';
+import { runCli } from '../support/cli.ts';
+import { commandHelp, commands } from '../../bin/commands/index.ts';
 import { LocalSecrets } from '#local/providers';
 import { startLocalService } from '#local/service';
 import type { LocalService } from '#local/service';
@@ -31,12 +32,7 @@ afterAll(async () => {
   vi.unstubAllEnvs();
 });
 
-async function cli(...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main([...args, '--url', local.url], { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
-  return { code, out, err };
-}
+const cli = (...args: string[]) => runCli(local.url, ...args);
 
 async function get(path: string): Promise<unknown> {
   return (await fetch(`${local.url}${path}`)).json();

@@ -4,25 +4,16 @@
  * failing once, so that its retreat is handed over twice.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { retreatTask } from '../../bench/compile.bench.ts';
-import { main } from '../../bin/commands/index.ts';
+import { runCli } from '../support/cli.ts';
+import { failingMove, retreatTask } from '../../bench/compile.bench.ts';
 import { startLocalService } from '#local/service';
 import type { LocalService } from '#local/service';
 
 let local: LocalService;
-let failures = 0;
 
 beforeAll(async () => {
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  local = await startLocalService({
-    handler: async (event) => {
-      if (event.context.henchman === 'move-99' && event.phase === 'do' && failures === 0) {
-        failures += 1;
-        throw Object.assign(new Error('move-99 could not launch'), { name: 'Mastermind.Failed' });
-      }
-      return { output: { instanceId: `i-${event.context.henchman}` } };
-    },
-  });
+  local = await startLocalService({ handler: failingMove('move-99') });
   await fetch(`${local.url}/projects/default`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{}' });
   await fetch(`${local.url}/projects/default/tasks/retreat-100`, { method: 'PUT', headers: { 'Content-Type': 'application/yaml' }, body: retreatTask(100) });
 });
@@ -31,12 +22,7 @@ afterAll(async () => {
   vi.unstubAllEnvs();
 });
 
-async function cli(...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main([...args, '--url', local.url], { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
-  return { code, out, err };
-}
+const cli = (...args: string[]) => runCli(local.url, ...args);
 
 describe('start --wait on a task played as a chain of executions', () => {
   it('follows each hand-over to the execution that ends the task, and exits with its status', async () => {

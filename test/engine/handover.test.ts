@@ -5,9 +5,8 @@
  * a retreat's walk back, the rollback) and hands over to the next.
  */
 import { describe, expect, it } from 'vitest';
-import { retreatTask } from '../../bench/compile.bench.ts';
+import { failingMove, retreatTask } from '../../bench/compile.bench.ts';
 import { runTask } from '#engine/run';
-import type { ProviderHandler } from '#engine/run';
 import { compileSource, compileTask } from '#task/compile';
 import type { StateMachineDefinition } from '#task/compiler/asl';
 import { parseTask } from '#task/parse';
@@ -17,18 +16,6 @@ function definitionOf(source: string): StateMachineDefinition {
   const compiled = compileSource(source);
   if (!('definition' in compiled) || !compiled.definition) throw new Error(JSON.stringify(compiled));
   return compiled.definition;
-}
-
-/** Every move answers at once; `failing` fails its do the first `times` times it is played. */
-function handler(failing: string, times: number): ProviderHandler {
-  let failed = 0;
-  return async (event) => {
-    if (event.context.henchman === failing && event.phase === 'do' && failed < times) {
-      failed += 1;
-      throw Object.assign(new Error(`${failing} could not launch`), { name: 'Mastermind.Failed' });
-    }
-    return { output: { instanceId: `i-${event.context.henchman}` } };
-  };
 }
 
 const phases = (moves: { phase: string }[]) => moves.reduce<Record<string, number>>((n, m) => ({ ...n, [m.phase]: (n[m.phase] ?? 0) + 1 }), {});
@@ -41,7 +28,7 @@ describe('a task played as a chain of executions', () => {
 
   it('hands a retreat of the 100-henchman plot over twice: the walk back, then the pass from the first move, and succeeds', async () => {
     // Act: move-99 fails once.
-    const result = await runTask(definitionOf(retreatTask(100)), { params: {} }, { handler: handler('move-99', 1), skipWaits: true });
+    const result = await runTask(definitionOf(retreatTask(100)), { params: {} }, { handler: failingMove('move-99', 1), skipWaits: true });
     // Assess: the first execution plays the pass and hands over; the second walks back (move-99 failed: 99 undos) and
     // hands over; the third plays the plot again.
     expect(result.status).toBe('SUCCEEDED');
@@ -52,7 +39,7 @@ describe('a task played as a chain of executions', () => {
 
   it('carries the retreat counts over: once they are spent, the rollback is handed over too and the task fails with the first failure', async () => {
     // Act: move-99 always fails; it retreats twice, then the abort route rolls back.
-    const result = await runTask(definitionOf(retreatTask(100)), { params: {} }, { handler: handler('move-99', 1000), skipWaits: true });
+    const result = await runTask(definitionOf(retreatTask(100)), { params: {} }, { handler: failingMove('move-99', 1000), skipWaits: true });
     // Assess: pass, walk, pass, walk, pass, rollback: six executions; three passes of 100 moves, three walks of 99 undos.
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('Mastermind.Failed');
@@ -65,7 +52,7 @@ describe('a task played as a chain of executions', () => {
     // Prepare: the input a hand-over from version 7 gives; the definition is compiled for version 0.
     const resume = { of: 'arn:aws:states:us-east-1:000000000000:execution:x:y', version: 7, out: {}, count: { plays: {}, retreats: {} }, failure: { Error: 'E', Cause: 'c' }, walk: { at: 0, stop: 1, mode: 'retreat', then: 'move-0', spent: 12 } };
     // Act
-    const result = await runTask(definitionOf(retreatTask(100)), { params: {}, trigger: {}, resume }, { handler: handler('none', 0), skipWaits: true });
+    const result = await runTask(definitionOf(retreatTask(100)), { params: {}, trigger: {}, resume }, { handler: failingMove('none', 0), skipWaits: true });
     // Assess
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('Mastermind.Invalid');

@@ -6,25 +6,16 @@
  * (lambdas/task/compiler/handover.ts). Saved, started, and a retreat played through the chain.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { retreatTask } from '../../bench/compile.bench.ts';
+import { failingMove, retreatTask } from '../../bench/compile.bench.ts';
 import { startLocalService } from '#local/service';
 import type { LocalService } from '#local/service';
 import type { ExecutionView } from '#service/executions';
 
 let local: LocalService;
-let failures = 0;
 
 beforeAll(async () => {
   // move-99 fails the first time it is played; every other move answers at once.
-  local = await startLocalService({
-    handler: async (event) => {
-      if (event.context.henchman === 'move-99' && event.phase === 'do' && failures === 0) {
-        failures += 1;
-        throw Object.assign(new Error('move-99 could not launch'), { name: 'Mastermind.Failed' });
-      }
-      return { output: { instanceId: `i-${event.context.henchman}` } };
-    },
-  });
+  local = await startLocalService({ handler: failingMove('move-99') });
 });
 afterAll(async () => {
   await local.close();
