@@ -306,6 +306,38 @@ export interface ExecutionView {
    */
   readonly handedOverTo?: ChainLink;
   readonly handedOverFrom?: ChainLink;
+  /**
+   * The view was too large for one answer (a Lambda answers at most 6 MB): the moves' inputs, then their outputs,
+   * were left out to fit (the Step Functions console still shows them, event by event).
+   */
+  readonly leftOut?: ('input' | 'output')[];
+}
+
+/** The most bytes of JSON an execution view may have: under Lambda's 6 MB response, with room for the API's envelope. */
+export const MAX_VIEW_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The view, small enough to be answered: as it is when it fits; else without the moves' (and items') inputs; else
+ * without their outputs too. What was left out is said in `leftOut`.
+ */
+export function fitView(view: ExecutionView, limit = MAX_VIEW_BYTES): ExecutionView {
+  const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v), 'utf8');
+  if (bytes(view) <= limit) return view;
+  let fitted = view;
+  const leftOut: ('input' | 'output')[] = [];
+  for (const field of ['input', 'output'] as const) {
+    const drop = <T extends object>(o: T): T => {
+      const { [field]: _, ...rest } = o as T & Record<string, unknown>;
+      return rest as T;
+    };
+    fitted = {
+      ...fitted,
+      henchmen: fitted.henchmen.map((h) => ({ ...h, moves: h.moves.map((m) => ({ ...drop(m), ...(m.items ? { items: m.items.map(drop) } : {}) })) })),
+    };
+    leftOut.push(field);
+    if (bytes({ ...fitted, leftOut }) <= limit) break;
+  }
+  return { ...fitted, leftOut };
 }
 
 /** Another execution of the same chain. */
@@ -377,7 +409,7 @@ export async function describeExecution(deps: ServiceDeps, ref: ExecutionRef): P
   };
   const to = handedOverTo(events);
   const from = handedOverFrom(view.input);
-  return { ...view, ...(to ? { handedOverTo: chainLink(ref, to) } : {}), ...(from ? { handedOverFrom: chainLink(ref, from) } : {}) };
+  return fitView({ ...view, ...(to ? { handedOverTo: chainLink(ref, to) } : {}), ...(from ? { handedOverFrom: chainLink(ref, from) } : {}) });
 }
 
 /**

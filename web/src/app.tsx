@@ -787,6 +787,9 @@ function ExecutionPage({ project, task, execution }: { project: string; task: st
             </div>
           )}
           {play.historyTruncated && <p class="muted">The history is longer than the API reads: the moves below are its beginning.</p>}
+          {play.leftOut && play.leftOut.length > 0 && (
+            <p class="muted left-out">The execution is too large for one answer: the moves' {play.leftOut.join('s and ')}s are left out (the Step Functions console shows them).</p>
+          )}
           <Actions project={project} task={task} play={play} reload={polled.reload} />
         </div>
       )}

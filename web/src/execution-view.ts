@@ -108,6 +108,8 @@ export interface Play {
    */
   readonly handedOverTo?: string;
   readonly handedOverFrom?: string;
+  /** What the view left out to fit one answer (the moves' inputs, then outputs). */
+  readonly leftOut?: readonly string[];
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
@@ -320,6 +322,7 @@ export function readPlay(view: unknown, task?: Task): Play {
     historyTruncated: root.historyTruncated === true,
     ...(text(resume?.of) !== undefined && resume?.walk === undefined ? { resumes: text(resume?.of)!.split(':').pop()! } : {}),
     ...(text(record(root.handedOverTo)?.name) !== undefined ? { handedOverTo: text(record(root.handedOverTo)?.name)! } : {}),
+    ...(Array.isArray(root.leftOut) ? { leftOut: root.leftOut.filter((f): f is string => typeof f === 'string') } : {}),
     ...(text(record(root.handedOverFrom)?.name) !== undefined ? { handedOverFrom: text(record(root.handedOverFrom)?.name)! } : {}),
   };
 }
