@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { retreatTask } from '../../bench/compile.bench.ts';
 import { serveUntil } from '../../bin/commands/serve.ts';
 import { startSshd, type Sshd } from '../support/sshd.ts';
 
@@ -317,6 +318,35 @@ describe('the dashboard in chromium', () => {
     expect(errorText).toBe('Mastermind.Failed\nchef-client exited 1: Chef::Exceptions::ResourceNotFound: package[nginx] not found');
     expect(startedBy).toContain('started by rehearsal by local');
     expect(await stillSameDocument(page)).toBe(true);
+    expect(errors).toStrictEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('shows a task played as a chain of executions: the first execution links to the one it handed over to, which links back', async () => {
+    // Prepare: issue 10's 100-henchman retreat plot, rehearsed with its last move failing once (three executions).
+    await api('PUT', '/projects/web/tasks/retreat-100', retreatTask(100), 'application/yaml');
+    const scenario = "henchmen: { move-99: { do: [{ fail: 'no capacity' }, { output: { instanceId: i-2 } }] } }";
+    const started = (await (await fetch(`${url}/local/rehearsals`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ project: 'web', task: 'retreat-100', scenario, pace: 0 }) })).json()) as { name: string; path: string };
+    let first: { status?: string; handedOverTo?: { name: string } } = {};
+    for (let round = 0; round < 600 && !first.handedOverTo; round++) {
+      first = (await (await fetch(`${url}${started.path}`)).json()) as typeof first;
+      if (!first.handedOverTo) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // Act
+    const { page, errors } = await open(`/#/p/web/t/retreat-100/e/${started.name}`);
+    await page.waitForSelector('.execution-page[data-status="SUCCEEDED"] .handed-over-to a');
+    await shot(page, 'chain-first-execution');
+    const told = await page.locator('.handed-over-to').textContent();
+    await page.click('.handed-over-to a');
+    await page.waitForSelector(`.execution-page[data-execution="${first.handedOverTo!.name}"] a.handed-over-from`);
+    await shot(page, 'chain-second-execution');
+    const back = await page.locator('a.handed-over-from').getAttribute('href');
+    const startedBy = await page.locator('.summary').textContent();
+    // Assess
+    expect(first.status).toBe('SUCCEEDED');
+    expect(told).toBe(`This execution played its part of the task and handed over to ${first.handedOverTo!.name}, where the task goes on (one execution's history could not hold it all).`);
+    expect(back).toBe(`#/p/web/t/retreat-100/e/${started.name}`);
+    expect(startedBy).toContain(`handed over from ${started.name}`);
     expect(errors).toStrictEqual([]);
     await page.close();
   }, 90_000);
