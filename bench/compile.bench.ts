@@ -251,7 +251,7 @@ async function walkRows(): Promise<Row[]> {
   return [
     { name: 'state transitions of a retreat, per henchman walked back over whose move is undone', value: perUndone, unit: 'transitions' },
     { name: 'state transitions of a retreat, per henchman walked back over (no undo)', value: perPassed, unit: 'transitions' },
-    { name: 'state transitions of a retreat, fixed (retreat?, retreat, its count, the walk over the failed move, the last step)', value: r10 - 10 * perPassed, unit: 'transitions' },
+    { name: 'state transitions of a retreat, fixed (retreat?, retreat, its count, the next pass, the walk over the failed move, the last step)', value: r10 - 10 * perPassed, unit: 'transitions' },
     { name: 'state transitions of the rollback, per move undone', value: perRolledBack, unit: 'transitions' },
     { name: 'state transitions of the rollback, fixed ("task: rollback", the last walk step)', value: b10 - 10 * perRolledBack, unit: 'transitions' },
   ];

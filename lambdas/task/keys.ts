@@ -9,7 +9,7 @@
  * of intrinsic functions (https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html) reserve
  * `'`, so a bracketed name inside one would need escapes AWS does not document for paths. Hence two rules:
  *
- * - keys the compiler owns (`out.<key>`, `count.plays.<key>`, `count.retreats.<key>`) are {@link stateKey}s,
+ * - keys the compiler owns (`out.<key>`, `count.retreats.<key>`) are {@link stateKey}s,
  *   member-name-shorthand by construction, so their paths are plain dot paths, valid in every field kind and inside
  *   intrinsic functions;
  * - keys that come with the data (param names, the fields of a hook's body, of an output, of an expect) stay as they

@@ -110,11 +110,11 @@ ${SSH('notify')}
     expect(r.trail).toStrictEqual(['a:do', 'probe:do', 'notify:do']);
   });
 
-  it('retreats on an expect not met, then advances once it is met', async () => {
+  it('retreats on an expect not met, then advances once it is met, every move from there on in the second pass', async () => {
     const r = await rehearse(expecting('{ retreat: a, times: 1 }'), 'henchmen: { probe: [{ output: { exitCode: 1 } }, { output: { exitCode: 0 } }] }');
     expect(r.status).toBe('SUCCEEDED');
     expect(r.trail).toStrictEqual(['a:do', 'probe:do', 'a:do', 'probe:do', 'after:do', 'notify:do']);
-    expect(r.events.map((e) => `${e.context.henchman}#${e.context.attempt}`)).toStrictEqual(['a#1', 'probe#1', 'a#2', 'probe#2', 'after#1', 'notify#1']);
+    expect(r.events.map((e) => `${e.context.henchman}#${e.context.attempt}`)).toStrictEqual(['a#1', 'probe#1', 'a#2', 'probe#2', 'after#2', 'notify#2']);
   });
 
   const saga = (times: number) => `
@@ -136,7 +136,7 @@ ${SSH('connect')}
 `;
   const box = (n: number) => ({ output: { instanceId: `i-${n}`, privateIp: `10.0.0.${n}` } });
 
-  it('takes a retreat with undo once, plays the target again with the next attempt, then succeeds', async () => {
+  it('takes a retreat with undo once (in the next pass), plays the target again with the next attempt, then succeeds', async () => {
     const scenario = JSON.stringify({ henchmen: { provision: [box(1), box(2)], configure: [{ fail: 'chef-client exited 1' }, { output: { nodeName: 'web-i-2' } }] } });
     const r = await rehearse(saga(2), scenario);
     expect(r.status).toBe('SUCCEEDED');
@@ -146,12 +146,12 @@ ${SSH('connect')}
       action: 'terminate',
       input: { instanceId: 'i-1' },
       phase: 'undo',
-      context: { project: 'default', task: 't', version: 0, execution: 'local:exec-1', henchman: 'provision', attempt: 1 },
+      context: { project: 'default', task: 't', version: 0, execution: 'local:exec-1', henchman: 'provision', attempt: 2 },
     });
     expect(r.events.filter((e) => e.context.henchman === 'provision' && e.phase === 'do').map((e) => e.context.attempt)).toStrictEqual([1, 2]);
     expect(r.events.at(-2)!.input).toMatchObject({ host: '10.0.0.2', nodeName: 'web-i-2' });
     expect(out(r).count).toBeUndefined();
-    expect((r.output as { count: unknown }).count).toStrictEqual({ plays: { provision: 2, configure: 2, connect: 1 }, retreats: { configure: 1 } });
+    expect((r.output as { count: unknown }).count).toStrictEqual({ pass: 2, retreats: { configure: 1 } });
   });
 
   it('takes the abort route with rollback once the retreats are spent', async () => {
@@ -541,10 +541,10 @@ plot:
     ]);
     expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-2', privateIp: '10.0.0.2' } });
     // 3 start (a console start: input {}) + 3 provision (Task, poll?, output) + configure + retreat? + retreat + retreat
-    // count; the walk over configure (walk: step?, replay, replay counted), then over provision (walk: step?, which
-    // finds its output, undo + poll? + wait + poll + 1 retry of the poll + undo output, replay, replay counted), the
-    // last walk: step? to the target; + 3 provision + configure
-    expect(r.transitions).toBe(3 + 3 + 1 + 3 + 3 + 9 + 1 + 3 + 1);
+    // count + next pass; the walk over configure (walk: step?, walk: next), then over provision (walk: step?, which
+    // finds its output, undo + poll? + wait + poll + 1 retry of the poll + undo output, walk: next), the last walk:
+    // step? to the target; + 3 provision + configure
+    expect(r.transitions).toBe(3 + 3 + 1 + 4 + 2 + 8 + 1 + 3 + 1);
   });
 
   it('takes the abort route when a polling undo is still waiting at the henchman timeout during a retreat', async () => {
@@ -640,7 +640,7 @@ ${SSH('c')}`;
       of: 'arn:aws:states:us-east-1:000000000000:execution:mastermind-default_t:run-1',
       from: 'b',
       out: { a: { output: { exitCode: 0, stdout: 'from-a', stderr: '', truncated: false } } },
-      count: { plays: { a: 1, b: 1, c: 1 }, retreats: {} },
+      count: { pass: 1, retreats: {} },
     };
     // Act
     const r = await runTask(definition!, { params: { x: 1 }, trigger: { type: 'api' }, resume }, { handler: played(rehearsed, events), skipWaits: true });

@@ -116,7 +116,7 @@ const state = (out: Record<string, unknown>) => ({
   params: {},
   trigger: { type: 'api', by: 'alice' },
   out,
-  count: { plays: { first: 1, second: 1, third: 1 }, retreats: {} },
+  count: { pass: 1, retreats: {} },
 });
 const firstDone = { first: { output: { exitCode: 0, stdout: 'one', stderr: '', truncated: false } } };
 
@@ -213,7 +213,7 @@ describe('resumeExecution', () => {
       input: JSON.stringify({
         params: {},
         trigger: { type: 'api', by: 'alice' },
-        resume: { of: arn, from: 'second', out: firstDone, count: { plays: { first: 1, second: 1, third: 1 }, retreats: {} } },
+        resume: { of: arn, from: 'second', out: firstDone, count: { pass: 1, retreats: {} } },
       }),
     });
   });

@@ -8,7 +8,7 @@
  *     trigger: { ... },                      what started it (alarm name, hook body), {} when nothing
  *     context: { ... },                      the constant part of every provider event's context (./start.ts)
  *     out:     { <key>: <record> },          one record per henchman played (see below)
- *     count:   { plays: { <key>: n }, retreats: { <key>: n } }
+ *     count:   { pass: n, retreats: { <key>: n } }
  *     failure: { Error, Cause }              the last failure on a failure route
  *     walk:    { at, stop, mode, then, ... } where a retreat or the rollback stands (WALK, at the end of this file)
  *   }
@@ -69,8 +69,12 @@ export const STATE = {
 export const recordPath = (henchman: string): string => `$.out.${stateKey(henchman)}`;
 /** `$.out.<key>.output`: the henchman's output (present only while it stands completed). */
 export const outputPath = (henchman: string): string => `$.out.${stateKey(henchman)}.output`;
-/** `$.count.plays.<key>`: how often the henchman has been played (the event's `attempt`). */
-export const playsPath = (henchman: string): string => `$.count.plays.${stateKey(henchman)}`;
+/**
+ * `$.count.pass`: the pass over the plot the execution is in, 1 and one more after each retreat taken: every move's
+ * `attempt` (a move played again after a retreat has a new one: ec2's ClientToken and ssh's detached directories
+ * tell its plays apart by it).
+ */
+export const PASS_PATH = '$.count.pass';
 /** `$.count.retreats.<key>`: how often the henchman's retreat was taken. */
 export const retreatsPath = (henchman: string): string => `$.count.retreats.${stateKey(henchman)}`;
 /** `$.out.<key>.polling`: the answer of a polling henchman that asked to be called again. */
@@ -172,10 +176,10 @@ export const TEXT_BUDGET = 160 * 1024;
 
 /**
  * The undo walk (./walk.ts): a retreat and the rollback walk over the plot newest first, led by `$.walk`:
- *   { at, stop, mode: "retreat" | "rollback", then, plays?, retreats?, error? }
+ *   { at, stop, mode: "retreat" | "rollback", then, pass?, retreats?, error? }
  * `at` is the place the walk stands at (a retreat: the henchman's index in the plot; the rollback: the plot's length
  * plus the henchman's index among those with an undo), `stop` the last place it visits, `then` where it goes once
- * past it (the retreat's target, or "task: aborted"); `plays` and `retreats` carry a counter being raised (a Pass
+ * past it (the retreat's target, or "task: aborted"); `pass` and `retreats` carry a counter being raised (a Pass
  * computes a number only inside an object: the next state moves it to its place in $.count), `error` a failing
  * undo's error. Left in the state after a walk (small), written again by the next one.
  */
@@ -185,7 +189,7 @@ export const WALK = {
   stop: '$.walk.stop',
   mode: '$.walk.mode',
   then: '$.walk.then',
-  plays: '$.walk.plays',
+  pass: '$.walk.pass',
   retreats: '$.walk.retreats',
   error: '$.walk.error',
   /**
@@ -205,15 +209,12 @@ export const WALK_NAMES = {
   abort: 'walk: abort',
   /** The abort route's first state with `rollback: true`: starts the rollback's walk. */
   rollback: 'task: rollback',
-  /** One more play of the henchman, counted as a retreat passes over it (and kept: "replay: <h> counted"). */
-  replay: (h: string) => `replay: ${h}`,
-  replayCounted: (h: string) => `replay: ${h} counted`,
   /** The retreat's own counter raised. */
   retreatCount: (h: string) => `${h}: retreat count`,
+  /** After a retreat's count: the next pass over the plot begins (`$.count.pass`, every move's attempt). */
+  nextPass: 'walk: next pass',
   /** The undo of the henchman (a Task, its poll loop "undo: <h> poll?", ...). */
   undo: (h: string) => `undo: ${h}`,
-  /** After an undo that serves a retreat and the rollback: a retreat counts the play taken back, the rollback goes on. */
-  undone: (h: string) => `undo: ${h} done?`,
   /** The undo of an `each` henchman: the Map over its outputs; each item's undo is "undo: <h>" inside it. */
   undoItems: (h: string) => `undo: ${h} items`,
   undoItemGuard: (h: string) => `undo: ${h} skip?`,

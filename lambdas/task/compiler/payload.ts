@@ -26,7 +26,7 @@ import type { ParsedTemplate, Reference } from '../references.ts';
 import type { JsonObject, JsonValue } from './asl.ts';
 import { CompileError } from './graph.ts';
 import { SHORTHAND } from '../keys.ts';
-import { jsonPath, outputPath, playsPath, STATE } from './layout.ts';
+import { jsonPath, outputPath, PASS_PATH, STATE } from './layout.ts';
 
 export interface PayloadScope {
   project: string;
@@ -400,7 +400,7 @@ export function sharedContext(scope: PayloadScope): JsonObject {
  * 140 to 250; at the top rather than in an object of its own, 9 bytes less again.
  */
 function moveTemplate(o: EventOptions, scope: PayloadScope): JsonObject {
-  const move: JsonObject = { henchman: o.henchman, 'attempt.$': playsPath(o.henchman) };
+  const move: JsonObject = { henchman: o.henchman, 'attempt.$': PASS_PATH };
   if (scope.item) move['item.$'] = STATE.itemIndex;
   if (o.timeout !== undefined) move.timeout = o.timeout;
   if (o.detach) move.detach = true;

@@ -4,9 +4,10 @@
  *   "F: retreat?"       retreats.F < N ? → "F: retreat" : → the abort route
  *   "F: retreat"        starts the undo walk (./walk.ts) from F down to T, then on to T: one Pass, whatever the
  *                       length of the plot; with the retreat's counter raised by one ("F: retreat count" keeps it)
- *   the walk            every henchman from F back to T, newest first: one more play counted ("replay: <h>", its
- *                       next `attempt`), and its completed move undone when it has an undo ("undo: <h>?" /
- *                       "undo: <h>") → T
+ *                       and the next pass over the plot counted ("walk: next pass": $.count.pass, the `attempt` of
+ *                       every move played from there on)
+ *   the walk            every henchman from F back to T, newest first: its completed move undone when it has an
+ *                       undo ("undo: <h>") → T
  *
  * An undo that fails during a retreat takes the abort route (with rollback, it is tried again there).
  */
@@ -14,7 +15,7 @@ import type { Henchman, Task } from '../schema.ts';
 import type { JsonObject } from './asl.ts';
 import { CompileError } from './graph.ts';
 import type { PlotContext } from './henchman.ts';
-import { NAMES, retreatsPath, stateKey, WALK, WALK_NAMES } from './layout.ts';
+import { NAMES, PASS_PATH, retreatsPath, stateKey, WALK, WALK_NAMES } from './layout.ts';
 import { choice, pass } from './states.ts';
 import { walkCount } from './handover.ts';
 
@@ -22,15 +23,11 @@ export function retreatOf(h: Henchman): { retreat: string; times: number } | und
   return h.onFailure !== undefined && typeof h.onFailure === 'object' && 'retreat' in h.onFailure ? h.onFailure : undefined;
 }
 
-/** The counters of the execution state: plays of every henchman, retreats of those that retreat. */
+/** The counters of the execution state: the pass over the plot (the first), the retreats of those that retreat. */
 export function initialCount(task: Task): JsonObject {
-  const plays: JsonObject = {};
   const retreats: JsonObject = {};
-  for (const h of task.plot) {
-    plays[stateKey(h.name)] = 1;
-    if (retreatOf(h)) retreats[stateKey(h.name)] = 0;
-  }
-  return { plays, retreats };
+  for (const h of task.plot) if (retreatOf(h)) retreats[stateKey(h.name)] = 0;
+  return { pass: 1, retreats };
 }
 
 /** Each retreat of the plot as the places (plot indexes) it goes from and back to; one that goes forward is a CompileError. */
@@ -65,11 +62,12 @@ export function retreatStates(failed: Henchman, from: number, to: number, task: 
         mode: 'retreat',
         then: target.name,
         'retreats.$': `States.MathAdd(${retreatsPath(failed.name)}, 1)`,
+        'pass.$': `States.MathAdd(${PASS_PATH}, 1)`,
         ...(ctx.handover ? walkCount(ctx.handover, ctx.handover.walks.get(from)!) : {}),
       },
       resultPath: WALK.record,
       target: WALK_NAMES.retreatCount(failed.name),
     }),
   );
-  ctx.graph.add(WALK_NAMES.retreatCount(failed.name), pass({ inputPath: WALK.retreats, resultPath: retreatsPath(failed.name), target: ctx.handover ? WALK_NAMES.fits : WALK_NAMES.step }));
+  ctx.graph.add(WALK_NAMES.retreatCount(failed.name), pass({ inputPath: WALK.retreats, resultPath: retreatsPath(failed.name), target: WALK_NAMES.nextPass }));
 }

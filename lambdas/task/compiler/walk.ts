@@ -6,17 +6,16 @@
  * rollback: "task: rollback", ./rollback.ts); then:
  *
  *   "walk: step?"  ─at < stop→ `then` (the retreat's target; "task: aborted" for the rollback)
- *                  ├─at = a retreat's place of <h>, out.<h>.output present→ "undo: <h>" → "replay: <h>"
- *                  ├─at = a retreat's place of <h>→ "replay: <h>" → "replay: <h> counted" → "walk: step?"
- *                  ├─at = the rollback's place of <h>, out.<h>.output present→ "undo: <h>" → "walk: next"
+ *                  ├─at = a retreat's or the rollback's place of <h>, out.<h>.output present→ "undo: <h>"
+ *                  │                                                                        → "walk: next"
  *                  └─else→ "walk: next"
  *   "walk: next"   at − 1 → "walk: step?"
- *   "replay: <h>"  at − 1, and the henchman's play counter + 1 (the `attempt` of its next play), which
- *                  "replay: <h> counted" moves to $.count.plays.<h> (a Pass computes a number only inside an object)
- *   "undo: <h>"    the undo action (phase "undo", with the attempt of the play it takes back; its poll loop
+ *   "undo: <h>"    the undo action (phase "undo", its attempt the pass the walk belongs to; its poll loop
  *                  "undo: <h> poll?", ... when it waits for the world; for `each` the Map "undo: <h> items", one
- *                  undo per item that did not fail) → records { undone: true } in out.<h>; "undo: <h> done?" picks
- *                  the way on when the undo serves a retreat and the rollback
+ *                  undo per item that did not fail) → records { undone: true } in out.<h>
+ *
+ * A retreat begins the next pass over the plot before it walks ("walk: next pass": $.count.pass, the `attempt` of
+ * every move from there on), so a move played again after a retreat has an attempt of its own.
  *
  * "Output present" is "completed and not taken back" (layout.ts). Places: a retreat walks the plot's indexes, from
  * the failed henchman down to its target, every henchman on the way; the rollback walks the henchmen that have an
@@ -33,10 +32,9 @@
  *
  * Transitions (state transitions, as Step Functions bills them): the rollback costs 2 ("task: rollback", the last
  * "walk: step?"), then 3 per move undone ("walk: step?", the undo, "walk: next") and 2 per henchman with an undo it
- * finds not completed or already undone. A retreat over m henchmen costs 4 ("<F>: retreat?", "<F>: retreat",
- * "<F>: retreat count", the last "walk: step?"), then 3 per henchman ("walk: step?", "replay", "replay counted"),
- * and 1 more per move undone (2 when its undo also serves the rollback: "undo: <h> done?"). An undo that waits adds
- * its poll loop, as a forward move does.
+ * finds not completed or already undone. A retreat over m henchmen costs 5 ("<F>: retreat?", "<F>: retreat",
+ * "<F>: retreat count", "walk: next pass", the last "walk: step?"), then 2 per henchman ("walk: step?",
+ * "walk: next") and 1 more per move undone. An undo that waits adds its poll loop, as a forward move does.
  */
 import { findAction } from '../catalog.ts';
 import type { ProviderName } from '../catalog.ts';
@@ -45,7 +43,7 @@ import type { Catcher, ChoiceRule, State } from './asl.ts';
 import { isPresent } from './expect.ts';
 import { StateGraph } from './graph.ts';
 import type { PlotContext } from './henchman.ts';
-import { NAMES, outputPath, playsPath, recordPath, STATE, undoPollPath, WALK, WALK_NAMES } from './layout.ts';
+import { NAMES, outputPath, PASS_PATH, recordPath, STATE, undoPollPath, WALK, WALK_NAMES } from './layout.ts';
 import { eventTemplate } from './payload.ts';
 import { DEFAULT_POLL_TIMEOUT, pollingMove, timeoutFailure } from './poll.ts';
 import { moveTiming } from './deadline.ts';
@@ -95,7 +93,7 @@ export function rollbackWalk(task: Task, plan: WalkPlan): { at: number; stop: nu
   return { at: task.plot.length + plan.rolledBack.size - 1, stop: task.plot.length };
 }
 
-/** Adds the walk's states: the dispatch, the step back, and each visited henchman's replay count and undo. */
+/** Adds the walk's states: the dispatch, the step back, the next pass of a retreat, and each visited henchman's undo. */
 export function walkStates(task: Task, plan: WalkPlan, ctx: PlotContext): void {
   if (plan.replayed.size === 0 && plan.rolledBack.size === 0) return;
   const { graph } = ctx;
@@ -112,42 +110,33 @@ export function walkStates(task: Task, plan: WalkPlan, ctx: PlotContext): void {
   // Newest first, as the walks go: the places a walk meets first come first.
   const replayed = [...plan.replayed].sort((a, b) => b[1] - a[1]);
   for (const [h, at] of replayed) {
-    const here: ChoiceRule = { Variable: WALK.at, NumericEquals: at };
-    // A completed move is undone before its play is counted: its undo is handed the attempt of the play it takes back.
-    if (undoable(h)) rules.push({ rule: { And: [here, isPresent(outputPath(h.name))] }, next: undoEntry(h) });
-    rules.push({ rule: here, next: WALK_NAMES.replay(h.name) });
+    if (undoable(h)) rules.push({ rule: { And: [{ Variable: WALK.at, NumericEquals: at }, isPresent(outputPath(h.name))] }, next: undoEntry(h) });
   }
   const rolledBack = [...plan.rolledBack].reverse();
   for (const [h, at] of rolledBack) {
     rules.push({ rule: { And: [{ Variable: WALK.at, NumericEquals: at }, isPresent(outputPath(h.name))] }, next: undoEntry(h) });
   }
   graph.add(WALK_NAMES.step, choice(rules, WALK_NAMES.next));
-  const stepBack: Record<string, string> = { 'at.$': `States.MathAdd(${WALK.at}, -1)`, 'stop.$': WALK.stop, 'then.$': WALK.then };
+  const stepBack: Record<string, string> = { 'at.$': `States.MathAdd(${WALK.at}, -1)`, 'stop.$': WALK.stop, 'then.$': WALK.then, 'mode.$': WALK.mode };
   if (handover) stepBack['spent.$'] = WALK.spent;
-  graph.add(WALK_NAMES.next, pass({ parameters: { ...stepBack, 'mode.$': WALK.mode }, resultPath: WALK.record, target: WALK_NAMES.step }));
+  graph.add(WALK_NAMES.next, pass({ parameters: stepBack, resultPath: WALK.record, target: WALK_NAMES.step }));
   if (replayed.some(([h]) => undoable(h))) graph.add(WALK_NAMES.abort, pass({ inputPath: WALK.error, resultPath: STATE.failure, target: ctx.abortEntry }));
-
-  for (const [h] of replayed) {
-    // The step back is taken here, with the count: one transition less per henchman than through "walk: next".
-    graph.add(
-      WALK_NAMES.replay(h.name),
-      pass({ parameters: { ...stepBack, mode: 'retreat', 'plays.$': `States.MathAdd(${playsPath(h.name)}, 1)` }, resultPath: WALK.record, target: WALK_NAMES.replayCounted(h.name) }),
-    );
-    graph.add(WALK_NAMES.replayCounted(h.name), pass({ inputPath: WALK.plays, resultPath: playsPath(h.name), target: WALK_NAMES.step }));
+  if (plan.targets.length > 0) {
+    // A retreat begins the next pass over the plot: its number is every move's attempt from there on.
+    graph.add(WALK_NAMES.nextPass, pass({ inputPath: WALK.pass, resultPath: PASS_PATH, target: handover ? WALK_NAMES.fits : WALK_NAMES.step }));
   }
 
   for (const h of task.plot.filter((p) => undoable(p) && (plan.replayed.has(p) || plan.rolledBack.has(p)))) {
     const retreating = plan.replayed.has(h);
     const rollingBack = plan.rolledBack.has(h);
-    // Where an undo goes once done: a retreat counts the play it took back, the rollback goes on. Where it goes when
-    // it fails: a retreat takes the abort route, the rollback records it and goes on.
-    const done = retreating && rollingBack ? WALK_NAMES.undone(h.name) : retreating ? WALK_NAMES.replay(h.name) : WALK_NAMES.next;
+    // Once done, the walk goes on. Where an undo goes when it fails: a retreat takes the abort route, the rollback
+    // goes on.
+    const done = WALK_NAMES.next;
     const failed = retreating && rollingBack ? WALK_NAMES.undoFailed : retreating ? WALK_NAMES.abort : WALK_NAMES.next;
     const catchers: Catcher[] = [{ ErrorEquals: ['States.ALL'], ResultPath: WALK.error, Next: failed }];
     if (h.each === undefined) undoStates(h, ctx, catchers, done);
     else graph.add(WALK_NAMES.undoItems(h.name), undoMap(h, ctx, catchers, done));
     if (retreating && rollingBack) {
-      graph.add(WALK_NAMES.undone(h.name), choice([{ rule: { Variable: WALK.mode, StringEquals: 'retreat' }, next: WALK_NAMES.replay(h.name) }], WALK_NAMES.next));
       if (!graph.has(WALK_NAMES.undoFailed)) {
         graph.add(WALK_NAMES.undoFailed, choice([{ rule: { Variable: WALK.mode, StringEquals: 'rollback' }, next: WALK_NAMES.next }], WALK_NAMES.abort));
       }

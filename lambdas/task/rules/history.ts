@@ -27,7 +27,7 @@
  *
  * | a retreat's undo walk               | per retreat, {@link RETREAT_EVENTS} ("<F>: retreat", "<F>: retreat     |
  * | (../compiler/walk.ts)                | count", the last "walk: step?"); per henchman it passes over,          |
- * |                                      | {@link WALK_VISIT_EVENTS} ("walk: step?", "replay: <h>", "... counted")|
+ * |                                      | {@link WALK_VISIT_EVENTS} ("walk: step?", "walk: next")               |
  * | an undo                              | its Task states, and the walk's states around it: {@link UNDO_EVENTS}  |
  *
  * How often: a henchman is played once, and once more each time a retreat to it or to an earlier henchman is taken
@@ -60,10 +60,13 @@ export const MOVE_HELPER_EVENTS = 8;
  */
 export const EACH_HELPER_EVENTS = 18;
 const STATE_EVENTS = 2;
-/** A retreat's own states besides "<F>: retreat?": "<F>: retreat", "<F>: retreat count", the walk's last "walk: step?". */
-export const RETREAT_EVENTS = 3 * STATE_EVENTS;
-/** A retreat's walk over one henchman: "walk: step?", "replay: <h>", "replay: <h> counted". */
-export const WALK_VISIT_EVENTS = 3 * STATE_EVENTS;
+/**
+ * A retreat's own states besides "<F>: retreat?": "<F>: retreat", "<F>: retreat count", "walk: next pass", the walk's
+ * last "walk: step?".
+ */
+export const RETREAT_EVENTS = 4 * STATE_EVENTS;
+/** A retreat's walk over one henchman: "walk: step?", "walk: next". */
+export const WALK_VISIT_EVENTS = 2 * STATE_EVENTS;
 /** Around one undo, at most: "walk: step?", "walk: undo failed?" (or "undo: <h> done?"), "walk: next", and one to spare. */
 export const UNDO_EVENTS = 4 * STATE_EVENTS;
 const TASK_EVENTS = 5;
@@ -185,7 +188,7 @@ export const HANDOVER_EVENTS = 64;
 export interface HistoryPieces {
   /** One pass over the plot, every henchman played once (and its failure route: a retreat's own states). */
   readonly forward: number;
-  /** Each retreat's walk back from the henchman that fails to its target (undoes and replay counts). */
+  /** Each retreat's walk back from the henchman that fails to its target (its undo moves). */
   readonly walks: readonly { readonly from: number; readonly to: number; readonly events: number }[];
   /** The rollback's walk over every henchman with an undo. */
   readonly rollback: number;

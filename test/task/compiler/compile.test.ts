@@ -49,7 +49,7 @@ plot:
             // What every provider event's context shares, written once; each event merges its own part in.
             context: SHARED_CONTEXT(),
             out: {},
-            count: { plays: { hello: 1 }, retreats: {} },
+            count: { pass: 1, retreats: {} },
           },
           Next: 'hello',
         },
@@ -300,7 +300,7 @@ plot:
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
-  it('compiles a retreat to a counter and an undo walk: each henchman back to the target counted once more, a completed move undone (polling like the move), then the target', async () => {
+  it('compiles a retreat to a counter, the next pass and an undo walk: each completed move back to the target undone (polling like the move), then the target', async () => {
     // Prepare
     const t = task(`
 task: t
@@ -321,18 +321,11 @@ plot:
     const definition = compileTask(t);
     // Assess
     const { ['start: input?']: _s, ['start: input']: _i, ['start: params']: params, ['start: resume']: _r, ['resume: from?']: _f, ['resume: no such henchman']: _n, provision: _p, ['provision: poll?']: _c, ['provision: wait']: _w, ['provision: poll']: _q, ['provision: output']: _o, ['provision: timed out']: _t, configure, ...rest } = definition.States;
-    expect(params).toMatchObject({ Parameters: { count: { plays: { provision: 1, configure: 1 }, retreats: { configure: 0 } } } });
+    expect(params).toMatchObject({ Parameters: { count: { pass: 1, retreats: { configure: 0 } } } });
     expect(configure).toMatchObject({ Catch: MOVE_CATCH('configure: retreat?') });
     const terminate = { action: 'terminate', input: { 'instanceId.$': '$.out.provision.output.instanceId', region: 'eu-west-1' }, phase: 'undo', ...CONTEXT('provision') };
     const at = (place: number) => ({ Variable: '$.walk.at', NumericEquals: place });
     const past = { Variable: '$.walk.at', NumericLessThanPath: '$.walk.stop' };
-    const replay = (h: string) => ({
-      Type: 'Pass',
-      Parameters: { 'at.$': 'States.MathAdd($.walk.at, -1)', 'stop.$': '$.walk.stop', 'then.$': '$.walk.then', mode: 'retreat', 'plays.$': `States.MathAdd($.count.plays.${h}, 1)` },
-      ResultPath: '$.walk',
-      Next: `replay: ${h} counted`,
-    });
-    const counted = (h: string) => ({ Type: 'Pass', InputPath: '$.walk.plays', ResultPath: `$.count.plays.${h}`, Next: 'walk: step?' });
     expect(rest).toStrictEqual({
       'configure: retreat?': {
         Type: 'Choice',
@@ -342,20 +335,27 @@ plot:
       // One Pass starts the walk, whatever the length of the plot: from configure (place 1) down to provision (0).
       'configure: retreat': {
         Type: 'Pass',
-        Parameters: { at: 1, stop: 0, mode: 'retreat', then: 'provision', 'retreats.$': 'States.MathAdd($.count.retreats.configure, 1)' },
+        Parameters: {
+          at: 1,
+          stop: 0,
+          mode: 'retreat',
+          then: 'provision',
+          'retreats.$': 'States.MathAdd($.count.retreats.configure, 1)',
+          'pass.$': 'States.MathAdd($.count.pass, 1)',
+        },
         ResultPath: '$.walk',
         Next: 'configure: retreat count',
       },
-      'configure: retreat count': { Type: 'Pass', InputPath: '$.walk.retreats', ResultPath: '$.count.retreats.configure', Next: 'walk: step?' },
+      'configure: retreat count': { Type: 'Pass', InputPath: '$.walk.retreats', ResultPath: '$.count.retreats.configure', Next: 'walk: next pass' },
+      // The retreat begins the next pass over the plot: every move's attempt from there on.
+      'walk: next pass': { Type: 'Pass', InputPath: '$.walk.pass', ResultPath: '$.count.pass', Next: 'walk: step?' },
       'walk: step?': {
         Type: 'Choice',
         Choices: [
           { And: [past, { Variable: '$.walk.then', StringEquals: 'provision' }], Next: 'provision' },
           { ...past, Next: 'task: aborted' },
-          { ...at(1), Next: 'replay: configure' },
-          // A completed move is undone before its play is counted (its undo has the attempt of the play it takes back).
+          // A completed move is undone; a henchman without an undo (configure) is passed over by the Default.
           { And: [at(0), { Variable: '$.out.provision.output', IsPresent: true }], Next: 'undo: provision' },
-          { ...at(0), Next: 'replay: provision' },
         ],
         Default: 'walk: next',
       },
@@ -366,10 +366,6 @@ plot:
         Next: 'walk: step?',
       },
       'walk: abort': { Type: 'Pass', InputPath: '$.walk.error', ResultPath: '$.failure', Next: 'task: aborted' },
-      'replay: configure': replay('configure'),
-      'replay: configure counted': counted('configure'),
-      'replay: provision': replay('provision'),
-      'replay: provision counted': counted('provision'),
       'undo: provision': {
         Type: 'Task',
         Resource: EC2,
@@ -397,7 +393,7 @@ plot:
         Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'undo: provision timed out' }, { ErrorEquals: ['States.ALL'], ResultPath: '$.walk.error', Next: 'walk: abort' }],
         Next: 'undo: provision output',
       },
-      'undo: provision output': { Type: 'Pass', Result: { undone: true }, ResultPath: '$.out.provision', Next: 'replay: provision' },
+      'undo: provision output': { Type: 'Pass', Result: { undone: true }, ResultPath: '$.out.provision', Next: 'walk: next' },
       'undo: provision timed out': {
         Type: 'Pass',
         Result: { Error: 'States.Timeout', Cause: 'the undo of provision was still waiting after 5m' },

@@ -183,16 +183,16 @@ function absence(read: Read, task: Task): string | undefined {
     return h && Object.hasOwn(findAction(h.provider, h.action)?.output ?? {}, itemField[1]!) ? undefined : 'not a catalog output field';
   }
   // $.context: the shared part of the events' context, written by the start states.
-  if (/^\$(\.(input|failure|count|out|params|trigger|context)(\.(params|trigger|Error|Cause|plays|retreats))?)?$/.test(path)) return undefined;
-  if (/^\$\.count\.(plays|retreats)\.[A-Za-z0-9_]+$/.test(path)) return undefined;
+  if (/^\$(\.(input|failure|count|out|params|trigger|context)(\.(params|trigger|Error|Cause|pass|retreats))?)?$/.test(path)) return undefined;
+  if (/^\$\.count\.retreats\.[A-Za-z0-9_]+$/.test(path)) return undefined;
   const param = /^\$\.params(?:\.([A-Za-z_][A-Za-z0-9_]*)|\['([A-Za-z_][A-Za-z0-9_-]*)'\])$/.exec(path);
   if (param) {
     const name = param[1] ?? param[2]!;
     return task.params?.[name]?.default !== undefined ? undefined : `param ${name} has no default`;
   }
   // The undo walk's record: every walk starts with a Pass that writes at, stop, mode and then ("<h>: retreat", "task:
-  // rollback"); plays and retreats are written by the state before the one that reads them, error by the Catch.
-  if (/^\$\.walk\.(at|stop|mode|then|plays|retreats|error)$/.test(path)) return undefined;
+  // rollback"); pass and retreats are written by the state before the one that reads them, error by the Catch.
+  if (/^\$\.walk\.(at|stop|mode|then|pass|retreats|error|spent|cost)$/.test(path)) return undefined;
   const trigger = /^\$\.trigger\.([A-Za-z]+)$/.exec(path);
   if (trigger) return (TRIGGER_FIELDS as readonly string[]).includes(trigger[1]!) ? undefined : 'no such trigger field';
   // The JSON text of an each's list, written by "<h>: list" just before "<h>: list?" reads it.

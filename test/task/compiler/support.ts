@@ -68,12 +68,12 @@ export const RESUME_NAMES = ['start: resume', 'resume: from?', 'resume: no such 
 
 /**
  * The context of a henchman's event, in its two parts: the shared one ($.context) and the move's own, its henchman and
- * attempt (from $.count.plays.<key>), and the item's index, timeout and detach when given.
+ * attempt (the pass over the plot, $.count.pass), and the item's index, timeout and detach when given.
  */
 export const CONTEXT = (henchman: string, own: { item?: boolean; timeout?: number; detach?: boolean } = {}) => {
   const move = {
     henchman,
-    'attempt.$': `$.count.plays.${stateKey(henchman)}`,
+    'attempt.$': '$.count.pass',
     ...(own.item ? { 'item.$': '$$.Map.Item.Index' } : {}),
     ...(own.timeout !== undefined ? { timeout: own.timeout } : {}),
     ...(own.detach ? { detach: true } : {}),

@@ -77,14 +77,14 @@ async function playDefinition(definition: StateMachineDefinition, scenario: stri
 const attempts = (events: readonly ProviderEvent[]) => events.map((e) => `${e.context.henchman}:${e.phase}#${e.context.attempt}`);
 
 describe('a retreat walks back through the undo of each completed move', () => {
-  it('undoes two completed moves, newest first, each with the attempt it takes back, then plays every henchman from the target again with the next attempt', async () => {
+  it('undoes two completed moves, newest first, in the next pass, then plays every henchman from the target again with its attempt', async () => {
     // Act
     const r = await play(saga(false), "henchmen: { configure: [{ fail: 'exit 1' }, { output: { exitCode: 0 } }], provision: [{ output: { instanceId: i-1 } }, { output: { instanceId: i-2 } }] }");
     // Assess
     expect(r.status).toBe('SUCCEEDED');
     expect(attempts(r.events)).toStrictEqual([
       'provision:do#1', 'mark:do#1', 'check:do#1', 'configure:do#1',
-      'mark:undo#1', 'provision:undo#1',
+      'mark:undo#2', 'provision:undo#2',
       'provision:do#2', 'mark:do#2', 'check:do#2', 'configure:do#2',
     ]);
     expect(r.events.filter((e) => e.phase === 'undo').map((e) => e.input)).toStrictEqual([
@@ -92,25 +92,25 @@ describe('a retreat walks back through the undo of each completed move', () => {
       { instanceId: 'i-1' },
     ]);
     const state = r.output as { out: Record<string, unknown>; count: unknown; walk: unknown };
-    expect(state.count).toStrictEqual({ plays: { provision: 2, mark: 2, check: 2, configure: 2 }, retreats: { configure: 1 } });
+    expect(state.count).toStrictEqual({ pass: 2, retreats: { configure: 1 } });
     expect((state.out.provision as { output: { instanceId: string } }).output.instanceId).toBe('i-2');
     // The walk's record stays behind, past its stop.
-    expect(state.walk).toStrictEqual({ at: -1, stop: 0, then: 'provision', mode: 'retreat', plays: 2 });
-    // The walk, state by state: configure (3) → check (3) → mark (undone: 5) → provision (undone: 5) → the target.
+    expect(state.walk).toStrictEqual({ at: -1, stop: 0, then: 'provision', mode: 'retreat' });
+    // The walk, state by state: configure (2) → check (2) → mark (undone: 3) → provision (undone: 3) → the target.
     expect(r.entered.slice(r.entered.indexOf('configure: retreat?'), r.entered.lastIndexOf('provision'))).toStrictEqual([
-      'configure: retreat?', 'configure: retreat', 'configure: retreat count',
-      'walk: step?', 'replay: configure', 'replay: configure counted',
-      'walk: step?', 'replay: check', 'replay: check counted',
-      'walk: step?', 'undo: mark', 'replay: mark', 'replay: mark counted',
-      'walk: step?', 'undo: provision', 'undo: provision poll?', 'undo: provision output', 'replay: provision', 'replay: provision counted',
+      'configure: retreat?', 'configure: retreat', 'configure: retreat count', 'walk: next pass',
+      'walk: step?', 'walk: next',
+      'walk: step?', 'walk: next',
+      'walk: step?', 'undo: mark', 'walk: next',
+      'walk: step?', 'undo: provision', 'undo: provision poll?', 'undo: provision output', 'walk: next',
       'walk: step?',
     ]);
-    // 2 start, 4 + 3 moves (provision: Task, poll?, output), the retreat: 4 + 3 per henchman (4) + 1 per move undone
+    // 2 start, 4 + 3 moves (provision: Task, poll?, output), the retreat: 5 + 2 per henchman (4) + 1 per move undone
     // (2; provision's undo polls: + poll?, output), then 4 + 3 moves again.
-    expect(r.transitions).toBe(2 + 6 + (4 + 3 * 4 + 2 + 2) + 6);
+    expect(r.transitions).toBe(2 + 6 + (5 + 2 * 4 + 2 + 2) + 6);
   });
 
-  it('passes over a move that is not completed: only counts it', async () => {
+  it('passes over a move that is not completed', async () => {
     // Prepare: mark continues on failure, so it has no output to undo.
     const source = saga(false).replace("command: \"echo mark\" }\n", "command: \"echo mark\" }\n    onFailure: continue\n");
     // Act
@@ -118,7 +118,7 @@ describe('a retreat walks back through the undo of each completed move', () => {
     // Assess
     expect(r.status).toBe('SUCCEEDED');
     expect(r.trail).toStrictEqual(['provision:do', 'mark:do failed', 'check:do', 'configure:do failed', 'provision:undo', 'provision:do', 'mark:do', 'check:do', 'configure:do']);
-    expect((r.output as { count: unknown }).count).toStrictEqual({ plays: { provision: 2, mark: 2, check: 2, configure: 2 }, retreats: { configure: 1 } });
+    expect((r.output as { count: unknown }).count).toStrictEqual({ pass: 2, retreats: { configure: 1 } });
   });
 
   it('takes the abort route when an undo fails during a retreat; the rollback tries that undo again, then undoes the rest', async () => {
@@ -130,8 +130,8 @@ describe('a retreat walks back through the undo of each completed move', () => {
     expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Failed', cause: 'undo broken' });
     expect(r.last!.out).toStrictEqual({ provision: { undone: true }, mark: { undone: true }, check: { output: { exitCode: 0, stdout: 'check-stdout', stderr: 'check-stderr', truncated: false } } });
     expect(r.entered).toContain('walk: abort');
-    // The retreat never counted mark: its undo failed before its play was counted.
-    expect(r.last!.count).toStrictEqual({ plays: { provision: 1, mark: 1, check: 2, configure: 2 }, retreats: { configure: 1 } });
+    // The retreat began the second pass before its walk.
+    expect(r.last!.count).toStrictEqual({ pass: 2, retreats: { configure: 1 } });
   });
 
   it('goes on when the undo fails again in the rollback: an undo that serves a retreat and the rollback picks its way by the mode', async () => {
@@ -157,9 +157,9 @@ describe('a retreat walks back through the undo of each completed move', () => {
       'provision:do', 'mark:do', 'check:do', 'configure:do failed', 'mark:undo', 'provision:undo',
     ]);
     expect(attempts(r.events).filter((a) => a.startsWith('configure'))).toStrictEqual(['configure:do#1', 'configure:do#2', 'configure:do#3']);
-    // The rollback's undos have the attempt of the play they take back, and count nothing.
+    // The rollback's undos have the attempt of the pass they take back, and count nothing.
     expect(attempts(r.events).slice(-2)).toStrictEqual(['mark:undo#3', 'provision:undo#3']);
-    expect(r.last!.count).toStrictEqual({ plays: { provision: 3, mark: 3, check: 3, configure: 3 }, retreats: { configure: 2 } });
+    expect(r.last!.count).toStrictEqual({ pass: 3, retreats: { configure: 2 } });
     expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Failed', cause: 'exit 1' });
   });
 
@@ -184,8 +184,8 @@ ${ssh('configure', '    onFailure: { retreat: join, times: 1 }\n')}`;
     // Assess
     expect(r.status).toBe('SUCCEEDED');
     expect(r.events.filter((e) => e.phase === 'undo').map((e) => [e.input.nodeName, e.context.item, e.context.attempt])).toStrictEqual([
-      ['n-a', 0, 1],
-      ['n-c', 2, 1],
+      ['n-a', 0, 2],
+      ['n-c', 2, 2],
     ]);
     expect(r.trail.slice(3)).toStrictEqual(['configure:do failed', 'join:undo', 'join:undo', 'join:do', 'join:do', 'join:do', 'configure:do']);
     expect(attempts(r.events).filter((a) => a.startsWith('join:do'))).toStrictEqual(['join:do#1', 'join:do#1', 'join:do#1', 'join:do#2', 'join:do#2', 'join:do#2']);
@@ -205,7 +205,7 @@ describe('the rollback walks the henchmen with an undo', () => {
     expect(Object.keys(out.mark!)).toStrictEqual(['output']);
     expect(out.provision).toStrictEqual({ undone: true });
     // No play is counted by a rollback.
-    expect(r.last!.count).toStrictEqual({ plays: { provision: 1, mark: 1, check: 1, configure: 1 }, retreats: {} });
+    expect(r.last!.count).toStrictEqual({ pass: 1, retreats: {} });
     // "task: rollback", then per henchman with an undo: mark (step?, undo, next), provision (step?, undo,
     // poll?, output, next: the undo has a poll loop, the answer came at once), the last step?.
     expect(r.entered.slice(r.entered.indexOf('task: rollback'))).toStrictEqual([

@@ -40,18 +40,18 @@ describe('history budget rule', () => {
   it('multiplies a henchman by the retreats over it, its undo by each retreat and the rollback', () => {
     // Prepare: provision (ec2 launch, 10m at 10 s: 59 rounds) is played 1 + 100 times: 101 × (20 + 6 + 20 + 177 + 8);
     // its undo (terminate, 59 rounds too) 100 times for the retreat and once for the rollback, with the walk's states
-    // around it: 101 × (8 + 223 + 2); the retreats' walk passes over it 100 times: 100 × 6.
+    // around it: 101 × (8 + 223 + 2); the retreats' walk passes over it 100 times: 100 × 4.
     const task: Task = { ...taskOf(launch({ undo: 'terminate' }), run({ onFailure: { retreat: 'provision', times: 100 } })), rollback: true };
     // Act
     const worst = historyWorstCase(task);
     // Assess
-    expect(worst.events).toBe(51_504);
-    expect(worst.shares[0]).toStrictEqual({ name: 'provision', index: 0, events: 47_464, plays: 101, items: 1, rounds: 59, retries: 5 });
+    expect(worst.events).toBe(51_304);
+    expect(worst.shares[0]).toStrictEqual({ name: 'provision', index: 0, events: 47_264, plays: 101, items: 1, rounds: 59, retries: 5 });
   });
 
   it('accepts a task beyond one execution when each of its pieces fits one: it is played as a chain of executions', () => {
-    // Prepare: the task above. One pass: provision 231 + connect 28, and the failing henchman's retreat states 6 + 2;
-    // the retreat's walk: its own states 6, a visit of each henchman 6 + 6, provision's undo 233; the rollback: 4 +
+    // Prepare: the task above. One pass: provision 231 + connect 28, and the failing henchman's retreat states 8 + 2;
+    // the retreat's walk: its own states 8, a visit of each henchman 4 + 4, provision's undo 233; the rollback: 4 +
     // provision's undo 233 + 4.
     const task: Task = { ...taskOf(launch({ undo: 'terminate' }), run({ onFailure: { retreat: 'provision', times: 100 } })), rollback: true };
     // Act
@@ -59,14 +59,14 @@ describe('history budget rule', () => {
     // Assess
     expect(errors).toStrictEqual([]);
     expect(needsHandover(task)).toBe(true);
-    expect(historyPieces(task)).toStrictEqual({ forward: 231 + 28 + 8, walks: [{ from: 1, to: 0, events: 6 + 12 + 233 }], rollback: 4 + 233 + 4 });
+    expect(historyPieces(task)).toStrictEqual({ forward: 231 + 28 + 10, walks: [{ from: 1, to: 0, events: 8 + 8 + 233 }], rollback: 4 + 233 + 4 });
   });
 
   it('refuses a retreat whose walk back alone would not fit one execution, naming the retreat and the undo that costs most', () => {
-    // Prepare: 105 ec2 launches with `undo: terminate`; the last retreats to the first. One pass fits (105 × 231 + 8 =
-    // 24,263), its walk back does not: 6 + 105 × (6 + 233) = 25,101.
-    const plot = Array.from({ length: 105 }, (_, i) => launch({ name: `move-${i}`, undo: 'terminate' }));
-    plot[104] = { ...plot[104]!, onFailure: { retreat: 'move-0', times: 1 } };
+    // Prepare: 106 ec2 launches with `undo: terminate`; the last retreats to the first. One pass fits (106 × 231 + 10 =
+    // 24,496), its walk back does not: 8 + 106 × (4 + 233) = 25,130.
+    const plot = Array.from({ length: 106 }, (_, i) => launch({ name: `move-${i}`, undo: 'terminate' }));
+    plot[105] = { ...plot[105]!, onFailure: { retreat: 'move-0', times: 1 } };
     const task = taskOf(...plot);
     // Act
     const errors = check(historyBudget, task);
@@ -74,21 +74,21 @@ describe('history budget rule', () => {
     expect(errors).toStrictEqual([
       {
         code: 'history-budget',
-        place: 'plot[104].onFailure.retreat',
+        place: 'plot[105].onFailure.retreat',
         message:
-          "the retreat of 'move-104' to 'move-0' could write 25,101 history events in the worst case as it walks back, beyond the 24,924 one execution has room for (Step Functions keeps 25,000; a longer task is played as a chain of executions, but one walk must fit one); the undo of 'move-0' contributes most: 233 events: retreat to a later henchman, or shorten the undo moves' timeouts",
+          "the retreat of 'move-105' to 'move-0' could write 25,130 history events in the worst case as it walks back, beyond the 24,924 one execution has room for (Step Functions keeps 25,000; a longer task is played as a chain of executions, but one walk must fit one); the undo of 'move-0' contributes most: 233 events: retreat to a later henchman, or shorten the undo moves' timeouts",
       },
     ]);
   });
 
   it('accepts the same task with a retreat taken at most 3 times', () => {
-    // Prepare: 4 × 231 + 4 × 233 + 3 × 6 (the walk passes over it) for provision; 4 × 28 + 3 × 6 (the walk) + 3 × 6
+    // Prepare: 4 × 231 + 4 × 233 + 3 × 4 (the walk passes over it) for provision; 4 × 28 + 3 × 4 (the walk) + 3 × 8
     // (the retreat's own states) for connect; 12 for the execution.
     const task: Task = { ...taskOf(launch({ undo: 'terminate' }), run({ onFailure: { retreat: 'provision', times: 3 } })), rollback: true };
     // Act
     const worst = historyWorstCase(task);
     // Assess
-    expect(worst.events).toBe(12 + (4 * 231 + 4 * 233 + 3 * 6) + (4 * 28 + 3 * 6 + 3 * 6));
+    expect(worst.events).toBe(12 + (4 * 231 + 4 * 233 + 3 * 4) + (4 * 28 + 3 * 4 + 3 * 8));
     expect(check(historyBudget, task)).toStrictEqual([]);
   });
 
