@@ -16,7 +16,7 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { stateKey } from '#task/keys';
 import type { ServiceDeps } from './deps.ts';
 import { ServiceError } from './errors.ts';
-import { execution, executionArnOf, executionPath } from './executions.ts';
+import { chainAdvice, execution, executionArnOf, executionPath } from './executions.ts';
 import type { ExecutionRef } from './executions.ts';
 import { requestCancel } from './cancels.ts';
 import type { CancelRecord } from './cancels.ts';
@@ -45,7 +45,7 @@ export async function cancelExecution(deps: ServiceDeps, ref: ExecutionRef, requ
   const id = `${ref.project}/${ref.task}/${ref.name}`;
   const described = await execution('describe the execution', ref, () => deps.sfn.send(new DescribeExecutionCommand({ executionArn })));
   if (described.status !== 'RUNNING') {
-    throw new ServiceError('Conflict', `Execution ${id} has already ended (${described.status}): there is nothing to cancel.`, [
+    throw new ServiceError('Conflict', `Execution ${id} has already ended (${described.status}): there is nothing to cancel.${chainAdvice(ref, described, 'cancel')}`, [
       { place: 'execution', message: `its status is ${described.status}` },
     ]);
   }

@@ -439,6 +439,29 @@ async function expectExplainer(deps: ServiceDeps, ref: ExecutionRef, version: nu
   };
 }
 
+/**
+ * The execution a SUCCEEDED execution handed over to (a task played as a chain of executions: its output is the
+ * "task: hand over" state's `{ executionArn, startDate }`), as a link; undefined for any other execution.
+ */
+export function handedOverBy(ref: ExecutionRef, described: { status?: string; output?: string }): ChainLink | undefined {
+  if (described.status !== 'SUCCEEDED' || described.output === undefined) return undefined;
+  let output: unknown;
+  try {
+    output = JSON.parse(described.output);
+  } catch {
+    return undefined;
+  }
+  const o = output as { executionArn?: unknown; startDate?: unknown } | null;
+  if (!o || typeof o !== 'object' || Object.keys(o).length !== 2 || typeof o.executionArn !== 'string' || o.startDate === undefined) return undefined;
+  return chainLink(ref, o.executionArn);
+}
+
+/** " It handed over to <path>, where the task goes on: <what> that one." for an execution of a chain, else "". */
+export function chainAdvice(ref: ExecutionRef, described: { status?: string; output?: string }, what: string): string {
+  const next = handedOverBy(ref, described);
+  return next ? ` It handed over to ${ref.project}/${ref.task}/${next.name}, where the task goes on: ${what} that one.` : '';
+}
+
 /** What a stop says it did: the hard stop undoes nothing. */
 export const STOP_MESSAGE = 'Stopped at once: the move under way was cut short and nothing is undone (no rollback runs). To end an execution through its abort route, rollback included, cancel it instead.';
 
@@ -452,7 +475,7 @@ export async function stopExecution(
   const described = await execution('describe the execution', ref, () => deps.sfn.send(new DescribeExecutionCommand({ executionArn })));
   if (described.status !== 'RUNNING') {
     const ended = described.stopDate ? ` at ${described.stopDate.toISOString()}` : '';
-    throw new ServiceError('Conflict', `Execution ${ref.project}/${ref.task}/${ref.name} had already ended (${described.status}${ended}): nothing was stopped.`, [
+    throw new ServiceError('Conflict', `Execution ${ref.project}/${ref.task}/${ref.name} had already ended (${described.status}${ended}): nothing was stopped.${chainAdvice(ref, described, 'stop')}`, [
       { place: 'execution', message: `its status is ${described.status}` },
     ]);
   }

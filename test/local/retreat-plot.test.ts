@@ -56,5 +56,17 @@ describe('the 100-henchman retreat plot through the API', () => {
     expect(chain[0]!.henchmen.map((h) => `${h.henchman} ${h.status}`)).toStrictEqual([...Array.from({ length: 99 }, (_, i) => `move-${i} succeeded`), 'move-99 failed']);
     expect(chain[1]!.henchmen.flatMap((h) => h.moves.map((m) => m.phase))).toStrictEqual(Array.from({ length: 99 }, () => 'undo'));
     expect(chain[2]!.henchmen.map((h) => h.status)).toStrictEqual(Array.from({ length: 100 }, () => 'succeeded'));
+
+    // A cancel or a stop of an execution that handed over names the one where the task went on.
+    const cancel = await call('POST', `${chain[0]!.path}/cancel`, '{}');
+    const stop = await call('POST', `${chain[1]!.path}/stop`, '{}');
+    expect([cancel.status, cancel.body.message]).toStrictEqual([
+      409,
+      `Execution default/retreat-100/${chain[0]!.name} has already ended (SUCCEEDED): there is nothing to cancel. It handed over to default/retreat-100/${chain[1]!.name}, where the task goes on: cancel that one.`,
+    ]);
+    expect(stop.status).toBe(409);
+    expect(stop.body.message).toMatch(
+      new RegExp(`^Execution default/retreat-100/${chain[1]!.name} had already ended \\(SUCCEEDED at [^)]+\\): nothing was stopped\\. It handed over to default/retreat-100/${chain[2]!.name}, where the task goes on: stop that one\\.$`),
+    );
   });
 });
