@@ -51,6 +51,9 @@ export const status: Command = async (args, io) => {
     `status    ${view.status}`,
     `started   ${view.startDate}${view.stopDate ? `   stopped ${view.stopDate}` : ''}`,
     ...(view.error !== undefined ? [`error     ${view.error}${view.cause ? `: ${view.cause}` : ''}`] : []),
+    // A task played as a chain of executions (one execution's history could not hold it).
+    ...(view.handedOverFrom ? [`from      ${view.project}/${view.task}/${view.handedOverFrom.name} (handed over to this one)`] : []),
+    ...(view.handedOverTo ? [`next      ${view.project}/${view.task}/${view.handedOverTo.name} (handed over: the task goes on there)`] : []),
     ...henchmanLines(view.henchmen),
     `console   ${view.consoleUrl}`,
   ];

@@ -40,4 +40,21 @@ describe('start --wait on a task played as a chain of executions', () => {
     expect(lines.filter((l) => / undo +terminate +succeeded/.test(l))).toHaveLength(99);
     expect(lines.at(-1)).toMatch(/^SUCCEEDED in [^:]+: 100 of 100 henchmen played$/);
   });
+
+  it('status names the execution it handed over to and the one it came from', async () => {
+    // Prepare: the chain the test above played.
+    const list = (await (await fetch(`${local.url}/projects/default/tasks/retreat-100/executions`)).json()) as { items: { name: string }[] };
+    const names = list.items.map((i) => i.name);
+    const views = await Promise.all(names.map(async (n) => (await (await fetch(`${local.url}/projects/default/tasks/retreat-100/executions/${n}`)).json()) as { name: string; handedOverTo?: { name: string }; handedOverFrom?: { name: string } }));
+    const middle = views.find((v) => v.handedOverTo && v.handedOverFrom)!;
+    // Act
+    const shown = await cli('status', `default/retreat-100/${middle.name}`);
+    // Assess
+    const lines = shown.out.split('\n');
+    expect(shown.code).toBe(0);
+    expect(lines.filter((l) => l.startsWith('from ') || l.startsWith('next '))).toStrictEqual([
+      `from      default/retreat-100/${middle.handedOverFrom!.name} (handed over to this one)`,
+      `next      default/retreat-100/${middle.handedOverTo!.name} (handed over: the task goes on there)`,
+    ]);
+  });
 });
