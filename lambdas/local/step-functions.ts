@@ -479,6 +479,11 @@ export class LocalStepFunctions {
     return execution;
   }
 
+  /** The ARN of the execution `name` of a state machine. */
+  private executionArnOf(machine: Machine, name: string): string {
+    return `arn:aws:states:${this.options.region}:${this.options.account}:execution:${machine.name}:${name}`;
+  }
+
   private startExecution(input: StartExecutionCommandInput): StartExecutionCommandOutput {
     // A request still under way when local mode closes must not leave an execution nothing will abort.
     if (this.closed) throw new ValidationException({ message: 'Local mode is closing: no execution starts.', ...meta });
@@ -493,7 +498,7 @@ export class LocalStepFunctions {
       throw new InvalidExecutionInput({ message: 'Invalid execution input: not JSON', ...meta });
     }
     if (Buffer.byteLength(text, 'utf8') > MAX_INPUT_BYTES) throw new InvalidExecutionInput({ message: 'Invalid execution input: larger than 256 KiB', ...meta });
-    const executionArn = `arn:aws:states:${this.options.region}:${this.options.account}:execution:${machine.name}:${name}`;
+    const executionArn = this.executionArnOf(machine, name);
     const earlier = this.executions.get(executionArn);
     if (earlier) {
       // The same name and input as an execution still running answer it (API reference, StartExecution).
@@ -539,7 +544,7 @@ export class LocalStepFunctions {
         history.serviceCall(state, { resourceType: 'states', resource: 'startExecution' }, request, async () => {
           // The next execution answers as this one does (a rehearsal's scenario, its skipped waits).
           const name = randomUUID();
-          if (own) this.answering.set(`arn:aws:states:${this.options.region}:${this.options.account}:execution:${machine.name}:${name}`, own);
+          if (own) this.answering.set(this.executionArnOf(machine, name), own);
           const started = this.startExecution({ stateMachineArn: request.StateMachineArn, name, input: JSON.stringify(request.Input) });
           return { ExecutionArn: started.executionArn!, StartDate: started.startDate!.toISOString() };
         }),

@@ -32,7 +32,7 @@ import { notFound, ServiceError } from './errors.ts';
 import { parseTask } from '#task/parse';
 import type { Expect } from '#task/schema';
 import { unmetConditions } from './expect-check.ts';
-import { causeMessage, executionContext, handedOverTo, summarizeHistory, unmetExpects } from './history.ts';
+import { causeMessage, executionContext, summarizeHistory, unmetExpects } from './history.ts';
 import type { ExpectExplainer, HenchmanSummary } from './history.ts';
 import { checkParams } from './params.ts';
 import { stateMachineArn, stateMachineName } from './state-machines.ts';
@@ -407,9 +407,9 @@ export async function describeExecution(deps: ServiceDeps, ref: ExecutionRef): P
     henchmen: summarizeHistory(events, explain ? { explain } : {}),
     historyTruncated: nextToken !== undefined,
   };
-  const to = handedOverTo(events);
+  const to = handedOverBy(ref, described);
   const from = handedOverFrom(view.input);
-  return fitView({ ...view, ...(to ? { handedOverTo: chainLink(ref, to) } : {}), ...(from ? { handedOverFrom: chainLink(ref, from) } : {}) });
+  return fitView({ ...view, ...(to ? { handedOverTo: to } : {}), ...(from ? { handedOverFrom: chainLink(ref, from) } : {}) });
 }
 
 /**

@@ -304,7 +304,7 @@ export function summarizeHistory(events: readonly HistoryEvent[], options: Summa
       }
       case 'TaskStateEntered': {
         const name = event.stateEnteredEventDetails?.name ?? 'unknown';
-        // The hand-over of a task played as a chain of executions is no move (handedOverTo reads it).
+        // The hand-over of a task played as a chain of executions is no move (the execution's output names the next one).
         if (name === HANDOVER_NAMES.start) break;
         const last = lastPlay(thread);
         if (last && last.pollState === name && last.status === 'waiting') {
@@ -598,22 +598,4 @@ export function executionContext(events: readonly HistoryEvent[]): { project?: s
     };
   }
   return {};
-}
-
-/**
- * A task played as a chain of executions (lambdas/task/compiler/handover.ts): the execution this one handed over to,
- * read from the "task: hand over" state's StartExecution answer; undefined when it handed over to none.
- */
-export function handedOverTo(events: readonly HistoryEvent[]): string | undefined {
-  const entered = new Set(events.filter((e) => e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === HANDOVER_NAMES.start).map((e) => e.id));
-  if (entered.size === 0) return undefined;
-  // The StartExecution's TaskSucceeded follows its TaskScheduled and TaskStarted on the same visit.
-  const visit = new Set(entered);
-  for (const e of events) if (e.previousEventId !== undefined && visit.has(e.previousEventId) && e.type !== 'TaskStateExited') visit.add(e.id);
-  for (const e of events) {
-    if (e.type !== 'TaskSucceeded' || !visit.has(e.id)) continue;
-    const answer = record(parseJson(e.taskSucceededEventDetails?.output));
-    if (typeof answer?.ExecutionArn === 'string') return answer.ExecutionArn;
-  }
-  return undefined;
 }
