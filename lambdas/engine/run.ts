@@ -10,7 +10,7 @@ import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-
 import type { ProviderName } from '#task/catalog';
 import type { State, StateMachineDefinition } from '#task/compiler/asl';
 import { INVOKE } from '#task/compiler/states';
-import { joinContext, settlePoll, settlePollError } from '#providers/contract';
+import { joinContext, settlePoll, settlePollError, stampPoll } from '#providers/contract';
 import { resolveLate } from '#providers/late';
 import type { ProviderEvent, ProviderResult } from '#providers/contract';
 import { START_EXECUTION } from '#task/compiler/handover';
@@ -167,7 +167,7 @@ export async function runTask(
     // Mastermind.Waiting, which the poll Task state's Retry takes; and an answer is { output } or { poll } and
     // nothing else (the state machine keeps a done move's answer as its record).
     const settled = settlePoll(event.phase, result);
-    return 'output' in settled ? { output: settled.output } : settled;
+    return 'output' in settled ? { output: settled.output } : stampPoll(event, settled);
   }
 
   const taskHandlers: Record<string, (input: unknown) => Promise<never>> = {};

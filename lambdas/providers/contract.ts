@@ -117,6 +117,25 @@ export interface ProviderEvent {
    * top of the event: MOVE_FIELDS); {@link joinContext} merges it into `context`.
    */
   readonly move?: Partial<ProviderContext>;
+  /**
+   * Where the move's last answer is kept in the execution state, as a move's one Task state sends it (in phase do,
+   * the henchman's record; in phase undo, the walk, whose `undoing` holds the undo's answer): when that answer asked
+   * to be called again in this play ({@link PollStamp}), the call is a poll round. {@link joinContext} reads it and
+   * takes it out. See ../task/compiler/poll.ts.
+   */
+  readonly was?: unknown;
+}
+
+/**
+ * Which play a `{ poll }` answer belongs to: the provider runtime (and the local engine) stamp every first answer
+ * that asks to be called again with the execution and the pass (context.attempt) of the move. A henchman is played at
+ * most once per pass (a retreat begins the next pass; a loop without a retreat is refused), so a stamp that matches
+ * says "this call is the next round of that answer", and an answer left over from a play that failed while it
+ * waited (or from another execution: a resume, a chain) never does.
+ */
+export interface PollStamp {
+  readonly execution: string;
+  readonly attempt: number;
 }
 
 /** The move's own part of the context, as the compiler writes it at the top of an event (or in its `move`). */
@@ -142,16 +161,54 @@ export function joinContext<T>(event: T): T {
   }
   const move = joined.move;
   const nested = move && typeof move === 'object' && !Array.isArray(move) ? (move as object) : undefined;
-  if (Object.keys(top).length === 0 && move === undefined) return joined as T;
-  if (!joined.context || typeof joined.context !== 'object' || (move !== undefined && !nested)) return event;
-  delete joined.move;
-  joined.context = { ...(joined.context as object), ...top, ...nested };
+  if (Object.keys(top).length > 0 || move !== undefined) {
+    if (!joined.context || typeof joined.context !== 'object' || (move !== undefined && !nested)) return event;
+    delete joined.move;
+    joined.context = { ...(joined.context as object), ...top, ...nested };
+  }
+  if ('was' in joined) {
+    const was = joined.was;
+    delete joined.was;
+    const round = pollRound(joined.phase, was, joined.context);
+    if (round) {
+      joined.phase = 'poll';
+      joined.poll = round.state;
+    }
+  }
   return joined as T;
+}
+
+function objectOf(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/**
+ * The answer a call of a move's one Task state continues (`was`: see {@link ProviderEvent.was}): the first answer's
+ * `{ poll }` when it asked to be called again in this very play (its stamp names this execution and pass), else none
+ * (the call is the move's do or undo).
+ */
+function pollRound(phase: unknown, was: unknown, context: unknown): { state: unknown } | undefined {
+  const answer = phase === 'undo' ? objectOf(was)?.undoing : phase === 'do' ? was : undefined;
+  const poll = objectOf(objectOf(answer)?.poll);
+  const stamp = objectOf(poll?.for);
+  const ctx = objectOf(context);
+  if (!poll || !stamp || !ctx || !('state' in poll)) return undefined;
+  return stamp.execution === ctx.execution && stamp.attempt === ctx.attempt ? { state: poll.state } : undefined;
+}
+
+/**
+ * A first answer (phase do or undo) that asks to be called again, stamped with the play it belongs to
+ * ({@link PollStamp}); any other result as it is.
+ */
+export function stampPoll(event: Pick<ProviderEvent, 'phase' | 'context'>, result: ProviderResult): ProviderResult {
+  if (event.phase === 'poll' || !('poll' in result)) return result;
+  const stamp: PollStamp = { execution: event.context.execution, attempt: event.context.attempt };
+  return { poll: { ...result.poll, for: stamp } };
 }
 
 export type ProviderResult =
   | { readonly output: Record<string, unknown> }
-  | { readonly poll: { readonly after: number; readonly state: unknown; readonly waitingFor?: string } };
+  | { readonly poll: { readonly after: number; readonly state: unknown; readonly waitingFor?: string; readonly for?: PollStamp } };
 /*
  * `waitingFor`: what the action waits for, in its own words, completing "waiting for ..." ("i-0abc to be running (it
  * is pending)"). Each poll round that is not done yet carries it as the message of its Mastermind.Waiting, so the
@@ -237,10 +294,11 @@ export class TaskTimeoutError extends ProviderError {
  * A poll's "not done yet, ask me again". An action answers `{ poll }` in every phase; in phase "poll" the provider
  * runtime (and the local engine, for in-process handlers) throws it as this error, which the poll Task state's
  * Retry catches: it asks again every N seconds, handing back the state of the first answer, up to the henchman's
- * timeout. See ../task/compiler/poll.ts.
+ * timeout. The last one, thrown when the retries are spent, is the move's failure ("still waiting for <what the
+ * action waits for>"). See ../task/compiler/poll.ts.
  */
 export class WaitingError extends ProviderError {
-  constructor(message = 'not done yet: the action asked to be called again') {
+  constructor(message = 'still waiting: the action asked to be called again') {
     super(ERROR_NAMES.waiting, message);
   }
 }
@@ -249,13 +307,13 @@ export class WaitingError extends ProviderError {
 export function settlePoll(phase: Phase, result: ProviderResult): ProviderResult {
   if (phase === 'poll' && 'poll' in result) {
     const words = result.poll.waitingFor;
-    throw new WaitingError(words ? `${WAITING_FOR}${words}` : `not done yet: the action asked to be called again in ${result.poll.after} s`);
+    throw new WaitingError(words ? `${WAITING_FOR}${words}` : `still waiting: the action asked to be called again in ${result.poll.after} s`);
   }
   return result;
 }
 
 /** How the message of a poll round's Mastermind.Waiting begins when the action said what it waits for. */
-const WAITING_FOR = 'waiting for ';
+const WAITING_FOR = 'still waiting for ';
 
 /**
  * What a waiting move waits for, from the message of its Mastermind.Waiting: the action's words (its `waitingFor`), or
@@ -273,7 +331,7 @@ export function waitingWords(message: string): string | undefined {
  */
 export function settlePollError(phase: Phase, error: unknown): unknown {
   if (phase === 'poll' && error instanceof Error && error.name === ERROR_NAMES.transient) {
-    return new WaitingError(`not done yet: the look failed for a passing reason (${error.message}); asked again`);
+    return new WaitingError(`still waiting: the look failed for a passing reason (${error.message}); asked again`);
   }
   return error;
 }

@@ -18,6 +18,7 @@ import {
   ProviderError,
   settlePoll,
   settlePollError,
+  stampPoll,
   WaitingError,
   type Phase,
   type ProviderContext,
@@ -244,7 +245,7 @@ export function createProviderHandler(
         outcome: waiting ? 'waiting' : 'poll' in clean ? 'poll' : 'output',
         ...('poll' in clean && clean.poll.waitingFor !== undefined ? { waitingFor: clean.poll.waitingFor } : {}),
       });
-      return settlePoll(checked.phase, clean);
+      return stampPoll(checked, settlePoll(checked.phase, clean));
     } catch (error) {
       if (error instanceof WaitingError) throw error;
       const failure =

@@ -11,7 +11,7 @@
  * |                                                               | conditions not met and the values seen          |
  * | it answered { poll } / its poll state threw Mastermind.Waiting | waiting: rounds, waitingFor (the provider's     |
  * |                                                               | words), pollAfter                               |
- * | its poll state left still waiting (the henchman's timeout)    | failed: States.Timeout                          |
+ * | it left its Task state still waiting (the henchman's timeout) | failed: Mastermind.Waiting, what it waited for  |
  * | it was invoked with InvocationType Event (`fire`)             | fired (its result never comes back to the       |
  * |                                                               | execution: Lambda runs it on its own)           |
  * | an inline Map (`each`)                                        | one move with its items, by index, each with    |
@@ -115,8 +115,11 @@ interface Play {
   input?: unknown;
   output?: unknown;
   error?: MoveError;
-  /** The state that polls this move ("<first>: poll"), once it asked to be polled. */
-  pollState?: string;
+  /**
+   * The states that poll this move, once it asked to be polled: its own Task state, entered again after its wait (a
+   * forward move, an undo), or "<first> poll" (an item of `each`).
+   */
+  pollStates?: readonly string[];
   /** Its events now come from the poll state: a TaskScheduled is a round, not an attempt. */
   polling: boolean;
   /** The last look ended in Mastermind.Waiting: leaving the state without another look means the poll gave up. */
@@ -307,7 +310,7 @@ export function summarizeHistory(events: readonly HistoryEvent[], options: Summa
         // The hand-over of a task played as a chain of executions is no move (the execution's output names the next one).
         if (name === HANDOVER_NAMES.start) break;
         const last = lastPlay(thread);
-        if (last && last.pollState === name && last.status === 'waiting') {
+        if (last && last.pollStates?.includes(name) && last.status === 'waiting') {
           // The poll state of a move that asked to be called again: its looks are the move's rounds.
           last.polling = true;
           playOf.set(id, last);
@@ -433,7 +436,7 @@ function taskEvent(play: Play, event: HistoryEvent, thread: Thread): void {
       const poll = record(payload?.poll);
       if (poll) {
         play.status = 'waiting';
-        play.pollState = pollNames(play.state).poll;
+        play.pollStates = [play.state, pollNames(play.state).poll];
         if (typeof poll.after === 'number') play.pollAfter = poll.after;
         if (typeof poll.waitingFor === 'string') play.waitingFor = poll.waitingFor;
       } else {
@@ -491,7 +494,7 @@ function taskEvent(play: Play, event: HistoryEvent, thread: Thread): void {
       if (play.gaveUp && play.status === 'waiting') {
         play.status = 'failed';
         delete play.pollAfter;
-        play.error = { error: 'States.Timeout', cause: "still waiting when the henchman's timeout was up" };
+        play.error = { error: WAITING, cause: "still waiting when the henchman's timeout was up" };
       }
       break;
     default:

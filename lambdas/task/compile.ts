@@ -11,7 +11,7 @@ import { findAction, type ProjectSettings, type ProviderName } from './catalog.t
 import { MAX_TEXT } from '#providers/contract';
 import type { StateMachineDefinition } from './compiler/asl.ts';
 import { CompileError, StateGraph } from './compiler/graph.ts';
-import { entryOf, henchmanStates } from './compiler/henchman.ts';
+import { entryOf, henchmanStates, pollingRecords } from './compiler/henchman.ts';
 import type { PlotContext } from './compiler/henchman.ts';
 import { MAX_EACH_ITEMS, NAMES, TEXT_BUDGET } from './compiler/layout.ts';
 import { sharedContext } from './compiler/payload.ts';
@@ -127,7 +127,8 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
     ...(handover ? { handover } : {}),
   };
   const context = sharedContext(scope);
-  for (const [name, state] of Object.entries(startStates(task, entryOf(plot[0]!), context, handover))) graph.add(name, state);
+  const records = pollingRecords(task);
+  for (const [name, state] of Object.entries(startStates(task, entryOf(plot[0]!), context, handover, records))) graph.add(name, state);
   const walk = walkPlan(task);
   const retreats = new Map(retreatRanges(task).map((r) => [r.henchman, r]));
   for (const h of plot) {
@@ -142,7 +143,7 @@ export function compileTask(task: Task, options: CompileOptions = {}): StateMach
   // A resume may begin at any henchman an ordinary execution reaches (one it never reaches stays out).
   const played = graph.reachable(NAMES.params);
   const resumable = plot.filter((h) => byName.get(h.name) === h && played.has(entryOf(h)));
-  for (const [name, state] of Object.entries(resumeStates(resumable, entryOf, context, handover !== undefined))) graph.add(name, state);
+  for (const [name, state] of Object.entries(resumeStates(resumable, entryOf, context, handover !== undefined, records))) graph.add(name, state);
   return {
     Comment: task.description ? `${task.task}: ${task.description}` : task.task,
     StartAt: NAMES.start,

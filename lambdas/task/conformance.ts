@@ -36,8 +36,8 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html,
  * https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html.
  *
- * Helper states are named after their henchmen ("configure: retreat count", "undo: provision poll?",
- * "restart: item timed out"), so a henchman name that is valid alone can make a name AWS refuses.
+ * Helper states are named after their henchmen ("configure: retreat?", "undo: provision poll?",
+ * "restart: item unexpected"), so a henchman name that is valid alone can make a name AWS refuses.
  */
 import type { ChoiceRule, JsonValue, State, StateMachineDefinition } from './compiler/asl.ts';
 import { INTRINSIC_PATH } from './keys.ts';

@@ -195,7 +195,7 @@ plot:
       of: started.json.executionArn,
       from: 'second',
       out: { first: { output: { exitCode: 0, stdout: 'one', stderr: '', truncated: false } } },
-      count: { pass: 1, retreats: {} },
+      count: { pass: 1 },
     });
     expect(moves(view)).toStrictEqual([['second', ['second do succeeded']]]);
     // On the host: first ran once (not played again), second ran with first's output.

@@ -151,7 +151,7 @@ ${SSH('connect')}
     expect(r.events.filter((e) => e.context.henchman === 'provision' && e.phase === 'do').map((e) => e.context.attempt)).toStrictEqual([1, 2]);
     expect(r.events.at(-2)!.input).toMatchObject({ host: '10.0.0.2', nodeName: 'web-i-2' });
     expect(out(r).count).toBeUndefined();
-    expect((r.output as { count: unknown }).count).toStrictEqual({ pass: 2, retreats: { configure: 1 } });
+    expect((r.output as { count: unknown }).count).toStrictEqual({ pass: 2, retreats: '(configure)' });
   });
 
   it('takes the abort route with rollback once the retreats are spent', async () => {
@@ -203,11 +203,15 @@ ${SSH('next')}
     expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-9', privateIp: null, publicIp: null, privateDns: null, publicDns: null, availabilityZone: null, state: null } });
   });
 
-  it('ends a poll loop with States.Timeout once the polls every 10 s (ec2) fill the henchman timeout', async () => {
+  it('fails a move with its last Mastermind.Waiting once the polls every 10 s (ec2) fill the henchman timeout', async () => {
     const r = await rehearse(launch('3m'), 'henchmen: { provision: [{ poll: 100, after: 10 }] }');
     // The first poll after 10 s, then 17 retries 10 s apart: 180 s of waits in all.
     expect(r.trail).toStrictEqual(['provision:do', ...Array<string>(18).fill('provision:poll')]);
-    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'States.Timeout', cause: 'provision was still waiting after 3m' });
+    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({
+      status: 'FAILED',
+      error: 'Mastermind.Waiting',
+      cause: 'still waiting: the action asked to be called again in 10 s',
+    });
   });
 
   it('plays an each henchman once per item and records the list of outputs', async () => {
@@ -540,11 +544,11 @@ plot:
       ['poll', { instanceId: 'i-1' }, { terminating: 'i-1' }],
     ]);
     expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-2', privateIp: '10.0.0.2' } });
-    // 3 start (a console start: input {}) + 3 provision (Task, poll?, output) + configure + retreat? + retreat + retreat
-    // count + next pass; the walk over configure (walk: step?, walk: next), then over provision (walk: step?, which
-    // finds its output, undo + poll? + wait + poll + 1 retry of the poll + undo output, walk: next), the last walk:
-    // step? to the target; + 3 provision + configure
-    expect(r.transitions).toBe(3 + 3 + 1 + 4 + 2 + 8 + 1 + 3 + 1);
+    // 3 start (a console start: input {}) + 2 provision (Task, poll?) + configure + retreat? + retreat + next pass; the
+    // walk visits provision alone (configure has no undo): walk: step?, which finds its output, undo + poll? + wait +
+    // undo again (its first poll round) + 1 retry of it + poll? + undo output, walk: next; the last walk: step? to the
+    // target; + 2 provision + configure
+    expect(r.transitions).toBe(3 + 2 + 1 + 3 + 9 + 1 + 2 + 1);
   });
 
   it('takes the abort route when a polling undo is still waiting at the henchman timeout during a retreat', async () => {
@@ -555,9 +559,82 @@ plot:
     expect(trail(r.moves)).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo', ...Array<string>(12).fill('provision:poll(undo)')]);
     expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({
       status: 'FAILED',
-      error: 'States.Timeout',
-      cause: 'the undo of provision was still waiting after 2m',
+      error: 'Mastermind.Waiting',
+      cause: 'still waiting: the action asked to be called again in 60 s',
     });
+  });
+
+  it('plays a move that failed while it waited again as a do after a retreat, not as a round of its old answer', async () => {
+    // Prepare: provision's first launch asks to be polled, and its first poll round fails; it retreats to itself.
+    const definition = compileTask(
+      taskSchema.parse(parse('task: t\nplot:\n  - { name: provision, provider: ec2, action: launch, with: { imageId: ami-1 }, onFailure: { retreat: provision, times: 1 } }\n')),
+    );
+    const events: ProviderEvent[] = [];
+    let launches = 0;
+    let rounds = 0;
+    const handler: ProviderHandler = async (event) => {
+      events.push(event);
+      if (event.phase === 'poll') {
+        rounds += 1;
+        if (rounds === 1) throw Object.assign(new Error('i-1 was terminated by someone'), { name: 'Mastermind.Failed' });
+        return { output: { instanceId: `i-${launches}` } };
+      }
+      launches += 1;
+      return { poll: { after: 10, state: { instanceId: `i-${launches}` } } };
+    };
+    // Act
+    const r = await runTask(definition, {}, { handler, skipWaits: true });
+    // Assess: the second play launches anew (attempt 2), and its round gets its own answer's state.
+    expect(r.status).toBe('SUCCEEDED');
+    expect(events.map((e) => [e.phase, e.context.attempt, e.poll])).toStrictEqual([
+      ['do', 1, undefined],
+      ['poll', 1, { instanceId: 'i-1' }],
+      ['do', 2, undefined],
+      ['poll', 2, { instanceId: 'i-2' }],
+    ]);
+    expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-2' } });
+  });
+
+  it('tries an undo that failed while it waited during a retreat again in the rollback, as an undo, not as a round of its old answer', async () => {
+    // Prepare: configure fails twice (a retreat, then the abort route); terminate asks to be polled, its round fails.
+    const source = launchRetreat('10m').replace('task: t\nrollback: false', 'task: t\nrollback: true');
+    const definition = compileTask(taskSchema.parse(parse(source)));
+    const events: ProviderEvent[] = [];
+    const handler: ProviderHandler = async (event) => {
+      events.push(event);
+      if (event.action === 'launch') return { output: { instanceId: 'i-1', privateIp: '10.0.0.1' } };
+      if (event.action === 'run') throw Object.assign(new Error('exit 1'), { name: 'Mastermind.Failed' });
+      if (event.phase === 'poll') throw Object.assign(new Error('terminate refused'), { name: 'Mastermind.Failed' });
+      return { poll: { after: 10, state: { terminating: 'i-1' } } };
+    };
+    // Act
+    const r = await runTask(definition, {}, { handler, skipWaits: true });
+    // Assess
+    expect(trail(r.moves)).toStrictEqual(['provision:do', 'configure:do failed', 'provision:undo', 'provision:poll(undo) failed', 'provision:undo', 'provision:poll(undo) failed']);
+    expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Failed', cause: 'terminate refused' });
+  });
+
+  it('gives a resumed execution the empty record of a henchman that waits, so it plays from the resume on', async () => {
+    // Prepare: a resume at `first`, with no record of provision (a move that waits, after `from`) carried over.
+    const definition = compileTask(
+      taskSchema.parse(
+        parse(`
+task: t
+plot:
+  - { name: first, provider: ssh, action: run, with: { host: h, user: u, key: "\${secret:/mastermind/default/k}", command: "true" } }
+  - { name: provision, provider: ec2, action: launch, with: { imageId: ami-1 } }
+`),
+      ),
+    );
+    const handler: ProviderHandler = async (event) =>
+      event.phase === 'poll' ? { output: { instanceId: 'i-1' } } : event.action === 'launch' ? { poll: { after: 5, state: {} } } : { output: { exitCode: 0 } };
+    const resume = { of: 'arn:aws:states:us-east-1:000000000000:execution:t:one', from: 'first', out: {}, count: { pass: 1 } };
+    // Act
+    const r = await runTask(definition, { params: {}, trigger: {}, resume }, { handler, skipWaits: true });
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    expect(trail(r.moves)).toStrictEqual(['first:do', 'provision:do', 'provision:poll']);
+    expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-1' } });
   });
 
   it('goes on with a rollback whose polling undo is still waiting at the timeout, and fails with the first failure', async () => {

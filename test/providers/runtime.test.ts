@@ -213,7 +213,7 @@ describe('createProviderHandler', () => {
     ]);
   });
 
-  it('answers the poll result of a do as it is', async () => {
+  it('answers the poll result of a do stamped with the play it belongs to: the execution and the attempt', async () => {
     // Prepare
     const { handler } = handlerWith(async () => ({ poll: { after: 5, state: { tries: 1 } } }));
 
@@ -221,7 +221,64 @@ describe('createProviderHandler', () => {
     const result = await handler(event());
 
     // Assess
-    expect(result).toStrictEqual({ poll: { after: 5, state: { tries: 1 } } });
+    expect(result).toStrictEqual({ poll: { after: 5, state: { tries: 1 }, for: { execution: 'exec-1', attempt: 2 } } });
+  });
+
+  it('takes a call whose was holds a poll answer stamped with this play for a poll round, handing the action its state', async () => {
+    // Prepare
+    const calls: { phase: string; poll: unknown }[] = [];
+    const { handler } = handlerWith(async (_input, call) => {
+      calls.push({ phase: call.phase, poll: call.poll });
+      return { output: { host: 'web-1' } };
+    });
+    const was = { poll: { after: 5, state: { tries: 1 }, for: { execution: 'exec-1', attempt: 2 } } };
+
+    // Act
+    const result = await handler({ ...event(), was } as ProviderEvent);
+
+    // Assess
+    expect(result).toStrictEqual({ output: { exitCode: null, host: 'web-1', stderr: null, stdout: null, truncated: null } });
+    expect(calls).toStrictEqual([{ phase: 'poll', poll: { tries: 1 } }]);
+  });
+
+  it('takes a call whose was holds a poll answer of another play (an earlier attempt, another execution) or none for the do itself', async () => {
+    // Prepare
+    const calls: { phase: string; poll: unknown }[] = [];
+    const { handler } = handlerWith(async (_input, call) => {
+      calls.push({ phase: call.phase, poll: call.poll });
+      return { output: { host: 'web-1' } };
+    });
+    const answer = (execution: string, attempt: number) => ({ poll: { after: 5, state: { tries: 1 }, for: { execution, attempt } } });
+
+    // Act
+    for (const was of [answer('exec-1', 1), answer('exec-0', 2), { poll: { after: 5, state: {} } }, {}, { undone: true }, { output: { host: 'web-0' } }]) {
+      await handler({ ...event(), was } as ProviderEvent);
+    }
+
+    // Assess
+    expect(calls).toStrictEqual(Array.from({ length: 6 }, () => ({ phase: 'do', poll: undefined })));
+  });
+
+  it('reads the poll answer of an undo from the undoing of its was (the walk), and never sends was on to the action', async () => {
+    // Prepare
+    const calls: unknown[] = [];
+    const { handler } = handlerWith(async (_input, call) => {
+      calls.push({ phase: call.phase, poll: call.poll });
+      return { output: { host: 'web-1' } };
+    });
+    const stamped = { poll: { after: 5, state: { left: 2 }, for: { execution: 'exec-1', attempt: 2 } } };
+
+    // Act
+    await handler({ ...event({ phase: 'undo' }), was: { at: 1, stop: 0, undoing: stamped } } as ProviderEvent);
+    await handler({ ...event({ phase: 'undo' }), was: { at: 1, stop: 0 } } as ProviderEvent);
+    await handler({ ...event({ phase: 'undo' }), was: stamped } as ProviderEvent);
+
+    // Assess
+    expect(calls).toStrictEqual([
+      { phase: 'poll', poll: { left: 2 } },
+      { phase: 'undo', poll: undefined },
+      { phase: 'undo', poll: undefined },
+    ]);
   });
 
   it('throws Mastermind.Waiting for a poll that asks again, for the poll Task\'s Retry, and logs it as a move done', async () => {
@@ -232,7 +289,7 @@ describe('createProviderHandler', () => {
     const error = await outcome(handler(event({ phase: 'poll', poll: { tries: 1 } })));
 
     // Assess
-    expect(error).toStrictEqual({ name: 'Mastermind.Waiting', message: 'not done yet: the action asked to be called again in 5 s' });
+    expect(error).toStrictEqual({ name: 'Mastermind.Waiting', message: 'still waiting: the action asked to be called again in 5 s' });
     expect(logs()).toMatchObject([{ level: 'INFO', message: 'move done', phase: 'poll', outcome: 'waiting' }]);
     expect(logs()).toHaveLength(1);
   });
@@ -246,8 +303,8 @@ describe('createProviderHandler', () => {
     const round = await outcome(handler(event({ phase: 'poll', poll: { tries: 1 } })));
 
     // Assess
-    expect(first).toStrictEqual({ poll: { after: 5, state: { tries: 1 }, waitingFor: 'lb-1 to drain its connections' } });
-    expect(round).toStrictEqual({ name: 'Mastermind.Waiting', message: 'waiting for lb-1 to drain its connections' });
+    expect(first).toStrictEqual({ poll: { after: 5, state: { tries: 1 }, waitingFor: 'lb-1 to drain its connections', for: { execution: 'exec-1', attempt: 2 } } });
+    expect(round).toStrictEqual({ name: 'Mastermind.Waiting', message: 'still waiting for lb-1 to drain its connections' });
     expect(logs().map((l) => [l.message, l.phase, l.outcome, l.waitingFor])).toStrictEqual([
       ['move done', 'do', 'poll', 'lb-1 to drain its connections'],
       ['move done', 'poll', 'waiting', 'lb-1 to drain its connections'],
@@ -283,7 +340,7 @@ describe('createProviderHandler', () => {
     const play = await outcome(handler(event()));
 
     // Assess
-    expect(poll).toStrictEqual({ name: 'Mastermind.Waiting', message: 'not done yet: the look failed for a passing reason (throttled by ***); asked again' });
+    expect(poll).toStrictEqual({ name: 'Mastermind.Waiting', message: 'still waiting: the look failed for a passing reason (throttled by ***); asked again' });
     expect(play).toStrictEqual({ name: 'Mastermind.Transient', message: 'throttled by ***' });
     expect(logs()).toMatchObject([
       { level: 'INFO', message: 'move done', phase: 'poll', outcome: 'waiting', reason: 'throttled by ***' },

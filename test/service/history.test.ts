@@ -144,7 +144,7 @@ describe('summarizing an execution history per henchman', () => {
       previousEventId: id - 1,
       type: 'TaskFailed',
       timestamp: at(second),
-      taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'Mastermind.Waiting', cause: JSON.stringify({ errorType: 'Mastermind.Waiting', errorMessage: `waiting for ${words}`, trace: [] }) },
+      taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'Mastermind.Waiting', cause: JSON.stringify({ errorType: 'Mastermind.Waiting', errorMessage: `still waiting for ${words}`, trace: [] }) },
     });
     const events: HistoryEvent[] = [
       { id: 1, type: 'TaskStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'provision' } },
@@ -190,7 +190,7 @@ describe('summarizing an execution history per henchman', () => {
     ]);
   });
 
-  it('shows a poll still waiting when it leaves its state (the timeout was up) as failed with States.Timeout, and what it waited for', () => {
+  it('shows a poll still waiting when it leaves its state (the timeout was up) as failed with Mastermind.Waiting, and what it waited for', () => {
     const events: HistoryEvent[] = [
       { id: 1, type: 'TaskStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'reachable' } },
       scheduled(2, 1, 'reachable', 'do', 'wait-reachable'),
@@ -198,7 +198,7 @@ describe('summarizing an execution history per henchman', () => {
       { id: 4, previousEventId: 3, type: 'TaskStateExited', timestamp: at(1), stateExitedEventDetails: { name: 'reachable' } },
       { id: 5, previousEventId: 4, type: 'TaskStateEntered', timestamp: at(6), stateEnteredEventDetails: { name: 'reachable: poll' } },
       scheduled(6, 6, 'reachable', 'poll', 'wait-reachable'),
-      { id: 7, previousEventId: 6, type: 'TaskFailed', timestamp: at(7), taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'Mastermind.Waiting', cause: 'not done yet: the action asked to be called again in 5 s' } },
+      { id: 7, previousEventId: 6, type: 'TaskFailed', timestamp: at(7), taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'Mastermind.Waiting', cause: 'still waiting: the action asked to be called again in 5 s' } },
       { id: 8, previousEventId: 7, type: 'TaskStateExited', timestamp: at(7), stateExitedEventDetails: { name: 'reachable: poll' } },
     ];
     expect(summarizeHistory(events)).toStrictEqual([
@@ -212,12 +212,57 @@ describe('summarizing an execution history per henchman', () => {
             action: 'wait-reachable',
             attempts: 1,
             rounds: 1,
-            waitingFor: 'not done yet: the action asked to be called again in 5 s',
+            waitingFor: 'still waiting: the action asked to be called again in 5 s',
             start: '2025-03-04T05:06:01.000Z',
             end: '2025-03-04T05:06:07.000Z',
             status: 'failed',
             input: INPUT('reachable'),
-            error: { error: 'States.Timeout', cause: "still waiting when the henchman's timeout was up" },
+            error: { error: 'Mastermind.Waiting', cause: "still waiting when the henchman's timeout was up" },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('reads the poll rounds of a move that waits in its one Task state: the state entered again after its wait', () => {
+    const waiting = (id: number, words: string): HistoryEvent => ({
+      id,
+      previousEventId: id - 1,
+      type: 'TaskFailed',
+      timestamp: at(id),
+      taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'Mastermind.Waiting', cause: JSON.stringify({ errorType: 'Mastermind.Waiting', errorMessage: `still waiting for ${words}`, trace: [] }) },
+    });
+    const events: HistoryEvent[] = [
+      { id: 1, type: 'TaskStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'reachable' } },
+      scheduled(2, 1, 'reachable', 'do', 'wait-reachable'),
+      { id: 3, previousEventId: 2, type: 'TaskSucceeded', timestamp: at(1), taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: JSON.stringify({ Payload: { poll: { after: 5, state: {}, waitingFor: 'h-1 to take SSH connections' } } }) } },
+      { id: 4, previousEventId: 3, type: 'TaskStateExited', timestamp: at(1), stateExitedEventDetails: { name: 'reachable' } },
+      { id: 5, previousEventId: 4, type: 'ChoiceStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'reachable: poll?' } },
+      { id: 6, previousEventId: 5, type: 'WaitStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'reachable: wait' } },
+      { id: 7, previousEventId: 6, type: 'TaskStateEntered', timestamp: at(6), stateEnteredEventDetails: { name: 'reachable' } },
+      scheduled(8, 7, 'reachable', 'do', 'wait-reachable'),
+      waiting(9, 'h-1 to take SSH connections (it refused)'),
+      scheduled(10, 9, 'reachable', 'do', 'wait-reachable'),
+      { id: 11, previousEventId: 10, type: 'TaskSucceeded', timestamp: at(11), taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: JSON.stringify({ Payload: { output: { host: 'h-1' } } }) } },
+      { id: 12, previousEventId: 11, type: 'TaskStateExited', timestamp: at(11), stateExitedEventDetails: { name: 'reachable' } },
+    ];
+    expect(summarizeHistory(events)).toStrictEqual([
+      {
+        henchman: 'reachable',
+        status: 'succeeded',
+        moves: [
+          {
+            state: 'reachable',
+            phase: 'do',
+            action: 'wait-reachable',
+            attempts: 1,
+            rounds: 2,
+            waitingFor: 'h-1 to take SSH connections (it refused)',
+            start: '2025-03-04T05:06:01.000Z',
+            end: '2025-03-04T05:06:11.000Z',
+            status: 'succeeded',
+            input: INPUT('reachable'),
+            output: { host: 'h-1' },
           },
         ],
       },

@@ -133,10 +133,11 @@ describe('paths with dashes everywhere', () => {
       ['2nd-wave', 'echo echo web in z-1 at east on web-2'],
     ]);
     // The state keys every henchman by its key; each reads back as its name.
-    const state = result.output as { out: Record<string, unknown>; count: { pass: number; retreats: Record<string, number> } };
+    const state = result.output as { out: Record<string, unknown>; count: { pass: number; retreats: string } };
     expect(Object.keys(state.out).map(henchmanOfKey).sort()).toStrictEqual([LONG, '2nd-wave', 'check-web', 'hook-hosts', 'set-runs'].sort());
     expect(state.count.pass).toBe(2);
-    expect(Object.keys(state.count.retreats).map(henchmanOfKey)).toStrictEqual(['check-web']);
+    // One retreat taken, check-web's: its mark holds its key.
+    expect(state.count.retreats).toBe('(check_web)');
   });
 });
 

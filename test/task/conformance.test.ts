@@ -34,8 +34,8 @@ plot:
 
     // Assess
     expect(errors).toStrictEqual([]);
-    const longest = Object.keys(definition!.States).filter((name) => name.length === 80).sort();
-    expect(longest).toStrictEqual([`undo: ${A64} timed out`, `undo: ${B64} timed out`]);
+    const longest = Object.keys(definition!.States).filter((name) => name.length === 77).sort();
+    expect(longest).toStrictEqual([`undo: ${A64} output`, `undo: ${B64} output`]);
     expect(Object.keys(definition!.States).every((name) => name.length <= 80)).toBe(true);
   });
 

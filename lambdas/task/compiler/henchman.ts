@@ -31,16 +31,16 @@ import type { Handover } from './handover.ts';
 import { findAction } from '../catalog.ts';
 import type { ActionSpec, ProviderName } from '../catalog.ts';
 import { parseTemplate, wholeReference } from '../references.ts';
-import type { Henchman } from '../schema.ts';
+import type { Henchman, Task } from '../schema.ts';
 import type { Catcher, ChoiceRule, JsonObject, State } from './asl.ts';
 import { any, expectRule, isPresent } from './expect.ts';
 import { CompileError, StateGraph } from './graph.ts';
-import { MAX_EACH_ITEMS, NAMES, outputPath, pollPath, recordPath, STATE } from './layout.ts';
+import { MAX_EACH_ITEMS, NAMES, outputPath, recordPath, STATE, stateKey } from './layout.ts';
 import { eventTemplate, fullPath, inputTemplate, resolveReference } from './payload.ts';
 import type { PayloadScope } from './payload.ts';
-import { DEFAULT_POLL_TIMEOUT, pollingMove, timeoutFailure } from './poll.ts';
+import { DEFAULT_POLL_TIMEOUT, pollingMove, pollingTask } from './poll.ts';
 import { moveTiming } from './deadline.ts';
-import { choice, choiceTarget, ERRORS, fail, invoke, moveCatchers, pass, retriers, succeed, transition } from './states.ts';
+import { choice, choiceTarget, ERRORS, invoke, moveCatchers, pass, retriers, transition } from './states.ts';
 import type { Target } from './states.ts';
 
 export interface PlotContext {
@@ -154,22 +154,22 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
 
   const afterOutput: Target = h.expect ? NAMES.check(name) : ctx.advance(h);
   if (timing.polls) {
-    const slot = pollPath(name);
-    const { spec: polls, bound, timeout } = timing.polls;
-    pollingMove(graph, {
+    const { spec: polls, bound } = timing.polls;
+    // The answer is the henchman's record ({ output }, or { poll } while it waits); the start states give it an empty
+    // one (pollingRecords), so that `was` is there at its first call.
+    pollingTask(graph, {
       first: name,
       functionName,
       event,
-      slot,
-      within: recordPath(name),
+      slot: recordPath(name),
+      was: recordPath(name),
       bound,
       every: polls.every,
       firstWait: polls.firstWait,
       timeoutSeconds,
       retry: retriers(h.retry),
       catch: moveCatchers(sink, ctx.abortEntry, ctx.abortErrors),
-      output: pass({ parameters: { 'output.$': `${slot}.answer.output` }, resultPath: recordPath(name), target: afterOutput }),
-      timedOut: pass({ result: timeoutFailure(name, timeout), resultPath: STATE.failure, target: sink }),
+      answered: choiceTarget(afterOutput),
     });
   } else {
     graph.add(
@@ -194,6 +194,20 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
     );
     graph.add(NAMES.unexpected(name), pass({ result: unexpectedFailure(name), resultPath: STATE.failure, target: sink }));
   }
+}
+
+/**
+ * The empty records ({}) the start states put into `out` for the henchmen whose one Task state waits for the world
+ * (./poll.ts pollingTask: not `each`, not fire): their Task state hands their record to the provider as `was`, which
+ * must be there at the first call.
+ */
+export function pollingRecords(task: Task): JsonObject {
+  const records: JsonObject = {};
+  for (const h of task.plot) {
+    if (h.each !== undefined || h.fire) continue;
+    if (moveTiming(h, actionOf(h), DEFAULT_POLL_TIMEOUT).polls) records[stateKey(h.name)] = {};
+  }
+  return records;
 }
 
 /** The state a henchman starts with: "<h>: items?" for `each` (the check of the list's length), else its own. */
@@ -276,7 +290,7 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
   if (h.fire) {
     inner.add(item, invoke({ functionName, payload: '$.event', fire: true, resultSelector: { fired: true }, target: null }));
   } else if (timing.polls) {
-    const { spec: polls, bound, timeout } = timing.polls;
+    const { spec: polls, bound } = timing.polls;
     pollingMove(inner, {
       first: item,
       functionName,
@@ -293,7 +307,6 @@ function eachState(h: Henchman, items: string, spec: ActionSpec, ctx: PlotContex
       output: expecting
         ? pass({ parameters: { 'output.$': '$.poll.answer.output' }, resultPath: ITEM_RESULT, target: afterOutput })
         : pass({ inputPath: '$.poll.answer.output', target: null }),
-      timedOut: pass({ result: timeoutFailure(name, timeout), resultPath: STATE.failure, target: n.failed }),
     });
   } else {
     inner.add(

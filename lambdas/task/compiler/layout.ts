@@ -8,7 +8,7 @@
  *     trigger: { ... },                      what started it (alarm name, hook body), {} when nothing
  *     context: { ... },                      the constant part of every provider event's context (./start.ts)
  *     out:     { <key>: <record> },          one record per henchman played (see below)
- *     count:   { pass: n, retreats: { <key>: n } }
+ *     count:   { pass: n, retreats: "(<key>)..." }   the pass over the plot, the retreats taken (RETREATS_PATH)
  *     failure: { Error, Cause }              the last failure on a failure route
  *     walk:    { at, stop, mode, then, ... } where a retreat or the rollback stands (WALK, at the end of this file)
  *   }
@@ -23,15 +23,16 @@
  * `resume: { of, from }`.
  *
  * A henchman's record in `out` is one of
+ *   {}                                       it waits for the world and has not answered yet: the start
+ *                                            states give every such henchman (not `each`) this empty record,
+ *                                            which its Task state hands to the provider as `was` (./poll.ts)
  *   { output: {...} }                        it completed (its provider's output; a list for `each`)
- *   { polling: { answer } }                  it is waiting for the world: its action's answer (replaced by
- *                                            { output } once the action answers, so no copy of the answer
- *                                            stays behind)
+ *   { poll: { after, state, for } }          it is waiting for the world: its action's first answer, stamped
+ *                                            with the play it belongs to (replaced by { output } once the
+ *                                            action answers; left behind, harmless, when the play fails)
  *   { failed: true, error, cause }           it failed and its onFailure is `continue`
- *   { output, undoing: { answer } }
- *                                            its undo is waiting for the world (the output stays: the undo
- *                                            reads it, and each poll hands it over again)
- *   { undone: true }                         it was taken back by its undo
+ *   { undone: true }                         it was taken back by its undo (an undo that waits for the world
+ *                                            keeps its answer in the walk: WALK.undoing)
  *   { fired: true }                          it was started with `fire` (no output is awaited)
  * so "completed, and not taken back" is exactly "`out.<key>.output` is present" (while an undo polls, the
  * guard that started it has already been passed).
@@ -75,12 +76,16 @@ export const outputPath = (henchman: string): string => `$.out.${stateKey(henchm
  * tell its plays apart by it).
  */
 export const PASS_PATH = '$.count.pass';
-/** `$.count.retreats.<key>`: how often the henchman's retreat was taken. */
-export const retreatsPath = (henchman: string): string => `$.count.retreats.${stateKey(henchman)}`;
-/** `$.out.<key>.polling`: the answer of a polling henchman that asked to be called again. */
-export const pollPath = (henchman: string): string => `$.out.${stateKey(henchman)}.polling`;
-/** `$.out.<key>.undoing`: the answer of a polling undo that asked to be called again. */
-export const undoPollPath = (henchman: string): string => `$.out.${stateKey(henchman)}.undoing`;
+/**
+ * `$.count.retreats`: the retreats taken, as one text: "(<key>)" once per retreat of the henchman, in the order taken
+ * ("(deploy)(deploy)(check)"). A retreat appends its mark (States.Format) and "<F>: retreat?" matches it
+ * (StringMatches, N marks: the retreat was taken N times), so that one shared state ("walk: next pass") keeps every
+ * henchman's count: a number per henchman would take a state of its own to store (a Pass computes a number only
+ * inside an object). A key is [a-z0-9_]: the marks never meet "(", ")" or "*" inside a key.
+ */
+export const RETREATS_PATH = '$.count.retreats';
+/** The mark of one retreat of the henchman in RETREATS_PATH. */
+export const retreatMark = (henchman: string): string => `(${stateKey(henchman)})`;
 
 export const NAMES = {
   /** The first state: a resume, an input lacking params or trigger, or a complete input. */
@@ -101,7 +106,6 @@ export const NAMES = {
   wait: (h: string) => `${h}: wait`,
   poll: (h: string) => `${h}: poll`,
   output: (h: string) => `${h}: output`,
-  timedOut: (h: string) => `${h}: timed out`,
   retreatChoice: (h: string) => `${h}: retreat?`,
   retreat: (h: string) => `${h}: retreat`,
   /** Inside `each`: the first state of one item (its helpers are named "<h>: item check", ...). */
@@ -150,7 +154,6 @@ export interface PollNames {
   readonly wait: string;
   readonly poll: string;
   readonly output: string;
-  readonly timedOut: string;
 }
 
 /**
@@ -159,10 +162,10 @@ export interface PollNames {
  */
 export function pollNames(first: string): PollNames {
   if (!first.includes(': ')) {
-    return { choice: NAMES.pollChoice(first), wait: NAMES.wait(first), poll: NAMES.poll(first), output: NAMES.output(first), timedOut: NAMES.timedOut(first) };
+    return { choice: NAMES.pollChoice(first), wait: NAMES.wait(first), poll: NAMES.poll(first), output: NAMES.output(first) };
   }
   const name = (helper: string) => `${first} ${helper}`;
-  return { choice: name('poll?'), wait: name('wait'), poll: name('poll'), output: name('output'), timedOut: name('timed out') };
+  return { choice: name('poll?'), wait: name('wait'), poll: name('poll'), output: name('output') };
 }
 
 /**
@@ -192,6 +195,8 @@ export const WALK = {
   pass: '$.walk.pass',
   retreats: '$.walk.retreats',
   error: '$.walk.error',
+  /** The answer of an undo that waits for the world, while it waits; every step of the walk leaves it behind. */
+  undoing: '$.walk.undoing',
   /**
    * Only in a task played as a chain of executions (./handover.ts): the history events this execution may have
    * written so far, counted in the worst case, and what the walk just begun may add.
@@ -209,9 +214,7 @@ export const WALK_NAMES = {
   abort: 'walk: abort',
   /** The abort route's first state with `rollback: true`: starts the rollback's walk. */
   rollback: 'task: rollback',
-  /** The retreat's own counter raised. */
-  retreatCount: (h: string) => `${h}: retreat count`,
-  /** After a retreat's count: the next pass over the plot begins (`$.count.pass`, every move's attempt). */
+  /** After a retreat's start: its mark kept, and the next pass over the plot begins (`$.count.pass`, every move's attempt). */
   nextPass: 'walk: next pass',
   /** The undo of the henchman (a Task, its poll loop "undo: <h> poll?", ...). */
   undo: (h: string) => `undo: ${h}`,

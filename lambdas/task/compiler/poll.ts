@@ -7,16 +7,17 @@
  * often as the intervals take to add up to the bound: the henchman's timeout (else {@link DEFAULT_POLL_TIMEOUT})
  * bounds the waits inside the state machine, with no counter state.
  *
+ * A forward move and an undo wait in their one Task state (pollingTask): the state is entered again for the poll
+ * rounds. The items of `each` (whose event is data, "$.event") wait in a loop of their own (pollingMove):
+ *
  *   "X" (phase do or undo) → "X: poll?" ─output→ "X: output" → on
  *                                       └─else→ "X: wait" → "X: poll" ─output→ "X: output"
- *                                                            ├─Mastermind.Waiting: retried every `every` s (backing off when long)
- *                                                            └─still waiting after the last retry → "X: timed out" → failure route
+ *                                                            └─Mastermind.Waiting: retried every `every` s (backing off when long)
  *
- * A move that answers at once costs two transitions more than a plain one ("X: poll?", "X: output"); a move that
- * waits costs two more ("X: wait", "X: poll"), and each poll round after the first costs one: a retry of
- * "X: poll", which Step Functions bills as one state transition. Why a Retry rather than a Choice → Wait → Task
- * loop: see the README ("Choices"). Forward moves (./henchman.ts), the items of `each` and undo steps
- * (./rollback.ts) all wait through this one builder. Helper names: pollNames.
+ * Either way, a move still waiting after the last retry fails with that Mastermind.Waiting (its cause says what it
+ * waits for, in the provider's words), which the state's Catch takes like any other failure of the move. Each poll
+ * round after the first costs one transition: a retry, which Step Functions bills as one state transition. Why a
+ * Retry rather than a Choice → Wait → Task loop: see the README ("Choices"). Helper names: pollNames.
  */
 import type { Catcher, JsonObject, Retrier, State } from './asl.ts';
 import { isPresent } from './expect.ts';
@@ -56,14 +57,8 @@ export interface PollingMoveOptions {
   catch?: Catcher[];
   /** The state after the action answered `{ output }` (found at `<slot>.answer.output`). */
   output: State;
-  /** The state after the waits reached the bound. */
-  timedOut: State;
 }
 
-/** The `{ Error, Cause }` of a move still waiting at its bound. */
-export function timeoutFailure(name: string, timeout: string): { Error: string; Cause: string } {
-  return { Error: ERRORS.timeout, Cause: `${name} was still waiting after ${timeout}` };
-}
 
 /**
  * A wait of at most this many rounds at `every` keeps a flat interval (10 minutes at 5 s is 120 rounds); a longer
@@ -129,7 +124,65 @@ function pollEvent(event: JsonObject | string, state: string, marked = false, la
   return { ...event, phase: 'poll', 'poll.$': state };
 }
 
-/** Adds the move's Task state and its poll loop to `graph`; returns the helpers' names. */
+export interface PollingTaskOptions {
+  /** The Task state that makes the move (phase do or undo) and, entered again after "<first>: wait", polls it. */
+  first: string;
+  functionName: string;
+  /** The provider event as a Parameters template (written once, for every round). */
+  event: JsonObject;
+  /** Where the answer lands (the Task's ResultPath): `{ output }`, or `{ poll }` while the move waits. */
+  slot: string;
+  /**
+   * What the event sends as `was`, the place holding the last answer, present whenever the Task state is entered: the
+   * henchman's record for a forward move (its answer is the record: the start states give every such henchman an
+   * empty one), the walk for an undo (its answer is the walk's `undoing`, which every step of the walk drops).
+   */
+  was: string;
+  bound: number;
+  every: number;
+  firstWait?: number;
+  timeoutSeconds?: number;
+  retry: Retrier[];
+  catch?: Catcher[];
+  /** Where the move goes once answered with `{ output }`. */
+  answered: string;
+}
+
+/**
+ * A move that waits for the world in one Task state (a forward move, an undo; the items of `each` use
+ * {@link pollingMove}). The state is entered once for the move, then once more after its first wait; the event
+ * carries the last answer (`was`), and the provider runtime (../../providers/contract.ts joinContext) takes a call
+ * whose `was` holds a `{ poll }` stamped with this very play for a poll round. The definition holds the event, the
+ * Retry and the Catch once:
+ *
+ *   "X" ─answer→ "X: poll?" ─{ poll }→ "X: wait" → "X" (a poll round: Mastermind.Waiting retried every `every` s)
+ *                           └─{ output }→ on
+ *
+ * A move still waiting after the last retry fails with that Mastermind.Waiting (its cause: what it waits for, in the
+ * provider's words), which the Catch takes like any failure of the move. A move that answers at once costs one
+ * transition more than a plain one ("X: poll?"); one that waits, three more ("X: wait", "X" again, "X: poll?"), and
+ * each poll round after the first one: a retry of "X".
+ */
+export function pollingTask(graph: StateGraph, o: PollingTaskOptions): PollNames {
+  const names = pollNames(o.first);
+  graph.add(
+    o.first,
+    invoke({
+      functionName: o.functionName,
+      payload: { ...o.event, 'was.$': o.was },
+      resultPath: o.slot,
+      timeoutSeconds: o.timeoutSeconds,
+      retry: [waitingRetrier(o.every, o.bound, o.firstWait), ...o.retry],
+      ...(o.catch ? { catch: o.catch } : {}),
+      target: names.choice,
+    }),
+  );
+  graph.add(names.choice, choice([{ rule: isPresent(`${o.slot}.poll`), next: names.wait }], o.answered));
+  graph.add(names.wait, waitSecondsPath(`${o.slot}.poll.after`, o.first));
+  return names;
+}
+
+/** Adds the move's Task state and its poll loop to `graph` (the items of `each`); returns the helpers' names. */
 export function pollingMove(graph: StateGraph, o: PollingMoveOptions): PollNames {
   const names = pollNames(o.first);
   const answer = `${o.slot}.answer`;
@@ -141,9 +194,6 @@ export function pollingMove(graph: StateGraph, o: PollingMoveOptions): PollNames
     resultSelector = { [o.slot.slice(o.within.length + 1)]: firstAnswer };
     resultPath = o.within;
   }
-  // Still waiting after the last retry: the move timed out. The error itself is dropped (ResultPath null): the
-  // "timed out" state records what happened.
-  const timedOut: Catcher = { ErrorEquals: [ERRORS.waiting], ResultPath: null, Next: names.timedOut };
 
   graph.add(
     o.first,
@@ -168,11 +218,10 @@ export function pollingMove(graph: StateGraph, o: PollingMoveOptions): PollNames
       resultPath: `${o.slot}.answer`,
       timeoutSeconds: o.timeoutSeconds,
       retry: [waitingRetrier(o.every, o.bound, o.firstWait), ...o.retry],
-      catch: [timedOut, ...(o.catch ?? [])],
+      ...(o.catch ? { catch: o.catch } : {}),
       target: names.output,
     }),
   );
   graph.add(names.output, o.output);
-  graph.add(names.timedOut, o.timedOut);
   return names;
 }

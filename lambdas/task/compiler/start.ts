@@ -16,10 +16,11 @@
  *                    every engine (Step Functions wants `\\`, which asl-validator refuses)
  *   "start: params"  the params' defaults merged under the given params, the trigger's defaults (every field,
  *                    "" where it does not apply: lambdas/task/trigger.ts) under the given trigger; the constant
- *                    part of every provider event's context (payload.ts sharedContext); empty out, the counters
+ *                    part of every provider event's context (payload.ts sharedContext); `out` with an empty record for
+ *                    each henchman whose one Task state waits for the world (henchman.ts pollingRecords), the counters
  *                    (keyed by state key: ./layout.ts)
  *   "start: resume"  a resumed execution (lambdas/service/resume.ts): params and trigger as the execution it
- *                    resumes had them (defaults already in), `out` and `count` carried over from it, the
+ *                    resumes had them (defaults already in), `out` (on those empty records) and `count` carried over from it, the
  *                    shared context built anew (this execution's id and start), and `resume: { of, from }` kept
  *   "resume: from?"  to the first state of the henchman named by $.resume.from (only henchmen an ordinary
  *                    execution can reach are listed)
@@ -55,7 +56,7 @@ function defaultsAsData(defaults: Record<string, unknown>): boolean {
  * The start states; `context` is the constant part of the provider events' context (payload.ts sharedContext), put
  * into the state once here so that every move's event only adds its own part.
  */
-export function startStates(task: Task, first: string, context: JsonObject = {}, handover?: Handover): Record<string, PassState | ChoiceState> {
+export function startStates(task: Task, first: string, context: JsonObject = {}, handover?: Handover, records: JsonObject = {}): Record<string, PassState | ChoiceState> {
   const defaults = paramDefaults(task);
   const asData = defaultsAsData(defaults);
   const beforeParams = asData ? NAMES.defaults : NAMES.params;
@@ -88,7 +89,7 @@ export function startStates(task: Task, first: string, context: JsonObject = {},
         ...params,
         'trigger.$': `States.JsonMerge(${intrinsicLiteral(TRIGGER_DEFAULTS as unknown as JsonObject)}, ${STATE.trigger}, false)`,
         context,
-        out: {},
+        out: records,
         count: initialCount(task),
         ...(handover ? { walk: { ...BEGUN } } : {}),
       },
@@ -103,14 +104,17 @@ export function resumeStates(
   entry: (h: Henchman) => string,
   context: JsonObject = {},
   chained = false,
+  records: JsonObject = {},
 ): Record<string, PassState | ChoiceState | FailState> {
+  const carried = `${STATE.resume}.out`;
   return {
     [NAMES.resume]: pass({
       parameters: {
         'params.$': STATE.params,
         'trigger.$': STATE.trigger,
         context,
-        'out.$': `${STATE.resume}.out`,
+        // The outputs carried over, on the empty records of the henchmen that wait for the world (startStates).
+        'out.$': Object.keys(records).length === 0 ? carried : `States.JsonMerge(${intrinsicLiteral(records)}, ${carried}, false)`,
         'count.$': `${STATE.resume}.count`,
         // What it resumes stays in the state (small: the outputs moved to `out`); "resume: from?" reads it.
         resume: { 'of.$': `${STATE.resume}.of`, 'from.$': `${STATE.resume}.from` },

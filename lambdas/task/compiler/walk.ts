@@ -6,20 +6,22 @@
  * rollback: "task: rollback", ./rollback.ts); then:
  *
  *   "walk: step?"  ─at < stop→ `then` (the retreat's target; "task: aborted" for the rollback)
- *                  ├─at = a retreat's or the rollback's place of <h>, out.<h>.output present→ "undo: <h>"
+ *                  ├─at = the place of <h>, out.<h>.output present→ "undo: <h>"
  *                  │                                                                        → "walk: next"
  *                  └─else→ "walk: next"
  *   "walk: next"   at − 1 → "walk: step?"
- *   "undo: <h>"    the undo action (phase "undo", its attempt the pass the walk belongs to; its poll loop
- *                  "undo: <h> poll?", ... when it waits for the world; for `each` the Map "undo: <h> items", one
- *                  undo per item that did not fail) → records { undone: true } in out.<h>
+ *   "undo: <h>"    the undo action (phase "undo", its attempt the pass the walk belongs to; when it waits for the
+ *                  world, "undo: <h> poll?" → "undo: <h> wait" → "undo: <h>" again (./poll.ts pollingTask), its
+ *                  answer kept in the walk (`undoing`) meanwhile; for `each` the Map "undo: <h> items", one undo per
+ *                  item that did not fail) → records { undone: true } in out.<h>
  *
  * A retreat begins the next pass over the plot before it walks ("walk: next pass": $.count.pass, the `attempt` of
- * every move from there on), so a move played again after a retreat has an attempt of its own.
+ * every move from there on, and its mark in $.count.retreats), so a move played again after a retreat has an attempt
+ * of its own.
  *
- * "Output present" is "completed and not taken back" (layout.ts). Places: a retreat walks the plot's indexes, from
- * the failed henchman down to its target, every henchman on the way; the rollback walks the henchmen that have an
- * undo, at the plot's length + their index among them, so that it visits only those.
+ * "Output present" is "completed and not taken back" (layout.ts). Places: the henchmen that have an undo, at their
+ * index among them (plot order), one rule of "walk: step?" each. A retreat walks those from the failed henchman down
+ * to its target (retreatWalk), the rollback all of them: neither visits a henchman that has nothing to take back.
  *
  * A failing undo (its errors after retries, or a poll still waiting at its bound) is caught into $.walk.error:
  * - during a retreat, "walk: abort" makes it the failure and takes the abort route (with rollback, the rollback
@@ -32,9 +34,10 @@
  *
  * Transitions (state transitions, as Step Functions bills them): the rollback costs 2 ("task: rollback", the last
  * "walk: step?"), then 3 per move undone ("walk: step?", the undo, "walk: next") and 2 per henchman with an undo it
- * finds not completed or already undone. A retreat over m henchmen costs 5 ("<F>: retreat?", "<F>: retreat",
- * "<F>: retreat count", "walk: next pass", the last "walk: step?"), then 2 per henchman ("walk: step?",
- * "walk: next") and 1 more per move undone. An undo that waits adds its poll loop, as a forward move does.
+ * finds not completed or already undone. A retreat costs 4 ("<F>: retreat?", "<F>: retreat", "walk: next pass", the
+ * last "walk: step?"), then 2 per henchman with an undo on its way ("walk: step?", "walk: next") and 1 more per move
+ * undone. An undo that waits adds its waits, as a forward move does ("undo: <h> poll?", and "undo: <h> wait", the
+ * undo again and "poll?" again when it waits; then "undo: <h> output").
  */
 import { findAction } from '../catalog.ts';
 import type { ProviderName } from '../catalog.ts';
@@ -43,25 +46,30 @@ import type { Catcher, ChoiceRule, State } from './asl.ts';
 import { isPresent } from './expect.ts';
 import { StateGraph } from './graph.ts';
 import type { PlotContext } from './henchman.ts';
-import { NAMES, outputPath, PASS_PATH, recordPath, STATE, undoPollPath, WALK, WALK_NAMES } from './layout.ts';
+import { NAMES, outputPath, pollNames, recordPath, STATE, WALK, WALK_NAMES } from './layout.ts';
 import { eventTemplate } from './payload.ts';
-import { DEFAULT_POLL_TIMEOUT, pollingMove, timeoutFailure } from './poll.ts';
+import { DEFAULT_POLL_TIMEOUT, pollingMove, pollingTask } from './poll.ts';
 import { moveTiming } from './deadline.ts';
 import type { MoveTiming } from './deadline.ts';
 import { retreatRanges } from './retreat.ts';
-import { choice, ERRORS, fail, invoke, pass, retriers, succeed } from './states.ts';
+import { choice, invoke, pass, retriers, succeed } from './states.ts';
 import { undoable, undoPlan } from './undo.ts';
 import { passFits } from './handover.ts';
 import type { UndoPlan } from './undo.ts';
 
 /** Who the walks visit, computed once per task. */
 export interface WalkPlan {
-  /** The henchmen some retreat passes over, with their place (plot index). */
+  /** The henchmen some retreat passes over, with their plot index. */
   readonly replayed: ReadonlyMap<Henchman, number>;
   /** The retreats' targets, in plot order. */
   readonly targets: readonly Henchman[];
-  /** The henchmen the rollback undoes (empty without `rollback: true`), with their place. */
-  readonly rolledBack: ReadonlyMap<Henchman, number>;
+  /** The henchmen the rollback undoes (empty without `rollback: true`). */
+  readonly rolledBack: ReadonlySet<Henchman>;
+  /**
+   * The walk's places: every henchman with an undo, at its index among them (plot order). A retreat and the rollback
+   * walk the same places (one rule of "walk: step?" per henchman), and visit only the henchmen with an undo.
+   */
+  readonly places: ReadonlyMap<Henchman, number>;
 }
 
 export function walkPlan(task: Task): WalkPlan {
@@ -79,18 +87,31 @@ export function walkPlan(task: Task): WalkPlan {
     open += opened[i]!;
     if (open > 0) replayed.set(h, i);
   });
-  const rolledBack = new Map<Henchman, number>();
-  if (task.rollback) {
-    const withUndo = task.plot.filter(undoable);
-    withUndo.forEach((h, u) => rolledBack.set(h, task.plot.length + u));
-  }
-  return { replayed, targets: task.plot.filter((h) => targets.has(h)), rolledBack };
+  const withUndo = task.plot.filter(undoable);
+  const places = new Map(withUndo.map((h, u) => [h, u]));
+  const rolledBack = new Set(task.rollback ? withUndo : []);
+  return { replayed, targets: task.plot.filter((h) => targets.has(h)), rolledBack, places };
+}
+
+/**
+ * Where a retreat from plot index `from` back to `to` starts and stops its walk: the newest henchman with an undo at
+ * or before `from`, down to the first at or after `to` (at < stop when there is none: the walk goes straight on).
+ */
+export function retreatWalk(task: Task, from: number, to: number): { at: number; stop: number } {
+  let before = 0;
+  let through = 0;
+  task.plot.forEach((h, i) => {
+    if (!undoable(h)) return;
+    if (i < to) before += 1;
+    if (i <= from) through += 1;
+  });
+  return { at: through - 1, stop: before };
 }
 
 /** Where the rollback's walk starts and stops: the newest henchman with an undo, down to the first. */
 export function rollbackWalk(task: Task, plan: WalkPlan): { at: number; stop: number } | undefined {
   if (plan.rolledBack.size === 0) return undefined;
-  return { at: task.plot.length + plan.rolledBack.size - 1, stop: task.plot.length };
+  return { at: plan.rolledBack.size - 1, stop: 0 };
 }
 
 /** Adds the walk's states: the dispatch, the step back, the next pass of a retreat, and each visited henchman's undo. */
@@ -108,22 +129,21 @@ export function walkStates(task: Task, plan: WalkPlan, ctx: PlotContext): void {
   if (handover && plan.targets.length > 0) rules.push({ rule: { And: [past, { Variable: WALK.mode, StringEquals: 'retreat' }] }, next: WALK_NAMES.handOver });
   rules.push({ rule: past, next: NAMES.aborted });
   // Newest first, as the walks go: the places a walk meets first come first.
-  const replayed = [...plan.replayed].sort((a, b) => b[1] - a[1]);
-  for (const [h, at] of replayed) {
-    if (undoable(h)) rules.push({ rule: { And: [{ Variable: WALK.at, NumericEquals: at }, isPresent(outputPath(h.name))] }, next: undoEntry(h) });
-  }
-  const rolledBack = [...plan.rolledBack].reverse();
-  for (const [h, at] of rolledBack) {
+  const visited = [...plan.places].filter(([h]) => plan.replayed.has(h) || plan.rolledBack.has(h)).reverse();
+  for (const [h, at] of visited) {
     rules.push({ rule: { And: [{ Variable: WALK.at, NumericEquals: at }, isPresent(outputPath(h.name))] }, next: undoEntry(h) });
   }
   graph.add(WALK_NAMES.step, choice(rules, WALK_NAMES.next));
   const stepBack: Record<string, string> = { 'at.$': `States.MathAdd(${WALK.at}, -1)`, 'stop.$': WALK.stop, 'then.$': WALK.then, 'mode.$': WALK.mode };
   if (handover) stepBack['spent.$'] = WALK.spent;
   graph.add(WALK_NAMES.next, pass({ parameters: stepBack, resultPath: WALK.record, target: WALK_NAMES.step }));
-  if (replayed.some(([h]) => undoable(h))) graph.add(WALK_NAMES.abort, pass({ inputPath: WALK.error, resultPath: STATE.failure, target: ctx.abortEntry }));
+  if ([...plan.replayed.keys()].some(undoable)) graph.add(WALK_NAMES.abort, pass({ inputPath: WALK.error, resultPath: STATE.failure, target: ctx.abortEntry }));
   if (plan.targets.length > 0) {
     // A retreat begins the next pass over the plot: its number is every move's attempt from there on.
-    graph.add(WALK_NAMES.nextPass, pass({ inputPath: WALK.pass, resultPath: PASS_PATH, target: handover ? WALK_NAMES.fits : WALK_NAMES.step }));
+    graph.add(
+      WALK_NAMES.nextPass,
+      pass({ parameters: { 'pass.$': WALK.pass, 'retreats.$': WALK.retreats }, resultPath: STATE.count, target: handover ? WALK_NAMES.fits : WALK_NAMES.step }),
+    );
   }
 
   for (const h of task.plot.filter((p) => undoable(p) && (plan.replayed.has(p) || plan.rolledBack.has(p)))) {
@@ -177,22 +197,23 @@ function undoStates(h: Henchman, ctx: PlotContext, catchers: Catcher[], next: st
     );
     return;
   }
-  const caught = catchers[0]!;
-  const { spec: polls, bound, timeout } = timing.polls;
-  pollingMove(ctx.graph, {
+  const { spec: polls, bound } = timing.polls;
+  const output = pollNames(name).output;
+  pollingTask(ctx.graph, {
     first: name,
     functionName,
     event,
-    slot: undoPollPath(h.name),
+    slot: WALK.undoing,
+    was: WALK.record,
     bound,
     every: polls.every,
     firstWait: polls.firstWait,
     timeoutSeconds,
     retry: retriers(h.retry),
     catch: catchers,
-    output: pass({ result: { undone: true }, resultPath: recordPath(h.name), target: next }),
-    timedOut: pass({ result: timeoutFailure(`the undo of ${h.name}`, timeout), resultPath: caught.ResultPath ?? STATE.failure, target: caught.Next }),
+    answered: output,
   });
+  ctx.graph.add(output, pass({ result: { undone: true }, resultPath: recordPath(h.name), target: next }));
 }
 
 /**
@@ -217,7 +238,7 @@ function undoMap(h: Henchman, ctx: PlotContext, catchers: Catcher[], next: strin
   const functionName = ctx.functionName(h.provider as ProviderName);
   const timeoutSeconds = timing.taskTimeoutSeconds;
   if (timing.polls) {
-    const { spec: polls, bound, timeout } = timing.polls;
+    const { spec: polls, bound } = timing.polls;
     pollingMove(inner, {
       first: item,
       functionName,
@@ -231,7 +252,6 @@ function undoMap(h: Henchman, ctx: PlotContext, catchers: Catcher[], next: strin
       timeoutSeconds,
       retry: retriers(h.retry),
       output: succeed(),
-      timedOut: fail({ error: ERRORS.timeout, cause: timeoutFailure(`the undo of ${h.name}`, timeout).Cause }),
     });
   } else {
     inner.add(item, invoke({ functionName, payload: '$.event', resultSelector: { undone: true }, timeoutSeconds, retry: retriers(h.retry), target: null }));

@@ -16,18 +16,20 @@
  * |                                      | TaskFailed, TaskStateExited: 5; each retry 3 more (TaskScheduled,     |
  * |                                      | TaskStarted, TaskFailed)                                              |
  * | its retries, worst case              | the Lambda service's 3, the move's transient `retry.attempts` (2 when |
- * |                                      | left out) and, on the poll Task, every poll round (../compiler/poll.ts|
- * |                                      | waitingRetrier): each retrier spent to its end                        |
- * | a move that waits                    | + "poll?", "wait", "output" (2 each) and the poll Task                |
+ * |                                      | left out) and, on the Task that polls, every poll round               |
+ * |                                      | (../compiler/poll.ts waitingRetrier): each retrier spent to its end   |
+ * | a move that waits                    | + "poll?" twice and "wait" (2 each), and its Task entered again (an   |
+ * |                                      | item of `each`: "poll?", "wait", "output" and its poll Task)          |
  * | the states around a move             | {@link MOVE_HELPER_EVENTS} (items?, expect, output and failure states)|
  * | `each`                               | the Map (MapStateEntered, …Started, …Succeeded, …Exited: 4), then     |
  * |                                      | per item MapIterationStarted/Succeeded (2), the move and its failure  |
  * |                                      | record (2); counted for MAX_EACH_ITEMS items, the most the compiler   |
  * |                                      | lets through                                                          |
  *
- * | a retreat's undo walk               | per retreat, {@link RETREAT_EVENTS} ("<F>: retreat", "<F>: retreat     |
- * | (../compiler/walk.ts)                | count", the last "walk: step?"); per henchman it passes over,          |
- * |                                      | {@link WALK_VISIT_EVENTS} ("walk: step?", "walk: next")               |
+ * | a retreat's undo walk               | per retreat, {@link RETREAT_EVENTS} ("<F>: retreat", "walk: next     |
+ * | (../compiler/walk.ts)                | pass", the last "walk: step?", one to spare); per henchman from its   |
+ * |                                      | target to the failed one, {@link WALK_VISIT_EVENTS} ("walk: step?",    |
+ * |                                      | "walk: next": the walk visits those with an undo, the count all)     |
  * | an undo                              | its Task states, and the walk's states around it: {@link UNDO_EVENTS}  |
  *
  * How often: a henchman is played once, and once more each time a retreat to it or to an earlier henchman is taken
@@ -61,8 +63,8 @@ export const MOVE_HELPER_EVENTS = 8;
 export const EACH_HELPER_EVENTS = 18;
 const STATE_EVENTS = 2;
 /**
- * A retreat's own states besides "<F>: retreat?": "<F>: retreat", "<F>: retreat count", "walk: next pass", the walk's
- * last "walk: step?".
+ * A retreat's own states besides "<F>: retreat?": "<F>: retreat", "walk: next pass", the walk's last "walk: step?",
+ * and one to spare.
  */
 export const RETREAT_EVENTS = 4 * STATE_EVENTS;
 /** A retreat's walk over one henchman: "walk: step?", "walk: next". */

@@ -74,7 +74,7 @@ describe('the ec2 provider handler', () => {
 
     // Assess
     expect(ec2).toHaveReceivedCommandWith(RunInstancesCommand, { InstanceType: 't3.micro', MinCount: 1, MaxCount: 1 });
-    expect(first).toStrictEqual({ poll: { after: 10, state: { instanceId: ID }, waitingFor: `${ID} to be running (now: ${ID} pending)` } });
+    expect(first).toStrictEqual({ poll: { after: 10, state: { instanceId: ID }, waitingFor: `${ID} to be running (now: ${ID} pending)`, for: { execution: context.execution, attempt: context.attempt } } });
     expect(second).toStrictEqual({
       output: {
         instanceId: ID,
@@ -149,7 +149,7 @@ describe('the ec2 provider handler', () => {
     // Assess
     const sentTags = ec2.commandCalls(RunInstancesCommand)[0]!.args[0].input.TagSpecifications![0]!.Tags;
     expect(sentTags).toContainEqual({ Key: 'dbPassword', Value: SECRET });
-    expect(success).toStrictEqual({ poll: { after: 10, state: { instanceId: ID }, waitingFor: `${ID} to be running (now: ${ID} pending)` } });
+    expect(success).toStrictEqual({ poll: { after: 10, state: { instanceId: ID }, waitingFor: `${ID} to be running (now: ${ID} pending)`, for: { execution: context.execution, attempt: context.attempt } } });
     expect({ name: failure.name, message: failure.message }).toStrictEqual({
       name: ERROR_NAMES.invalid,
       message: "RunInstances failed: InvalidParameterValue: Tag value '***' is not valid for key dbPassword",

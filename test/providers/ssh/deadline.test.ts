@@ -104,6 +104,7 @@ describe('ssh run and script detached', () => {
       after: 2,
       state: { dir: `.mastermind/${execution}/remote-1-do`, until: job.state.until, seconds: 60, byDeadline: true, henchman: 'remote', timeout: 60 },
       waitingFor: 'the detached command to end (its limit: 60 s)',
+      for: { execution: context.execution, attempt: 1 },
     });
     expect(last).toStrictEqual({ output: { exitCode: 3, stdout: 'out', stderr: 'err', truncated: false } });
     expect(existsSync(join(homedir(), '.mastermind', execution))).toBe(false);

@@ -36,7 +36,7 @@ describe('ssh wait-reachable', () => {
     // Assess
     const since = Date.parse((result as { poll: { state: { since: string } } }).poll.state.since);
     expect(result).toStrictEqual({
-      poll: { after: 5, state: { since: new Date(since).toISOString() }, waitingFor: `127.0.0.1:${port} to take SSH connections (last try: could not connect to ${sshd.user}@127.0.0.1:${port}: ECONNREFUSED)` },
+      poll: { after: 5, state: { since: new Date(since).toISOString() }, waitingFor: `127.0.0.1:${port} to take SSH connections (last try: could not connect to ${sshd.user}@127.0.0.1:${port}: ECONNREFUSED)`, for: { execution: context.execution, attempt: context.attempt } },
     });
     expect(since >= before && since <= Date.now()).toBe(true);
   });
@@ -51,7 +51,7 @@ describe('ssh wait-reachable', () => {
     // Assess
     expect(described(result)).toStrictEqual({
       name: 'Mastermind.Waiting',
-      message: `waiting for 127.0.0.1:${port} to take SSH connections (last try: could not connect to ${sshd.user}@127.0.0.1:${port}: ECONNREFUSED)`,
+      message: `still waiting for 127.0.0.1:${port} to take SSH connections (last try: could not connect to ${sshd.user}@127.0.0.1:${port}: ECONNREFUSED)`,
     });
   });
 

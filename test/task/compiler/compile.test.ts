@@ -49,7 +49,7 @@ plot:
             // What every provider event's context shares, written once; each event merges its own part in.
             context: SHARED_CONTEXT(),
             out: {},
-            count: { pass: 1, retreats: {} },
+            count: { pass: 1 },
           },
           Next: 'hello',
         },
@@ -165,7 +165,7 @@ plot:
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
-  it('compiles a polling action to a wait, then a poll retried while waiting up to the henchman timeout, its answers kept in its own record', async () => {
+  it('compiles a polling action to one Task state entered again after a wait, retried while waiting up to the henchman timeout, its answer its record', async () => {
     const t = task(`
 task: t
 plot:
@@ -176,51 +176,34 @@ plot:
     timeout: 5m
 `);
     const definition = compileTask(t);
-    const payload = { action: 'launch', input: { imageId: 'ami-1' }, ...CONTEXT('provision') };
-    const { ['start: input?']: _s, ['start: input']: _i, ['start: params']: _p, ['start: resume']: _r, ['resume: from?']: _f, ['resume: no such henchman']: _n, ...states } = definition.States;
+    const payload = { action: 'launch', input: { imageId: 'ami-1' }, ...CONTEXT('provision'), 'was.$': '$.out.provision' };
+    const { ['start: input?']: _s, ['start: input']: _i, ['start: params']: params, ['start: resume']: resume, ['resume: from?']: _f, ['resume: no such henchman']: _n, ...states } = definition.States;
     expect(states).toStrictEqual({
       provision: {
         Type: 'Task',
         Resource: EC2,
         Parameters: payload,
-        ResultSelector: { polling: { 'answer.$': '$' } },
         ResultPath: '$.out.provision',
         TimeoutSeconds: 300,
-        Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
+        // ec2 polls every 10 s: after the first wait (10 s), 5m allows 29 retries.
+        Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 10, MaxAttempts: 29, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
         Catch: MOVE_CATCH('task: aborted'),
         Next: 'provision: poll?',
       },
       'provision: poll?': {
         Type: 'Choice',
-        Choices: [{ Not: { Variable: '$.out.provision.polling.answer.poll', IsPresent: true }, Next: 'provision: output' }],
-        Default: 'provision: wait',
+        Choices: [{ Variable: '$.out.provision.poll', IsPresent: true, Next: 'provision: wait' }],
+        Default: 'task: done',
       },
-      'provision: wait': { Type: 'Wait', SecondsPath: '$.out.provision.polling.answer.poll.after', Next: 'provision: poll' },
-      'provision: poll': {
-        Type: 'Task',
-        Resource: EC2,
-        Parameters: { ...payload, phase: 'poll', 'poll.$': '$.out.provision.polling.answer.poll.state' },
-        ResultPath: '$.out.provision.polling.answer',
-        TimeoutSeconds: 300,
-        // ec2 polls every 10 s: after the first wait (10 s), 5m allows 29 retries.
-        Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 10, MaxAttempts: 29, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'provision: timed out' }, ...MOVE_CATCH('task: aborted')],
-        Next: 'provision: output',
-      },
-      'provision: output': {
-        Type: 'Pass',
-        Parameters: { 'output.$': '$.out.provision.polling.answer.output' },
-        ResultPath: '$.out.provision',
-        End: true,
-      },
-      'provision: timed out': {
-        Type: 'Pass',
-        Result: { Error: 'States.Timeout', Cause: 'provision was still waiting after 5m' },
-        ResultPath: '$.failure',
-        Next: 'task: aborted',
-      },
+      'provision: wait': { Type: 'Wait', SecondsPath: '$.out.provision.poll.after', Next: 'provision' },
       'task: aborted': { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
+      'task: done': { Type: 'Succeed' },
     });
+    // Its record is there from the start (its `was` at the first call), and a resume keeps the outputs carried over on it.
+    expect((params as unknown as { Parameters: { out: unknown } }).Parameters.out).toStrictEqual({ provision: {} });
+    expect((resume as unknown as { Parameters: Record<string, unknown> }).Parameters['out.$']).toBe(
+      "States.JsonMerge(States.StringToJson(States.Format('\\{\"provision\":\\{\\}\\}')), $.resume.out, false)",
+    );
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
@@ -300,7 +283,7 @@ plot:
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
-  it('compiles a retreat to a counter, the next pass and an undo walk: each completed move back to the target undone (polling like the move), then the target', async () => {
+  it('compiles a retreat to a mark in the retreats taken, the next pass and an undo walk: each completed move back to the target undone (polling like the move), then the target', async () => {
     // Prepare
     const t = task(`
 task: t
@@ -320,8 +303,8 @@ plot:
     // Act
     const definition = compileTask(t);
     // Assess
-    const { ['start: input?']: _s, ['start: input']: _i, ['start: params']: params, ['start: resume']: _r, ['resume: from?']: _f, ['resume: no such henchman']: _n, provision: _p, ['provision: poll?']: _c, ['provision: wait']: _w, ['provision: poll']: _q, ['provision: output']: _o, ['provision: timed out']: _t, configure, ...rest } = definition.States;
-    expect(params).toMatchObject({ Parameters: { count: { pass: 1, retreats: { configure: 0 } } } });
+    const { ['start: input?']: _s, ['start: input']: _i, ['start: params']: params, ['start: resume']: _r, ['resume: from?']: _f, ['resume: no such henchman']: _n, provision: _p, ['provision: poll?']: _c, ['provision: wait']: _w, configure, ...rest } = definition.States;
+    expect(params).toMatchObject({ Parameters: { count: { pass: 1, retreats: '' } } });
     expect(configure).toMatchObject({ Catch: MOVE_CATCH('configure: retreat?') });
     const terminate = { action: 'terminate', input: { 'instanceId.$': '$.out.provision.output.instanceId', region: 'eu-west-1' }, phase: 'undo', ...CONTEXT('provision') };
     const at = (place: number) => ({ Variable: '$.walk.at', NumericEquals: place });
@@ -329,26 +312,27 @@ plot:
     expect(rest).toStrictEqual({
       'configure: retreat?': {
         Type: 'Choice',
-        Choices: [{ Variable: '$.count.retreats.configure', NumericLessThan: 2, Next: 'configure: retreat' }],
+        // Taken twice already: configure's mark twice in the retreats taken.
+        Choices: [{ Not: { Variable: '$.count.retreats', StringMatches: '*(configure)*(configure)*' }, Next: 'configure: retreat' }],
         Default: 'task: aborted',
       },
-      // One Pass starts the walk, whatever the length of the plot: from configure (place 1) down to provision (0).
+      // One Pass starts the walk, whatever the length of the plot. The walk's places are the henchmen with an undo:
+      // from the newest at or before configure (provision, place 0) down to the first at or after provision (0).
       'configure: retreat': {
         Type: 'Pass',
         Parameters: {
-          at: 1,
+          at: 0,
           stop: 0,
           mode: 'retreat',
           then: 'provision',
-          'retreats.$': 'States.MathAdd($.count.retreats.configure, 1)',
+          'retreats.$': "States.Format('{}(configure)', $.count.retreats)",
           'pass.$': 'States.MathAdd($.count.pass, 1)',
         },
         ResultPath: '$.walk',
-        Next: 'configure: retreat count',
+        Next: 'walk: next pass',
       },
-      'configure: retreat count': { Type: 'Pass', InputPath: '$.walk.retreats', ResultPath: '$.count.retreats.configure', Next: 'walk: next pass' },
-      // The retreat begins the next pass over the plot: every move's attempt from there on.
-      'walk: next pass': { Type: 'Pass', InputPath: '$.walk.pass', ResultPath: '$.count.pass', Next: 'walk: step?' },
+      // The retreat begins the next pass over the plot (every move's attempt from there on), its mark kept.
+      'walk: next pass': { Type: 'Pass', Parameters: { 'pass.$': '$.walk.pass', 'retreats.$': '$.walk.retreats' }, ResultPath: '$.count', Next: 'walk: step?' },
       'walk: step?': {
         Type: 'Choice',
         Choices: [
@@ -369,37 +353,21 @@ plot:
       'undo: provision': {
         Type: 'Task',
         Resource: EC2,
-        Parameters: terminate,
-        ResultSelector: { 'answer.$': '$' },
-        ResultPath: '$.out.provision.undoing',
+        // The walk is its `was`: an answer that asks to be polled waits in the walk's undoing (which every step drops).
+        Parameters: { ...terminate, 'was.$': '$.walk' },
+        ResultPath: '$.walk.undoing',
         TimeoutSeconds: 300,
-        Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
+        Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 10, MaxAttempts: 29, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.walk.error', Next: 'walk: abort' }],
         Next: 'undo: provision poll?',
       },
       'undo: provision poll?': {
         Type: 'Choice',
-        Choices: [{ Not: { Variable: '$.out.provision.undoing.answer.poll', IsPresent: true }, Next: 'undo: provision output' }],
-        Default: 'undo: provision wait',
+        Choices: [{ Variable: '$.walk.undoing.poll', IsPresent: true, Next: 'undo: provision wait' }],
+        Default: 'undo: provision output',
       },
-      'undo: provision wait': { Type: 'Wait', SecondsPath: '$.out.provision.undoing.answer.poll.after', Next: 'undo: provision poll' },
-      'undo: provision poll': {
-        Type: 'Task',
-        Resource: EC2,
-        Parameters: { ...terminate, phase: 'poll', 'poll.$': '$.out.provision.undoing.answer.poll.state' },
-        ResultPath: '$.out.provision.undoing.answer',
-        TimeoutSeconds: 300,
-        Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 10, MaxAttempts: 29, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'undo: provision timed out' }, { ErrorEquals: ['States.ALL'], ResultPath: '$.walk.error', Next: 'walk: abort' }],
-        Next: 'undo: provision output',
-      },
+      'undo: provision wait': { Type: 'Wait', SecondsPath: '$.walk.undoing.poll.after', Next: 'undo: provision' },
       'undo: provision output': { Type: 'Pass', Result: { undone: true }, ResultPath: '$.out.provision', Next: 'walk: next' },
-      'undo: provision timed out': {
-        Type: 'Pass',
-        Result: { Error: 'States.Timeout', Cause: 'the undo of provision was still waiting after 5m' },
-        ResultPath: '$.walk.error',
-        Next: 'walk: abort',
-      },
       'task: aborted': { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
     });
     expect(await aslErrors(definition)).toStrictEqual([]);
@@ -428,14 +396,14 @@ plot:
     const definition = compileTask(t, { project: { region: 'eu-west-1' } });
     expect(definition.States.third).toMatchObject({ Catch: MOVE_CATCH('task: rollback', 'task: rollback') });
     const pick = (...names: string[]) => Object.fromEntries(names.map((n) => [n, definition.States[n]]));
-    // The rollback's places are after the plot's (3 henchmen): first (the first with an undo) at 3, second at 4.
+    // The walk's places are the henchmen with an undo, in plot order: first at 0, second at 1 (third has none).
     const at = (place: number, h: string) => ({ And: [{ Variable: '$.walk.at', NumericEquals: place }, { Variable: `$.out.${h}.output`, IsPresent: true }], Next: `undo: ${h}` });
     // A failing undo: the rollback goes on (the failed undo is in the history; the move keeps its output).
     expect(pick('task: rollback', 'walk: step?', 'walk: next', 'undo: second', 'undo: first')).toStrictEqual({
-      'task: rollback': { Type: 'Pass', Result: { at: 4, stop: 3, mode: 'rollback', then: 'task: aborted' }, ResultPath: '$.walk', Next: 'walk: step?' },
+      'task: rollback': { Type: 'Pass', Result: { at: 1, stop: 0, mode: 'rollback', then: 'task: aborted' }, ResultPath: '$.walk', Next: 'walk: step?' },
       'walk: step?': {
         Type: 'Choice',
-        Choices: [{ Variable: '$.walk.at', NumericLessThanPath: '$.walk.stop', Next: 'task: aborted' }, at(4, 'second'), at(3, 'first')],
+        Choices: [{ Variable: '$.walk.at', NumericLessThanPath: '$.walk.stop', Next: 'task: aborted' }, at(1, 'second'), at(0, 'first')],
         Default: 'walk: next',
       },
       'walk: next': {

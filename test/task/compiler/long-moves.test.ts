@@ -73,50 +73,29 @@ describe('compiling a move\'s time', () => {
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
-  it('compiles a 2h command to a detached move: a poll loop bounded by 2h and the grace, each invocation at most 14m and the grace', async () => {
+  it('compiles a 2h command to a detached move: one Task state polled until 2h and the grace, each invocation at most 14m and the grace', async () => {
     // Act
     const { definition, states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/mastermind/default/ssh-key}", command: "make world", timeout: 2h }');
 
     // Assess
-    const payload = { action: 'run', input: { ...INPUT, command: 'make world', timeout: '2h' }, secrets: SECRETS, ...CONTEXT('run', { detach: true }) };
+    const payload = { action: 'run', input: { ...INPUT, command: 'make world', timeout: '2h' }, secrets: SECRETS, ...CONTEXT('run', { detach: true }), 'was.$': '$.out.run' };
     expect(states).toStrictEqual({
       run: {
         Type: 'Task',
         Resource: SSH,
         Parameters: payload,
-        ResultSelector: { polling: { 'answer.$': '$' } },
         ResultPath: '$.out.run',
-        TimeoutSeconds: 870,
-        Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: MOVE_CATCH('task: aborted'),
-        Next: 'run: poll?',
-      },
-      'run: poll?': {
-        Type: 'Choice',
-        Choices: [{ Not: { Variable: '$.out.run.polling.answer.poll', IsPresent: true }, Next: 'run: output' }],
-        Default: 'run: wait',
-      },
-      'run: wait': { Type: 'Wait', SecondsPath: '$.out.run.polling.answer.poll.after', Next: 'run: poll' },
-      'run: poll': {
-        Type: 'Task',
-        Resource: SSH,
-        Parameters: { ...payload, phase: 'poll', 'poll.$': '$.out.run.polling.answer.poll.state' },
-        ResultPath: '$.out.run.polling.answer',
         TimeoutSeconds: 870,
         // The first look after 2 s; 2h and the 30 s grace would be 1446 rounds at 5 s, so the polls back off: 5 s,
         // 7.5 s, ... below 5 min (11 growing intervals, 855 s in all), then 5 min each: 11 + ⌈(7228 − 855) / 300⌉ = 33 rounds.
         Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 5, MaxAttempts: 33, BackoffRate: 1.5, MaxDelaySeconds: 300 }, LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: [{ ErrorEquals: ['Mastermind.Waiting'], ResultPath: null, Next: 'run: timed out' }, ...MOVE_CATCH('task: aborted')],
-        Next: 'run: output',
+        Catch: MOVE_CATCH('task: aborted'),
+        Next: 'run: poll?',
       },
-      'run: output': { Type: 'Pass', Parameters: { 'output.$': '$.out.run.polling.answer.output' }, ResultPath: '$.out.run', End: true },
-      'run: timed out': {
-        Type: 'Pass',
-        Result: { Error: 'States.Timeout', Cause: 'run was still waiting after 7200s' },
-        ResultPath: '$.failure',
-        Next: 'task: aborted',
-      },
+      'run: poll?': { Type: 'Choice', Choices: [{ Variable: '$.out.run.poll', IsPresent: true, Next: 'run: wait' }], Default: 'task: done' },
+      'run: wait': { Type: 'Wait', SecondsPath: '$.out.run.poll.after', Next: 'run' },
       'task: aborted': { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
+      'task: done': { Type: 'Succeed' },
     });
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
@@ -126,8 +105,11 @@ describe('compiling a move\'s time', () => {
     const { states } = compiled('    with: { host: web-1, user: ops, key: "${secret:/mastermind/default/ssh-key}", command: "make", timeout: 1h, detach: true }\n    timeout: 20s');
 
     // Assess
-    expect(states.run).toMatchObject({ TimeoutSeconds: 50, Parameters: CONTEXT('run', { timeout: 20, detach: true }) });
-    expect(states['run: poll']).toMatchObject({ TimeoutSeconds: 50, Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 5, MaxAttempts: 10, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY] });
+    expect(states.run).toMatchObject({
+      TimeoutSeconds: 50,
+      Parameters: CONTEXT('run', { timeout: 20, detach: true }),
+      Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 5, MaxAttempts: 10, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
+    });
   });
 
   it('keeps a command whose limit fits one invocation attached, even with a henchman timeout beyond it', () => {

@@ -7,12 +7,13 @@
  * The static analysis below reads every path of a definition (Parameters and ItemSelector values and the paths
  * inside their intrinsic functions, ItemsPath, InputPath, SecondsPath, ErrorPath, CausePath, Choice variables) and
  * accepts it only when it is
- * - a root the start states fill ($.params, a param with a default, $.trigger and its fields, $.out, $.count),
+ * - a root the start states fill ($.params, a param with a default, $.trigger and its fields, $.out, $.count, the
+ *   empty record of a henchman that waits for the world in its one Task state: its `was`),
  *   the execution's context ($$.Execution.Id/Name/StartTime, $$.Map.Item.Value/Index);
  * - a henchman's output or one of its catalog output fields ($.out.<h>.output[.<field>]): validation proves the
  *   henchman completed on every path (rules/output-guaranteed.ts), the providers complete every catalog field;
- * - a helper's own record, written by the state before it ($.failure, $.out.<h>.polling, .undoing, $.input at
- *   the start, the undo walk's $.walk.<field>; $.event, $.value, $.poll, $.result and $.failure inside a Map iteration; the failed items of an each
+ * - a helper's own record, written by the state before it ($.failure, $.input at the start, the undo walk's
+ *   $.walk.<field> and the walk itself (an undo's `was`), the wait of a first answer that asked to be polled; $.event, $.value, $.poll, $.result and $.failure inside a Map iteration; the failed items of an each
  *   after its "<h>: failed items?" Choice found one);
  * - or, in a Choice, tested by IsPresent first (in the same And, or in an earlier rule of the same Choice), and an
  *   ItemsPath tested so by the "<h>: items?" Choice before the Map.
@@ -164,7 +165,7 @@ function readsOf(states: Record<string, State>, inner: boolean, out: Read[]): vo
 }
 
 /** Why a read path may be absent at run time; undefined when it is present in every execution that reads it. */
-function absence(read: Read, task: Task): string | undefined {
+function absence(read: Read, task: Task, records: ReadonlySet<string>): string | undefined {
   if (read.guarded) return undefined;
   const { path } = read;
   if (/^\$\$\.Execution\.(Id|Name|StartTime)$/.test(path) || /^\$\$\.Map\.Item\.(Value|Index)$/.test(path)) return undefined;
@@ -192,12 +193,18 @@ function absence(read: Read, task: Task): string | undefined {
   }
   // The undo walk's record: every walk starts with a Pass that writes at, stop, mode and then ("<h>: retreat", "task:
   // rollback"); pass and retreats are written by the state before the one that reads them, error by the Catch.
-  if (/^\$\.walk\.(at|stop|mode|then|pass|retreats|error|spent|cost)$/.test(path)) return undefined;
+  // An undo that waits sends the walk as its `was`, and keeps its answer there (undoing) while it waits.
+  if (/^\$\.walk(\.(at|stop|mode|then|pass|retreats|error|spent|cost))?$/.test(path)) return undefined;
+  if (path === '$.walk.undoing.poll.after' && read.state.endsWith(' wait')) return undefined;
   const trigger = /^\$\.trigger\.([A-Za-z]+)$/.exec(path);
   if (trigger) return (TRIGGER_FIELDS as readonly string[]).includes(trigger[1]!) ? undefined : 'no such trigger field';
   // The JSON text of an each's list, written by "<h>: list" just before "<h>: list?" reads it.
   if (/: list\?$/.test(read.state) && /^\$\.out\.[A-Za-z0-9_]+\.list$/.test(path)) return undefined;
-  if (/^\$\.out\.[A-Za-z0-9_]+\.(polling|undoing)\.answer(\.poll(\.(after|state))?|\.output)?$/.test(path)) return undefined;
+  // A move that waits in its one Task state: its record (`was`), given by the start states to every such henchman; and
+  // its first answer's wait, read by "<h>: wait" after "<h>: poll?" found the answer's poll (an answer's poll has an after).
+  const record = /^\$\.out\.([A-Za-z0-9_]+)$/.exec(path);
+  if (record) return records.has(record[1]!) ? undefined : 'no empty record from the start states';
+  if (/^\$\.out\.[A-Za-z0-9_]+\.poll\.after$/.test(path) && read.state.endsWith(': wait')) return undefined;
   const output = /^\$\.out\.([A-Za-z0-9_]+)\.output(?:\.([A-Za-z]+))?$/.exec(path);
   if (output) {
     const h = task.plot.find((p) => stateKey(p.name) === output[1]);
@@ -211,8 +218,10 @@ function absence(read: Read, task: Task): string | undefined {
 function unprovenReads(definition: StateMachineDefinition, task: Task): string[] {
   const reads: Read[] = [];
   readsOf(definition.States, false, reads);
+  const out = (definition.States['start: params'] as { Parameters?: { out?: Record<string, unknown> } } | undefined)?.Parameters?.out ?? {};
+  const records = new Set(Object.keys(out));
   return reads.flatMap((read) => {
-    const why = absence(read, task);
+    const why = absence(read, task, records);
     return why ? [`${read.state}: ${read.path} (${why})`] : [];
   });
 }

@@ -92,22 +92,20 @@ describe('a retreat walks back through the undo of each completed move', () => {
       { instanceId: 'i-1' },
     ]);
     const state = r.output as { out: Record<string, unknown>; count: unknown; walk: unknown };
-    expect(state.count).toStrictEqual({ pass: 2, retreats: { configure: 1 } });
+    expect(state.count).toStrictEqual({ pass: 2, retreats: '(configure)' });
     expect((state.out.provision as { output: { instanceId: string } }).output.instanceId).toBe('i-2');
     // The walk's record stays behind, past its stop.
     expect(state.walk).toStrictEqual({ at: -1, stop: 0, then: 'provision', mode: 'retreat' });
-    // The walk, state by state: configure (2) → check (2) → mark (undone: 3) → provision (undone: 3) → the target.
+    // The walk, state by state, over the henchmen with an undo only: mark (undone: 3) → provision (undone: 3) → the target.
     expect(r.entered.slice(r.entered.indexOf('configure: retreat?'), r.entered.lastIndexOf('provision'))).toStrictEqual([
-      'configure: retreat?', 'configure: retreat', 'configure: retreat count', 'walk: next pass',
-      'walk: step?', 'walk: next',
-      'walk: step?', 'walk: next',
+      'configure: retreat?', 'configure: retreat', 'walk: next pass',
       'walk: step?', 'undo: mark', 'walk: next',
       'walk: step?', 'undo: provision', 'undo: provision poll?', 'undo: provision output', 'walk: next',
       'walk: step?',
     ]);
-    // 2 start, 4 + 3 moves (provision: Task, poll?, output), the retreat: 5 + 2 per henchman (4) + 1 per move undone
-    // (2; provision's undo polls: + poll?, output), then 4 + 3 moves again.
-    expect(r.transitions).toBe(2 + 6 + (5 + 2 * 4 + 2 + 2) + 6);
+    // 2 start, 3 + 2 moves (provision: Task, poll?), the retreat: 4 + 2 per henchman with an undo (2) + 1 per move
+    // undone (2; provision's undo polls: + poll?, output), then 3 + 2 moves again.
+    expect(r.transitions).toBe(2 + 5 + (4 + 2 * 2 + 2 + 2) + 5);
   });
 
   it('passes over a move that is not completed', async () => {
@@ -118,7 +116,7 @@ describe('a retreat walks back through the undo of each completed move', () => {
     // Assess
     expect(r.status).toBe('SUCCEEDED');
     expect(r.trail).toStrictEqual(['provision:do', 'mark:do failed', 'check:do', 'configure:do failed', 'provision:undo', 'provision:do', 'mark:do', 'check:do', 'configure:do']);
-    expect((r.output as { count: unknown }).count).toStrictEqual({ pass: 2, retreats: { configure: 1 } });
+    expect((r.output as { count: unknown }).count).toStrictEqual({ pass: 2, retreats: '(configure)' });
   });
 
   it('takes the abort route when an undo fails during a retreat; the rollback tries that undo again, then undoes the rest', async () => {
@@ -131,7 +129,7 @@ describe('a retreat walks back through the undo of each completed move', () => {
     expect(r.last!.out).toStrictEqual({ provision: { undone: true }, mark: { undone: true }, check: { output: { exitCode: 0, stdout: 'check-stdout', stderr: 'check-stderr', truncated: false } } });
     expect(r.entered).toContain('walk: abort');
     // The retreat began the second pass before its walk.
-    expect(r.last!.count).toStrictEqual({ pass: 2, retreats: { configure: 1 } });
+    expect(r.last!.count).toStrictEqual({ pass: 2, retreats: '(configure)' });
   });
 
   it('goes on when the undo fails again in the rollback: an undo that serves a retreat and the rollback picks its way by the mode', async () => {
@@ -159,7 +157,7 @@ describe('a retreat walks back through the undo of each completed move', () => {
     expect(attempts(r.events).filter((a) => a.startsWith('configure'))).toStrictEqual(['configure:do#1', 'configure:do#2', 'configure:do#3']);
     // The rollback's undos have the attempt of the pass they take back, and count nothing.
     expect(attempts(r.events).slice(-2)).toStrictEqual(['mark:undo#3', 'provision:undo#3']);
-    expect(r.last!.count).toStrictEqual({ pass: 3, retreats: { configure: 2 } });
+    expect(r.last!.count).toStrictEqual({ pass: 3, retreats: '(configure)(configure)' });
     expect({ status: r.status, error: r.error, cause: r.cause }).toStrictEqual({ status: 'FAILED', error: 'Mastermind.Failed', cause: 'exit 1' });
   });
 
@@ -205,7 +203,7 @@ describe('the rollback walks the henchmen with an undo', () => {
     expect(Object.keys(out.mark!)).toStrictEqual(['output']);
     expect(out.provision).toStrictEqual({ undone: true });
     // No play is counted by a rollback.
-    expect(r.last!.count).toStrictEqual({ pass: 1, retreats: {} });
+    expect(r.last!.count).toStrictEqual({ pass: 1 });
     // "task: rollback", then per henchman with an undo: mark (step?, undo, next), provision (step?, undo,
     // poll?, output, next: the undo has a poll loop, the answer came at once), the last step?.
     expect(r.entered.slice(r.entered.indexOf('task: rollback'))).toStrictEqual([
