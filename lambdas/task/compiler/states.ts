@@ -27,7 +27,6 @@ export const ERRORS = {
   invalid: 'Mastermind.Invalid',
   /** An output that does not meet the henchman's `expect`. */
   unexpected: 'Mastermind.Unexpected',
-  timeout: 'States.Timeout',
   /** A cancel request seen by the provider runtime before a do or poll (lambdas/service/cancels.ts): the abort route. */
   cancelled: 'Mastermind.Cancelled',
   /** The task's timeout ran out (the provider ended the move at the task's deadline): the abort route. */
