@@ -33,19 +33,14 @@ export interface PollingMoveOptions {
   /** The Task state that makes the move (phase do or undo); its helpers are named by {@link pollNames}. */
   first: string;
   functionName: string;
-  /** The provider event as a Parameters template, or the JSONPath of one ("$.event" inside a Map). */
-  event: JsonObject | string;
-  /** With `event` a JSONPath: whether that event carries `secrets` (the marks travel to the polls with it). */
+  /** The JSONPath of the provider event, data of the iteration ("$.event" inside a Map). */
+  event: string;
+  /** Whether that event carries `secrets` (the marks travel to the polls with it). */
   marked?: boolean;
-  /** With `event` a JSONPath: whether that event carries `late` marks (they travel to the polls with it). */
+  /** Whether that event carries `late` marks (they travel to the polls with it). */
   late?: boolean;
   /** Where `{ answer }` (the action's answer) lives while the move waits. */
   slot: string;
-  /**
-   * The record holding `slot` as one of its fields: the first answer then replaces that whole record (a
-   * henchman played again loses its old record at once). Left out, the first answer lands at `slot`.
-   */
-  within?: string;
   /** Seconds the move may wait in all. */
   bound: number;
   /** Seconds between two polls after the first (the action's catalog `polls.every`). */
@@ -111,17 +106,13 @@ function backoffAttempts(every: number, wait: number): number {
 }
 
 /**
- * The provider event of a poll: the move's own event, with phase "poll" and the state the action handed back. Its
- * secret marks are the move's own: a literal of the definition, or (inside a Map) the item's event, itself built
- * from literals by the ItemSelector.
+ * The provider event of an item's poll: the item's event, with phase "poll" and the state the action handed back.
+ * Its secret marks are the item's event's, built from literals of the definition by the Map's ItemSelector.
  */
-function pollEvent(event: JsonObject | string, state: string, marked = false, late = false): JsonObject {
-  if (typeof event === 'string') {
-    const marks: JsonObject = marked ? { 'secrets.$': `${event}.secrets` } : {};
-    if (late) marks['late.$'] = `${event}.late`;
-    return { 'action.$': `${event}.action`, 'input.$': `${event}.input`, ...marks, phase: 'poll', 'poll.$': state, 'context.$': `${event}.context`, 'move.$': `${event}.move` };
-  }
-  return { ...event, phase: 'poll', 'poll.$': state };
+function pollEvent(event: string, state: string, marked = false, late = false): JsonObject {
+  const marks: JsonObject = marked ? { 'secrets.$': `${event}.secrets` } : {};
+  if (late) marks['late.$'] = `${event}.late`;
+  return { 'action.$': `${event}.action`, 'input.$': `${event}.input`, ...marks, phase: 'poll', 'poll.$': state, 'context.$': `${event}.context`, 'move.$': `${event}.move` };
 }
 
 export interface PollingTaskOptions {
@@ -186,22 +177,13 @@ export function pollingTask(graph: StateGraph, o: PollingTaskOptions): PollNames
 export function pollingMove(graph: StateGraph, o: PollingMoveOptions): PollNames {
   const names = pollNames(o.first);
   const answer = `${o.slot}.answer`;
-  const firstAnswer: JsonObject = { 'answer.$': '$' };
-  let resultSelector = firstAnswer;
-  let resultPath = o.slot;
-  if (o.within !== undefined) {
-    if (!o.slot.startsWith(`${o.within}.`)) throw new Error(`the poll slot ${o.slot} is not a field of ${o.within}`);
-    resultSelector = { [o.slot.slice(o.within.length + 1)]: firstAnswer };
-    resultPath = o.within;
-  }
-
   graph.add(
     o.first,
     invoke({
       functionName: o.functionName,
       payload: o.event,
-      resultSelector,
-      resultPath,
+      resultSelector: { 'answer.$': '$' },
+      resultPath: o.slot,
       timeoutSeconds: o.timeoutSeconds,
       retry: o.retry,
       ...(o.catch ? { catch: o.catch } : {}),
