@@ -29,18 +29,11 @@ import { choice, ERRORS, invoke, waitSecondsPath } from './states.ts';
 /** How long a polling move may wait when its henchman gives no timeout. */
 export const DEFAULT_POLL_TIMEOUT = '10m';
 
-export interface PollingMoveOptions {
+/** What every move that waits says: its Task state, its function, how long and how often it waits, its Retry and Catch. */
+interface WaitingMove {
   /** The Task state that makes the move (phase do or undo); its helpers are named by {@link pollNames}. */
   first: string;
   functionName: string;
-  /** The JSONPath of the provider event, data of the iteration ("$.event" inside a Map). */
-  event: string;
-  /** Whether that event carries `secrets` (the marks travel to the polls with it). */
-  marked?: boolean;
-  /** Whether that event carries `late` marks (they travel to the polls with it). */
-  late?: boolean;
-  /** Where `{ answer }` (the action's answer) lives while the move waits. */
-  slot: string;
   /** Seconds the move may wait in all. */
   bound: number;
   /** Seconds between two polls after the first (the action's catalog `polls.every`). */
@@ -50,10 +43,20 @@ export interface PollingMoveOptions {
   timeoutSeconds?: number;
   retry: Retrier[];
   catch?: Catcher[];
+}
+
+export interface PollingMoveOptions extends WaitingMove {
+  /** The JSONPath of the provider event, data of the iteration ("$.event" inside a Map). */
+  event: string;
+  /** Whether that event carries `secrets` (the marks travel to the polls with it). */
+  marked?: boolean;
+  /** Whether that event carries `late` marks (they travel to the polls with it). */
+  late?: boolean;
+  /** Where `{ answer }` (the action's answer) lives while the move waits. */
+  slot: string;
   /** The state after the action answered `{ output }` (found at `<slot>.answer.output`). */
   output: State;
 }
-
 
 /**
  * A wait of at most this many rounds at `every` keeps a flat interval (10 minutes at 5 s is 120 rounds); a longer
@@ -115,10 +118,7 @@ function pollEvent(event: string, state: string, marked = false, late = false): 
   return { 'action.$': `${event}.action`, 'input.$': `${event}.input`, ...marks, phase: 'poll', 'poll.$': state, 'context.$': `${event}.context`, 'move.$': `${event}.move` };
 }
 
-export interface PollingTaskOptions {
-  /** The Task state that makes the move (phase do or undo) and, entered again after "<first>: wait", polls it. */
-  first: string;
-  functionName: string;
+export interface PollingTaskOptions extends WaitingMove {
   /** The provider event as a Parameters template (written once, for every round). */
   event: JsonObject;
   /** Where the answer lands (the Task's ResultPath): `{ output }`, or `{ poll }` while the move waits. */
@@ -129,12 +129,6 @@ export interface PollingTaskOptions {
    * empty one), the walk for an undo (its answer is the walk's `undoing`, which every step of the walk drops).
    */
   was: string;
-  bound: number;
-  every: number;
-  firstWait?: number;
-  timeoutSeconds?: number;
-  retry: Retrier[];
-  catch?: Catcher[];
   /** Where the move goes once answered with `{ output }`. */
   answered: string;
 }
