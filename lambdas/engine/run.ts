@@ -10,7 +10,7 @@ import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-
 import type { ProviderName } from '#task/catalog';
 import type { State, StateMachineDefinition } from '#task/compiler/asl';
 import { INVOKE } from '#task/compiler/states';
-import { joinContext, settlePoll, settlePollError, stampPoll } from '#providers/contract';
+import { joinContext, settleAnswer, settlePoll, settlePollError, waitsInItsTask } from '#providers/contract';
 import { resolveLate } from '#providers/late';
 import type { ProviderEvent, ProviderResult } from '#providers/contract';
 import { START_EXECUTION } from '#task/compiler/handover';
@@ -136,6 +136,7 @@ export async function runTask(
 
   async function call(request: { FunctionName: string; Payload: ProviderEvent; InvocationType?: string; direct?: boolean }, state: string): Promise<ProviderResult> {
     // As the provider runtime does: the context's two parts (the execution's, the move's) joined into one.
+    const inItsTask = waitsInItsTask(request.Payload);
     const { late, ...event } = joinContext(request.Payload);
     const startedAt = new Date();
     const key = `${event.context.henchman}\u0000${event.context.item ?? ''}`;
@@ -167,7 +168,7 @@ export async function runTask(
     // Mastermind.Waiting, which the poll Task state's Retry takes; and an answer is { output } or { poll } and
     // nothing else (the state machine keeps a done move's answer as its record).
     const settled = settlePoll(event.phase, result);
-    return 'output' in settled ? { output: settled.output } : stampPoll(event, settled);
+    return 'output' in settled ? { output: settled.output } : settleAnswer(event, settled, inItsTask);
   }
 
   const taskHandlers: Record<string, (input: unknown) => Promise<never>> = {};

@@ -119,9 +119,11 @@ export interface ProviderEvent {
   readonly move?: Partial<ProviderContext>;
   /**
    * Where the move's last answer is kept in the execution state, as a move's one Task state sends it (in phase do,
-   * the henchman's record; in phase undo, the walk, whose `undoing` holds the undo's answer): when that answer asked
-   * to be called again in this play ({@link PollStamp}), the call is a poll round. {@link joinContext} reads it and
-   * takes it out. See ../task/compiler/poll.ts.
+   * the henchman's record; in phase undo, the walk, whose `undoing` holds the undo's answer). An event that carries it
+   * comes from a Task state that waits in itself: a first answer that asks to be called again is thrown as
+   * {@link PolledError}, which that state's Catch keeps in that place; when `was` holds one of this very play
+   * ({@link PollStamp}), the call is a poll round. {@link joinContext} reads it and takes it out. See
+   * ../task/compiler/poll.ts.
    */
   readonly was?: unknown;
 }
@@ -178,18 +180,50 @@ export function joinContext<T>(event: T): T {
   return joined as T;
 }
 
+/** Whether an event comes from a Task state that waits in itself (it carries `was`): see {@link settleAnswer}. */
+export function waitsInItsTask(event: unknown): boolean {
+  return event !== null && typeof event === 'object' && 'was' in event;
+}
+
 function objectOf(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /**
- * The answer a call of a move's one Task state continues (`was`: see {@link ProviderEvent.was}): the first answer's
- * `{ poll }` when it asked to be called again in this very play (its stamp names this execution and pass), else none
- * (the call is the move's do or undo).
+ * The message of an error as a Catch keeps it (`{ Error, Cause }`): Step Functions gives a Lambda function's error as
+ * the JSON of { errorType, errorMessage, trace }, the local engine the message itself.
+ */
+function errorMessageOf(cause: unknown): string | undefined {
+  if (typeof cause !== 'string') return undefined;
+  if (!cause.startsWith('{')) return cause;
+  try {
+    const parsed = objectOf(JSON.parse(cause));
+    return typeof parsed?.errorMessage === 'string' ? parsed.errorMessage : cause;
+  } catch {
+    return cause;
+  }
+}
+
+/** The `{ after, state, for }` a {@link PolledError} carries, from its message. */
+export function polledAnswer(cause: unknown): Record<string, unknown> | undefined {
+  const message = errorMessageOf(cause);
+  if (message === undefined) return undefined;
+  try {
+    return objectOf(JSON.parse(message));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The answer a call of a move's one Task state continues (`was`: see {@link ProviderEvent.was}): the first answer,
+ * caught as `{ Error: "Mastermind.Polled", Cause }`, when it asked to be called again in this very play (its stamp
+ * names this execution and pass), else none (the call is the move's do or undo).
  */
 function pollRound(phase: unknown, was: unknown, context: unknown): { state: unknown } | undefined {
-  const answer = phase === 'undo' ? objectOf(was)?.undoing : phase === 'do' ? was : undefined;
-  const poll = objectOf(objectOf(answer)?.poll);
+  const caught = objectOf(phase === 'undo' ? objectOf(was)?.undoing : phase === 'do' ? was : undefined);
+  if (caught?.Error !== ERROR_NAMES.polled) return undefined;
+  const poll = polledAnswer(caught.Cause);
   const stamp = objectOf(poll?.for);
   const ctx = objectOf(context);
   if (!poll || !stamp || !ctx || !('state' in poll)) return undefined;
@@ -198,12 +232,15 @@ function pollRound(phase: unknown, was: unknown, context: unknown): { state: unk
 
 /**
  * A first answer (phase do or undo) that asks to be called again, stamped with the play it belongs to
- * ({@link PollStamp}); any other result as it is.
+ * ({@link PollStamp}): thrown as {@link PolledError} to a Task state that waits in itself (`inItsTask`: its event
+ * carried `was`), returned as `{ poll }` to the loop of an item of `each`. Any other result as it is.
  */
-export function stampPoll(event: Pick<ProviderEvent, 'phase' | 'context'>, result: ProviderResult): ProviderResult {
+export function settleAnswer(event: Pick<ProviderEvent, 'phase' | 'context'>, result: ProviderResult, inItsTask: boolean): ProviderResult {
   if (event.phase === 'poll' || !('poll' in result)) return result;
   const stamp: PollStamp = { execution: event.context.execution, attempt: event.context.attempt };
-  return { poll: { ...result.poll, for: stamp } };
+  const poll = { ...result.poll, for: stamp };
+  if (inItsTask) throw new PolledError(poll);
+  return { poll };
 }
 
 export type ProviderResult =
@@ -220,6 +257,7 @@ export const ERROR_NAMES = {
   failed: 'Mastermind.Failed',
   invalid: 'Mastermind.Invalid',
   waiting: 'Mastermind.Waiting',
+  polled: 'Mastermind.Polled',
   timeout: 'Mastermind.Timeout',
   cancelled: 'Mastermind.Cancelled',
   taskTimeout: 'Mastermind.TaskTimeout',
@@ -300,6 +338,18 @@ export class TaskTimeoutError extends ProviderError {
 export class WaitingError extends ProviderError {
   constructor(message = 'still waiting: the action asked to be called again') {
     super(ERROR_NAMES.waiting, message);
+  }
+}
+
+/**
+ * A first answer that asks to be called again, as a Task state that waits in itself takes it: an error its Catch
+ * keeps in the move's place (the henchman's record, the walk's `undoing`) before its Wait, so that no Choice has to
+ * tell an answer that is done from one that is not (a move answered at once costs one transition, as a plain one).
+ * Its message is the JSON of `{ after, state, waitingFor?, for }`; the next call hands it back as `was`.
+ */
+export class PolledError extends ProviderError {
+  constructor(readonly poll: Record<string, unknown>) {
+    super(ERROR_NAMES.polled, JSON.stringify(poll));
   }
 }
 

@@ -18,7 +18,9 @@ import {
   ProviderError,
   settlePoll,
   settlePollError,
-  stampPoll,
+  settleAnswer,
+  waitsInItsTask,
+  PolledError,
   WaitingError,
   type Phase,
   type ProviderContext,
@@ -206,6 +208,7 @@ export function createProviderHandler(
     const started = Date.now();
     let secretValues: readonly string[] = [];
     // The context comes in two parts (the execution's, the move's): one from here on.
+    const inItsTask = waitsInItsTask(sent);
     const raw = joinContext(sent);
     const event = raw as Partial<ProviderEvent> | undefined;
     const keys = moveKeys(provider, event);
@@ -245,9 +248,9 @@ export function createProviderHandler(
         outcome: waiting ? 'waiting' : 'poll' in clean ? 'poll' : 'output',
         ...('poll' in clean && clean.poll.waitingFor !== undefined ? { waitingFor: clean.poll.waitingFor } : {}),
       });
-      return stampPoll(checked, settlePoll(checked.phase, clean));
+      return settleAnswer(checked, settlePoll(checked.phase, clean), inItsTask);
     } catch (error) {
-      if (error instanceof WaitingError) throw error;
+      if (error instanceof WaitingError || error instanceof PolledError) throw error;
       const failure =
         error instanceof ProviderError
           ? error

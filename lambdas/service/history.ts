@@ -9,8 +9,8 @@
  * | its Task state answered { output }                            | succeeded, with the output                      |
  * | ... then "<h>: unexpected" (its expect was not met)           | failed: Mastermind.Unexpected, naming the       |
  * |                                                               | conditions not met and the values seen          |
- * | it answered { poll } / its poll state threw Mastermind.Waiting | waiting: rounds, waitingFor (the provider's     |
- * |                                                               | words), pollAfter                               |
+ * | it answered { poll } (or threw it: Mastermind.Polled) / its   | waiting: rounds, waitingFor (the provider's     |
+ * | poll round threw Mastermind.Waiting                           | words), pollAfter                               |
  * | it left its Task state still waiting (the henchman's timeout) | failed: Mastermind.Waiting, what it waited for  |
  * | it was invoked with InvocationType Event (`fire`)             | fired (its result never comes back to the       |
  * |                                                               | execution: Lambda runs it on its own)           |
@@ -28,7 +28,7 @@
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { HANDOVER_NAMES, NAMES, pollNames } from '#task/compiler/layout';
-import { waitingWords } from '#providers/contract';
+import { polledAnswer, waitingWords } from '#providers/contract';
 import { resolveLate } from '#providers/late';
 
 /**
@@ -144,6 +144,8 @@ type Thread = Item | undefined;
 
 /** What a poll that is not done yet throws (lambdas/providers/contract.ts WaitingError). */
 const WAITING = 'Mastermind.Waiting';
+/** What a first answer that asks to be called again throws to a Task state that waits in itself (PolledError). */
+const POLLED = 'Mastermind.Polled';
 /** What an unmet expect fails with (lambdas/task/compiler/states.ts ERRORS.unexpected). */
 const UNEXPECTED = 'Mastermind.Unexpected';
 
@@ -449,6 +451,16 @@ function taskEvent(play: Play, event: HistoryEvent, thread: Thread): void {
     case 'TaskFailed': {
       play.end = time(event);
       const details = event.type === 'LambdaFunctionFailed' ? event.lambdaFunctionFailedEventDetails : event.taskFailedEventDetails;
+      if (details?.error === POLLED) {
+        // A first answer that asks to be called again, thrown to a Task state that waits in itself (its Catch keeps it
+        // and goes to its Wait): the move waits; its next entry is a poll round.
+        const poll = polledAnswer(details.cause);
+        play.status = 'waiting';
+        play.pollStates = [play.state];
+        if (typeof poll?.after === 'number') play.pollAfter = poll.after;
+        if (typeof poll?.waitingFor === 'string') play.waitingFor = poll.waitingFor;
+        break;
+      }
       if (details?.error === WAITING) {
         // Not done yet: the poll Task's Retry looks again (or, at the timeout, gives up: see TaskStateExited).
         play.status = 'waiting';

@@ -213,7 +213,7 @@ describe('mastermind rehearse', () => {
       "configure  do    bootstrap       ok {\"nodeName\":\"web-i-0a1b2c3d4e5f60002\",\"runList\":[\"role[web]\"],\"exitCode\":0}",
       "connect    do    run             ok {\"exitCode\":0,\"stdout\":\"backend 10.0.1.42 added\",\"stderr\":\"\",\"truncated\":false}",
       // The retreat walks back over configure, reachable and provision (undone): 17 of them (lambdas/task/compiler/walk.ts).
-      "SUCCEEDED in <time>: 11 moves, 33 state transitions",
+      "SUCCEEDED in <time>: 11 moves, 26 state transitions",
       "",
     ]);
   });
@@ -228,7 +228,7 @@ describe('mastermind rehearse', () => {
     expect(code).toBe(1);
     const last = withoutTimes(io.out()).at(-2);
     expect(last).toBe(
-      'FAILED in <time>: 7 moves, 21 state transitions (Mastermind.Failed: curl: (7) Failed to connect to localhost port 8080: Connection refused)',
+      'FAILED in <time>: 7 moves, 19 state transitions (Mastermind.Failed: curl: (7) Failed to connect to localhost port 8080: Connection refused)',
     );
   });
 

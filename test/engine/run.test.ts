@@ -185,10 +185,11 @@ ${SSH('next')}
       { poll: { after: 10, state: { rehearsal: { poll: 2, after: 30 } } } },
       { output: { instanceId: 'i-9', privateIp: null, publicIp: null, privateDns: null, publicDns: null, availabilityZone: null, state: null } },
     ]);
-    // 2 start + provision, "poll?", "wait", "poll" + 1 retry of it (the second round) + "output" + next
-    expect(r.transitions).toBe(9);
+    // 2 start + provision (its first answer caught: Mastermind.Polled), "wait", provision again (the first round) + 1
+    // retry of it (the second round) + next
+    expect(r.transitions).toBe(7);
     expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-9', privateIp: null, publicIp: null, privateDns: null, publicDns: null, availabilityZone: null, state: null } });
-    // The answers waited on lived in out.provision.polling; the output replaced them, no copy is left behind.
+    // The first answer waited on lived in out.provision; the output replaced it, no copy is left behind.
     expect(Object.keys(r.output as object)).toStrictEqual(['params', 'trigger', 'context', 'out', 'count']);
   });
 
@@ -544,11 +545,11 @@ plot:
       ['poll', { instanceId: 'i-1' }, { terminating: 'i-1' }],
     ]);
     expect(out(r).provision).toStrictEqual({ output: { instanceId: 'i-2', privateIp: '10.0.0.2' } });
-    // 3 start (a console start: input {}) + 2 provision (Task, poll?) + configure + retreat? + retreat + next pass; the
-    // walk visits provision alone (configure has no undo): walk: step?, which finds its output, undo + poll? + wait +
-    // undo again (its first poll round) + 1 retry of it + poll? + undo output, walk: next; the last walk: step? to the
-    // target; + 2 provision + configure
-    expect(r.transitions).toBe(3 + 2 + 1 + 3 + 9 + 1 + 2 + 1);
+    // 3 start (a console start: input {}) + provision + configure + retreat? + retreat + next pass; the walk visits
+    // provision alone (configure has no undo): walk: step?, which finds its output, undo (its first answer caught) +
+    // wait + undo again (its first poll round) + 1 retry of it + undo output, walk: next; the last walk: step? to the
+    // target; + provision + configure
+    expect(r.transitions).toBe(3 + 1 + 1 + 3 + 7 + 1 + 1 + 1);
   });
 
   it('takes the abort route when a polling undo is still waiting at the henchman timeout during a retreat', async () => {

@@ -224,54 +224,81 @@ describe('createProviderHandler', () => {
     expect(result).toStrictEqual({ poll: { after: 5, state: { tries: 1 }, for: { execution: 'exec-1', attempt: 2 } } });
   });
 
-  it('takes a call whose was holds a poll answer stamped with this play for a poll round, handing the action its state', async () => {
+  it('throws the poll result of a do as Mastermind.Polled, the stamped answer its message, to a Task state that waits in itself (its event carries was)', async () => {
+    // Prepare
+    const { handler, logs } = handlerWith(async () => ({ poll: { after: 5, state: { tries: 1 } } }));
+
+    // Act
+    const error = await outcome(handler({ ...event(), was: {} } as ProviderEvent));
+
+    // Assess
+    expect(error).toStrictEqual({ name: 'Mastermind.Polled', message: JSON.stringify({ after: 5, state: { tries: 1 }, for: { execution: 'exec-1', attempt: 2 } }) });
+    expect(logs().map((l) => [l.message, l.phase, l.outcome])).toStrictEqual([['move done', 'do', 'poll']]);
+  });
+
+  /** A first answer as the Catch of a Task state that waits in itself keeps it (Step Functions' Cause: the error's JSON). */
+  const caught = (execution: string, attempt: number, state: unknown) => ({
+    Error: 'Mastermind.Polled',
+    Cause: JSON.stringify({ errorType: 'Mastermind.Polled', errorMessage: JSON.stringify({ after: 5, state, for: { execution, attempt } }), trace: [] }),
+  });
+
+  it('takes a call whose was holds a first answer of this play for a poll round, handing the action its state', async () => {
     // Prepare
     const calls: { phase: string; poll: unknown }[] = [];
     const { handler } = handlerWith(async (_input, call) => {
       calls.push({ phase: call.phase, poll: call.poll });
       return { output: { host: 'web-1' } };
     });
-    const was = { poll: { after: 5, state: { tries: 1 }, for: { execution: 'exec-1', attempt: 2 } } };
 
-    // Act
-    const result = await handler({ ...event(), was } as ProviderEvent);
+    // Act: as Step Functions keeps it, and as the local engine does (the message itself).
+    const result = await handler({ ...event(), was: caught('exec-1', 2, { tries: 1 }) } as ProviderEvent);
+    await handler({ ...event(), was: { Error: 'Mastermind.Polled', Cause: JSON.stringify({ after: 5, state: { tries: 2 }, for: { execution: 'exec-1', attempt: 2 } }) } } as ProviderEvent);
 
     // Assess
     expect(result).toStrictEqual({ output: { exitCode: null, host: 'web-1', stderr: null, stdout: null, truncated: null } });
-    expect(calls).toStrictEqual([{ phase: 'poll', poll: { tries: 1 } }]);
+    expect(calls).toStrictEqual([
+      { phase: 'poll', poll: { tries: 1 } },
+      { phase: 'poll', poll: { tries: 2 } },
+    ]);
   });
 
-  it('takes a call whose was holds a poll answer of another play (an earlier attempt, another execution) or none for the do itself', async () => {
+  it('takes a call whose was holds a first answer of another play (an earlier attempt, another execution) or none for the do itself', async () => {
     // Prepare
     const calls: { phase: string; poll: unknown }[] = [];
     const { handler } = handlerWith(async (_input, call) => {
       calls.push({ phase: call.phase, poll: call.poll });
       return { output: { host: 'web-1' } };
     });
-    const answer = (execution: string, attempt: number) => ({ poll: { after: 5, state: { tries: 1 }, for: { execution, attempt } } });
+    const others = [
+      caught('exec-1', 1, {}),
+      caught('exec-0', 2, {}),
+      { Error: 'Mastermind.Failed', Cause: JSON.stringify({ after: 5, state: {}, for: { execution: 'exec-1', attempt: 2 } }) },
+      { Error: 'Mastermind.Polled', Cause: 'not json' },
+      { poll: { after: 5, state: {}, for: { execution: 'exec-1', attempt: 2 } } },
+      {},
+      { undone: true },
+      { output: { host: 'web-0' } },
+    ];
 
     // Act
-    for (const was of [answer('exec-1', 1), answer('exec-0', 2), { poll: { after: 5, state: {} } }, {}, { undone: true }, { output: { host: 'web-0' } }]) {
-      await handler({ ...event(), was } as ProviderEvent);
-    }
+    for (const was of others) await handler({ ...event(), was } as ProviderEvent);
 
     // Assess
-    expect(calls).toStrictEqual(Array.from({ length: 6 }, () => ({ phase: 'do', poll: undefined })));
+    expect(calls).toStrictEqual(others.map(() => ({ phase: 'do', poll: undefined })));
   });
 
-  it('reads the poll answer of an undo from the undoing of its was (the walk), and never sends was on to the action', async () => {
+  it('reads the first answer of an undo from the undoing of its was (the walk), not from the walk itself', async () => {
     // Prepare
     const calls: unknown[] = [];
     const { handler } = handlerWith(async (_input, call) => {
       calls.push({ phase: call.phase, poll: call.poll });
       return { output: { host: 'web-1' } };
     });
-    const stamped = { poll: { after: 5, state: { left: 2 }, for: { execution: 'exec-1', attempt: 2 } } };
 
     // Act
-    await handler({ ...event({ phase: 'undo' }), was: { at: 1, stop: 0, undoing: stamped } } as ProviderEvent);
+    await handler({ ...event({ phase: 'undo' }), was: { at: 1, stop: 0, undoing: caught('exec-1', 2, { left: 2 }) } } as ProviderEvent);
     await handler({ ...event({ phase: 'undo' }), was: { at: 1, stop: 0 } } as ProviderEvent);
-    await handler({ ...event({ phase: 'undo' }), was: stamped } as ProviderEvent);
+    await handler({ ...event({ phase: 'undo' }), was: caught('exec-1', 2, { left: 2 }) } as ProviderEvent);
 
     // Assess
     expect(calls).toStrictEqual([

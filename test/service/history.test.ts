@@ -224,7 +224,7 @@ describe('summarizing an execution history per henchman', () => {
     ]);
   });
 
-  it('reads the poll rounds of a move that waits in its one Task state: the state entered again after its wait', () => {
+  it('reads the poll rounds of a move that waits in its one Task state: its first answer caught (Mastermind.Polled), then the state entered again after its wait', () => {
     const waiting = (id: number, words: string): HistoryEvent => ({
       id,
       previousEventId: id - 1,
@@ -235,10 +235,22 @@ describe('summarizing an execution history per henchman', () => {
     const events: HistoryEvent[] = [
       { id: 1, type: 'TaskStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'reachable' } },
       scheduled(2, 1, 'reachable', 'do', 'wait-reachable'),
-      { id: 3, previousEventId: 2, type: 'TaskSucceeded', timestamp: at(1), taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: JSON.stringify({ Payload: { poll: { after: 5, state: {}, waitingFor: 'h-1 to take SSH connections' } } }) } },
+      // Its first answer asked to be polled: thrown as Mastermind.Polled, the stamped answer its message, and caught.
+      {
+        id: 3,
+        previousEventId: 2,
+        type: 'TaskFailed',
+        timestamp: at(1),
+        taskFailedEventDetails: {
+          resourceType: 'lambda',
+          resource: 'invoke',
+          error: 'Mastermind.Polled',
+          cause: JSON.stringify({ errorType: 'Mastermind.Polled', errorMessage: JSON.stringify({ after: 5, state: {}, waitingFor: 'h-1 to take SSH connections', for: { execution: 'x', attempt: 1 } }), trace: [] }),
+        },
+      },
       { id: 4, previousEventId: 3, type: 'TaskStateExited', timestamp: at(1), stateExitedEventDetails: { name: 'reachable' } },
-      { id: 5, previousEventId: 4, type: 'ChoiceStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'reachable: poll?' } },
-      { id: 6, previousEventId: 5, type: 'WaitStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'reachable: wait' } },
+      { id: 5, previousEventId: 4, type: 'WaitStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'reachable: wait' } },
+      { id: 6, previousEventId: 5, type: 'WaitStateExited', timestamp: at(6), stateExitedEventDetails: { name: 'reachable: wait' } },
       { id: 7, previousEventId: 6, type: 'TaskStateEntered', timestamp: at(6), stateEnteredEventDetails: { name: 'reachable' } },
       scheduled(8, 7, 'reachable', 'do', 'wait-reachable'),
       waiting(9, 'h-1 to take SSH connections (it refused)'),

@@ -3,11 +3,11 @@
  *
  *   plain        "X" (Task) ─────────────────────────────────────────────→ next        one transition
  *   expect       "X" → "X: check" ─met→ next, else "X: unexpected" → failure route
- *   polls or     "X" → "X: poll?" ─output→ "X: output" → next
+ *   polls or     "X" ─output→ next                                                    one transition
  *   detached     (waits for the world, or a command run detached on the host: ./deadline.ts)
- *                           └─else→ "X: wait" → "X: poll" ─output→ "X: output" → next     (./poll.ts)
- *                                               (retried every N s while waiting; at the timeout
- *                                                "X: timed out" → failure route)
+ *                 └─its first answer asks to be polled (Mastermind.Polled, caught into its record)→ "X: wait" → "X"
+ *                   (a poll round, retried every N s while waiting; still waiting at the timeout: the failure route
+ *                   with Mastermind.Waiting)                                                  (./poll.ts pollingTask)
  *   fire         "X" (InvocationType Event) → next
  *   each         "X: items?" ─no value→ "X: no list" → failure route; ─not a list→ "X: not a list" → failure route
  *                           ─more than MAX_EACH_ITEMS→ "X: too many items" → failure route
@@ -169,7 +169,7 @@ export function henchmanStates(h: Henchman, ctx: PlotContext): void {
       timeoutSeconds,
       retry: retriers(h.retry),
       catch: moveCatchers(sink, ctx.abortEntry, ctx.abortErrors),
-      answered: choiceTarget(afterOutput),
+      answered: afterOutput,
     });
   } else {
     graph.add(

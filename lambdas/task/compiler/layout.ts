@@ -27,9 +27,10 @@
  *                                            states give every such henchman (not `each`) this empty record,
  *                                            which its Task state hands to the provider as `was` (./poll.ts)
  *   { output: {...} }                        it completed (its provider's output; a list for `each`)
- *   { poll: { after, state, for } }          it is waiting for the world: its action's first answer, stamped
- *                                            with the play it belongs to (replaced by { output } once the
- *                                            action answers; left behind, harmless, when the play fails)
+ *   { Error: "Mastermind.Polled", Cause }    it is waiting for the world: its action's first answer, caught
+ *                                            (its message the answer, stamped with the play it belongs to:
+ *                                            ../../providers/contract.ts PolledError); replaced by { output }
+ *                                            once the action answers; left behind, harmless, when the play fails
  *   { failed: true, error, cause }           it failed and its onFailure is `continue`
  *   { undone: true }                         it was taken back by its undo (an undo that waits for the world
  *                                            keeps its answer in the walk: WALK.undoing)
@@ -195,7 +196,7 @@ export const WALK = {
   pass: '$.walk.pass',
   retreats: '$.walk.retreats',
   error: '$.walk.error',
-  /** The answer of an undo that waits for the world, while it waits; every step of the walk leaves it behind. */
+  /** The first answer of an undo that waits for the world (caught: Mastermind.Polled); every step of the walk drops it. */
   undoing: '$.walk.undoing',
   /**
    * Only in a task played as a chain of executions (./handover.ts): the history events this execution may have

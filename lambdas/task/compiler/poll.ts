@@ -1,14 +1,15 @@
 /**
  * Moves that wait for the world. An action that polls (catalog `polls: { every }`) may answer
- * `{ poll: { after, state } }`: the machine waits `after` seconds, then asks again with phase "poll" and that
- * state handed back. While the world is not ready, a poll answers by throwing Mastermind.Waiting (the provider
- * runtime turns a poll's "ask me again", and a passing failure to look, into that error), and the poll Task
- * state's own Retry asks again every `every` seconds (a long wait backs off up to 5 minutes: waitingRetrier), as
- * often as the intervals take to add up to the bound: the henchman's timeout (else {@link DEFAULT_POLL_TIMEOUT})
- * bounds the waits inside the state machine, with no counter state.
+ * `{ poll: { after, state } }`: the machine waits, then asks again with phase "poll" and that state handed back.
+ * While the world is not ready, a poll answers by throwing Mastermind.Waiting (the provider runtime turns a poll's
+ * "ask me again", and a passing failure to look, into that error), and the Task state's own Retry asks again every
+ * `every` seconds (a long wait backs off up to 5 minutes: waitingRetrier), as often as the intervals take to add up
+ * to the bound: the henchman's timeout (else {@link DEFAULT_POLL_TIMEOUT}) bounds the waits inside the state
+ * machine, with no counter state.
  *
- * A forward move and an undo wait in their one Task state (pollingTask): the state is entered again for the poll
- * rounds. The items of `each` (whose event is data, "$.event") wait in a loop of their own (pollingMove):
+ * A forward move and an undo wait in their one Task state (pollingTask): its first answer that asks to be polled
+ * comes as the error Mastermind.Polled, which its Catch keeps before a Wait that leads back to it. The items of
+ * `each` (whose event is data, "$.event") wait in a loop of their own (pollingMove):
  *
  *   "X" (phase do or undo) → "X: poll?" ─output→ "X: output" → on
  *                                       └─else→ "X: wait" → "X: poll" ─output→ "X: output"
@@ -24,7 +25,8 @@ import { isPresent } from './expect.ts';
 import type { StateGraph } from './graph.ts';
 import { pollNames } from './layout.ts';
 import type { PollNames } from './layout.ts';
-import { choice, ERRORS, invoke, waitSecondsPath } from './states.ts';
+import { choice, ERRORS, invoke, waitSeconds, waitSecondsPath } from './states.ts';
+import type { Target } from './states.ts';
 
 /** How long a polling move may wait when its henchman gives no timeout. */
 export const DEFAULT_POLL_TIMEOUT = '10m';
@@ -129,27 +131,33 @@ export interface PollingTaskOptions extends WaitingMove {
    * empty one), the walk for an undo (its answer is the walk's `undoing`, which every step of the walk drops).
    */
   was: string;
-  /** Where the move goes once answered with `{ output }`. */
-  answered: string;
+  /** Where the move goes once answered with `{ output }` (null: the end of the execution). */
+  answered: Target;
 }
 
 /**
  * A move that waits for the world in one Task state (a forward move, an undo; the items of `each` use
- * {@link pollingMove}). The state is entered once for the move, then once more after its first wait; the event
- * carries the last answer (`was`), and the provider runtime (../../providers/contract.ts joinContext) takes a call
- * whose `was` holds a `{ poll }` stamped with this very play for a poll round. The definition holds the event, the
- * Retry and the Catch once:
+ * {@link pollingMove}). The state is entered once for the move, then once more after its first wait, for its poll
+ * rounds. A first answer that asks to be called again reaches it as the error Mastermind.Polled
+ * (../../providers/contract.ts PolledError: its message is the answer, stamped with the play), which its first
+ * catcher keeps in `slot` before the Wait; the event carries that place back (`was`), and the provider runtime
+ * (joinContext) takes a call whose `was` holds a Mastermind.Polled of this very play for a poll round. The
+ * definition holds the event, the Retry and the Catch once, and no Choice tells a done answer from one that waits:
  *
- *   "X" ─answer→ "X: poll?" ─{ poll }→ "X: wait" → "X" (a poll round: Mastermind.Waiting retried every `every` s)
- *                           └─{ output }→ on
+ *   "X" ─{ output }→ on
+ *    ├─Mastermind.Polled (kept in `slot`)→ "X: wait" (the first wait) → "X" (a poll round: Mastermind.Waiting
+ *    │                                                                        retried every `every` s)
+ *    └─any other failure→ the move's Catch
  *
  * A move still waiting after the last retry fails with that Mastermind.Waiting (its cause: what it waits for, in the
  * provider's words), which the Catch takes like any failure of the move. A move that answers at once costs one
- * transition more than a plain one ("X: poll?"); one that waits, three more ("X: wait", "X" again, "X: poll?"), and
- * each poll round after the first one: a retry of "X".
+ * transition, as a plain one; one that waits, two more ("X: wait", "X" again), and each poll round after the first
+ * one: a retry of "X". The first wait is the catalog's (`polls.firstWait`, else `every`): the providers' first
+ * answers ask for exactly that.
  */
 export function pollingTask(graph: StateGraph, o: PollingTaskOptions): PollNames {
   const names = pollNames(o.first);
+  const polled: Catcher = { ErrorEquals: [ERRORS.polled], ResultPath: o.slot, Next: names.wait };
   graph.add(
     o.first,
     invoke({
@@ -158,12 +166,11 @@ export function pollingTask(graph: StateGraph, o: PollingTaskOptions): PollNames
       resultPath: o.slot,
       timeoutSeconds: o.timeoutSeconds,
       retry: [waitingRetrier(o.every, o.bound, o.firstWait), ...o.retry],
-      ...(o.catch ? { catch: o.catch } : {}),
-      target: names.choice,
+      catch: [polled, ...(o.catch ?? [])],
+      target: o.answered,
     }),
   );
-  graph.add(names.choice, choice([{ rule: isPresent(`${o.slot}.poll`), next: names.wait }], o.answered));
-  graph.add(names.wait, waitSecondsPath(`${o.slot}.poll.after`, o.first));
+  graph.add(names.wait, waitSeconds(o.firstWait ?? o.every, o.first));
   return names;
 }
 

@@ -23,6 +23,11 @@ export const ERRORS = {
   transient: 'Mastermind.Transient',
   /** A poll's "not done yet, ask me again": the poll Task state's Retry asks again (./poll.ts). */
   waiting: 'Mastermind.Waiting',
+  /**
+   * A first answer that asks to be called again, thrown to a Task state that waits in itself: its Catch keeps it and
+   * goes to the Wait (./poll.ts pollingTask).
+   */
+  polled: 'Mastermind.Polled',
   /** Input the task cannot play with (an `each` list longer than MAX_EACH_ITEMS): never retried. */
   invalid: 'Mastermind.Invalid',
   /** An output that does not meet the henchman's `expect`. */
@@ -186,6 +191,10 @@ export function choice(rules: { rule: ChoiceRule; next: string }[], otherwise: s
     Choices: rules.map(({ rule, next }) => ({ ...rule, Next: next }) as ChoiceRule & { Next: string }),
     Default: otherwise,
   };
+}
+
+export function waitSeconds(seconds: number, target: Target): WaitState {
+  return { Type: 'Wait', Seconds: seconds, ...transition(target) } as WaitState;
 }
 
 export function waitSecondsPath(path: string, target: Target): WaitState {

@@ -11,9 +11,9 @@
  *                  └─else→ "walk: next"
  *   "walk: next"   at − 1 → "walk: step?"
  *   "undo: <h>"    the undo action (phase "undo", its attempt the pass the walk belongs to; when it waits for the
- *                  world, "undo: <h> poll?" → "undo: <h> wait" → "undo: <h>" again (./poll.ts pollingTask), its
- *                  answer kept in the walk (`undoing`) meanwhile; for `each` the Map "undo: <h> items", one undo per
- *                  item that did not fail) → records { undone: true } in out.<h>
+ *                  world, its first answer caught into the walk (`undoing`) → "undo: <h> wait" → "undo: <h>" again
+ *                  (./poll.ts pollingTask); for `each` the Map "undo: <h> items", one undo per item that did not
+ *                  fail) → "undo: <h> output": records { undone: true } in out.<h>
  *
  * A retreat begins the next pass over the plot before it walks ("walk: next pass": $.count.pass, the `attempt` of
  * every move from there on, and its mark in $.count.retreats), so a move played again after a retreat has an attempt
@@ -36,8 +36,8 @@
  * "walk: step?"), then 3 per move undone ("walk: step?", the undo, "walk: next") and 2 per henchman with an undo it
  * finds not completed or already undone. A retreat costs 4 ("<F>: retreat?", "<F>: retreat", "walk: next pass", the
  * last "walk: step?"), then 2 per henchman with an undo on its way ("walk: step?", "walk: next") and 1 more per move
- * undone. An undo that waits adds its waits, as a forward move does ("undo: <h> poll?", and "undo: <h> wait", the
- * undo again and "poll?" again when it waits; then "undo: <h> output").
+ * undone. An undo whose action may wait costs 1 more ("undo: <h> output"), and 2 more when it waits ("undo: <h> wait",
+ * the undo again), as a forward move does.
  */
 import { findAction } from '../catalog.ts';
 import type { ProviderName } from '../catalog.ts';
@@ -176,9 +176,10 @@ function undoTiming(h: Henchman, plan: UndoPlan): MoveTiming {
 }
 
 /**
- * "undo: <h>", recording { undone: true } in out.<h>, then "walk: next". An undo action that polls waits through the
- * same poll loop as a forward move ("undo: <h> poll?", ...), its answers kept in out.<h>.undoing; a wait that
- * reaches the bound fails like the undo itself would (into $.walk.error, routed as `catchers` say).
+ * "undo: <h>", recording { undone: true } in out.<h>, then "walk: next". An undo action that polls waits in its one
+ * Task state as a forward move does ("undo: <h> wait", ./poll.ts pollingTask), its first answer kept in the walk
+ * (`undoing`); a wait that reaches the bound fails like the undo itself would (into $.walk.error, routed as
+ * `catchers` say).
  */
 function undoStates(h: Henchman, ctx: PlotContext, catchers: Catcher[], next: string): void {
   const name = WALK_NAMES.undo(h.name);

@@ -18,8 +18,8 @@
  * | its retries, worst case              | the Lambda service's 3, the move's transient `retry.attempts` (2 when |
  * |                                      | left out) and, on the Task that polls, every poll round               |
  * |                                      | (../compiler/poll.ts waitingRetrier): each retrier spent to its end   |
- * | a move that waits                    | + "poll?" twice and "wait" (2 each), and its Task entered again (an   |
- * |                                      | item of `each`: "poll?", "wait", "output" and its poll Task)          |
+ * | a move that waits                    | + "wait" and two states to spare (2 each), and its Task entered again |
+ * |                                      | (an item of `each`: "poll?", "wait", "output" and its poll Task)      |
  * | the states around a move             | {@link MOVE_HELPER_EVENTS} (items?, expect, output and failure states)|
  * | `each`                               | the Map (MapStateEntered, …Started, …Succeeded, …Exited: 4), then     |
  * |                                      | per item MapIterationStarted/Succeeded (2), the move and its failure  |

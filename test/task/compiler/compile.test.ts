@@ -165,7 +165,7 @@ plot:
     expect(await aslErrors(definition)).toStrictEqual([]);
   });
 
-  it('compiles a polling action to one Task state entered again after a wait, retried while waiting up to the henchman timeout, its answer its record', async () => {
+  it('compiles a polling action to one Task state: a first answer that asks to be polled is caught into its record, then a wait, then the state again, retried while waiting up to the henchman timeout', async () => {
     const t = task(`
 task: t
 plot:
@@ -187,17 +187,11 @@ plot:
         TimeoutSeconds: 300,
         // ec2 polls every 10 s: after the first wait (10 s), 5m allows 29 retries.
         Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 10, MaxAttempts: 29, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: MOVE_CATCH('task: aborted'),
-        Next: 'provision: poll?',
+        Catch: [{ ErrorEquals: ['Mastermind.Polled'], ResultPath: '$.out.provision', Next: 'provision: wait' }, ...MOVE_CATCH('task: aborted')],
+        End: true,
       },
-      'provision: poll?': {
-        Type: 'Choice',
-        Choices: [{ Variable: '$.out.provision.poll', IsPresent: true, Next: 'provision: wait' }],
-        Default: 'task: done',
-      },
-      'provision: wait': { Type: 'Wait', SecondsPath: '$.out.provision.poll.after', Next: 'provision' },
+      'provision: wait': { Type: 'Wait', Seconds: 10, Next: 'provision' },
       'task: aborted': { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
-      'task: done': { Type: 'Succeed' },
     });
     // Its record is there from the start (its `was` at the first call), and a resume keeps the outputs carried over on it.
     expect((params as unknown as { Parameters: { out: unknown } }).Parameters.out).toStrictEqual({ provision: {} });
@@ -303,7 +297,7 @@ plot:
     // Act
     const definition = compileTask(t);
     // Assess
-    const { ['start: input?']: _s, ['start: input']: _i, ['start: params']: params, ['start: resume']: _r, ['resume: from?']: _f, ['resume: no such henchman']: _n, provision: _p, ['provision: poll?']: _c, ['provision: wait']: _w, configure, ...rest } = definition.States;
+    const { ['start: input?']: _s, ['start: input']: _i, ['start: params']: params, ['start: resume']: _r, ['resume: from?']: _f, ['resume: no such henchman']: _n, provision: _p, ['provision: wait']: _w, configure, ...rest } = definition.States;
     expect(params).toMatchObject({ Parameters: { count: { pass: 1, retreats: '' } } });
     expect(configure).toMatchObject({ Catch: MOVE_CATCH('configure: retreat?') });
     const terminate = { action: 'terminate', input: { 'instanceId.$': '$.out.provision.output.instanceId', region: 'eu-west-1' }, phase: 'undo', ...CONTEXT('provision') };
@@ -353,20 +347,19 @@ plot:
       'undo: provision': {
         Type: 'Task',
         Resource: EC2,
-        // The walk is its `was`: an answer that asks to be polled waits in the walk's undoing (which every step drops).
+        // The walk is its `was`: a first answer that asks to be polled is caught into the walk's undoing (which every
+        // step of the walk drops), then the wait.
         Parameters: { ...terminate, 'was.$': '$.walk' },
         ResultPath: '$.walk.undoing',
         TimeoutSeconds: 300,
         Retry: [{ ErrorEquals: ['Mastermind.Waiting'], IntervalSeconds: 10, MaxAttempts: 29, BackoffRate: 1 }, LAMBDA_RETRY, TRANSIENT_RETRY],
-        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.walk.error', Next: 'walk: abort' }],
-        Next: 'undo: provision poll?',
+        Catch: [
+          { ErrorEquals: ['Mastermind.Polled'], ResultPath: '$.walk.undoing', Next: 'undo: provision wait' },
+          { ErrorEquals: ['States.ALL'], ResultPath: '$.walk.error', Next: 'walk: abort' },
+        ],
+        Next: 'undo: provision output',
       },
-      'undo: provision poll?': {
-        Type: 'Choice',
-        Choices: [{ Variable: '$.walk.undoing.poll', IsPresent: true, Next: 'undo: provision wait' }],
-        Default: 'undo: provision output',
-      },
-      'undo: provision wait': { Type: 'Wait', SecondsPath: '$.walk.undoing.poll.after', Next: 'undo: provision' },
+      'undo: provision wait': { Type: 'Wait', Seconds: 10, Next: 'undo: provision' },
       'undo: provision output': { Type: 'Pass', Result: { undone: true }, ResultPath: '$.out.provision', Next: 'walk: next' },
       'task: aborted': { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
     });

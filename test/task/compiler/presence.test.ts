@@ -13,7 +13,7 @@
  * - a henchman's output or one of its catalog output fields ($.out.<h>.output[.<field>]): validation proves the
  *   henchman completed on every path (rules/output-guaranteed.ts), the providers complete every catalog field;
  * - a helper's own record, written by the state before it ($.failure, $.input at the start, the undo walk's
- *   $.walk.<field> and the walk itself (an undo's `was`), the wait of a first answer that asked to be polled; $.event, $.value, $.poll, $.result and $.failure inside a Map iteration; the failed items of an each
+ *   $.walk.<field> and the walk itself (an undo's `was`); $.event, $.value, $.poll, $.result and $.failure inside a Map iteration; the failed items of an each
  *   after its "<h>: failed items?" Choice found one);
  * - or, in a Choice, tested by IsPresent first (in the same And, or in an earlier rule of the same Choice), and an
  *   ItemsPath tested so by the "<h>: items?" Choice before the Map.
@@ -193,18 +193,15 @@ function absence(read: Read, task: Task, records: ReadonlySet<string>): string |
   }
   // The undo walk's record: every walk starts with a Pass that writes at, stop, mode and then ("<h>: retreat", "task:
   // rollback"); pass and retreats are written by the state before the one that reads them, error by the Catch.
-  // An undo that waits sends the walk as its `was`, and keeps its answer there (undoing) while it waits.
+  // An undo that waits sends the walk as its `was`.
   if (/^\$\.walk(\.(at|stop|mode|then|pass|retreats|error|spent|cost))?$/.test(path)) return undefined;
-  if (path === '$.walk.undoing.poll.after' && read.state.endsWith(' wait')) return undefined;
   const trigger = /^\$\.trigger\.([A-Za-z]+)$/.exec(path);
   if (trigger) return (TRIGGER_FIELDS as readonly string[]).includes(trigger[1]!) ? undefined : 'no such trigger field';
   // The JSON text of an each's list, written by "<h>: list" just before "<h>: list?" reads it.
   if (/: list\?$/.test(read.state) && /^\$\.out\.[A-Za-z0-9_]+\.list$/.test(path)) return undefined;
-  // A move that waits in its one Task state: its record (`was`), given by the start states to every such henchman; and
-  // its first answer's wait, read by "<h>: wait" after "<h>: poll?" found the answer's poll (an answer's poll has an after).
+  // A move that waits in its one Task state: its record (`was`), given by the start states to every such henchman.
   const record = /^\$\.out\.([A-Za-z0-9_]+)$/.exec(path);
   if (record) return records.has(record[1]!) ? undefined : 'no empty record from the start states';
-  if (/^\$\.out\.[A-Za-z0-9_]+\.poll\.after$/.test(path) && read.state.endsWith(': wait')) return undefined;
   const output = /^\$\.out\.([A-Za-z0-9_]+)\.output(?:\.([A-Za-z]+))?$/.exec(path);
   if (output) {
     const h = task.plot.find((p) => stateKey(p.name) === output[1]);

@@ -100,12 +100,12 @@ describe('a retreat walks back through the undo of each completed move', () => {
     expect(r.entered.slice(r.entered.indexOf('configure: retreat?'), r.entered.lastIndexOf('provision'))).toStrictEqual([
       'configure: retreat?', 'configure: retreat', 'walk: next pass',
       'walk: step?', 'undo: mark', 'walk: next',
-      'walk: step?', 'undo: provision', 'undo: provision poll?', 'undo: provision output', 'walk: next',
+      'walk: step?', 'undo: provision', 'undo: provision output', 'walk: next',
       'walk: step?',
     ]);
-    // 2 start, 3 + 2 moves (provision: Task, poll?), the retreat: 4 + 2 per henchman with an undo (2) + 1 per move
-    // undone (2; provision's undo polls: + poll?, output), then 3 + 2 moves again.
-    expect(r.transitions).toBe(2 + 5 + (4 + 2 * 2 + 2 + 2) + 5);
+    // 2 start, 4 moves (provision answers at once: its Task alone), the retreat: 4 + 2 per henchman with an undo (2) +
+    // 1 per move undone (2; provision's undo may wait: + its output), then the 4 moves again.
+    expect(r.transitions).toBe(2 + 4 + (4 + 2 * 2 + 2 + 1) + 4);
   });
 
   it('passes over a move that is not completed', async () => {
@@ -205,11 +205,11 @@ describe('the rollback walks the henchmen with an undo', () => {
     // No play is counted by a rollback.
     expect(r.last!.count).toStrictEqual({ pass: 1 });
     // "task: rollback", then per henchman with an undo: mark (step?, undo, next), provision (step?, undo,
-    // poll?, output, next: the undo has a poll loop, the answer came at once), the last step?.
+    // output, next: the undo may wait, the answer came at once), the last step?.
     expect(r.entered.slice(r.entered.indexOf('task: rollback'))).toStrictEqual([
       'task: rollback',
       'walk: step?', 'undo: mark', 'walk: next',
-      'walk: step?', 'undo: provision', 'undo: provision poll?', 'undo: provision output', 'walk: next',
+      'walk: step?', 'undo: provision', 'undo: provision output', 'walk: next',
       'walk: step?', 'task: aborted',
     ]);
   });
