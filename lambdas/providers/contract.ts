@@ -239,8 +239,12 @@ export function settleAnswer(event: Pick<ProviderEvent, 'phase' | 'context'>, re
   if (event.phase === 'poll' || !('poll' in result)) return result;
   const stamp: PollStamp = { execution: event.context.execution, attempt: event.context.attempt };
   const poll = { ...result.poll, for: stamp };
-  if (inItsTask) throw new PolledError(poll);
-  return { poll };
+  if (!inItsTask) return { poll };
+  const length = JSON.stringify(poll).length;
+  if (length > MAX_POLLED_ANSWER) {
+    throw new FailedError(`the action asked to be called again with ${length} characters of state; a move that waits keeps at most ${MAX_POLLED_ANSWER}`);
+  }
+  throw new PolledError(poll);
 }
 
 export type ProviderResult =
@@ -350,8 +354,17 @@ export class WaitingError extends ProviderError {
 export class PolledError extends ProviderError {
   constructor(readonly poll: Record<string, unknown>) {
     super(ERROR_NAMES.polled, JSON.stringify(poll));
+    // Lambda sends a function error's stack as its `trace`, which the Catch keeps in the execution state with the
+    // message: nobody needs a stack for an answer.
+    this.stack = ERROR_NAMES.polled;
   }
 }
+
+/**
+ * The longest first answer (the JSON of `{ after, state, waitingFor, for }`) that travels as a Mastermind.Polled:
+ * Step Functions keeps at most 32,768 characters of an error's cause, and the cause is the JSON of the whole error.
+ */
+export const MAX_POLLED_ANSWER = 16_384;
 
 /** A result as the state machine takes it: in phase "poll", `{ poll }` becomes a thrown {@link WaitingError}. */
 export function settlePoll(phase: Phase, result: ProviderResult): ProviderResult {

@@ -236,6 +236,35 @@ describe('createProviderHandler', () => {
     expect(logs().map((l) => [l.message, l.phase, l.outcome])).toStrictEqual([['move done', 'do', 'poll']]);
   });
 
+  it('throws Mastermind.Polled with no stack (Lambda sends the stack along, and the Catch keeps it in the state)', async () => {
+    // Prepare
+    const { handler } = handlerWith(async () => ({ poll: { after: 5, state: { tries: 1 } } }));
+
+    // Act
+    const error = await handler({ ...event(), was: {} } as ProviderEvent).then(
+      () => new Error('the do was expected to throw'),
+      (thrown: unknown) => thrown as Error,
+    );
+
+    // Assess
+    expect([error.name, error.stack]).toStrictEqual(['Mastermind.Polled', 'Mastermind.Polled']);
+  });
+
+  it('fails a move that waits in its Task whose first answer is too long for an error cause (Mastermind.Failed), naming the limit', async () => {
+    // Prepare
+    const { handler } = handlerWith(async () => ({ poll: { after: 5, state: { blob: 'x'.repeat(20_000) } } }));
+
+    // Act
+    const error = await outcome(handler({ ...event(), was: {} } as ProviderEvent));
+
+    // Assess
+    const length = JSON.stringify({ after: 5, state: { blob: 'x'.repeat(20_000) }, for: { execution: 'exec-1', attempt: 2 } }).length;
+    expect(error).toStrictEqual({
+      name: 'Mastermind.Failed',
+      message: `the action asked to be called again with ${length} characters of state; a move that waits keeps at most 16384`,
+    });
+  });
+
   /** A first answer as the Catch of a Task state that waits in itself keeps it (Step Functions' Cause: the error's JSON). */
   const caught = (execution: string, attempt: number, state: unknown) => ({
     Error: 'Mastermind.Polled',
