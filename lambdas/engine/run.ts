@@ -165,7 +165,7 @@ export async function runTask(
     }
     record({ status: 'succeeded', output: result });
     // As the provider runtime does: a poll still waiting (its answer recorded above) is thrown as
-    // Mastermind.Waiting, which the poll Task state's Retry takes; and an answer is { output } or { poll } and
+    // Mastermind.Waiting, which the polling Task state's Retry takes; and an answer is { output } or { poll } and
     // nothing else (the state machine keeps a done move's answer as its record).
     const settled = settlePoll(event.phase, result);
     return 'output' in settled ? { output: settled.output } : settleAnswer(event, settled, inItsTask);

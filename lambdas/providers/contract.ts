@@ -334,7 +334,7 @@ export class TaskTimeoutError extends ProviderError {
 
 /**
  * A poll's "not done yet, ask me again". An action answers `{ poll }` in every phase; in phase "poll" the provider
- * runtime (and the local engine, for in-process handlers) throws it as this error, which the poll Task state's
+ * runtime (and the local engine, for in-process handlers) throws it as this error, which the polling Task state's
  * Retry catches: it asks again every N seconds, handing back the state of the first answer, up to the henchman's
  * timeout. The last one, thrown when the retries are spent, is the move's failure ("still waiting for <what the
  * action waits for>"). See ../task/compiler/poll.ts.
@@ -389,7 +389,7 @@ export function waitingWords(message: string): string | undefined {
 
 /**
  * An error as the state machine takes it: in phase "poll", a passing failure to look (Mastermind.Transient)
- * is one more round of waiting. The poll Task's retry budget for transient errors is spent once per move, not
+ * is one more round of waiting. The polling Task state's retry budget for transient errors is spent once per move, not
  * per round, so a few throttled looks spread over a long wait must not fail the move; the timeout still bounds it.
  */
 export function settlePollError(phase: Phase, error: unknown): unknown {

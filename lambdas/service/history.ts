@@ -462,7 +462,7 @@ function taskEvent(play: Play, event: HistoryEvent, thread: Thread): void {
         break;
       }
       if (details?.error === WAITING) {
-        // Not done yet: the poll Task's Retry looks again (or, at the timeout, gives up: see TaskStateExited).
+        // Not done yet: the polling Task state's Retry looks again (or, at the timeout, gives up: see TaskStateExited).
         play.status = 'waiting';
         play.gaveUp = true;
         const words = waitingWords(causeMessage(details.cause) ?? '');

@@ -13,7 +13,7 @@ import {
 import { POLL_EVERY } from '#task/catalog';
 import { callEc2 } from './errors.ts';
 
-/** Seconds between two looks at an instance that is still on its way (the poll Task's Retry keeps to the same). */
+/** Seconds between two looks at an instance that is still on its way (the Retry of the Task state that polls keeps to the same). */
 export const POLL_SECONDS = POLL_EVERY.ec2;
 
 export const INSTANCE_STATES = ['pending', 'running', 'stopping', 'stopped', 'shutting-down', 'terminated'] as const;

@@ -22,7 +22,7 @@ import type { Action } from '../runtime.ts';
 import { withSession } from './connection.ts';
 import { targetOf } from './target.ts';
 
-/** Seconds between two tries: the first answer asks for them, and the poll Task's Retry keeps to the same. */
+/** Seconds between two tries: the first answer asks for them, and the Retry of the Task state that polls keeps to the same. */
 export const POLL_AFTER_SECONDS = POLL_EVERY.ssh;
 /** One try must end well before the Lambda's own timeout. */
 export const TRY_TIMEOUT_SECONDS = 10;

@@ -21,7 +21,7 @@ export const LAMBDA_ERRORS = [
 
 export const ERRORS = {
   transient: 'Mastermind.Transient',
-  /** A poll's "not done yet, ask me again": the poll Task state's Retry asks again (./poll.ts). */
+  /** A poll's "not done yet, ask me again": the polling Task state's Retry asks again (./poll.ts). */
   waiting: 'Mastermind.Waiting',
   /**
    * A first answer that asks to be called again, thrown to a Task state that waits in itself: its Catch keeps it and
