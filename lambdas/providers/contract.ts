@@ -190,23 +190,24 @@ function objectOf(value: unknown): Record<string, unknown> | undefined {
 }
 
 /**
- * The message of an error as a Catch keeps it (`{ Error, Cause }`): Step Functions gives a Lambda function's error as
- * the JSON of { errorType, errorMessage, trace }, the local engine the message itself.
+ * The message of a failure's cause. A Lambda function's error reaches Step Functions as the JSON of
+ * { errorType, errorMessage, trace } (the provider's message, and a stack trace nobody reading a task needs);
+ * any other cause (a timeout, an unmet expect, a stop, an error the local engine caught) is text already.
  */
-function errorMessageOf(cause: unknown): string | undefined {
-  if (typeof cause !== 'string') return undefined;
-  if (!cause.startsWith('{')) return cause;
+export function causeMessage(cause: string | undefined): string | undefined {
+  if (cause === undefined || !cause.startsWith('{')) return cause;
+  let parsed: Record<string, unknown> | undefined;
   try {
-    const parsed = objectOf(JSON.parse(cause));
-    return typeof parsed?.errorMessage === 'string' ? parsed.errorMessage : cause;
+    parsed = objectOf(JSON.parse(cause));
   } catch {
     return cause;
   }
+  return typeof parsed?.errorMessage === 'string' && typeof parsed.errorType === 'string' ? parsed.errorMessage : cause;
 }
 
 /** The `{ after, state, for }` a {@link PolledError} carries, from its message. */
 export function polledAnswer(cause: unknown): Record<string, unknown> | undefined {
-  const message = errorMessageOf(cause);
+  const message = typeof cause === 'string' ? causeMessage(cause) : undefined;
   if (message === undefined) return undefined;
   try {
     return objectOf(JSON.parse(message));

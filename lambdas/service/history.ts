@@ -28,8 +28,11 @@
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { HANDOVER_NAMES, NAMES, pollNames } from '#task/compiler/layout';
-import { polledAnswer, waitingWords } from '#providers/contract';
+import { causeMessage, polledAnswer, waitingWords } from '#providers/contract';
 import { resolveLate } from '#providers/late';
+
+/** How a failure's cause reads (the provider contract's reader of a Lambda function's error): executions.ts, tests. */
+export { causeMessage };
 
 /**
  * `fired`: invoked with `fire` (the execution went on without its result). `stopped`: the execution was stopped or
@@ -201,17 +204,6 @@ export function unmetExpects(events: readonly HistoryEvent[]): string[] {
 
 function time(event: HistoryEvent): string {
   return event.timestamp instanceof Date ? event.timestamp.toISOString() : String(event.timestamp);
-}
-
-/**
- * The message of a failure's cause. A Lambda function's error reaches Step Functions as the JSON of
- * { errorType, errorMessage, trace } (the provider's message, and a stack trace nobody reading a task needs);
- * any other cause (a timeout, an unmet expect, a stop) is text already.
- */
-export function causeMessage(cause: string | undefined): string | undefined {
-  if (cause === undefined || !cause.startsWith('{')) return cause;
-  const parsed = record(parseJson(cause));
-  return typeof parsed?.errorMessage === 'string' && typeof parsed.errorType === 'string' ? parsed.errorMessage : cause;
 }
 
 function failure(details: { error?: string; cause?: string } | undefined): MoveError {

@@ -24,6 +24,17 @@ const payload = (henchman: string, phase: string, action: string, more: object =
     Payload: { action, ...(INPUTS[`${henchman} ${phase}`] ?? { input: {} }), phase, context: { project: 'web', task: 'scale-out', version: 3, execution: 'arn:x', henchman, attempt: 1 } },
     ...more,
   });
+/** A provider call that threw, as Step Functions records it (lambda:invoke): its cause the JSON of the function's error. */
+const failedCall = (id: number, second: number, error: string, message: string): HistoryEvent => ({
+  id,
+  previousEventId: id - 1,
+  type: 'TaskFailed',
+  timestamp: at(second),
+  taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error, cause: JSON.stringify({ errorType: error, errorMessage: message, trace: [] }) },
+});
+/** A poll round not done yet: Mastermind.Waiting, with the action's words. */
+const waiting = (id: number, second: number, words: string): HistoryEvent => failedCall(id, second, 'Mastermind.Waiting', `still waiting for ${words}`);
+
 const scheduled = (id: number, second: number, henchman: string, phase: string, action: string): HistoryEvent => ({
   id,
   previousEventId: id - 1,
@@ -139,13 +150,6 @@ describe('summarizing an execution history per henchman', () => {
 
   it('counts the looks of a poll as the move\'s rounds, says what it waits for, and ends it with the answer', () => {
     // Prepare: the do answers "ask again" (with its words), two rounds throw Mastermind.Waiting (as a Lambda error), the third answers.
-    const waiting = (id: number, second: number, words: string): HistoryEvent => ({
-      id,
-      previousEventId: id - 1,
-      type: 'TaskFailed',
-      timestamp: at(second),
-      taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'Mastermind.Waiting', cause: JSON.stringify({ errorType: 'Mastermind.Waiting', errorMessage: `still waiting for ${words}`, trace: [] }) },
-    });
     const events: HistoryEvent[] = [
       { id: 1, type: 'TaskStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'provision' } },
       scheduled(2, 1, 'provision', 'do', 'launch'),
@@ -225,35 +229,17 @@ describe('summarizing an execution history per henchman', () => {
   });
 
   it('reads the poll rounds of a move that waits in its one Task state: its first answer caught (Mastermind.Polled), then the state entered again after its wait', () => {
-    const waiting = (id: number, words: string): HistoryEvent => ({
-      id,
-      previousEventId: id - 1,
-      type: 'TaskFailed',
-      timestamp: at(id),
-      taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'Mastermind.Waiting', cause: JSON.stringify({ errorType: 'Mastermind.Waiting', errorMessage: `still waiting for ${words}`, trace: [] }) },
-    });
     const events: HistoryEvent[] = [
       { id: 1, type: 'TaskStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'reachable' } },
       scheduled(2, 1, 'reachable', 'do', 'wait-reachable'),
       // Its first answer asked to be polled: thrown as Mastermind.Polled, the stamped answer its message, and caught.
-      {
-        id: 3,
-        previousEventId: 2,
-        type: 'TaskFailed',
-        timestamp: at(1),
-        taskFailedEventDetails: {
-          resourceType: 'lambda',
-          resource: 'invoke',
-          error: 'Mastermind.Polled',
-          cause: JSON.stringify({ errorType: 'Mastermind.Polled', errorMessage: JSON.stringify({ after: 5, state: {}, waitingFor: 'h-1 to take SSH connections', for: { execution: 'x', attempt: 1 } }), trace: [] }),
-        },
-      },
+      failedCall(3, 1, 'Mastermind.Polled', JSON.stringify({ after: 5, state: {}, waitingFor: 'h-1 to take SSH connections', for: { execution: 'x', attempt: 1 } })),
       { id: 4, previousEventId: 3, type: 'TaskStateExited', timestamp: at(1), stateExitedEventDetails: { name: 'reachable' } },
       { id: 5, previousEventId: 4, type: 'WaitStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'reachable: wait' } },
       { id: 6, previousEventId: 5, type: 'WaitStateExited', timestamp: at(6), stateExitedEventDetails: { name: 'reachable: wait' } },
       { id: 7, previousEventId: 6, type: 'TaskStateEntered', timestamp: at(6), stateEnteredEventDetails: { name: 'reachable' } },
       scheduled(8, 7, 'reachable', 'do', 'wait-reachable'),
-      waiting(9, 'h-1 to take SSH connections (it refused)'),
+      waiting(9, 9, 'h-1 to take SSH connections (it refused)'),
       scheduled(10, 9, 'reachable', 'do', 'wait-reachable'),
       { id: 11, previousEventId: 10, type: 'TaskSucceeded', timestamp: at(11), taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: JSON.stringify({ Payload: { output: { host: 'h-1' } } }) } },
       { id: 12, previousEventId: 11, type: 'TaskStateExited', timestamp: at(11), stateExitedEventDetails: { name: 'reachable' } },
